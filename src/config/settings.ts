@@ -1,0 +1,72 @@
+/**
+ * Every FRS setting, in one zod schema: the single source of truth for defaults,
+ * validation, local.settings.example.json, the README table and the infra app settings
+ * (test/config checks they agree). Keys are the environment variable / app setting names.
+ */
+import { z } from 'zod';
+import { FrsError } from '../errors.js';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((v) => v === true || v === 'true' || v === '1');
+
+export const settingsSchema = z.object({
+  // --- data & storage ---
+  FRS_DATABASE: z
+    .string()
+    .min(1)
+    .default('./.frs/frs.db')
+    .describe('SQLite file path (embedded default) or an SQL Server / Azure SQL connection string.'),
+  FRS_MEDIA_DIR: z.string().min(1).default('./.frs/media').describe('Local folder holding originals when no Blob account is set.'),
+  FRS_THUMBNAILS_DIR: z.string().min(1).default('./.frs/thumbnails').describe('Local folder for face thumbnails when no Blob account is set.'),
+  FRS_BLOB_CONNECTION_STRING: z.string().optional().describe('Blob Storage connection string; when set (or FRS_BLOB_ACCOUNT_URL), originals and thumbnails live in Blob Storage.'),
+  FRS_BLOB_ACCOUNT_URL: z.string().url().optional().describe('Blob endpoint used with managed identity, e.g. https://<account>.blob.core.windows.net.'),
+  FRS_MEDIA_CONTAINER: z.string().min(3).max(63).default('media').describe('Blob container with the photos to process.'),
+  FRS_THUMBNAILS_CONTAINER: z.string().min(3).max(63).default('thumbnails').describe('Blob container for face thumbnails.'),
+
+  // --- models & vision ---
+  FRS_MODEL_MANIFEST: z.string().min(1).default('models/manifest.json').describe('Model manifest (detector, landmarks, embedder) relative to the app root or absolute.'),
+  FRS_INTRA_OP_THREADS: int(0, 64).default(0).describe('ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (one per core).'),
+  FRS_MAX_PIXELS: int(1, 1_000_000_000).default(60_000_000).describe('Largest image (width x height) FRS decodes; larger ones fail with IMAGE_TOO_LARGE (decompression-bomb guard).'),
+  FRS_MAX_UPLOAD_BYTES: int(1, 1_073_741_824).default(30 * 1024 * 1024).describe('Largest request body the HTTP test function accepts.'),
+  FRS_MIN_DETECTION_SCORE: num(0, 1).default(0.5).describe('Faces scoring below this are dropped.'),
+  FRS_MIN_FACE_SIZE: int(1, 10_000).default(24).describe('Faces whose box side is smaller than this many pixels are dropped.'),
+  FRS_THUMBNAIL_SIZE: int(16, 2048).default(160).describe('Side of the square JPEG face thumbnail, in pixels.'),
+  FRS_THUMBNAIL_MARGIN: num(0, 2).default(0.2).describe('Margin added around the face box on each side of the thumbnail, as a share of the box side.'),
+
+  // --- recognition & clustering ---
+  FRS_MATCH_THRESHOLD: num(-1, 1).default(0.8).describe('Cosine similarity at or above which an unassigned face joins an existing person.'),
+  FRS_DBSCAN_EPS: num(0, 2).default(0.2).describe('DBSCAN neighbourhood radius in cosine distance (1 - similarity).'),
+  FRS_DBSCAN_MIN_POINTS: int(1, 1000).default(2).describe('DBSCAN minimum neighbourhood size (the face itself included) for a core face.'),
+  FRS_UMAP_ENABLED: bool.default(false).describe('Reduce embeddings with UMAP before DBSCAN.'),
+  FRS_UMAP_DIMENSIONS: int(2, 128).default(16).describe('UMAP output dimensions when FRS_UMAP_ENABLED is true.'),
+
+  // --- pipeline ---
+  FRS_PIPELINE_SCHEDULE: z.string().min(1).default('0 */3 * * * *').describe('NCRONTAB schedule of the timer-triggered pipeline function.'),
+  FRS_BATCH_SIZE: int(1, 10_000).default(50).describe('Media items a detection worker claims at a time.'),
+  FRS_LEASE_SECONDS: int(10, 86_400).default(600).describe('How long a claimed media item stays reserved for its worker.'),
+  FRS_MAX_ATTEMPTS: int(1, 100).default(3).describe('Failed detections per media item before it is marked failed for good.'),
+  FRS_DRY_RUN: bool.default(false).describe('Log what each stage would do and change nothing.'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingName = keyof Settings;
+
+export const settingNames = Object.keys(settingsSchema.shape) as SettingName[];
+
+/** Validates settings from the environment (or any record); errors name each bad setting. */
+export function loadSettings(source: Record<string, string | undefined> = process.env, overrides: Partial<Settings> = {}): Settings {
+  const picked: Record<string, unknown> = {};
+  for (const name of settingNames) {
+    const value = source[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const parsed = settingsSchema.safeParse({ ...picked, ...overrides });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])] ?? overrides[i.path[0] as SettingName])})`);
+    throw new FrsError('CONFIG_INVALID', `Invalid FRS settings:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
