@@ -20,10 +20,11 @@ export function lfwImage(name: string, index: number): string {
 export function readPairs(file = 'pairs.txt'): LfwPair[] {
   const lines = readFileSync(join(lfwRoot, file), 'utf8').trim().split(/\r?\n/);
   const header = lines[0].trim().split(/\s+/).map(Number);
-  const perFold = header.length === 2 ? header[1] * 2 : header[0] * 2;
+  // View 2 has explicit folds; View 1 files are one block, so interleave them into 10 folds.
+  const perFold = header.length === 2 ? header[1] * 2 : 0;
   return lines.slice(1).map((line, i) => {
     const f = line.trim().split(/\s+/);
-    const fold = Math.floor(i / perFold);
+    const fold = perFold ? Math.floor(i / perFold) : i % 10;
     if (f.length === 3) return { a: lfwImage(f[0], +f[1]), b: lfwImage(f[0], +f[2]), same: true, fold };
     return { a: lfwImage(f[0], +f[1]), b: lfwImage(f[2], +f[3]), same: false, fold };
   });

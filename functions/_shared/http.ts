@@ -1,0 +1,44 @@
+/** HTTP plumbing shared by the HTTP functions: JSON errors with a code, status per error code. */
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { ZodError } from 'zod';
+import { asFrsError, FrsError, type FrsErrorCode } from '../../src/errors.js';
+
+const STATUS: Partial<Record<FrsErrorCode, number>> = {
+  EMPTY_FILE: 400,
+  INVALID_INPUT: 400,
+  CORRUPT_IMAGE: 400,
+  FILE_TOO_LARGE: 413,
+  IMAGE_TOO_LARGE: 413,
+  UNSUPPORTED_FORMAT: 415,
+  NOT_FOUND: 404,
+  LOCKED: 409,
+};
+
+export function json(status: number, body: unknown): HttpResponseInit {
+  return { status, jsonBody: body, headers: { 'content-type': 'application/json' } };
+}
+
+export function errorResponse(err: unknown): HttpResponseInit {
+  const e = asFrsError(err);
+  return json(STATUS[e.code] ?? 500, { error: e.toJSON() });
+}
+
+export function invalid(error: ZodError): FrsError {
+  const detail = error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+  return new FrsError('INVALID_INPUT', detail);
+}
+
+/** Reads the body, stopping as soon as it passes `limit` bytes (a lying Content-Length can't get past). */
+export async function readBody(request: HttpRequest, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw new FrsError('FILE_TOO_LARGE', `Body is ${declared} bytes; the limit is ${limit} (FRS_MAX_UPLOAD_BYTES).`);
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of request.body as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > limit) throw new FrsError('FILE_TOO_LARGE', `Body exceeds ${limit} bytes (FRS_MAX_UPLOAD_BYTES).`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

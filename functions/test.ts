@@ -1,0 +1,36 @@
+/** HTTP POST /api/test: detect (and optionally embed) faces in the posted image; changes nothing. */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { FrsError } from '../src/errors.js';
+import { getServices } from '../src/services.js';
+import { reportImage } from '../src/vision/image-report.js';
+import { errorResponse, invalid, json, readBody } from './_shared/http.js';
+
+const query = z.object({
+  embeddings: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+  name: z.string().max(500).optional(),
+});
+
+const ACCEPTED_TYPES = /^(image\/[\w.+-]+|application\/octet-stream)$/i;
+
+export async function testHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  try {
+    const params = query.safeParse(Object.fromEntries(request.query.entries()));
+    if (!params.success) throw invalid(params.error);
+    const type = request.headers.get('content-type')?.split(';')[0].trim();
+    if (type && !ACCEPTED_TYPES.test(type)) throw new FrsError('UNSUPPORTED_FORMAT', `Content-Type ${type} is not an image; post the image bytes (image/* or application/octet-stream).`);
+    const { settings, analyzer } = getServices();
+    const body = await readBody(request, settings.FRS_MAX_UPLOAD_BYTES);
+    if (body.byteLength === 0) throw new FrsError('EMPTY_FILE', 'The request body is empty: post the image bytes.');
+    const report = await reportImage(analyzer, params.data.name ?? 'upload', body, { embeddings: params.data.embeddings, maxPixels: settings.FRS_MAX_PIXELS });
+    if ('error' in report) throw new FrsError(report.error.code, report.error.message);
+    context.log(`test: ${report.faces.length} face(s) in ${report.width}x${report.height} image, ${report.ms} ms`);
+    return json(200, report);
+  } catch (err) {
+    const response = errorResponse(err);
+    context.warn(`test: rejected with ${response.status}: ${JSON.stringify(response.jsonBody)}`);
+    return response;
+  }
+}
+
+app.http('test', { methods: ['POST'], authLevel: 'function', route: 'test', handler: testHandler });

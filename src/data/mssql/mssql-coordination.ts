@@ -1,0 +1,97 @@
+/** Pipeline lock, request queue and summary counts (T-SQL). */
+import sql from 'mssql';
+import type { EnqueueOptions, FrsRequest, MediaItemStatus, RepositoryStats } from '../repository.js';
+import { bool, jsonOrNull, num, requestFromRow, type Row } from '../row-mappers.js';
+import { ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
+import type { MssqlScope } from './mssql-scope.js';
+
+const NAME = sql.NVarChar(200);
+const REQUEST_COLUMNS = 'Id, Kind, Status, Payload, Result, RequestedAt, StartedAt, FinishedAt';
+
+export async function acquireLock(scope: MssqlScope, name: string, owner: string, ttlSeconds: number): Promise<boolean> {
+  // HOLDLOCK keeps the key range locked when the row is missing, so two first-time
+  // acquirers cannot both insert.
+  const result = await scope.query(
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    DECLARE @now DATETIME2 = SYSUTCDATETIME();
+    UPDATE FrsLocks WITH (UPDLOCK, HOLDLOCK)
+      SET AcquiredAt = CASE WHEN Owner = @owner THEN AcquiredAt ELSE @now END,
+          Owner = @owner, ExpiresAt = DATEADD(millisecond, @ttlMs, @now)
+      WHERE Name = @name AND (Owner = @owner OR ExpiresAt <= @now);
+    IF @@ROWCOUNT = 0 AND NOT EXISTS (SELECT 1 FROM FrsLocks WITH (UPDLOCK, HOLDLOCK) WHERE Name = @name)
+      INSERT INTO FrsLocks (Name, Owner, AcquiredAt, ExpiresAt) VALUES (@name, @owner, @now, DATEADD(millisecond, @ttlMs, @now));
+    SELECT CAST(CASE WHEN Owner = @owner THEN 1 ELSE 0 END AS BIT) AS Acquired FROM FrsLocks WHERE Name = @name;
+    COMMIT;`,
+    { name: [NAME, name], owner: [NAME, owner], ttlMs: [sql.Int, Math.round(ttlSeconds * 1000)] },
+  );
+  return bool(result.recordset[0]?.Acquired);
+}
+
+export async function releaseLock(scope: MssqlScope, name: string, owner: string): Promise<boolean> {
+  const result = await scope.query('DELETE FROM FrsLocks WHERE Name = @name AND Owner = @owner', { name: [NAME, name], owner: [NAME, owner] });
+  return result.rowsAffected[0] === 1;
+}
+
+export async function enqueueRequest(scope: MssqlScope, kind: string, options: EnqueueOptions = {}): Promise<number> {
+  const result = await scope.query(
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    DECLARE @id INT = NULL;
+    IF @dedupe = 1
+      SELECT TOP (1) @id = Id FROM FrsRequests WITH (UPDLOCK, HOLDLOCK) WHERE Kind = @kind AND Status = N'queued' ORDER BY Id;
+    IF @id IS NULL
+    BEGIN
+      INSERT INTO FrsRequests (Kind, Status, Payload, RequestedAt) VALUES (@kind, N'queued', @payload, SYSUTCDATETIME());
+      SET @id = CAST(SCOPE_IDENTITY() AS INT);
+    END
+    COMMIT;
+    SELECT @id AS Id;`,
+    { kind: [sql.NVarChar(100), kind], payload: [sql.NVarChar(sql.MAX), jsonOrNull(options.payload)], dedupe: [sql.Bit, options.dedupe === true] },
+  );
+  return num(result.recordset[0].Id);
+}
+
+export async function takeRequest(scope: MssqlScope, kind: string): Promise<FrsRequest | null> {
+  const result = await scope.query(
+    `WITH picked AS (
+      SELECT TOP (1) ${REQUEST_COLUMNS} FROM FrsRequests WITH (UPDLOCK, READPAST, ROWLOCK)
+      WHERE Kind = @kind AND Status = N'queued' ORDER BY Id)
+    UPDATE picked SET Status = N'running', StartedAt = SYSUTCDATETIME()
+      OUTPUT ${REQUEST_COLUMNS.split(', ').map((c) => `inserted.${c}`).join(', ')};`,
+    { kind: [sql.NVarChar(100), kind] },
+  );
+  return result.recordset[0] ? requestFromRow(result.recordset[0]) : null;
+}
+
+export async function finishRequest(scope: MssqlScope, id: number, status: 'done' | 'failed', resultValue?: unknown): Promise<boolean> {
+  const result = await scope.query(
+    `UPDATE FrsRequests SET Status = @status, Result = @result, FinishedAt = SYSUTCDATETIME()
+      WHERE Id = @id AND Status IN (N'queued', N'running')`,
+    { id: [sql.Int, id], status: [sql.NVarChar(16), status], result: [sql.NVarChar(sql.MAX), jsonOrNull(resultValue)] },
+  );
+  return result.rowsAffected[0] === 1;
+}
+
+export async function getRequest(scope: MssqlScope, id: number): Promise<FrsRequest | null> {
+  const result = await scope.query(`SELECT ${REQUEST_COLUMNS} FROM FrsRequests WHERE Id = @id`, { id: [sql.Int, id] });
+  return result.recordset[0] ? requestFromRow(result.recordset[0]) : null;
+}
+
+export async function stats(scope: MssqlScope): Promise<RepositoryStats> {
+  const result = await scope.query(`${STATS_SQL};\n${ITEM_STATUS_COUNTS_SQL};`);
+  const [totals, byStatus] = result.recordsets as unknown as Row[][];
+  const r = totals[0];
+  const items: Record<MediaItemStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
+  for (const row of byStatus) items[row.Status as MediaItemStatus] = num(row.N);
+  return {
+    mediaFiles: num(r.MediaFiles),
+    items,
+    faces: num(r.Faces),
+    facesWithEmbedding: num(r.FacesWithEmbedding),
+    unassignedFaces: num(r.UnassignedFaces),
+    verifiedFaces: num(r.VerifiedFaces),
+    persons: num(r.Persons),
+    queuedRequests: num(r.QueuedRequests),
+  };
+}

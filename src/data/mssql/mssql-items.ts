@@ -1,0 +1,155 @@
+/** Media registration and the claim → complete / fail life cycle of a media item (T-SQL). */
+import sql from 'mssql';
+import { encodeEmbedding } from '../embedding-codec.js';
+import type { ClaimedItem, FaceRecord, MediaItemState, NewFace, RegisteredMediaFile, RegisterMediaFileInput } from '../repository.js';
+import { bool, faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull } from '../row-mappers.js';
+import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
+import { chunk, type Column, valuesList } from './mssql-batch.js';
+import type { MssqlScope } from './mssql-scope.js';
+
+const TEXT = sql.NVarChar(sql.MAX);
+const PATH_HASH = `CAST(HASHBYTES('SHA2_256', CAST(@path AS NVARCHAR(MAX))) AS BINARY(32))`;
+
+export async function registerMediaFile(scope: MssqlScope, input: RegisterMediaFileInput): Promise<RegisteredMediaFile> {
+  // UPDLOCK + HOLDLOCK range-lock the looked-up path, so a concurrent registration of the
+  // same path waits and then finds this row instead of inserting a second one.
+  const result = await scope.query(
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    DECLARE @fileId INT, @itemId INT, @created BIT = 0;
+    SELECT TOP (1) @fileId = Id FROM MediaFile WITH (UPDLOCK, HOLDLOCK)
+      WHERE FilePathHash = ${PATH_HASH} AND FilePath = @path ORDER BY Id;
+    IF @fileId IS NULL
+    BEGIN
+      INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, CreatedAt, ModifiedAt)
+        VALUES (@path, @name, @ext, @hash, SYSUTCDATETIME(), SYSUTCDATETIME());
+      SET @fileId = CAST(SCOPE_IDENTITY() AS INT);
+      SET @created = 1;
+    END
+    ELSE IF @hash IS NOT NULL
+      UPDATE MediaFile SET ContentHash = @hash, ModifiedAt = SYSUTCDATETIME() WHERE Id = @fileId AND ContentHash IS NULL;
+    SELECT TOP (1) @itemId = Id FROM MediaItems WITH (UPDLOCK, HOLDLOCK) WHERE MediaFileId = @fileId ORDER BY Id;
+    IF @itemId IS NULL
+    BEGIN
+      INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, Status, Attempts) VALUES (@fileId, @name, 0, N'pending', 0);
+      SET @itemId = CAST(SCOPE_IDENTITY() AS INT);
+    END
+    COMMIT;
+    SELECT @fileId AS MediaFileId, @itemId AS MediaItemId, @created AS Created;`,
+    { path: [TEXT, input.filePath], name: [TEXT, input.fileName], ext: [sql.NVarChar(50), input.extension], hash: [sql.NVarChar(128), input.contentHash ?? null] },
+  );
+  const row = result.recordset[0];
+  return { mediaFileId: num(row.MediaFileId), mediaItemId: num(row.MediaItemId), created: bool(row.Created) };
+}
+
+export async function getMediaItem(scope: MssqlScope, id: number): Promise<MediaItemState | null> {
+  const result = await scope.query(`SELECT ${ITEM_COLUMNS} FROM MediaItems WHERE Id = @id`, { id: [sql.Int, id] });
+  return result.recordset[0] ? itemFromRow(result.recordset[0]) : null;
+}
+
+const CLAIMABLE = `(Status = N'pending' OR (Status = N'processing' AND LeaseExpiresAt <= SYSUTCDATETIME()))`;
+
+export async function claimPendingItems(scope: MssqlScope, owner: string, limit: number, leaseSeconds: number, maxAttempts: number): Promise<ClaimedItem[]> {
+  // READPAST skips rows another claimer has locked, UPDLOCK keeps the rows we read ours
+  // until the update: concurrent workers get disjoint items without waiting on each other.
+  const result = await scope.query(
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    UPDATE MediaItems WITH (READPAST, ROWLOCK)
+      SET Status = N'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
+          LastError = COALESCE(LastError, N'gave up: lease expired after the last attempt')
+      WHERE ${CLAIMABLE} AND Attempts >= @max;
+    DECLARE @claimed TABLE (Id INT PRIMARY KEY, MediaFileId INT, Attempts INT);
+    WITH picked AS (
+      SELECT TOP (@limit) Id, MediaFileId, Status, Attempts, LeaseOwner, LeaseExpiresAt
+      FROM MediaItems WITH (UPDLOCK, READPAST, ROWLOCK)
+      WHERE ${CLAIMABLE} AND Attempts < @max
+      ORDER BY Id)
+    UPDATE picked SET Status = N'processing', Attempts = Attempts + 1, LeaseOwner = @owner,
+        LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
+      OUTPUT inserted.Id, inserted.MediaFileId, inserted.Attempts INTO @claimed;
+    COMMIT;
+    SELECT c.Id, c.MediaFileId, c.Attempts, m.FilePath, m.FileName
+      FROM @claimed c JOIN MediaFile m ON m.Id = c.MediaFileId ORDER BY c.Id;`,
+    { owner: [sql.NVarChar(200), owner], limit: [sql.Int, limit], max: [sql.Int, maxAttempts], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
+  );
+  return result.recordset.map((r) => ({
+    id: num(r.Id), mediaFileId: num(r.MediaFileId), filePath: String(r.FilePath), fileName: strOrNull(r.FileName), attempts: num(r.Attempts),
+  }));
+}
+
+export async function renewLease(scope: MssqlScope, itemId: number, owner: string, leaseSeconds: number): Promise<boolean> {
+  const result = await scope.query(
+    `UPDATE MediaItems SET LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
+      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+    { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
+  );
+  return result.rowsAffected[0] === 1;
+}
+
+async function ownsLease(scope: MssqlScope, itemId: number, owner: string): Promise<boolean> {
+  const result = await scope.query(`SELECT Status, LeaseOwner FROM MediaItems WITH (UPDLOCK, ROWLOCK) WHERE Id = @id`, { id: [sql.Int, itemId] });
+  const row = result.recordset[0];
+  return row !== undefined && row.Status === 'processing' && row.LeaseOwner === owner;
+}
+
+const FACE_COLUMNS: Column<NewFace>[] = [
+  { name: 'box', type: TEXT, value: (f) => JSON.stringify(f.boundingBox) },
+  { name: 'emb', type: sql.VarBinary(sql.MAX), value: (f) => (f.embedding ? encodeEmbedding(f.embedding) : null) },
+  { name: 'frame', type: sql.Int, value: (f) => f.frameNumber ?? null },
+  { name: 'name', type: TEXT, value: (f) => f.thumbnailName ?? null },
+  { name: 'score', type: sql.Float, value: (f) => f.detectorScore },
+  { name: 'lm', type: TEXT, value: (f) => jsonOrNull(f.landmarks) },
+  { name: 'tp', type: TEXT, value: (f) => f.thumbnailPath ?? null },
+  { name: 'model', type: sql.NVarChar(200), value: (f) => (f.embedding ? (f.embeddingModel ?? null) : null) },
+  { name: 'sharp', type: sql.Float, value: (f) => f.sharpness ?? null },
+];
+
+export async function insertFaces(scope: MssqlScope, itemId: number, faces: NewFace[]): Promise<void> {
+  for (const rows of chunk(faces, FACE_COLUMNS.length + 1)) {
+    const values = valuesList(rows, FACE_COLUMNS);
+    await scope.query(
+      `INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, FrameNumber, Name, IsUserVerified, CreatedAt, ModifiedAt,
+          DetectorScore, Landmarks, ThumbnailPath, EmbeddingModel, Sharpness)
+        SELECT @item, NULL, v.box, v.emb, v.frame, v.name, 0, SYSUTCDATETIME(), SYSUTCDATETIME(), v.score, v.lm, v.tp, v.model, v.sharp
+        FROM (VALUES ${values.text}) AS v (box, emb, frame, name, score, lm, tp, model, sharp)`,
+      { ...values.params, item: [sql.Int, itemId] },
+    );
+  }
+}
+
+export function completeItem(scope: MssqlScope, itemId: number, owner: string, faces: NewFace[]): Promise<boolean> {
+  return scope.atomic(async (tx) => {
+    if (!(await ownsLease(tx, itemId, owner))) return false;
+    const id: [typeof sql.Int, number] = [sql.Int, itemId];
+    // Faces of an earlier, interrupted attempt go; a user's verified faces never do.
+    await tx.query(`${CLEAR_ITEM_PORTRAITS_SQL};
+      DELETE FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0;`, { id });
+    await insertFaces(tx, itemId, faces);
+    await tx.query(`UPDATE MediaItems SET Status = N'done', IsFacesExtracted = 1, FacesExtractedOn = SYSUTCDATETIME(),
+        LeaseOwner = NULL, LeaseExpiresAt = NULL, LastError = NULL WHERE Id = @id`, { id });
+    return true;
+  });
+}
+
+export async function failItem(scope: MssqlScope, itemId: number, owner: string, error: string, maxAttempts: number): Promise<'pending' | 'failed' | null> {
+  const result = await scope.query(
+    `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN N'failed' ELSE N'pending' END,
+        LastError = @error, LeaseOwner = NULL, LeaseExpiresAt = NULL
+      OUTPUT inserted.Status
+      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+    { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], error: [TEXT, error], max: [sql.Int, maxAttempts] },
+  );
+  const row = result.recordset[0];
+  return row ? (row.Status as 'pending' | 'failed') : null;
+}
+
+export async function retryFailedItems(scope: MssqlScope): Promise<number> {
+  const result = await scope.query(`UPDATE MediaItems SET Status = N'pending', Attempts = 0 WHERE Status = N'failed'`);
+  return result.rowsAffected[0] ?? 0;
+}
+
+export async function facesOfItem(scope: MssqlScope, itemId: number): Promise<FaceRecord[]> {
+  const result = await scope.query(FACES_OF_ITEM_SQL, { id: [sql.Int, itemId] });
+  return result.recordset.map(faceFromRow);
+}

@@ -1,0 +1,147 @@
+/**
+ * Versioned SQL Server / Azure SQL schema; same versions and meaning as the SQLite ones.
+ * Migration 1 is the legacy schema (created only when missing, so existing tables are adopted);
+ * later migrations only add. Each statement runs as its own batch so that a statement may use
+ * a column the previous one added; each migration is one transaction under an app lock, so
+ * concurrent openers apply it once.
+ *
+ * Embeddings stay VARBINARY(MAX) (float32 LE, the legacy format). Where the server has the
+ * VECTOR type (detectVectorSupport), a later migration could add `EmbeddingVector VECTOR(n)`
+ * beside it and matching could use VECTOR_DISTANCE('cosine', ...) in SQL; FRS does not need
+ * it yet (clustering runs in the app), so VARBINARY is the one format everywhere.
+ */
+import sql from 'mssql';
+import { FrsError } from '../../errors.js';
+
+interface MssqlMigration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+const createIfMissing = (table: string, body: string) => `IF OBJECT_ID(N'${table}', N'U') IS NULL CREATE TABLE ${table} (${body})`;
+const addColumn = (table: string, column: string, definition: string) =>
+  `IF COL_LENGTH(N'${table}', N'${column}') IS NULL ALTER TABLE ${table} ADD ${column} ${definition}`;
+const addCheck = (table: string, name: string, condition: string) =>
+  `IF OBJECT_ID(N'${name}', N'C') IS NULL ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${condition})`;
+const addIndex = (table: string, name: string, definition: string) =>
+  `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'${name}' AND object_id = OBJECT_ID(N'${table}')) CREATE INDEX ${name} ON ${table} ${definition}`;
+
+export const mssqlMigrations: MssqlMigration[] = [
+  {
+    version: 1,
+    name: 'legacy schema (MediaFile, MediaItems, Faces, Persons)',
+    statements: [
+      createIfMissing('MediaFile', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, FilePath NVARCHAR(MAX) NOT NULL, FileName NVARCHAR(400) NULL,
+        Extensions NVARCHAR(50) NULL, CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`),
+      createIfMissing('MediaItems', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, MediaFileId INT NOT NULL, Name NVARCHAR(400) NULL,
+        IsFacesExtracted BIT NOT NULL DEFAULT 0, FacesExtractedOn DATETIME2 NULL`),
+      createIfMissing('Faces', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, MediaItemId INT NOT NULL, PersonId INT NULL,
+        BoundingBox NVARCHAR(MAX) NULL, Embedding VARBINARY(MAX) NULL, FrameNumber INT NULL, Name NVARCHAR(400) NULL,
+        IsUserVerified BIT NOT NULL DEFAULT 0, CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`),
+      createIfMissing('Persons', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, PortraitMediaFileId INT NULL, PortraitFaceId INT NULL,
+        Name NVARCHAR(400) NULL, Rank NVARCHAR(200) NULL, Appointment NVARCHAR(400) NULL, Type NVARCHAR(100) NULL,
+        CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`),
+    ],
+  },
+  {
+    version: 2,
+    name: 'pipeline columns: content hash, item status and lease, face details',
+    statements: [
+      addColumn('MediaFile', 'ContentHash', 'NVARCHAR(128) NULL'),
+      // FilePath may be NVARCHAR(MAX), which cannot be indexed: look paths up by their hash.
+      addColumn('MediaFile', 'FilePathHash', `AS CAST(HASHBYTES('SHA2_256', CAST(FilePath AS NVARCHAR(MAX))) AS BINARY(32)) PERSISTED`),
+      addColumn('MediaItems', 'Status', `NVARCHAR(16) NOT NULL CONSTRAINT DF_MediaItems_Status DEFAULT N'pending'`),
+      addCheck('MediaItems', 'CK_MediaItems_Status', `Status IN (N'pending', N'processing', N'done', N'failed')`),
+      addColumn('MediaItems', 'Attempts', 'INT NOT NULL CONSTRAINT DF_MediaItems_Attempts DEFAULT 0'),
+      addColumn('MediaItems', 'LastError', 'NVARCHAR(MAX) NULL'),
+      addColumn('MediaItems', 'LeaseOwner', 'NVARCHAR(200) NULL'),
+      addColumn('MediaItems', 'LeaseExpiresAt', 'DATETIME2 NULL'),
+      // What the legacy tool already extracted is not processed again.
+      `UPDATE MediaItems SET Status = N'done' WHERE IsFacesExtracted = 1 AND Status = N'pending'`,
+      addColumn('Faces', 'DetectorScore', 'FLOAT NULL'),
+      addCheck('Faces', 'CK_Faces_DetectorScore', 'DetectorScore >= 0 AND DetectorScore <= 1'),
+      addColumn('Faces', 'Landmarks', 'NVARCHAR(MAX) NULL'),
+      addColumn('Faces', 'ThumbnailPath', 'NVARCHAR(1024) NULL'),
+      // NULL on legacy rows: their embeddings came from an unknown model.
+      addColumn('Faces', 'EmbeddingModel', 'NVARCHAR(200) NULL'),
+      addColumn('Faces', 'Sharpness', 'FLOAT NULL'),
+    ],
+  },
+  {
+    version: 3,
+    name: 'coordination tables: FrsLocks, FrsRequests',
+    statements: [
+      createIfMissing('FrsLocks', `Name NVARCHAR(200) NOT NULL PRIMARY KEY, Owner NVARCHAR(200) NOT NULL,
+        AcquiredAt DATETIME2 NOT NULL, ExpiresAt DATETIME2 NOT NULL`),
+      createIfMissing('FrsRequests', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, Kind NVARCHAR(100) NOT NULL,
+        Status NVARCHAR(16) NOT NULL DEFAULT N'queued' CHECK (Status IN (N'queued', N'running', N'done', N'failed')),
+        Payload NVARCHAR(MAX) NULL, Result NVARCHAR(MAX) NULL, RequestedAt DATETIME2 NOT NULL, StartedAt DATETIME2 NULL, FinishedAt DATETIME2 NULL`),
+    ],
+  },
+  {
+    version: 4,
+    name: 'indexes for the pipeline queries',
+    statements: [
+      addIndex('MediaFile', 'IX_MediaFile_FilePathHash', '(FilePathHash)'),
+      addIndex('MediaFile', 'IX_MediaFile_ContentHash', '(ContentHash)'),
+      addIndex('MediaItems', 'IX_MediaItems_MediaFileId', '(MediaFileId)'),
+      addIndex('MediaItems', 'IX_MediaItems_Claim', '(Status, Id) INCLUDE (Attempts, LeaseExpiresAt, MediaFileId)'),
+      addIndex('Faces', 'IX_Faces_MediaItemId', '(MediaItemId)'),
+      addIndex('Faces', 'IX_Faces_PersonId', '(PersonId)'),
+      addIndex('Faces', 'IX_Faces_EmbeddingModel', '(EmbeddingModel, PersonId)'),
+      addIndex('FrsRequests', 'IX_FrsRequests_Take', '(Kind, Status, Id)'),
+    ],
+  },
+];
+
+export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;
+
+const VERSION_TABLE = createIfMissing('FrsSchemaVersion', `Version INT NOT NULL PRIMARY KEY, Name NVARCHAR(200) NOT NULL,
+  AppliedAt DATETIME2 NOT NULL DEFAULT SYSUTCDATETIME()`);
+
+/** Runs `work` in a transaction that holds the migration app lock. */
+async function underMigrationLock(pool: sql.ConnectionPool, work: (request: () => sql.Request) => Promise<void>): Promise<void> {
+  const transaction = new sql.Transaction(pool);
+  await transaction.begin();
+  try {
+    const lock = await new sql.Request(transaction).query<{ Result: number }>(`DECLARE @r INT;
+      EXEC @r = sp_getapplock @Resource = N'FrsSchemaMigration', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 50000;
+      SELECT @r AS Result;`);
+    if (lock.recordset[0].Result < 0) throw new FrsError('LOCKED', 'Another FRS instance is migrating the database; try again shortly.');
+    await work(() => new sql.Request(transaction));
+    await transaction.commit();
+  } catch (err) {
+    await transaction.rollback().catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function migrateMssql(pool: sql.ConnectionPool): Promise<void> {
+  await underMigrationLock(pool, async (request) => {
+    await request().batch(VERSION_TABLE);
+  });
+  const current = async (request: () => sql.Request) =>
+    (await request().query<{ v: number }>('SELECT COALESCE(MAX(Version), 0) AS v FROM FrsSchemaVersion')).recordset[0].v;
+  for (const migration of mssqlMigrations) {
+    await underMigrationLock(pool, async (request) => {
+      const found = await current(request);
+      if (found > latestMssqlVersion) {
+        throw new FrsError('DATABASE_ERROR', `The database schema is version ${found}, newer than this FRS supports (${latestMssqlVersion}). Update FRS.`);
+      }
+      if (found >= migration.version) return;
+      for (const statement of migration.statements) await request().batch(statement);
+      await request()
+        .input('version', sql.Int, migration.version)
+        .input('name', sql.NVarChar(200), migration.name)
+        .query('INSERT INTO FrsSchemaVersion (Version, Name) VALUES (@version, @name)');
+    });
+  }
+}
+
+/** True where the server knows the VECTOR type (Azure SQL, SQL Server 2025). */
+export async function detectVectorSupport(pool: sql.ConnectionPool): Promise<boolean> {
+  const result = await pool.request().query<{ HasVector: number }>(
+    `SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.types WHERE name = N'vector') THEN 1 ELSE 0 END AS HasVector`);
+  return result.recordset[0].HasVector === 1;
+}

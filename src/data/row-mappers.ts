@@ -1,0 +1,131 @@
+/**
+ * Row → domain mapping shared by both adapters. Both select the same column names; the
+ * drivers differ only in value types (SQL Server: Date, boolean; SQLite: text, 0/1), and
+ * legacy rows may hold loosely formatted values, so every reader is tolerant.
+ */
+import { decodeEmbedding } from './embedding-codec.js';
+import type { BoundingBox, FaceRecord, FrsRequest, MediaItemState, MediaItemStatus, PersonSummary, Point, RequestStatus } from './repository.js';
+
+export type Row = Record<string, unknown>;
+
+export function num(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new TypeError(`expected a number, got ${String(value)}`);
+  return n;
+}
+
+export function numOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
+export function strOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+/** SQL Server gives Date objects; SQLite keeps whatever text was written (ISO from FRS). */
+export function timeOrNull(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+export function bool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 1n;
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string' || text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+export function parseBox(text: unknown): BoundingBox | null {
+  const value = parseJson(text);
+  return isNumberArray(value) && value.length === 4 ? (value as BoundingBox) : null;
+}
+
+export function parseLandmarks(text: unknown): Point[] | null {
+  const value = parseJson(text);
+  return Array.isArray(value) && value.every((p) => isNumberArray(p) && p.length === 2) ? (value as Point[]) : null;
+}
+
+export function embeddingOf(value: unknown): Float32Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError('expected an embedding blob');
+  return decodeEmbedding(value);
+}
+
+/** Columns every face query selects (alias f), in the names faceFromRow reads. */
+export const FACE_COLUMNS = `f.Id, f.MediaItemId, f.PersonId, f.BoundingBox, f.DetectorScore, f.Landmarks, f.Name,
+  f.ThumbnailPath, f.FrameNumber, f.Sharpness, f.EmbeddingModel, f.IsUserVerified,
+  CASE WHEN f.Embedding IS NULL THEN 0 ELSE 1 END AS HasEmbedding`;
+
+export function faceFromRow(r: Row): FaceRecord {
+  return {
+    id: num(r.Id),
+    mediaItemId: num(r.MediaItemId),
+    personId: numOrNull(r.PersonId),
+    boundingBox: parseBox(r.BoundingBox),
+    detectorScore: numOrNull(r.DetectorScore),
+    landmarks: parseLandmarks(r.Landmarks),
+    thumbnailName: strOrNull(r.Name),
+    thumbnailPath: strOrNull(r.ThumbnailPath),
+    frameNumber: numOrNull(r.FrameNumber),
+    sharpness: numOrNull(r.Sharpness),
+    embeddingModel: strOrNull(r.EmbeddingModel),
+    hasEmbedding: bool(r.HasEmbedding),
+    isUserVerified: bool(r.IsUserVerified),
+  };
+}
+
+export const ITEM_COLUMNS = 'Id, MediaFileId, Status, Attempts, LastError, LeaseOwner, LeaseExpiresAt, FacesExtractedOn';
+
+export function itemFromRow(r: Row): MediaItemState {
+  return {
+    id: num(r.Id),
+    mediaFileId: num(r.MediaFileId),
+    status: String(r.Status) as MediaItemStatus,
+    attempts: num(r.Attempts),
+    lastError: strOrNull(r.LastError),
+    leaseOwner: strOrNull(r.LeaseOwner),
+    leaseExpiresAt: timeOrNull(r.LeaseExpiresAt),
+    facesExtractedOn: timeOrNull(r.FacesExtractedOn),
+  };
+}
+
+export function personFromRow(r: Row): PersonSummary {
+  return {
+    id: num(r.Id),
+    name: strOrNull(r.Name),
+    rank: strOrNull(r.Rank),
+    appointment: strOrNull(r.Appointment),
+    type: strOrNull(r.Type),
+    faceCount: num(r.FaceCount ?? 0),
+    verifiedFaceCount: num(r.VerifiedFaceCount ?? 0),
+    portraitFaceId: numOrNull(r.PortraitFaceId),
+    portraitMediaFileId: numOrNull(r.PortraitMediaFileId),
+    portraitThumbnailName: strOrNull(r.PortraitThumbnailName),
+    portraitThumbnailPath: strOrNull(r.PortraitThumbnailPath),
+  };
+}
+
+export function requestFromRow(r: Row): FrsRequest {
+  return {
+    id: num(r.Id),
+    kind: String(r.Kind),
+    status: String(r.Status) as RequestStatus,
+    payload: parseJson(r.Payload),
+    result: parseJson(r.Result),
+    requestedAt: timeOrNull(r.RequestedAt),
+    startedAt: timeOrNull(r.StartedAt),
+    finishedAt: timeOrNull(r.FinishedAt),
+  };
+}
+
+/** JSON text for a JSON column; undefined and null both store NULL. */
+export function jsonOrNull(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}

@@ -1,0 +1,42 @@
+/**
+ * Read queries whose text is valid in both SQLite and T-SQL (named @params work in
+ * better-sqlite3 and mssql alike), so the two adapters cannot drift apart on them.
+ */
+import { FACE_COLUMNS } from './row-mappers.js';
+
+const PERSON_SELECT = `SELECT p.Id, p.Name, p.Rank, p.Appointment, p.Type, p.PortraitFaceId, p.PortraitMediaFileId,
+  COALESCE(c.Total, 0) AS FaceCount, COALESCE(c.Verified, 0) AS VerifiedFaceCount,
+  pf.Name AS PortraitThumbnailName, pf.ThumbnailPath AS PortraitThumbnailPath
+FROM Persons p
+LEFT JOIN (SELECT PersonId, COUNT(*) AS Total, SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END) AS Verified
+           FROM Faces WHERE PersonId IS NOT NULL GROUP BY PersonId) c ON c.PersonId = p.Id
+LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId`;
+
+export const LIST_PERSONS_SQL = `${PERSON_SELECT} ORDER BY FaceCount DESC, p.Id`;
+export const GET_PERSON_SQL = `${PERSON_SELECT} WHERE p.Id = @id`;
+export const FACES_OF_PERSON_SQL = `SELECT ${FACE_COLUMNS} FROM Faces f WHERE f.PersonId = @id ORDER BY f.Id`;
+export const FACES_OF_ITEM_SQL = `SELECT ${FACE_COLUMNS} FROM Faces f WHERE f.MediaItemId = @id ORDER BY f.Id`;
+
+export const STATS_SQL = `SELECT
+  (SELECT COUNT(*) FROM MediaFile) AS MediaFiles,
+  (SELECT COUNT(*) FROM Faces) AS Faces,
+  (SELECT COUNT(*) FROM Faces WHERE Embedding IS NOT NULL) AS FacesWithEmbedding,
+  (SELECT COUNT(*) FROM Faces WHERE PersonId IS NULL AND COALESCE(IsUserVerified, 0) = 0) AS UnassignedFaces,
+  (SELECT COUNT(*) FROM Faces WHERE IsUserVerified = 1) AS VerifiedFaces,
+  (SELECT COUNT(*) FROM Persons) AS Persons,
+  (SELECT COUNT(*) FROM FrsRequests WHERE Status = 'queued') AS QueuedRequests`;
+export const ITEM_STATUS_COUNTS_SQL = 'SELECT Status, COUNT(*) AS N FROM MediaItems GROUP BY Status';
+
+/** Portraits must show their person: clear those whose face moved away or was deleted. */
+export const CLEAR_STALE_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL
+WHERE PortraitFaceId IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.Id = Persons.PortraitFaceId AND f.PersonId = Persons.Id)`;
+
+/** Persons recluster may drop: nothing assigned and nothing a user typed in. */
+export const DELETE_EMPTY_PERSONS_SQL = `DELETE FROM Persons
+WHERE COALESCE(Name, '') = '' AND COALESCE(Rank, '') = '' AND COALESCE(Appointment, '') = ''
+  AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
+
+/** Before an item's unverified faces are replaced: portraits showing them would dangle. */
+export const CLEAR_ITEM_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL
+WHERE PortraitFaceId IN (SELECT Id FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0)`;

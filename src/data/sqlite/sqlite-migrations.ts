@@ -1,0 +1,148 @@
+/**
+ * Versioned SQLite schema. Migration 1 is the legacy tool's schema with CREATE IF NOT EXISTS,
+ * so an existing database is adopted as is; later ones only add (columns, tables, indexes)
+ * and never drop, so the legacy tool's rows and queries keep working.
+ */
+import type Database from 'better-sqlite3';
+import { FrsError } from '../../errors.js';
+
+interface SqliteMigration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+  return columns.some((c) => c.name.toLowerCase() === column.toLowerCase());
+}
+
+/** ADD COLUMN is not idempotent in SQLite; checking first lets partly-upgraded databases through. */
+function addColumn(db: Database.Database, table: string, column: string, definition: string): void {
+  if (!hasColumn(db, table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
+
+export const sqliteMigrations: SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'legacy schema (MediaFile, MediaItems, Faces, Persons)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS MediaFile (
+          Id INTEGER PRIMARY KEY AUTOINCREMENT,
+          FilePath TEXT NOT NULL,
+          FileName TEXT,
+          Extensions TEXT,
+          CreatedAt TEXT,
+          ModifiedAt TEXT);
+        CREATE TABLE IF NOT EXISTS MediaItems (
+          Id INTEGER PRIMARY KEY AUTOINCREMENT,
+          MediaFileId INTEGER NOT NULL,
+          Name TEXT,
+          IsFacesExtracted INTEGER NOT NULL DEFAULT 0,
+          FacesExtractedOn TEXT);
+        CREATE TABLE IF NOT EXISTS Faces (
+          Id INTEGER PRIMARY KEY AUTOINCREMENT,
+          MediaItemId INTEGER NOT NULL,
+          PersonId INTEGER,
+          BoundingBox TEXT,
+          Embedding BLOB,
+          FrameNumber INTEGER,
+          Name TEXT,
+          IsUserVerified INTEGER NOT NULL DEFAULT 0,
+          CreatedAt TEXT,
+          ModifiedAt TEXT);
+        CREATE TABLE IF NOT EXISTS Persons (
+          Id INTEGER PRIMARY KEY AUTOINCREMENT,
+          PortraitMediaFileId INTEGER,
+          PortraitFaceId INTEGER,
+          Name TEXT,
+          Rank TEXT,
+          Appointment TEXT,
+          Type TEXT,
+          CreatedAt TEXT,
+          ModifiedAt TEXT);`);
+    },
+  },
+  {
+    version: 2,
+    name: 'pipeline columns: content hash, item status and lease, face details',
+    up(db) {
+      addColumn(db, 'MediaFile', 'ContentHash', 'TEXT');
+      addColumn(db, 'MediaItems', 'Status', `TEXT NOT NULL DEFAULT 'pending' CHECK (Status IN ('pending', 'processing', 'done', 'failed'))`);
+      addColumn(db, 'MediaItems', 'Attempts', 'INTEGER NOT NULL DEFAULT 0');
+      addColumn(db, 'MediaItems', 'LastError', 'TEXT');
+      addColumn(db, 'MediaItems', 'LeaseOwner', 'TEXT');
+      addColumn(db, 'MediaItems', 'LeaseExpiresAt', 'TEXT');
+      // What the legacy tool already extracted is not processed again.
+      db.exec(`UPDATE MediaItems SET Status = 'done' WHERE IsFacesExtracted = 1 AND Status = 'pending'`);
+      addColumn(db, 'Faces', 'DetectorScore', 'REAL CHECK (DetectorScore IS NULL OR (DetectorScore >= 0 AND DetectorScore <= 1))');
+      addColumn(db, 'Faces', 'Landmarks', 'TEXT');
+      addColumn(db, 'Faces', 'ThumbnailPath', 'TEXT');
+      // NULL on legacy rows: their embeddings came from an unknown model.
+      addColumn(db, 'Faces', 'EmbeddingModel', 'TEXT');
+      addColumn(db, 'Faces', 'Sharpness', 'REAL');
+    },
+  },
+  {
+    version: 3,
+    name: 'coordination tables: FrsLocks, FrsRequests',
+    up(db) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsLocks (
+          Name TEXT PRIMARY KEY,
+          Owner TEXT NOT NULL,
+          AcquiredAt TEXT NOT NULL,
+          ExpiresAt TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS FrsRequests (
+          Id INTEGER PRIMARY KEY AUTOINCREMENT,
+          Kind TEXT NOT NULL,
+          Status TEXT NOT NULL DEFAULT 'queued' CHECK (Status IN ('queued', 'running', 'done', 'failed')),
+          Payload TEXT,
+          Result TEXT,
+          RequestedAt TEXT NOT NULL,
+          StartedAt TEXT,
+          FinishedAt TEXT);`);
+    },
+  },
+  {
+    version: 4,
+    name: 'indexes for the pipeline queries',
+    up(db) {
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS IX_MediaFile_FilePath ON MediaFile (FilePath);
+        CREATE INDEX IF NOT EXISTS IX_MediaFile_ContentHash ON MediaFile (ContentHash);
+        CREATE INDEX IF NOT EXISTS IX_MediaItems_MediaFileId ON MediaItems (MediaFileId);
+        CREATE INDEX IF NOT EXISTS IX_MediaItems_Claim ON MediaItems (Status, Id);
+        CREATE INDEX IF NOT EXISTS IX_Faces_MediaItemId ON Faces (MediaItemId);
+        CREATE INDEX IF NOT EXISTS IX_Faces_PersonId ON Faces (PersonId);
+        CREATE INDEX IF NOT EXISTS IX_Faces_EmbeddingModel ON Faces (EmbeddingModel, PersonId);
+        CREATE INDEX IF NOT EXISTS IX_FrsRequests_Take ON FrsRequests (Kind, Status, Id);`);
+    },
+  },
+];
+
+export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1].version;
+
+/**
+ * Applies what is missing, each migration in its own IMMEDIATE transaction that re-reads the
+ * version, so two processes opening the same file at once apply each migration exactly once.
+ */
+export function migrateSqlite(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS FrsSchemaVersion (
+    Version INTEGER PRIMARY KEY,
+    Name TEXT NOT NULL,
+    AppliedAt TEXT NOT NULL)`);
+  const currentVersion = () => (db.prepare('SELECT COALESCE(MAX(Version), 0) AS v FROM FrsSchemaVersion').get() as { v: number }).v;
+  const found = currentVersion();
+  if (found > latestSqliteVersion) {
+    throw new FrsError('DATABASE_ERROR', `The database schema is version ${found}, newer than this FRS supports (${latestSqliteVersion}). Update FRS.`);
+  }
+  for (const migration of sqliteMigrations) {
+    db.transaction(() => {
+      if (currentVersion() >= migration.version) return;
+      migration.up(db);
+      db.prepare('INSERT INTO FrsSchemaVersion (Version, Name, AppliedAt) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}

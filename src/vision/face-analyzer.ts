@@ -1,0 +1,81 @@
+/**
+ * The face-analysis service: detect → landmarks → align → embed, wired from the model
+ * manifest. One instance per process (ONNX sessions are cached underneath anyway).
+ */
+import type { Settings } from '../config/settings.js';
+import { FrsError } from '../errors.js';
+import { warpChip } from './align/warp.js';
+import type { DecodedImage } from './decode.js';
+import { FaceDetector } from './detect/face-detector.js';
+import { FaceEmbedder } from './embed/face-embedder.js';
+import { fivePointsFrom68 } from './landmarks/five-points.js';
+import { LandmarkLocator } from './landmarks/landmark-locator.js';
+import { loadManifest, modelPath, type ModelManifest } from './models/manifest.js';
+import { laplacianVariance } from './sharpness.js';
+import type { AnalyzedFace, FaceDetection, Point } from './types.js';
+
+export type AnalyzerSettings = Pick<Settings, 'FRS_MIN_DETECTION_SCORE' | 'FRS_MIN_FACE_SIZE' | 'FRS_INTRA_OP_THREADS'>;
+
+export interface FaceEmbedding {
+  embedding: Float32Array;
+  /** Variance of the Laplacian of the aligned chip: higher is sharper. */
+  sharpness: number;
+}
+
+export class FaceAnalyzer {
+  private readonly detector: FaceDetector;
+  private readonly locator?: LandmarkLocator;
+  private readonly embedder: FaceEmbedder;
+
+  constructor(readonly manifest: ModelManifest, settings: AnalyzerSettings) {
+    if (!manifest.landmarks && !manifest.detector.outputs.landmarks) {
+      throw new FrsError('MODEL_INVALID', 'The model manifest needs a landmarks model or a detector with a landmarks output: faces cannot be aligned otherwise.');
+    }
+    const threads = settings.FRS_INTRA_OP_THREADS;
+    this.detector = new FaceDetector(manifest.detector, modelPath(manifest, manifest.detector.file), {
+      minScore: settings.FRS_MIN_DETECTION_SCORE,
+      minFaceSize: settings.FRS_MIN_FACE_SIZE,
+      intraOpThreads: threads,
+    });
+    if (manifest.landmarks) this.locator = new LandmarkLocator(manifest.landmarks, modelPath(manifest, manifest.landmarks.file), threads);
+    this.embedder = new FaceEmbedder(manifest.embedder, modelPath(manifest, manifest.embedder.file), threads);
+  }
+
+  static fromManifestFile(path: string, settings: AnalyzerSettings): FaceAnalyzer {
+    return new FaceAnalyzer(loadManifest(path), settings);
+  }
+
+  /** Identifies the embedding space; stored with every vector. */
+  get embeddingModel(): string {
+    return this.manifest.embedder.id;
+  }
+
+  /** Faces with box, score and five landmarks, in original (EXIF-rotated) pixels. */
+  async detect(image: DecodedImage): Promise<FaceDetection[]> {
+    const found = await this.detector.detect(image);
+    if (found.length === 0) return [];
+    const refined = this.locator ? await this.locator.locate(image, found.map((d) => d.box)) : found.map((d) => d.landmarks);
+    return found.map((d, i) => ({ box: d.box, score: d.score, landmarks: toFivePoints(refined[i]) }));
+  }
+
+  /** Aligned chips → L2-normalised embeddings, with chip sharpness. */
+  async embed(image: DecodedImage, faces: Array<Pick<FaceDetection, 'landmarks'>>): Promise<FaceEmbedding[]> {
+    const { input, template } = this.manifest.embedder;
+    const chips = faces.map((f) => warpChip(image, f.landmarks, template as Point[], input.width, input.height));
+    const vectors = await this.embedder.embed(chips);
+    return vectors.map((embedding, i) => ({ embedding, sharpness: laplacianVariance(chips[i], input.width, input.height) }));
+  }
+
+  async analyze(image: DecodedImage, opts: { embeddings: boolean }): Promise<AnalyzedFace[]> {
+    const faces = await this.detect(image);
+    if (!opts.embeddings || faces.length === 0) return faces;
+    const embedded = await this.embed(image, faces);
+    return faces.map((f, i) => ({ ...f, embedding: embedded[i].embedding }));
+  }
+}
+
+function toFivePoints(points: Point[]): Point[] {
+  if (points.length === 68) return fivePointsFrom68(points);
+  if (points.length === 5) return points;
+  throw new FrsError('MODEL_INVALID', `Landmarks must be 5 or 68 points, got ${points.length}.`);
+}

@@ -1,0 +1,373 @@
+/**
+ * The behaviour every Repository adapter must show. `open` must return a new connection to
+ * the same database each time it is called within one test, and that database must be empty
+ * when each test starts (the caller resets it in beforeEach).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrsError } from '../../src/errors.js';
+import type { NewFace, Repository } from '../../src/data/repository.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function embeddingFor(seed: number, dims = 8): Float32Array {
+  return Float32Array.from({ length: dims }, (_, i) => Math.sin(seed * 31 + i) / 2);
+}
+
+export function newFace(overrides: Partial<NewFace> = {}): NewFace {
+  return {
+    boundingBox: [10, 20, 110, 140],
+    detectorScore: 0.9,
+    landmarks: [[40, 60], [80, 60], [60, 90], [45, 110], [75, 110]],
+    thumbnailName: 'face.jpg',
+    thumbnailPath: 'thumbnails/face.jpg',
+    frameNumber: 0,
+    sharpness: 12.5,
+    ...overrides,
+  };
+}
+
+const bytesOf = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+export function runRepositoryContract(name: string, open: () => Promise<Repository>): void {
+  describe(`Repository contract: ${name}`, () => {
+    const opened: Repository[] = [];
+    const connect = async () => {
+      const repo = await open();
+      opened.push(repo);
+      return repo;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((r) => r.close()));
+    });
+
+    async function registerMany(repo: Repository, n: number, prefix = 'photo') {
+      const ids: number[] = [];
+      for (let i = 0; i < n; i++) {
+        ids.push((await repo.registerMediaFile({ filePath: `/media/${prefix}-${i}.jpg`, fileName: `${prefix}-${i}.jpg`, extension: '.jpg' })).mediaItemId);
+      }
+      return ids;
+    }
+
+    /** One done item with `count` faces embedded by model 'm1'; returns face ids. */
+    async function itemWithFaces(repo: Repository, count: number, path = '/media/group.jpg') {
+      const { mediaItemId } = await repo.registerMediaFile({ filePath: path, fileName: 'group.jpg', extension: '.jpg' });
+      await repo.claimPendingItems('setup', 1, 60, 3);
+      const faces = Array.from({ length: count }, (_, i) => newFace({ embedding: embeddingFor(i), embeddingModel: 'm1', detectorScore: 0.5 + i / 100 }));
+      expect(await repo.completeItem(mediaItemId, 'setup', faces)).toBe(true);
+      return { mediaItemId, faceIds: (await repo.facesOfItem(mediaItemId)).map((f) => f.id) };
+    }
+
+    it('registers a media file once per path, even when two connections race', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const input = { filePath: '/media/a.jpg', fileName: 'a.jpg', extension: '.jpg', contentHash: 'sha256:aa' };
+      const first = await a.registerMediaFile(input);
+      expect(first.created).toBe(true);
+      expect(await a.registerMediaFile(input)).toEqual({ ...first, created: false });
+
+      const raced = await Promise.all([a.registerMediaFile({ ...input, filePath: '/media/b.jpg' }), b.registerMediaFile({ ...input, filePath: '/media/b.jpg' })]);
+      expect(raced[0].mediaFileId).toBe(raced[1].mediaFileId);
+      expect(raced[0].mediaItemId).toBe(raced[1].mediaItemId);
+      expect(raced.filter((r) => r.created)).toHaveLength(1);
+      expect(raced[0].mediaFileId).not.toBe(first.mediaFileId);
+
+      const stats = await a.stats();
+      expect(stats.mediaFiles).toBe(2);
+      expect(stats.items).toEqual({ pending: 2, processing: 0, done: 0, failed: 0 });
+      const item = await a.getMediaItem(first.mediaItemId);
+      expect(item).toMatchObject({ id: first.mediaItemId, mediaFileId: first.mediaFileId, status: 'pending', attempts: 0, leaseOwner: null });
+      expect(await a.getMediaItem(999_999)).toBeNull();
+    });
+
+    it('claims pending items in id order with a lease, one attempt per claim', async () => {
+      const repo = await connect();
+      const ids = await registerMany(repo, 5);
+      const first = await repo.claimPendingItems('worker-a', 2, 60, 3);
+      expect(first.map((c) => c.id)).toEqual(ids.slice(0, 2));
+      expect(first[0]).toMatchObject({ filePath: '/media/photo-0.jpg', fileName: 'photo-0.jpg', attempts: 1 });
+      const state = await repo.getMediaItem(ids[0]);
+      expect(state).toMatchObject({ status: 'processing', leaseOwner: 'worker-a', attempts: 1 });
+      expect(Date.parse(state!.leaseExpiresAt!)).toBeGreaterThan(Date.now() + 30_000);
+
+      expect((await repo.claimPendingItems('worker-b', 10, 60, 3)).map((c) => c.id)).toEqual(ids.slice(2));
+      expect(await repo.claimPendingItems('worker-c', 10, 60, 3)).toEqual([]);
+      expect(await repo.renewLease(ids[0], 'worker-a', 120)).toBe(true);
+      expect(await repo.renewLease(ids[0], 'worker-b', 120)).toBe(false);
+    });
+
+    it('never hands the same item to two concurrent claimers', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const ids = await registerMany(a, 40);
+      const taken = new Map<number, string>();
+      for (;;) {
+        const [ca, cb] = await Promise.all([a.claimPendingItems('A', 7, 60, 3), b.claimPendingItems('B', 7, 60, 3)]);
+        for (const [owner, claims] of [['A', ca], ['B', cb]] as const) {
+          for (const c of claims) {
+            expect(taken.has(c.id), `item ${c.id} claimed twice`).toBe(false);
+            taken.set(c.id, owner);
+          }
+        }
+        if (ca.length === 0 && cb.length === 0) break;
+      }
+      expect([...taken.keys()].sort((x, y) => x - y)).toEqual(ids);
+      for (const [id, owner] of taken) expect((await a.getMediaItem(id))?.leaseOwner).toBe(owner);
+    });
+
+    it('lets another worker take an item whose lease expired, and the old owner loses it', async () => {
+      const repo = await connect();
+      const [id] = await registerMany(repo, 1);
+      await repo.claimPendingItems('slow', 1, 0.3, 3);
+      expect(await repo.claimPendingItems('fast', 1, 60, 3)).toEqual([]);
+      await sleep(450);
+      const reclaimed = await repo.claimPendingItems('fast', 1, 60, 3);
+      expect(reclaimed).toMatchObject([{ id, attempts: 2 }]);
+      expect(await repo.completeItem(id, 'slow', [newFace()])).toBe(false);
+      expect(await repo.failItem(id, 'slow', 'late', 3)).toBeNull();
+      expect(await repo.facesOfItem(id)).toEqual([]);
+      expect(await repo.completeItem(id, 'fast', [newFace()])).toBe(true);
+      expect(await repo.facesOfItem(id)).toHaveLength(1);
+    });
+
+    it('marks an item failed when its lease expires on the last attempt', async () => {
+      const repo = await connect();
+      const [id] = await registerMany(repo, 1);
+      await repo.claimPendingItems('w1', 1, 0.2, 2);
+      await sleep(300);
+      await repo.claimPendingItems('w2', 1, 0.2, 2);
+      await sleep(300);
+      expect(await repo.claimPendingItems('w3', 1, 60, 2)).toEqual([]);
+      expect(await repo.getMediaItem(id)).toMatchObject({ status: 'failed', attempts: 2, leaseOwner: null });
+    });
+
+    it('completes an item all or nothing: a failing face writes nothing', async () => {
+      const repo = await connect();
+      const [id] = await registerMany(repo, 1);
+      await repo.claimPendingItems('w', 1, 60, 3);
+      const bad = newFace({ detectorScore: 2 }); // outside 0..1: the database's CHECK rejects it
+      const failure = await repo.completeItem(id, 'w', [newFace(), bad]).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(FrsError);
+      expect((failure as FrsError).code).toBe('DATABASE_ERROR');
+      expect(await repo.facesOfItem(id)).toEqual([]);
+      expect(await repo.getMediaItem(id)).toMatchObject({ status: 'processing', leaseOwner: 'w', facesExtractedOn: null });
+
+      const embedding = embeddingFor(3);
+      const good = [
+        newFace({ boundingBox: [1, 2, 3, 4], frameNumber: 7, embedding, embeddingModel: 'm1' }),
+        newFace({ landmarks: null, thumbnailName: null, thumbnailPath: null, sharpness: null, frameNumber: null }),
+      ];
+      expect(await repo.completeItem(id, 'w', good)).toBe(true);
+      const state = await repo.getMediaItem(id);
+      expect(state).toMatchObject({ status: 'done', leaseOwner: null, leaseExpiresAt: null, lastError: null });
+      expect(state!.facesExtractedOn).not.toBeNull();
+      const faces = await repo.facesOfItem(id);
+      expect(faces).toHaveLength(2);
+      expect(faces[0]).toMatchObject({
+        mediaItemId: id, personId: null, boundingBox: [1, 2, 3, 4], detectorScore: 0.9, frameNumber: 7, thumbnailName: 'face.jpg',
+        thumbnailPath: 'thumbnails/face.jpg', sharpness: 12.5, embeddingModel: 'm1', hasEmbedding: true, isUserVerified: false,
+        landmarks: [[40, 60], [80, 60], [60, 90], [45, 110], [75, 110]],
+      });
+      expect(faces[1]).toMatchObject({ landmarks: null, thumbnailName: null, sharpness: null, frameNumber: null, hasEmbedding: false, embeddingModel: null });
+      // A completed item is not claimable again.
+      expect(await repo.claimPendingItems('w', 5, 60, 3)).toEqual([]);
+    });
+
+    it('retries a failed item until maxAttempts, then fails it for good', async () => {
+      const repo = await connect();
+      const [id] = await registerMany(repo, 1);
+      await repo.claimPendingItems('w', 1, 60, 2);
+      expect(await repo.failItem(id, 'other', 'not mine', 2)).toBeNull();
+      expect(await repo.failItem(id, 'w', 'decode error', 2)).toBe('pending');
+      expect(await repo.getMediaItem(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'decode error', leaseOwner: null });
+      expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 2 }]);
+      expect(await repo.failItem(id, 'w', 'decode error again', 2)).toBe('failed');
+      expect(await repo.claimPendingItems('w', 1, 60, 2)).toEqual([]);
+      expect((await repo.stats()).items.failed).toBe(1);
+
+      expect(await repo.retryFailedItems()).toBe(1);
+      expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 1 }]);
+    });
+
+    it('round-trips embeddings bit-exact and tracks which model made them', async () => {
+      const repo = await connect();
+      const { mediaItemId } = await repo.registerMediaFile({ filePath: '/media/e.jpg', fileName: 'e.jpg', extension: '.jpg' });
+      await repo.claimPendingItems('w', 1, 60, 3);
+      await repo.completeItem(mediaItemId, 'w', [newFace(), newFace(), newFace({ embedding: embeddingFor(9), embeddingModel: 'old' })]);
+
+      const todo = await repo.facesWithoutEmbedding('m2', 10);
+      expect(todo).toHaveLength(3);
+      expect(todo[0]).toMatchObject({ mediaItemId, filePath: '/media/e.jpg', boundingBox: [10, 20, 110, 140], thumbnailPath: 'thumbnails/face.jpg' });
+      expect(await repo.facesWithoutEmbedding('m2', 2)).toHaveLength(2);
+
+      const special = new Float32Array([0, -0, 1e-45, 3.4028234663852886e38, -1.5, Math.PI, Number.POSITIVE_INFINITY, 0]);
+      new Uint32Array(special.buffer)[7] = 0x7fc00123; // a NaN with a payload
+      const random = Float32Array.from({ length: 512 }, () => Math.random() * 2 - 1);
+      const updates = [
+        { faceId: todo[0].id, embedding: special, model: 'm2' },
+        { faceId: todo[1].id, embedding: random, model: 'm2' },
+      ];
+      expect(await repo.setEmbeddings(updates)).toBe(2);
+      expect((await repo.facesWithoutEmbedding('m2', 10)).map((f) => f.id)).toEqual([todo[2].id]);
+
+      const unassigned = await repo.unassignedFaces('m2');
+      expect(unassigned.map((f) => f.id)).toEqual([todo[0].id, todo[1].id]);
+      expect(bytesOf(unassigned[0].embedding).equals(bytesOf(special))).toBe(true);
+      expect(bytesOf(unassigned[1].embedding).equals(bytesOf(random))).toBe(true);
+      expect(unassigned[0]).toMatchObject({ sharpness: 12.5, score: 0.9 });
+      expect(await repo.unassignedFaces('old')).toHaveLength(1);
+      expect((await repo.stats()).facesWithEmbedding).toBe(3);
+    });
+
+    it('creates persons, assigns faces, sets portraits and lists them with counts', async () => {
+      const repo = await connect();
+      const { faceIds, mediaItemId } = await itemWithFaces(repo, 4);
+      const mediaFileId = (await repo.getMediaItem(mediaItemId))!.mediaFileId;
+      const [p1, p2] = await repo.createPersons(2);
+      const [named] = await repo.createPersons([{ name: 'Ada', rank: 'Capt', appointment: 'Pilot', type: 'staff' }]);
+      expect(new Set([p1, p2, named]).size).toBe(3);
+
+      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p1 }, { faceId: faceIds[2], personId: p2 }])).toBe(3);
+      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }])).toBe(0); // unchanged
+      expect(await repo.setPortraits([{ personId: p1, faceId: faceIds[1], mediaFileId }])).toBe(1);
+
+      const byPerson = await repo.facesOfPersons('m1');
+      expect(byPerson.map((f) => [f.personId, f.id])).toEqual([[p1, faceIds[0]], [p1, faceIds[1]], [p2, faceIds[2]]]);
+      expect(bytesOf(byPerson[0].embedding).equals(bytesOf(embeddingFor(0)))).toBe(true);
+      expect((await repo.unassignedFaces('m1')).map((f) => f.id)).toEqual([faceIds[3]]);
+
+      const persons = await repo.listPersons();
+      expect(persons.map((p) => [p.id, p.faceCount])).toEqual([[p1, 2], [p2, 1], [named, 0]]);
+      expect(persons[0]).toMatchObject({ portraitFaceId: faceIds[1], portraitMediaFileId: mediaFileId, portraitThumbnailPath: 'thumbnails/face.jpg', verifiedFaceCount: 0 });
+      expect(persons[2]).toMatchObject({ name: 'Ada', rank: 'Capt', appointment: 'Pilot', type: 'staff', portraitFaceId: null });
+
+      const detail = await repo.getPerson(p1);
+      expect(detail?.faces.map((f) => f.id)).toEqual([faceIds[0], faceIds[1]]);
+      expect(detail?.faces[0].personId).toBe(p1);
+      expect(await repo.getPerson(987_654)).toBeNull();
+      expect(await repo.createPersons(0)).toEqual([]);
+      expect((await repo.stats()).persons).toBe(3);
+    });
+
+    it('never moves a user-verified face', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 2);
+      const [p1, p2] = await repo.createPersons(2);
+      expect(await repo.verifyFaces([{ faceId: faceIds[0], personId: p1 }])).toBe(1);
+      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p2 }, { faceId: faceIds[1], personId: p2 }])).toBe(1);
+      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: null }])).toBe(0);
+
+      const reset = await repo.resetAssignments();
+      expect(reset.facesUnassigned).toBe(1);
+      const [verified] = (await repo.getPerson(p1))!.faces;
+      expect(verified).toMatchObject({ id: faceIds[0], personId: p1, isUserVerified: true });
+      expect((await repo.unassignedFaces('m1')).map((f) => f.id)).toEqual([faceIds[1]]);
+      expect((await repo.stats()).verifiedFaces).toBe(1);
+    });
+
+    it('resets assignments for recluster: drops empty unnamed persons and stale portraits', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 4);
+      const [p1, p2] = await repo.createPersons(2);
+      const [alice] = await repo.createPersons([{ name: 'Alice' }]);
+      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }]);
+      await repo.verifyFaces([{ faceId: faceIds[2], personId: p2 }]);
+      await repo.setPortraits([{ personId: p2, faceId: faceIds[1], mediaFileId: null }]);
+
+      expect(await repo.resetAssignments()).toEqual({ facesUnassigned: 2, personsDeleted: 1 });
+      expect(await repo.getPerson(p1)).toBeNull(); // nothing left, no name
+      expect(await repo.getPerson(alice)).not.toBeNull(); // a user named it
+      const kept = await repo.getPerson(p2); // keeps its verified face
+      expect(kept).toMatchObject({ faceCount: 1, verifiedFaceCount: 1, portraitFaceId: null });
+    });
+
+    it('rolls a failed recluster transaction back completely', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 3);
+      const [p1, p2] = await repo.createPersons(2);
+      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }]);
+      await repo.setPortraits([{ personId: p1, faceId: faceIds[0], mediaFileId: null }]);
+      const personsBefore = await repo.listPersons();
+      const facesBefore = await repo.facesOfPersons('m1');
+
+      const crash = repo.transaction(async (tx) => {
+        expect(await tx.resetAssignments()).toEqual({ facesUnassigned: 2, personsDeleted: 2 });
+        const [p3] = await tx.createPersons(1);
+        expect(await tx.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p3 })))).toBe(3);
+        await repo.createPersons([{ name: 'made through the outer handle' }]); // joins the transaction
+        throw new Error('crash mid-recluster');
+      });
+      await expect(crash).rejects.toThrow('crash mid-recluster');
+      expect(await repo.listPersons()).toEqual(personsBefore);
+      expect(await repo.facesOfPersons('m1')).toEqual(facesBefore);
+
+      const committed = await repo.transaction(async (tx) => {
+        await tx.resetAssignments();
+        const [p3] = await tx.createPersons(1);
+        await tx.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p3 })));
+        return p3;
+      });
+      expect((await repo.listPersons()).map((p) => [p.id, p.faceCount])).toEqual([[committed, 3]]);
+    });
+
+    it('keeps an open transaction invisible to other connections until it commits', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const running = a.transaction(async (tx) => {
+        await tx.createPersons([{ name: 'Ghost' }]);
+        await sleep(150);
+        throw new Error('abort');
+      });
+      await sleep(30);
+      const seen = await b.listPersons();
+      await expect(running).rejects.toThrow('abort');
+      expect(seen.map((p) => p.name)).not.toContain('Ghost');
+      expect(await b.listPersons()).toEqual([]);
+    });
+
+    it('grants a named lock to one owner at a time until it expires or is released', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const raced = await Promise.all([a.acquireLock('pipeline', 'A', 60), b.acquireLock('pipeline', 'B', 60)]);
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      const [holder, other] = raced[0] ? ['A', 'B'] : ['B', 'A'];
+      expect(await a.acquireLock('pipeline', holder, 60)).toBe(true); // renew
+      expect(await a.acquireLock('pipeline', other, 60)).toBe(false);
+      expect(await a.releaseLock('pipeline', other)).toBe(false);
+      expect(await a.releaseLock('pipeline', holder)).toBe(true);
+      expect(await a.acquireLock('pipeline', other, 0.2)).toBe(true);
+      expect(await a.acquireLock('pipeline', holder, 60)).toBe(false);
+      expect(await a.acquireLock('another-lock', holder, 60)).toBe(true);
+      await sleep(300);
+      expect(await a.acquireLock('pipeline', holder, 60)).toBe(true); // the other's expired
+    });
+
+    it('queues requests, hands each to one taker, and records the result', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const first = await a.enqueueRequest('recluster', { payload: { reason: 'user' }, dedupe: true });
+      expect(await a.enqueueRequest('recluster', { dedupe: true })).toBe(first);
+      const second = await a.enqueueRequest('recluster');
+      expect(second).not.toBe(first);
+      expect((await a.stats()).queuedRequests).toBe(2);
+
+      const [ta, tb] = await Promise.all([a.takeRequest('recluster'), b.takeRequest('recluster')]);
+      expect([ta?.id, tb?.id].sort()).toEqual([first, second].sort());
+      expect(await a.takeRequest('recluster')).toBeNull();
+      expect(await a.takeRequest('reindex')).toBeNull();
+
+      const taken = await a.getRequest(first);
+      expect(taken).toMatchObject({ id: first, kind: 'recluster', status: 'running', payload: { reason: 'user' }, result: null, finishedAt: null });
+      expect(taken!.startedAt).not.toBeNull();
+      expect(await a.finishRequest(first, 'done', { persons: 4 })).toBe(true);
+      expect(await a.finishRequest(first, 'failed')).toBe(false); // already finished
+      const done = await a.getRequest(first);
+      expect(done).toMatchObject({ status: 'done', result: { persons: 4 } });
+      expect(done!.finishedAt).not.toBeNull();
+      expect(await a.enqueueRequest('recluster', { dedupe: true })).not.toBe(first); // nothing queued any more
+      expect(await a.getRequest(424_242)).toBeNull();
+    });
+
+    it('wraps database failures in FrsError DATABASE_ERROR', async () => {
+      const repo = await connect();
+      await repo.close();
+      const err = await repo.stats().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FrsError);
+      expect((err as FrsError).code).toBe('DATABASE_ERROR');
+    });
+  });
+}
