@@ -99,15 +99,15 @@ export interface EmbeddingUpdate {
 
 export interface UnassignedFace {
   id: number;
+  /** The original the face is in; portraits point at it (Persons.PortraitMediaFileId). */
+  mediaFileId: number;
   embedding: Float32Array;
   sharpness: number | null;
   score: number | null;
 }
 
-export interface PersonFace {
-  id: number;
+export interface PersonFace extends UnassignedFace {
   personId: number;
-  embedding: Float32Array;
   isUserVerified: boolean;
 }
 

@@ -231,7 +231,9 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const byPerson = await repo.facesOfPersons('m1');
       expect(byPerson.map((f) => [f.personId, f.id])).toEqual([[p1, faceIds[0]], [p1, faceIds[1]], [p2, faceIds[2]]]);
       expect(bytesOf(byPerson[0].embedding).equals(bytesOf(embeddingFor(0)))).toBe(true);
-      expect((await repo.unassignedFaces('m1')).map((f) => f.id)).toEqual([faceIds[3]]);
+      expect(byPerson.every((f) => f.mediaFileId === mediaFileId)).toBe(true);
+      const stillUnassigned = await repo.unassignedFaces('m1');
+      expect(stillUnassigned.map((f) => [f.id, f.mediaFileId])).toEqual([[faceIds[3], mediaFileId]]);
 
       const persons = await repo.listPersons();
       expect(persons.map((p) => [p.id, p.faceCount])).toEqual([[p1, 2], [p2, 1], [named, 0]]);

@@ -61,22 +61,25 @@ export function setEmbeddings(scope: MssqlScope, updates: EmbeddingUpdate[]): Pr
 
 export async function unassignedFaces(scope: MssqlScope, model: string): Promise<UnassignedFace[]> {
   const result = await scope.query(
-    `SELECT Id, Embedding, Sharpness, DetectorScore FROM Faces
-      WHERE PersonId IS NULL AND COALESCE(IsUserVerified, 0) = 0 AND EmbeddingModel = @model AND Embedding IS NOT NULL
-      ORDER BY Id`,
+    `SELECT f.Id, i.MediaFileId, f.Embedding, f.Sharpness, f.DetectorScore FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+      WHERE f.PersonId IS NULL AND COALESCE(f.IsUserVerified, 0) = 0 AND f.EmbeddingModel = @model AND f.Embedding IS NOT NULL
+      ORDER BY f.Id`,
     { model: [sql.NVarChar(200), model] },
   );
-  return result.recordset.map((r) => ({ id: num(r.Id), embedding: embeddingOf(r.Embedding), sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore) }));
+  return result.recordset.map((r) => ({ id: num(r.Id), mediaFileId: num(r.MediaFileId), embedding: embeddingOf(r.Embedding), sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore) }));
 }
 
 export async function facesOfPersons(scope: MssqlScope, model: string): Promise<PersonFace[]> {
   const result = await scope.query(
-    `SELECT Id, PersonId, Embedding, IsUserVerified FROM Faces
-      WHERE PersonId IS NOT NULL AND EmbeddingModel = @model AND Embedding IS NOT NULL
-      ORDER BY PersonId, Id`,
+    `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+      WHERE f.PersonId IS NOT NULL AND f.EmbeddingModel = @model AND f.Embedding IS NOT NULL
+      ORDER BY f.PersonId, f.Id`,
     { model: [sql.NVarChar(200), model] },
   );
-  return result.recordset.map((r) => ({ id: num(r.Id), personId: num(r.PersonId), embedding: embeddingOf(r.Embedding), isUserVerified: bool(r.IsUserVerified) }));
+  return result.recordset.map((r) => ({
+    id: num(r.Id), mediaFileId: num(r.MediaFileId), personId: num(r.PersonId), embedding: embeddingOf(r.Embedding),
+    sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore), isUserVerified: bool(r.IsUserVerified),
+  }));
 }
 
 const ASSIGNMENT_COLUMNS: Column<FaceAssignment>[] = [

@@ -44,17 +44,20 @@ export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {
 }
 
 export function unassignedFaces(db: Db, model: string): UnassignedFace[] {
-  const rows = sql(db, `SELECT Id, Embedding, Sharpness, DetectorScore FROM Faces
-    WHERE PersonId IS NULL AND COALESCE(IsUserVerified, 0) = 0 AND EmbeddingModel = ? AND Embedding IS NOT NULL
-    ORDER BY Id`).all(model) as Row[];
-  return rows.map((r) => ({ id: num(r.Id), embedding: embeddingOf(r.Embedding), sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore) }));
+  const rows = sql(db, `SELECT f.Id, i.MediaFileId, f.Embedding, f.Sharpness, f.DetectorScore FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+    WHERE f.PersonId IS NULL AND COALESCE(f.IsUserVerified, 0) = 0 AND f.EmbeddingModel = ? AND f.Embedding IS NOT NULL
+    ORDER BY f.Id`).all(model) as Row[];
+  return rows.map((r) => ({ id: num(r.Id), mediaFileId: num(r.MediaFileId), embedding: embeddingOf(r.Embedding), sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore) }));
 }
 
 export function facesOfPersons(db: Db, model: string): PersonFace[] {
-  const rows = sql(db, `SELECT Id, PersonId, Embedding, IsUserVerified FROM Faces
-    WHERE PersonId IS NOT NULL AND EmbeddingModel = ? AND Embedding IS NOT NULL
-    ORDER BY PersonId, Id`).all(model) as Row[];
-  return rows.map((r) => ({ id: num(r.Id), personId: num(r.PersonId), embedding: embeddingOf(r.Embedding), isUserVerified: bool(r.IsUserVerified) }));
+  const rows = sql(db, `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+    WHERE f.PersonId IS NOT NULL AND f.EmbeddingModel = ? AND f.Embedding IS NOT NULL
+    ORDER BY f.PersonId, f.Id`).all(model) as Row[];
+  return rows.map((r) => ({
+    id: num(r.Id), mediaFileId: num(r.MediaFileId), personId: num(r.PersonId), embedding: embeddingOf(r.Embedding),
+    sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore), isUserVerified: bool(r.IsUserVerified),
+  }));
 }
 
 export function assignFaces(db: Db, assignments: FaceAssignment[]): number {

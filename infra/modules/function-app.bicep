@@ -1,0 +1,206 @@
+// The Function App on a Flex Consumption (FC1) plan, Node.js 22, running as the user-assigned
+// managed identity, with its app settings. The FRS settings block (frsSettings) must name
+// exactly the settings in src/config/settings.ts: test/config/infra.test.ts checks it.
+
+param planName string
+param appName string
+param location string
+param tags object = {}
+
+@description('azd service name from azure.yaml; azd finds the app by the azd-service-name tag.')
+param serviceName string
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Client id of the user-assigned managed identity.')
+param identityClientId string
+
+param storageAccountName string
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+
+@description('Blob container that holds the deployment package.')
+param deploymentContainerName string
+
+param mediaContainerName string
+param thumbnailsContainerName string
+
+param applicationInsightsConnectionString string
+
+param sqlServerFqdn string
+param sqlDatabaseName string
+
+@description('Memory per instance; 2048 MB comes with about one vCPU, 4096 MB with about two.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('HTTP requests one instance serves at once before Flex Consumption adds instances (the test function runs the models).')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 4
+
+@description('NCRONTAB schedule of the pipeline timer (FRS_PIPELINE_SCHEDULE).')
+param pipelineSchedule string = '0 */3 * * * *'
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+// azd and the Azure CLI deploy with Entra tokens; basic (publishing profile) auth stays off.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+// Functions host and trigger connections. Flex Consumption takes the worker runtime and
+// version from functionAppConfig, so FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION
+// must not be set here.
+var hostSettings = {
+  // Host storage, identity-based (no account keys: shared-key access is off on the account).
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+  AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+  AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+  // Connection `FRS_STORAGE` of the detectOnUpload blob trigger (source: EventGrid).
+  FRS_STORAGE__credential: 'managedidentity'
+  FRS_STORAGE__clientId: identityClientId
+  FRS_STORAGE__blobServiceUri: storageBlobEndpoint
+  FRS_STORAGE__queueServiceUri: storageQueueEndpoint
+  // Telemetry with Entra authentication (local auth is off on Application Insights).
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Which identity DefaultAzureCredential / ManagedIdentityCredential use in FRS's own clients.
+  AZURE_CLIENT_ID: identityClientId
+}
+
+// Every FRS setting, by the names in src/config/settings.ts. All values are strings (app
+// settings are strings); the schema validates and coerces them at startup. Values that differ
+// from the schema defaults say why.
+var frsSettings = {
+  // --- data & storage ---
+  FRS_DATABASE: 'Server=tcp:${sqlServerFqdn},1433;Database=${sqlDatabaseName};Authentication=Active Directory Managed Identity;User Id=${identityClientId};Encrypt=True;TrustServerCertificate=False;Connection Timeout=30;'
+  // Unused while FRS_BLOB_ACCOUNT_URL is set; /tmp is the only writable folder on Flex Consumption.
+  FRS_MEDIA_DIR: '/tmp/frs/media'
+  FRS_THUMBNAILS_DIR: '/tmp/frs/thumbnails'
+  // Empty: FRS reaches Blob Storage with the managed identity (FRS_BLOB_ACCOUNT_URL), not a key.
+  FRS_BLOB_CONNECTION_STRING: ''
+  FRS_BLOB_ACCOUNT_URL: 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
+  FRS_MEDIA_CONTAINER: mediaContainerName
+  FRS_THUMBNAILS_CONTAINER: thumbnailsContainerName
+
+  // --- models & vision ---
+  FRS_MODEL_MANIFEST: 'models/manifest.json'
+  // One thread per ONNX session: a 2048 MB instance has about one vCPU, and the host may run two
+  // blob-triggered detections at once (host.json maxDegreeOfParallelism); ONNX Runtime's "0"
+  // counts the machine's cores, not the instance's share, and would oversubscribe it.
+  FRS_INTRA_OP_THREADS: instanceMemoryMB >= 4096 ? '2' : '1'
+  FRS_MAX_PIXELS: '60000000'
+  FRS_MAX_UPLOAD_BYTES: '31457280'
+  FRS_MIN_DETECTION_SCORE: '0.5'
+  FRS_MIN_FACE_SIZE: '24'
+  FRS_THUMBNAIL_SIZE: '160'
+  FRS_THUMBNAIL_MARGIN: '0.2'
+
+  // --- recognition & clustering ---
+  FRS_MATCH_THRESHOLD: '0.8'
+  FRS_DBSCAN_EPS: '0.2'
+  FRS_DBSCAN_MIN_POINTS: '2'
+  FRS_UMAP_ENABLED: 'false'
+  FRS_UMAP_DIMENSIONS: '16'
+
+  // --- pipeline ---
+  FRS_PIPELINE_SCHEDULE: pipelineSchedule
+  FRS_BATCH_SIZE: '50'
+  FRS_LEASE_SECONDS: '600'
+  FRS_MAX_ATTEMPTS: '3'
+  FRS_DRY_RUN: 'false'
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: union(hostSettings, frsSettings)
+}
+
+output name string = app.name
+output id string = app.id
+output defaultHostName string = app.properties.defaultHostName
