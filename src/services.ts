@@ -2,18 +2,100 @@
  * The composition root: settings validated once, then the long-lived services built lazily
  * and shared by every function invocation and CLI command in the process.
  */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { DefaultAzureCredential } from '@azure/identity';
 import { fromAppRoot } from './config/app-root.js';
 import { loadSettings, type Settings } from './config/settings.js';
+import { openRepository } from './data/open-repository.js';
+import type { Repository } from './data/repository.js';
+import { FrsError } from './errors.js';
+import { consoleLogger, type Logger, type PipelineContext } from './pipeline/context.js';
+import { PipelineService } from './pipeline/pipeline-service.js';
+import { BlobStore } from './storage/blob-store.js';
+import { LocalFolderStore } from './storage/local-folder-store.js';
+import type { ObjectStore } from './storage/object-store.js';
 import { FaceAnalyzer } from './vision/face-analyzer.js';
 
 export class Services {
   private analyzerInstance?: FaceAnalyzer;
+  private repoInstance?: Promise<Repository>;
+  private stores?: { media: ObjectStore | null; thumbnails: ObjectStore };
+  /** Unique per process: item leases and locks are held in its name. */
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-  constructor(readonly settings: Settings) {}
+  constructor(
+    readonly settings: Settings,
+    readonly log: Logger = consoleLogger,
+  ) {}
 
   get analyzer(): FaceAnalyzer {
     this.analyzerInstance ??= FaceAnalyzer.fromManifestFile(fromAppRoot(this.settings.FRS_MODEL_MANIFEST), this.settings);
     return this.analyzerInstance;
+  }
+
+  repository(): Promise<Repository> {
+    this.repoInstance ??= openRepository(this.settings.FRS_DATABASE).catch((err: unknown) => {
+      this.repoInstance = undefined;
+      throw err;
+    });
+    return this.repoInstance;
+  }
+
+  get usesBlobStorage(): boolean {
+    return Boolean(this.settings.FRS_BLOB_CONNECTION_STRING || this.settings.FRS_BLOB_ACCOUNT_URL);
+  }
+
+  /** Originals (null when they are plain local files) and thumbnails. */
+  storage(): { media: ObjectStore | null; thumbnails: ObjectStore } {
+    if (!this.stores) {
+      const s = this.settings;
+      if (this.usesBlobStorage) {
+        const credential = s.FRS_BLOB_CONNECTION_STRING ? undefined : new DefaultAzureCredential();
+        const blob = (container: string) =>
+          new BlobStore({ container, connectionString: s.FRS_BLOB_CONNECTION_STRING, accountUrl: s.FRS_BLOB_ACCOUNT_URL, credential });
+        this.stores = { media: blob(s.FRS_MEDIA_CONTAINER), thumbnails: blob(s.FRS_THUMBNAILS_CONTAINER) };
+      } else {
+        this.stores = { media: null, thumbnails: new LocalFolderStore(s.FRS_THUMBNAILS_DIR) };
+      }
+    }
+    return this.stores;
+  }
+
+  /** Reads an original: a blob name in the media container, or a local path (relative ones under FRS_MEDIA_DIR). */
+  readOriginal = async (filePath: string): Promise<Uint8Array> => {
+    const { media } = this.storage();
+    if (media) return media.get(filePath);
+    try {
+      return await readFile(resolve(this.settings.FRS_MEDIA_DIR, filePath));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new FrsError('NOT_FOUND', code === 'ENOENT' ? `The original ${filePath} no longer exists.` : `Cannot read ${filePath}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+
+  async pipelineContext(log: Logger = this.log): Promise<PipelineContext> {
+    return {
+      settings: this.settings,
+      repo: await this.repository(),
+      analyzer: this.analyzer,
+      readOriginal: this.readOriginal,
+      thumbnails: this.storage().thumbnails,
+      log,
+      workerId: this.workerId,
+    };
+  }
+
+  async pipeline(log?: Logger): Promise<PipelineService> {
+    return new PipelineService(await this.pipelineContext(log));
+  }
+
+  async close(): Promise<void> {
+    const repo = this.repoInstance;
+    this.repoInstance = undefined;
+    if (repo) await (await repo.catch(() => null))?.close();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Runs FRS's analyzer over a list of image files and keeps, per image, the embedding of the
- * face nearest the image centre (the LFW protocol's rule), caching results on disk so a
- * benchmark can be re-run or re-scored without recomputing.
+ * Runs FRS's analyzer over image files and keeps, per image, the embedding of the face nearest
+ * the image centre (the LFW protocol's rule). Detections (box + landmarks) are cached on disk
+ * per detector configuration, since detection dominates the cost; alignment and embedding are
+ * recomputed each run, so template or embedder changes are measured without re-detecting.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,12 @@ import type { FaceDetection } from '../../src/vision/types.js';
 
 export interface ImageEmbedding {
   /** null when no face was found */
-  embedding: number[] | null;
+  embedding: Float32Array | null;
+  faces: number;
+}
+
+interface CachedDetection {
+  face: FaceDetection | null;
   faces: number;
 }
 
@@ -25,30 +31,29 @@ export function centreFace(faces: FaceDetection[], width: number, height: number
   return best;
 }
 
-export async function embedImages(analyzer: FaceAnalyzer, paths: string[], cacheKey: string, log = true): Promise<Map<string, ImageEmbedding>> {
+export async function embedImages(analyzer: FaceAnalyzer, paths: string[], detectorKey: string, opts: { flip?: boolean } = {}): Promise<Map<string, ImageEmbedding>> {
   const dir = join(import.meta.dirname, '../.cache');
   mkdirSync(dir, { recursive: true });
-  const hash = createHash('sha256').update(JSON.stringify(analyzer.manifest)).update(cacheKey).digest('hex').slice(0, 16);
-  const file = join(dir, `embeddings-${hash}.json`);
-  const cache: Record<string, ImageEmbedding> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const start = Date.now();
-  let done = 0, computed = 0;
-  for (const path of paths) {
-    if (!cache[path]) {
-      const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
+  const { detector, landmarks } = analyzer.manifest;
+  const hash = createHash('sha256').update(JSON.stringify({ detector, landmarks, detectorKey })).digest('hex').slice(0, 16);
+  const file = join(dir, `detections-${hash}.json`);
+  const cache: Record<string, CachedDetection> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const started = Date.now();
+  const out = new Map<string, ImageEmbedding>();
+  let computed = 0;
+  for (const [n, path] of paths.entries()) {
+    const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
+    let hit = cache[path];
+    if (!hit) {
       const faces = await analyzer.detect(image);
       const i = centreFace(faces, image.width, image.height);
-      const embedding = i < 0 ? null : Array.from((await analyzer.embed(image, [faces[i]]))[0].embedding);
-      cache[path] = { embedding, faces: faces.length };
-      computed++;
-      if (computed % 500 === 0) writeFileSync(file, JSON.stringify(cache));
+      hit = cache[path] = { face: i < 0 ? null : faces[i], faces: faces.length };
+      if (++computed % 250 === 0) writeFileSync(file, JSON.stringify(cache));
     }
-    done++;
-    if (log && done % 500 === 0) {
-      const rate = computed / ((Date.now() - start) / 1000);
-      console.error(`  ${done}/${paths.length} images (${rate.toFixed(1)} img/s computed)`);
-    }
+    const embedding = hit.face ? (await analyzer.embed(image, [hit.face], { flip: opts.flip }))[0].embedding : null;
+    out.set(path, { embedding, faces: hit.faces });
+    if ((n + 1) % 500 === 0) console.error(`  ${n + 1}/${paths.length} images, ${computed} detected (${(computed / ((Date.now() - started) / 1000)).toFixed(1)} img/s)`);
   }
   writeFileSync(file, JSON.stringify(cache));
-  return new Map(paths.map((p) => [p, cache[p]]));
+  return out;
 }

@@ -10,7 +10,7 @@ import { FrsError } from '../errors.js';
 import type { FaceAnalyzer } from '../vision/face-analyzer.js';
 import { reportImage, type ImageReport } from '../vision/image-report.js';
 import { faceThumbnail } from '../vision/thumbnail.js';
-import { walkImages } from './walk.js';
+import { walkImages } from '../storage/walk-images.js';
 
 export interface TestCommandOptions {
   paths: string[];

@@ -12,7 +12,7 @@ import { fivePointsFrom68 } from './landmarks/five-points.js';
 import { LandmarkLocator } from './landmarks/landmark-locator.js';
 import { loadManifest, modelPath, type ModelManifest } from './models/manifest.js';
 import { laplacianVariance } from './sharpness.js';
-import type { AnalyzedFace, FaceDetection, Point } from './types.js';
+import type { AnalyzedFace, Box, FaceDetection, Point } from './types.js';
 
 export type AnalyzerSettings = Pick<Settings, 'FRS_MIN_DETECTION_SCORE' | 'FRS_MIN_FACE_SIZE' | 'FRS_INTRA_OP_THREADS'>;
 
@@ -58,12 +58,22 @@ export class FaceAnalyzer {
     return found.map((d, i) => ({ box: d.box, score: d.score, landmarks: toFivePoints(refined[i]) }));
   }
 
+  /** Five landmarks for known boxes (faces stored by an older tool without landmarks). */
+  async landmarksFor(image: DecodedImage, boxes: Box[]): Promise<Point[][]> {
+    if (!this.locator) throw new FrsError('MODEL_INVALID', 'No landmarks model in the manifest: cannot align faces that were stored without landmarks.');
+    return (await this.locator.locate(image, boxes)).map(toFivePoints);
+  }
+
   /** Aligned chips → L2-normalised embeddings, with chip sharpness. */
-  async embed(image: DecodedImage, faces: Array<Pick<FaceDetection, 'landmarks'>>): Promise<FaceEmbedding[]> {
-    const { input, template } = this.manifest.embedder;
+  async embed(image: DecodedImage, faces: Array<Pick<FaceDetection, 'landmarks'>>, opts: { flip?: boolean } = {}): Promise<FaceEmbedding[]> {
+    const { input, template, flipAverage } = this.manifest.embedder;
     const chips = faces.map((f) => warpChip(image, f.landmarks, template as Point[], input.width, input.height));
-    const vectors = await this.embedder.embed(chips);
-    return vectors.map((embedding, i) => ({ embedding, sharpness: laplacianVariance(chips[i], input.width, input.height) }));
+    const flip = opts.flip ?? flipAverage;
+    const vectors = await this.embedder.embed(flip ? [...chips, ...chips.map((c) => mirror(c, input.width, input.height))] : chips);
+    return chips.map((chip, i) => ({
+      embedding: flip ? averageUnit(vectors[i], vectors[i + chips.length]) : vectors[i],
+      sharpness: laplacianVariance(chip, input.width, input.height),
+    }));
   }
 
   async analyze(image: DecodedImage, opts: { embeddings: boolean }): Promise<AnalyzedFace[]> {
@@ -78,4 +88,23 @@ function toFivePoints(points: Point[]): Point[] {
   if (points.length === 68) return fivePointsFrom68(points);
   if (points.length === 5) return points;
   throw new FrsError('MODEL_INVALID', `Landmarks must be 5 or 68 points, got ${points.length}.`);
+}
+
+function mirror(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const s = (y * width + x) * 3, d = (y * width + (width - 1 - x)) * 3;
+      out[d] = rgb[s]; out[d + 1] = rgb[s + 1]; out[d + 2] = rgb[s + 2];
+    }
+  return out;
+}
+
+function averageUnit(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  let norm = 0;
+  for (let i = 0; i < a.length; i++) { out[i] = a[i] + b[i]; norm += out[i] * out[i]; }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < a.length; i++) out[i] /= norm;
+  return out;
 }

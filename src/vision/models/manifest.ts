@@ -59,6 +59,8 @@ export const embedderSpecSchema = z.object({
   output: z.string(),
   dimensions: z.number().int().positive(),
   batchSize: z.number().int().positive().default(16),
+  /** Average the embeddings of the chip and its mirror image (test-time augmentation, 2x cost). */
+  flipAverage: z.boolean().default(false),
   /** Five-point template (left eye, right eye, nose, mouth left, mouth right) in chip pixels. */
   template: z.array(z.tuple([z.number(), z.number()])).length(5),
 });

@@ -1,0 +1,167 @@
+/**
+ * Builds the cone tree's layout: leaves are tight leader groups (chunked to a maximum
+ * size), and a binary hierarchy over the leaves is made by splitting them top-down by
+ * nearest pole. Every node's cone (centre direction, aperture) is fitted to its actual
+ * points, which is what makes the search exact whatever the grouping.
+ */
+import { dotF64 } from './cosine.js';
+import { mergedLeaderGroups } from './leader-groups.js';
+
+export interface TreeLayout {
+  /** Tree position -> input index; each leaf's points are contiguous. */
+  ids: Int32Array;
+  /** Angle of each point (by position) to its leaf's centre; descending within a leaf. */
+  toLeafCentre: Float64Array;
+  start: Int32Array;
+  end: Int32Array;
+  /** Children; -1 marks a leaf. */
+  left: Int32Array;
+  right: Int32Array;
+  /** Centre directions, stored in float32 (half the memory traffic of the pair walk). */
+  centres: Float32Array;
+  /** 1 / norm of each stored centre: float32 rounding leaves them a hair off unit length. */
+  centreInvNorm: Float64Array;
+  apertures: Float64Array;
+}
+
+export function angleOf(cos: number): number {
+  return Math.acos(cos > 1 ? 1 : cos < -1 ? -1 : cos);
+}
+
+/** Unit direction rows (float64) for the given input points. */
+function directions(source: Float32Array, invNorm: Float64Array, dim: number, members: readonly number[]): Float64Array {
+  const rows = new Float64Array(members.length * dim);
+  members.forEach((i, r) => {
+    for (let k = 0; k < dim; k++) rows[r * dim + k] = source[i * dim + k] * invNorm[i];
+  });
+  return rows;
+}
+
+/** Normalised sum of unit rows; falls back to the first row when they cancel out. */
+function meanRow(rows: Float64Array, items: ArrayLike<number>, lo: number, hi: number, dim: number): Float64Array {
+  const centre = new Float64Array(dim);
+  for (let p = lo; p < hi; p++) {
+    const r = items[p] * dim;
+    for (let k = 0; k < dim; k++) centre[k] += rows[r + k];
+  }
+  let len = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
+  if (!(len > 1e-12)) {
+    centre.set(rows.subarray(items[lo] * dim, items[lo] * dim + dim));
+    len = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
+  }
+  for (let k = 0; k < dim; k++) centre[k] /= len;
+  return centre;
+}
+
+/**
+ * Reorders items[lo..hi) (indices of unit rows) so that those nearer pole a come first;
+ * a is the row farthest from the centre, b the row farthest from a. Returns the split
+ * index, always strictly inside the range.
+ */
+function splitByPoles(items: Int32Array, lo: number, hi: number, rows: Float64Array, dim: number, centre: Float64Array): number {
+  let a = items[lo], lowest = Infinity;
+  for (let p = lo; p < hi; p++) {
+    const s = dotF64(rows, items[p] * dim, centre, 0, dim);
+    if (s < lowest) { lowest = s; a = items[p]; }
+  }
+  let b = a;
+  lowest = Infinity;
+  for (let p = lo; p < hi; p++) {
+    const s = dotF64(rows, items[p] * dim, rows, a * dim, dim);
+    if (s < lowest) { lowest = s; b = items[p]; }
+  }
+  let mid = lo;
+  for (let p = lo; p < hi; p++) {
+    const r = items[p] * dim;
+    if (dotF64(rows, r, rows, a * dim, dim) >= dotF64(rows, r, rows, b * dim, dim)) {
+      const t = items[mid]; items[mid] = items[p]; items[p] = t;
+      mid++;
+    }
+  }
+  // Identical poles put everything on one side; halving still makes progress.
+  return mid === lo || mid === hi ? (lo + hi) >> 1 : mid;
+}
+
+/** Splits an oversized group into pieces of at most maxSize points. */
+function chunk(group: number[], maxSize: number, source: Float32Array, invNorm: Float64Array, dim: number): number[][] {
+  if (group.length <= maxSize) return [group];
+  const rows = directions(source, invNorm, dim, group);
+  const items = Int32Array.from(group.keys());
+  const pieces: number[][] = [];
+  const pending: [number, number][] = [[0, group.length]];
+  while (pending.length > 0) {
+    const [lo, hi] = pending.pop()!;
+    if (hi - lo <= maxSize) {
+      pieces.push(Array.from(items.subarray(lo, hi), (r) => group[r]));
+      continue;
+    }
+    const mid = splitByPoles(items, lo, hi, rows, dim, meanRow(rows, items, lo, hi, dim));
+    pending.push([mid, hi], [lo, mid]);
+  }
+  return pieces;
+}
+
+export interface BuildOptions {
+  leafSize: number;
+  /** Cosine similarity a point needs with a leader to join its group. */
+  groupMinCos: number;
+}
+
+export function buildLayout(source: Float32Array, invNorm: Float64Array, dim: number, options: BuildOptions): TreeLayout {
+  const n = invNorm.length;
+  const atoms = mergedLeaderGroups(source, invNorm, dim, options.groupMinCos).flatMap((g) => chunk(g, options.leafSize, source, invNorm, dim));
+  const atomRows = new Float64Array(atoms.length * dim);
+  atoms.forEach((members, a) => {
+    const rows = directions(source, invNorm, dim, members);
+    atomRows.set(meanRow(rows, Int32Array.from(members.keys()), 0, members.length, dim), a * dim);
+  });
+
+  const ids = new Int32Array(n);
+  const toLeafCentre = new Float64Array(n);
+  const start: number[] = [], end: number[] = [], left: number[] = [], right: number[] = [];
+  const centres: number[] = [], centreInvNorm: number[] = [], apertures: number[] = [];
+  const newNode = (): number => {
+    start.push(0); end.push(0); left.push(-1); right.push(-1); apertures.push(0); centreInvNorm.push(1);
+    for (let k = 0; k < dim; k++) centres.push(0);
+    return start.length - 1;
+  };
+
+  const order = Int32Array.from(atoms.keys());
+  let position = 0;
+  // Depth-first, left before right, so every subtree covers a contiguous run of positions.
+  const pending: [number, number, number][] = n === 0 ? [] : [[newNode(), 0, atoms.length]];
+  while (pending.length > 0) {
+    const [node, lo, hi] = pending.pop()!;
+    const members: number[] = [];
+    for (let a = lo; a < hi; a++) for (const i of atoms[order[a]]) members.push(i);
+    const rows = directions(source, invNorm, dim, members);
+    // Angles are measured to the centre as stored (rounded to float32), so bounds hold for it.
+    const centre = Float64Array.from(Float32Array.from(meanRow(rows, Int32Array.from(members.keys()), 0, members.length, dim)));
+    const inverse = 1 / Math.sqrt(dotF64(centre, 0, centre, 0, dim));
+    const angles = members.map((_, r) => angleOf(dotF64(rows, r * dim, centre, 0, dim) * inverse));
+    for (let k = 0; k < dim; k++) centres[node * dim + k] = centre[k];
+    centreInvNorm[node] = inverse;
+    apertures[node] = angles.reduce((widest, angle) => (angle > widest ? angle : widest), 0);
+    start[node] = position;
+    end[node] = position + members.length;
+    if (hi - lo === 1) {
+      const byAngle = members.map((_, r) => r).sort((x, y) => angles[y] - angles[x] || x - y);
+      for (const r of byAngle) {
+        ids[position] = members[r];
+        toLeafCentre[position] = angles[r];
+        position++;
+      }
+      continue;
+    }
+    const mid = splitByPoles(order, lo, hi, atomRows, dim, centre);
+    left[node] = newNode();
+    right[node] = newNode();
+    pending.push([right[node], mid, hi], [left[node], lo, mid]);
+  }
+  return {
+    ids, toLeafCentre,
+    start: Int32Array.from(start), end: Int32Array.from(end),
+    left: Int32Array.from(left), right: Int32Array.from(right),
+    centres: Float32Array.from(centres), centreInvNorm: Float64Array.from(centreInvNorm), apertures: Float64Array.from(apertures),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * DBSCAN over a cone tree, in cosine distance. Instead of one region query per point it
+ * uses the tree's self-join (every pair within eps): count neighbours to find the core
+ * points, then union core neighbours (disjoint sets) and note border candidates. Pairs are
+ * kept from the first walk up to a cap; past it the walk is simply repeated, so memory
+ * stays bounded whatever eps is.
+ *
+ * Labels are those of the classic sequential algorithm scanning the input in order:
+ * clusters are numbered by their first core point, a border point takes the lowest-numbered
+ * cluster among its core neighbours, -1 is noise. Same input order -> same labels.
+ */
+import { FrsError } from '../errors.js';
+import { ConeTree, type ConeTreeOptions } from './cone-tree.js';
+import type { Embedding } from './cosine.js';
+
+export const NOISE = -1;
+
+export interface DbscanOptions extends ConeTreeOptions {
+  /** A prebuilt index over exactly these points, to reuse across runs. */
+  tree?: ConeTree;
+  /** Most neighbour pairs kept between the two passes (default 8M, 64 MB). */
+  maxBufferedPairs?: number;
+}
+
+/** minPts counts the point itself, as in the original paper and FRS_DBSCAN_MIN_POINTS. */
+export function dbscan(points: readonly Embedding[], eps: number, minPts: number, options: DbscanOptions = {}): Int32Array {
+  if (!(eps >= 0)) throw new FrsError('INVALID_INPUT', `DBSCAN eps must be >= 0 (got ${eps}).`);
+  if (!Number.isInteger(minPts) || minPts < 1) throw new FrsError('INVALID_INPUT', `DBSCAN minPts must be a positive integer (got ${minPts}).`);
+  const n = points.length;
+  const tree = options.tree ?? ConeTree.build(points, options);
+  if (tree.size !== n) throw new FrsError('INVALID_INPUT', `The index holds ${tree.size} points, DBSCAN got ${n}.`);
+
+  const neighbours = new Int32Array(n).fill(1);
+  const buffer = new PairBuffer(options.maxBufferedPairs ?? 8_000_000);
+  tree.forEachPairWithin(eps, (i, j) => {
+    neighbours[i]++;
+    neighbours[j]++;
+    buffer.add(i, j);
+  });
+  const core = new Uint8Array(n);
+  for (let i = 0; i < n; i++) core[i] = neighbours[i] >= minPts ? 1 : 0;
+
+  const sets = new MinRootSets(n);
+  const borderPairs: number[] = []; // flattened (border, core) pairs
+  const link = (i: number, j: number): void => {
+    if (core[i] && core[j]) sets.union(i, j);
+    else if (core[i]) borderPairs.push(j, i);
+    else if (core[j]) borderPairs.push(i, j);
+  };
+  if (buffer.complete) buffer.forEach(link);
+  else tree.forEachPairWithin(eps, link);
+
+  const labels = new Int32Array(n).fill(NOISE);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    if (!core[i]) continue;
+    const root = sets.find(i);
+    // The root is the smallest index in its set, so it is labelled first.
+    labels[i] = root === i ? next++ : labels[root];
+  }
+  for (let k = 0; k < borderPairs.length; k += 2) {
+    const border = borderPairs[k];
+    const label = labels[borderPairs[k + 1]];
+    if (labels[border] === NOISE || label < labels[border]) labels[border] = label;
+  }
+  return labels;
+}
+
+/** Growable pair storage that gives up (and frees itself) past a cap. */
+class PairBuffer {
+  private pairs: Int32Array;
+  private length = 0;
+  complete = true;
+
+  constructor(private readonly maxPairs: number) {
+    this.pairs = new Int32Array(Math.min(1024, maxPairs * 2));
+  }
+
+  add(i: number, j: number): void {
+    if (!this.complete) return;
+    if (this.length / 2 >= this.maxPairs) {
+      this.complete = false;
+      this.pairs = new Int32Array(0);
+      return;
+    }
+    if (this.length + 2 > this.pairs.length) {
+      const grown = new Int32Array(Math.min(this.pairs.length * 2, this.maxPairs * 2));
+      grown.set(this.pairs.subarray(0, this.length));
+      this.pairs = grown;
+    }
+    this.pairs[this.length++] = i;
+    this.pairs[this.length++] = j;
+  }
+
+  forEach(visit: (i: number, j: number) => void): void {
+    for (let k = 0; k < this.length; k += 2) visit(this.pairs[k], this.pairs[k + 1]);
+  }
+}
+
+/** Disjoint sets whose representative is always the smallest member index. */
+class MinRootSets {
+  private readonly parent: Int32Array;
+
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+
+  find(i: number): number {
+    let root = i;
+    while (this.parent[root] !== root) root = this.parent[root];
+    while (this.parent[i] !== root) {
+      const up = this.parent[i];
+      this.parent[i] = root;
+      i = up;
+    }
+    return root;
+  }
+
+  union(i: number, j: number): void {
+    const a = this.find(i), b = this.find(j);
+    if (a < b) this.parent[b] = a;
+    else if (b < a) this.parent[a] = b;
+  }
+}
+
+/** Groups input indices by label (clusters in label order, members ascending) plus noise. */
+export function clustersOf(labels: ArrayLike<number>): { clusters: number[][]; noise: number[] } {
+  const clusters: number[][] = [];
+  const noise: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (label === NOISE) noise.push(i);
+    else (clusters[label] ??= []).push(i);
+  }
+  return { clusters, noise };
+}

@@ -1,0 +1,60 @@
+/**
+ * The whole "recognise" decision as one pure function: unassigned faces first try to join
+ * existing persons (assign.ts); the leftovers are clustered with DBSCAN (optionally after
+ * UMAP) into new groups and noise. It invents no ids: new groups are lists of face ids for
+ * the caller to turn into persons.
+ */
+import { FrsError } from '../errors.js';
+import { assignToPersons, type KnownFace, type MatchMode } from './assign.js';
+import { assertUnitVectors, type Embedding } from './cosine.js';
+import { clustersOf, dbscan } from './dbscan.js';
+import { UMAP_MIN_POINTS, umapReduce, type UmapOptions } from './umap-reduce.js';
+
+export interface GroupOptions {
+  /** Similarity at or above which a face joins an existing person (FRS_MATCH_THRESHOLD). */
+  threshold: number;
+  /** How a face is compared with a person; default 'nearest-face' (see assign.ts). */
+  mode?: MatchMode;
+  /** DBSCAN radius in cosine distance (FRS_DBSCAN_EPS). */
+  eps: number;
+  /** DBSCAN core size, the face itself included (FRS_DBSCAN_MIN_POINTS). */
+  minPts: number;
+  /** Reduce with UMAP before DBSCAN; skipped for fewer than 3 leftovers. */
+  umap?: UmapOptions;
+}
+
+export interface GroupFace<F> {
+  id: F;
+  embedding: Embedding;
+}
+
+export interface GroupDecision<F, P> {
+  assignments: { faceId: F; personId: P }[];
+  /** Each a new person's faces, in input order; groups ordered by their first face. */
+  newClusters: F[][];
+  /** Faces that joined nothing; they stay unassigned. */
+  noise: F[];
+}
+
+export function groupFaces<F, P>(
+  known: readonly KnownFace<P>[],
+  unassigned: readonly GroupFace<F>[],
+  options: GroupOptions,
+): GroupDecision<F, P> {
+  if (!(options.eps >= 0 && options.eps <= 2)) throw new FrsError('INVALID_INPUT', `DBSCAN eps must be within 0..2 (got ${options.eps}).`);
+  assertUnitVectors(unassigned.map((f) => f.embedding));
+  assertUnitVectors(known.map((f) => f.embedding));
+  if (known.length > 0 && unassigned.length > 0 && known[0].embedding.length !== unassigned[0].embedding.length) {
+    throw new FrsError('INVALID_INPUT', `Known faces have ${known[0].embedding.length} dimensions, unassigned ${unassigned[0].embedding.length}.`);
+  }
+
+  const { assignments, leftovers } = assignToPersons<F, P, GroupFace<F>>(known, unassigned, { threshold: options.threshold, mode: options.mode });
+  let points = leftovers.map((f) => f.embedding);
+  if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
+  const { clusters, noise } = clustersOf(dbscan(points, options.eps, options.minPts));
+  return {
+    assignments: assignments.map(({ faceId, personId }) => ({ faceId, personId })),
+    newClusters: clusters.map((members) => members.map((i) => leftovers[i].id)),
+    noise: noise.map((i) => leftovers[i].id),
+  };
+}

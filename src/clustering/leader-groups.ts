@@ -1,0 +1,111 @@
+/**
+ * Tight groups for the cone tree's leaves: each point, in input order, joins the first
+ * known leader within the group radius or becomes a leader itself.
+ *
+ * Why not split top-down: in 128-d any hyperplane cuts through most face clusters (a
+ * cluster's spread along one direction is comparable to the spread of cluster centres), so
+ * top-down leaves end up mixing identities and no cone prunes. Leaders keep clusters whole.
+ *
+ * Candidate leaders come from SimHash tables (random hyperplanes), so looking one up costs
+ * a few dozen dot products instead of one per leader. It is approximate: a missed leader
+ * just starts an extra group. That makes groups a little less tight, never search results
+ * wrong, since the tree's bounds come from the actual points.
+ */
+import { dotF32, dotF32F64, dotF64 } from './cosine.js';
+import { gaussian, seededRandom } from './random.js';
+
+/** Random hyperplanes; each table keys on its own random subset of their sign bits. */
+const PROJECTIONS = 64;
+const TABLES = 24;
+/** Near leaders share a bucket in several tables, chance ones in about one. */
+const MAX_SINGLE_HITS_CHECKED = 32;
+
+/** 8 bits = 256 buckets per table; fewer for small inputs. */
+function bitsFor(n: number): number {
+  return Math.max(4, Math.min(8, Math.ceil(Math.log2(Math.max(2, n / 8)))));
+}
+
+/**
+ * Rows of `source` (scaled by invNorm to unit length) visited in `order`; returns groups of
+ * row indices, each led by its first row.
+ */
+export function leaderGroups(source: Float32Array, invNorm: Float64Array, dim: number, minCos: number, order?: ArrayLike<number>, seed = 0x5eed): number[][] {
+  const n = invNorm.length;
+  const random = seededRandom(seed);
+  const normal = gaussian(random);
+  const planes = new Float64Array(PROJECTIONS * dim);
+  for (let k = 0; k < planes.length; k++) planes[k] = normal();
+  const bits = bitsFor(n);
+  const bitIndex = Array.from({ length: TABLES }, () => Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)));
+  const tables: Map<number, number[]>[] = Array.from({ length: TABLES }, () => new Map());
+  const groups: number[][] = [];
+  const groupOfLeader = new Int32Array(n).fill(-1);
+  const signs = new Uint8Array(PROJECTIONS);
+  const keys = new Int32Array(TABLES);
+  const hits = new Int32Array(n);
+  const touched: number[] = [];
+
+  const joins = (i: number, leader: number): boolean =>
+    dotF32(source, i * dim, source, leader * dim, dim) * invNorm[i] * invNorm[leader] >= minCos;
+
+  for (let o = 0; o < n; o++) {
+    const i = order ? order[o] : o;
+    for (let h = 0; h < PROJECTIONS; h++) signs[h] = dotF32F64(source, i * dim, planes, h * dim, dim) >= 0 ? 1 : 0;
+    touched.length = 0;
+    for (let t = 0; t < TABLES; t++) {
+      let key = 0;
+      for (let b = 0; b < bits; b++) key |= signs[bitIndex[t][b]] << b;
+      keys[t] = key;
+      for (const leader of tables[t].get(key) ?? []) {
+        if (hits[leader]++ === 0) touched.push(leader);
+      }
+    }
+    let leader = -1;
+    for (const candidate of touched) {
+      if (hits[candidate] > 1 && joins(i, candidate)) { leader = candidate; break; }
+    }
+    if (leader < 0) {
+      let checked = 0;
+      for (const candidate of touched) {
+        if (hits[candidate] !== 1) continue;
+        if (checked++ >= MAX_SINGLE_HITS_CHECKED) break;
+        if (joins(i, candidate)) { leader = candidate; break; }
+      }
+    }
+    for (const candidate of touched) hits[candidate] = 0;
+
+    if (leader >= 0) {
+      groups[groupOfLeader[leader]].push(i);
+      continue;
+    }
+    groupOfLeader[i] = groups.length;
+    groups.push([i]);
+    for (let t = 0; t < TABLES; t++) {
+      const bucket = tables[t].get(keys[t]);
+      if (bucket) bucket.push(i);
+      else tables[t].set(keys[t], [i]);
+    }
+  }
+  return groups;
+}
+
+/**
+ * Leaders alone leave extra groups: a face far from the first face seen of its identity,
+ * or one the hash tables missed. A second leader pass over the group centres (largest
+ * groups first) folds those into the group they belong to.
+ */
+export function mergedLeaderGroups(source: Float32Array, invNorm: Float64Array, dim: number, minCos: number): number[][] {
+  const groups = leaderGroups(source, invNorm, dim, minCos);
+  const centres = new Float32Array(groups.length * dim);
+  const sum = new Float64Array(dim);
+  groups.forEach((members, g) => {
+    sum.fill(0);
+    for (const i of members) for (let k = 0; k < dim; k++) sum[k] += source[i * dim + k] * invNorm[i];
+    const length = Math.sqrt(dotF64(sum, 0, sum, 0, dim)) || 1;
+    for (let k = 0; k < dim; k++) centres[g * dim + k] = sum[k] / length;
+  });
+  const centreInvNorm = new Float64Array(groups.length);
+  for (let g = 0; g < groups.length; g++) centreInvNorm[g] = 1 / (Math.sqrt(dotF32(centres, g * dim, centres, g * dim, dim)) || 1);
+  const bySize = Array.from(groups.keys()).sort((a, b) => groups[b].length - groups[a].length || a - b);
+  return leaderGroups(centres, centreInvNorm, dim, minCos, bySize).map((merged) => merged.flatMap((g) => groups[g]));
+}

@@ -1,0 +1,31 @@
+/** What every pipeline stage works with: the repository, the models, where files live, and a log. */
+import type { Settings } from '../config/settings.js';
+import type { Repository } from '../data/repository.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { FaceAnalyzer } from '../vision/face-analyzer.js';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface PipelineContext {
+  settings: Settings;
+  repo: Repository;
+  analyzer: FaceAnalyzer;
+  /** Reads an original by its MediaFile.FilePath (a local path or a blob name). */
+  readOriginal(filePath: string): Promise<Uint8Array>;
+  thumbnails: ObjectStore;
+  log: Logger;
+  /** Identifies this process in leases and locks. */
+  workerId: string;
+}
+
+export const consoleLogger: Logger = {
+  info: (m) => console.error(`${new Date().toISOString()} ${m}`),
+  warn: (m) => console.error(`${new Date().toISOString()} WARN ${m}`),
+  error: (m) => console.error(`${new Date().toISOString()} ERROR ${m}`),
+};
+
+export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -1,0 +1,67 @@
+/**
+ * Embed: faces that have no embedding from the current model (stored by the tool FRS
+ * replaces, or by another model) get one. The original is decoded once per media file;
+ * faces stored without landmarks get them from the landmarks model first.
+ */
+import { asFrsError } from '../errors.js';
+import type { EmbeddingUpdate, FaceToEmbed } from '../data/repository.js';
+import { decodeImage } from '../vision/decode.js';
+import type { Point } from '../vision/types.js';
+import type { PipelineContext } from './context.js';
+
+export interface EmbedSummary {
+  faces: number;
+  failed: number;
+}
+
+export async function runEmbedding(ctx: PipelineContext, opts: { dryRun?: boolean } = {}): Promise<EmbedSummary> {
+  const { repo, analyzer, settings, log } = ctx;
+  const model = analyzer.embeddingModel;
+  const summary: EmbedSummary = { faces: 0, failed: 0 };
+  const skipped = new Set<number>();
+  for (;;) {
+    const todo = (await repo.facesWithoutEmbedding(model, settings.FRS_BATCH_SIZE * 4)).filter((f) => !skipped.has(f.id));
+    if (todo.length === 0) break;
+    if (opts.dryRun) {
+      log.info(`embed (dry run): at least ${todo.length} face(s) would get a ${model} embedding`);
+      return { faces: todo.length, failed: 0 };
+    }
+    const updates: EmbeddingUpdate[] = [];
+    for (const faces of groupBy(todo, (f) => f.filePath).values()) {
+      try {
+        const done = await embedFacesOfOneFile(ctx, faces);
+        updates.push(...done);
+        const unusable = faces.filter((f) => !done.some((u) => u.faceId === f.id));
+        for (const f of unusable) skipped.add(f.id);
+        summary.failed += unusable.length;
+      } catch (err) {
+        const e = asFrsError(err);
+        for (const f of faces) skipped.add(f.id);
+        summary.failed += faces.length;
+        log.warn(`embed: ${faces.length} face(s) of ${faces[0].filePath} skipped: ${e.code}: ${e.message}`);
+      }
+    }
+    summary.faces += await repo.setEmbeddings(updates);
+  }
+  if (summary.faces || summary.failed) log.info(`embed: ${summary.faces} face(s) embedded with ${model}, ${summary.failed} skipped`);
+  return summary;
+}
+
+async function embedFacesOfOneFile(ctx: PipelineContext, faces: FaceToEmbed[]): Promise<EmbeddingUpdate[]> {
+  const image = await decodeImage(await ctx.readOriginal(faces[0].filePath), { maxPixels: ctx.settings.FRS_MAX_PIXELS });
+  const usable = faces.filter((f) => f.landmarks?.length === 5 || f.boundingBox);
+  const needLandmarks = usable.filter((f) => f.landmarks?.length !== 5);
+  const located = await ctx.analyzer.landmarksFor(image, needLandmarks.map((f) => f.boundingBox!));
+  const landmarks = new Map<number, Point[]>(needLandmarks.map((f, i) => [f.id, located[i]]));
+  const embedded = await ctx.analyzer.embed(image, usable.map((f) => ({ landmarks: (f.landmarks as Point[] | null) ?? landmarks.get(f.id)! })));
+  return usable.map((f, i) => ({ faceId: f.id, embedding: embedded[i].embedding, model: ctx.analyzer.embeddingModel }));
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    map.set(k, [...(map.get(k) ?? []), item]);
+  }
+  return map;
+}

@@ -1,0 +1,43 @@
+/**
+ * Register: image files become MediaFile + MediaItems rows, idempotent by path, with a
+ * SHA-256 content hash. Items start pending, so the detect stage picks them up.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import type { Repository } from '../data/repository.js';
+import { walkImages } from '../storage/walk-images.js';
+import type { Logger } from './context.js';
+
+export interface RegisterSummary {
+  found: number;
+  registered: number;
+  alreadyKnown: number;
+}
+
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Registers one original; `filePath` is what readOriginal will later be given. */
+export async function registerOriginal(repo: Repository, filePath: string, bytes: Uint8Array | null) {
+  return repo.registerMediaFile({
+    filePath,
+    fileName: basename(filePath),
+    extension: extname(filePath).toLowerCase(),
+    contentHash: bytes ? contentHash(bytes) : null,
+  });
+}
+
+export async function registerFolder(repo: Repository, dir: string, log: Logger, dryRun = false): Promise<RegisterSummary> {
+  const summary: RegisterSummary = { found: 0, registered: 0, alreadyKnown: 0 };
+  for (const path of walkImages(resolve(dir))) {
+    summary.found++;
+    if (dryRun) continue;
+    const result = await registerOriginal(repo, path, await readFile(path));
+    if (result.created) summary.registered++;
+    else summary.alreadyKnown++;
+  }
+  log.info(`register: ${summary.found} image(s) under ${dir}${dryRun ? ' (dry run: nothing registered)' : `, ${summary.registered} new, ${summary.alreadyKnown} already known`}`);
+  return summary;
+}

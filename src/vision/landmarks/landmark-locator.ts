@@ -1,0 +1,43 @@
+/**
+ * Runs the manifest's landmark model on a square crop around each detection box and maps
+ * the normalised points back to pixels of the original image.
+ */
+import { FrsError } from '../../errors.js';
+import type { DecodedImage } from '../decode.js';
+import type { LandmarkSpec } from '../models/manifest.js';
+import { getSession } from '../models/onnx-session.js';
+import { toInputTensor } from '../tensor.js';
+import type { Box, Point } from '../types.js';
+import { renderCrop, squareCrop } from './crop.js';
+
+export class LandmarkLocator {
+  constructor(
+    private readonly spec: LandmarkSpec,
+    private readonly modelPath: string,
+    /** 0 = ONNX Runtime's default (one per core). */
+    private readonly intraOpThreads: number,
+  ) {}
+
+  get points(): number {
+    return this.spec.points;
+  }
+
+  /** spec.points points per box, in image pixels, in the model's order. */
+  async locate(image: DecodedImage, boxes: Box[]): Promise<Point[][]> {
+    const { input, output, points, cropMargin } = this.spec;
+    if (input.width !== input.height) throw new FrsError('MODEL_INVALID', `Landmark model input must be square, got ${input.width}x${input.height}.`);
+    const result: Point[][] = [];
+    if (boxes.length === 0) return result;
+    const session = await getSession(this.modelPath, { intraOpThreads: this.intraOpThreads });
+    for (const box of boxes) {
+      const crop = squareCrop(box, cropMargin);
+      const pixels = await renderCrop(image, crop, input.width);
+      const out = (await session.run({ [input.name]: toInputTensor([pixels], input) }))[output];
+      if (!out || !(out.data instanceof Float32Array)) throw new FrsError('MODEL_INVALID', `Landmark model has no float32 output named "${output}".`);
+      if (out.data.length !== points * 2) throw new FrsError('MODEL_INVALID', `Landmark model returned ${out.data.length} values; expected ${points * 2}.`);
+      const xy = out.data;
+      result.push(Array.from({ length: points }, (_, k): Point => [crop.left + xy[k * 2] * crop.side, crop.top + xy[k * 2 + 1] * crop.side]));
+    }
+    return result;
+  }
+}
