@@ -47,7 +47,7 @@ export const settingsSchema = z.object({
   FRS_PIPELINE_SCHEDULE: z.string().min(1).default('0 */3 * * * *').describe('NCRONTAB schedule of the timer-triggered pipeline function.'),
   FRS_BATCH_SIZE: int(1, 10_000).default(50).describe('Media items a detection worker claims at a time.'),
   FRS_LEASE_SECONDS: int(10, 86_400).default(600).describe('How long a claimed media item stays reserved for its worker.'),
-  FRS_MAX_ATTEMPTS: int(1, 100).default(3).describe('Failed detections per media item before it is marked failed for good.'),
+  FRS_MAX_ATTEMPTS: int(1, 100).default(3).describe('Failed detections per media item before it is marked failed for good; a failed item is retried after FRS_LEASE_SECONDS.'),
   FRS_DRY_RUN: bool.default(false).describe('Log what each stage would do and change nothing.'),
 });
 

@@ -199,8 +199,11 @@ export interface RepositoryOps {
    * clears the lease. False (and nothing written) when owner no longer holds the lease.
    */
   completeItem(itemId: number, owner: string, faces: NewFace[]): Promise<boolean>;
-  /** Back to pending, or failed for good once attempts reached maxAttempts; null when not owned. */
-  failItem(itemId: number, owner: string, error: string, maxAttempts: number): Promise<'pending' | 'failed' | null>;
+  /**
+   * Back to pending (claimable again after retryDelaySeconds), or failed for good once attempts
+   * reached maxAttempts; null when not owned.
+   */
+  failItem(itemId: number, owner: string, error: string, maxAttempts: number, retryDelaySeconds?: number): Promise<'pending' | 'failed' | null>;
   /** Failed items back to pending with attempts reset; returns how many. */
   retryFailedItems(): Promise<number>;
   facesOfItem(itemId: number): Promise<FaceRecord[]>;

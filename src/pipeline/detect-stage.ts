@@ -81,7 +81,8 @@ export async function runDetection(ctx: PipelineContext, opts: { dryRun?: boolea
         }
       } catch (err) {
         const e = asFrsError(err);
-        const state = await repo.failItem(item.id, workerId, `${e.code}: ${e.message}`, settings.FRS_MAX_ATTEMPTS);
+        // Retry later, not in this run: a flaky read gets time to recover, a bad file costs one try per lease period.
+        const state = await repo.failItem(item.id, workerId, `${e.code}: ${e.message}`, settings.FRS_MAX_ATTEMPTS, settings.FRS_LEASE_SECONDS);
         summary.failed++;
         log.warn(`detect: item ${item.id} (${item.filePath}) failed (attempt ${item.attempts}/${settings.FRS_MAX_ATTEMPTS}, now ${state ?? 'not ours'}): ${e.code}: ${e.message}`);
       }

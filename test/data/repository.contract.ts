@@ -186,6 +186,16 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 1 }]);
     });
 
+    it('holds a failed item back for the retry delay', async () => {
+      const repo = await connect();
+      const [id] = await registerMany(repo, 1);
+      await repo.claimPendingItems('w', 1, 60, 3);
+      expect(await repo.failItem(id, 'w', 'storage timeout', 3, 1)).toBe('pending');
+      expect(await repo.claimPendingItems('w', 1, 60, 3)).toEqual([]); // not before the delay
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await repo.claimPendingItems('w', 1, 60, 3)).toMatchObject([{ id, attempts: 2 }]);
+    });
+
     it('round-trips embeddings bit-exact and tracks which model made them', async () => {
       const repo = await connect();
       const { mediaItemId } = await repo.registerMediaFile({ filePath: '/media/e.jpg', fileName: 'e.jpg', extension: '.jpg' });

@@ -47,7 +47,8 @@ export async function getMediaItem(scope: MssqlScope, id: number): Promise<Media
   return result.recordset[0] ? itemFromRow(result.recordset[0]) : null;
 }
 
-const CLAIMABLE = `(Status = N'pending' OR (Status = N'processing' AND LeaseExpiresAt <= SYSUTCDATETIME()))`;
+// A pending item's LeaseExpiresAt, when set, is the earliest retry time after a failure.
+const CLAIMABLE = `((Status = N'pending' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt <= SYSUTCDATETIME())) OR (Status = N'processing' AND LeaseExpiresAt <= SYSUTCDATETIME()))`;
 
 export async function claimPendingItems(scope: MssqlScope, owner: string, limit: number, leaseSeconds: number, maxAttempts: number): Promise<ClaimedItem[]> {
   // READPAST skips rows another claimer has locked, UPDLOCK keeps the rows we read ours
@@ -132,13 +133,14 @@ export function completeItem(scope: MssqlScope, itemId: number, owner: string, f
   });
 }
 
-export async function failItem(scope: MssqlScope, itemId: number, owner: string, error: string, maxAttempts: number): Promise<'pending' | 'failed' | null> {
+export async function failItem(scope: MssqlScope, itemId: number, owner: string, error: string, maxAttempts: number, retryDelaySeconds = 0): Promise<'pending' | 'failed' | null> {
   const result = await scope.query(
     `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN N'failed' ELSE N'pending' END,
-        LastError = @error, LeaseOwner = NULL, LeaseExpiresAt = NULL
+        LastError = @error, LeaseOwner = NULL,
+        LeaseExpiresAt = CASE WHEN Attempts >= @max OR @delay <= 0 THEN NULL ELSE DATEADD(SECOND, @delay, SYSUTCDATETIME()) END
       OUTPUT inserted.Status
       WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
-    { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], error: [TEXT, error], max: [sql.Int, maxAttempts] },
+    { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], error: [TEXT, error], max: [sql.Int, maxAttempts], delay: [sql.Int, retryDelaySeconds] },
   );
   const row = result.recordset[0];
   return row ? (row.Status as 'pending' | 'failed') : null;

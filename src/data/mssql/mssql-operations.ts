@@ -34,8 +34,8 @@ export class MssqlOperations implements RepositoryOps {
   completeItem(itemId: number, owner: string, newFaces: NewFace[]) {
     return attempt('saving detected faces', () => items.completeItem(this.scope, itemId, owner, newFaces));
   }
-  failItem(itemId: number, owner: string, error: string, maxAttempts: number) {
-    return attempt('recording a failed item', () => items.failItem(this.scope, itemId, owner, error, maxAttempts));
+  failItem(itemId: number, owner: string, error: string, maxAttempts: number, retryDelaySeconds = 0) {
+    return attempt('recording a failed item', () => items.failItem(this.scope, itemId, owner, error, maxAttempts, retryDelaySeconds));
   }
   retryFailedItems() {
     return attempt('retrying failed items', () => items.retryFailedItems(this.scope));

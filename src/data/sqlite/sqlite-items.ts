@@ -40,7 +40,8 @@ export function getMediaItem(db: Db, id: number): MediaItemState | null {
   return row ? itemFromRow(row) : null;
 }
 
-const CLAIMABLE = `(Status = 'pending' OR (Status = 'processing' AND LeaseExpiresAt <= @now))`;
+// A pending item's LeaseExpiresAt, when set, is the earliest retry time after a failure.
+const CLAIMABLE = `((Status = 'pending' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt <= @now)) OR (Status = 'processing' AND LeaseExpiresAt <= @now))`;
 
 export function claimPendingItems(db: Db, owner: string, limit: number, leaseSeconds: number, maxAttempts: number): ClaimedItem[] {
   return db
@@ -111,13 +112,14 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
     .immediate();
 }
 
-export function failItem(db: Db, itemId: number, owner: string, error: string, maxAttempts: number): 'pending' | 'failed' | null {
+export function failItem(db: Db, itemId: number, owner: string, error: string, maxAttempts: number, retryDelaySeconds = 0): 'pending' | 'failed' | null {
   return db
     .transaction((): 'pending' | 'failed' | null => {
       if (!ownsLease(db, itemId, owner)) return null;
       const row = sql(db, `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN 'failed' ELSE 'pending' END,
-          LastError = @error, LeaseOwner = NULL, LeaseExpiresAt = NULL
-        WHERE Id = @id RETURNING Status`).get({ max: maxAttempts, error, id: itemId }) as Row;
+          LastError = @error, LeaseOwner = NULL,
+          LeaseExpiresAt = CASE WHEN Attempts >= @max OR @delay <= 0 THEN NULL ELSE @retryAt END
+        WHERE Id = @id RETURNING Status`).get({ max: maxAttempts, error, id: itemId, delay: retryDelaySeconds, retryAt: isoAfter(retryDelaySeconds) }) as Row;
       return row.Status as 'pending' | 'failed';
     })
     .immediate();

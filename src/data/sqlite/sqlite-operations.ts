@@ -34,8 +34,8 @@ export class SqliteOperations implements RepositoryOps {
   completeItem(itemId: number, owner: string, newFaces: NewFace[]) {
     return this.gate('saving detected faces', () => items.completeItem(this.db, itemId, owner, newFaces));
   }
-  failItem(itemId: number, owner: string, error: string, maxAttempts: number) {
-    return this.gate('recording a failed item', () => items.failItem(this.db, itemId, owner, error, maxAttempts));
+  failItem(itemId: number, owner: string, error: string, maxAttempts: number, retryDelaySeconds = 0) {
+    return this.gate('recording a failed item', () => items.failItem(this.db, itemId, owner, error, maxAttempts, retryDelaySeconds));
   }
   retryFailedItems() {
     return this.gate('retrying failed items', () => items.retryFailedItems(this.db));

@@ -1,0 +1,74 @@
+/**
+ * LFW clustering, the protocol in ../shared/README.md: every image of the identities with 3+
+ * images, the face nearest the centre, clustered from scratch (no existing persons) with
+ * FRS's grouping. Sweeps DBSCAN eps (and UMAP on/off) and reports pairwise and BCubed
+ * precision / recall / F1, clusters produced against identities, and the unassigned share.
+ * An image with no face counts as an unassigned face of its identity.
+ *
+ *   npx tsx bench/lfw-clustering.ts [--eps 0.06,0.07,0.08] [--min-points 2] [--umap] [--out FILE]
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { groupFaces } from '../src/clustering/group.js';
+import { evaluateClustering } from '../src/clustering/metrics.js';
+import { loadSettings } from '../src/config/settings.js';
+import { FaceAnalyzer } from '../src/vision/face-analyzer.js';
+import { embedImages } from './lib/embed-images.js';
+import { identitiesWithAtLeast, lfwAvailable } from './lib/lfw.js';
+
+const { values } = parseArgs({
+  options: {
+    eps: { type: 'string', default: '0.05,0.06,0.07,0.08,0.09,0.10' },
+    'min-points': { type: 'string', default: '2' },
+    umap: { type: 'boolean', default: false },
+    flip: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '2' },
+    out: { type: 'string' },
+  },
+});
+if (!lfwAvailable) {
+  console.error('LFW is not available at ../shared/datasets/lfw; this benchmark needs it.');
+  process.exit(2);
+}
+
+const settings = loadSettings(process.env, { FRS_INTRA_OP_THREADS: Number(values.threads) });
+const analyzer = FaceAnalyzer.fromManifestFile(settings.FRS_MODEL_MANIFEST, settings);
+const images = identitiesWithAtLeast(3);
+const embeddings = await embedImages(analyzer, images.map((i) => i.path), `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`, { flip: values.flip });
+const found = images.filter((i) => embeddings.get(i.path)?.embedding);
+const identities = new Set(images.map((i) => i.label)).size;
+
+const rows: string[] = [];
+for (const minPts of values['min-points']!.split(',').map(Number)) {
+  for (const eps of values.eps!.split(',').map(Number)) {
+    for (const umap of values.umap ? [false, true] : [false]) {
+      const t = Date.now();
+      const decision = groupFaces<number, number>([], found.map((img, id) => ({ id, embedding: embeddings.get(img.path)!.embedding! })), {
+        threshold: 1, eps, minPts, umap: umap ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
+      });
+      const ms = Date.now() - t;
+      // Predicted labels over ALL images: missed faces and DBSCAN noise are singletons (-1).
+      const predicted = new Int32Array(images.length).fill(-1);
+      const indexOf = new Map(found.map((img, k) => [k, images.indexOf(img)]));
+      decision.newClusters.forEach((members, c) => members.forEach((k) => (predicted[indexOf.get(k)!] = c)));
+      const s = evaluateClustering(images.map((i) => i.label), predicted);
+      const unassigned = (images.length - found.length + decision.noise.length) / images.length;
+      const f = (v: number) => v.toFixed(3);
+      rows.push(`| ${eps} | ${minPts} | ${umap ? 'yes' : 'no'} | ${f(s.pairwise.precision)} | ${f(s.pairwise.recall)} | ${f(s.pairwise.f1)} | ${f(s.bcubed.precision)} | ${f(s.bcubed.recall)} | **${f(s.bcubed.f1)}** | ${s.clusters} | ${(unassigned * 100).toFixed(1)}% | ${ms} |`);
+      console.error(rows.at(-1));
+    }
+  }
+}
+
+const report = [
+  `## LFW clustering (${images.length} images of ${identities} identities with 3+ images; faces found in ${found.length})`,
+  '',
+  `Embedder ${analyzer.embeddingModel}, flip averaging ${values.flip ? 'on' : 'off'}; noise and missed faces count as singleton clusters (cost recall, never precision).`,
+  '',
+  '| eps | minPts | UMAP | pair P | pair R | pair F1 | BCubed P | BCubed R | BCubed F1 | clusters | unassigned | ms |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...rows,
+  '',
+].join('\n');
+console.log(report);
+if (values.out) writeFileSync(values.out, report);
