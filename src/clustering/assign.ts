@@ -72,22 +72,25 @@ export function assignToPersons<F, P, T extends FaceToMatch<F>>(
   }
   const references = mode === 'centroid' ? facesOf.map((embeddings) => centroid(embeddings)) : known.map((face) => face.embedding);
   const ownerOf = mode === 'centroid' ? (r: number) => r : (r: number) => personIndex.get(known[r].personId)!;
-  const tree = ConeTree.build(references);
+  // One dual-tree walk answers every face's range query at once.
+  const bestOwner = new Int32Array(faces.length).fill(-1);
+  const bestSimilarity = new Float64Array(faces.length).fill(-Infinity);
+  const faceTree = ConeTree.build(faces.map((f) => f.embedding));
+  ConeTree.build(references).forEachPairAcross(faceTree, 1 - threshold + QUERY_SLACK, (r, f, similarity) => {
+    if (similarity < threshold) return;
+    const owner = ownerOf(r);
+    // Highest similarity; exact ties go to the person seen first, whatever the walk order.
+    if (similarity > bestSimilarity[f] || (similarity === bestSimilarity[f] && owner < bestOwner[f])) {
+      bestOwner[f] = owner;
+      bestSimilarity[f] = similarity;
+    }
+  });
 
   const assignments: Assignment<F, P>[] = [];
   const leftovers: T[] = [];
-  for (const face of faces) {
-    let best = -1, bestSimilarity = -Infinity;
-    tree.forEachWithin(face.embedding, 1 - threshold + QUERY_SLACK, (r, similarity) => {
-      if (similarity < threshold) return;
-      const owner = ownerOf(r);
-      if (similarity > bestSimilarity || (similarity === bestSimilarity && owner < best)) {
-        best = owner;
-        bestSimilarity = similarity;
-      }
-    });
-    if (best >= 0) assignments.push({ faceId: face.id, personId: persons[best], similarity: bestSimilarity });
+  faces.forEach((face, f) => {
+    if (bestOwner[f] >= 0) assignments.push({ faceId: face.id, personId: persons[bestOwner[f]], similarity: bestSimilarity[f] });
     else leftovers.push(face);
-  }
+  });
   return { assignments, leftovers };
 }

@@ -4,7 +4,7 @@
  * nearest pole. Every node's cone (centre direction, aperture) is fitted to its actual
  * points, which is what makes the search exact whatever the grouping.
  */
-import { dotF64 } from './cosine.js';
+import { dotF32, dotF64 } from './cosine.js';
 import { mergedLeaderGroups } from './leader-groups.js';
 
 export interface TreeLayout {
@@ -101,6 +101,39 @@ function chunk(group: number[], maxSize: number, source: Float32Array, invNorm: 
   return pieces;
 }
 
+/** Normalised mean direction of input points, summed straight from the packed source. */
+function meanDirection(source: Float32Array, invNorm: Float64Array, dim: number, members: readonly number[]): Float64Array {
+  const centre = new Float64Array(dim);
+  for (const i of members) {
+    const scale = invNorm[i];
+    for (let k = 0; k < dim; k++) centre[k] += source[i * dim + k] * scale;
+  }
+  let len = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
+  if (!(len > 1e-12)) {
+    // Directions cancel out (e.g. two opposite points): any member's will do.
+    for (let k = 0; k < dim; k++) centre[k] = source[members[0] * dim + k];
+    len = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
+  }
+  for (let k = 0; k < dim; k++) centre[k] /= len;
+  return centre;
+}
+
+/**
+ * A node's cone. Angles are measured to the centre as stored (rounded to float32, with its
+ * own inverse norm), so the bounds hold for exactly what the searches read.
+ */
+function fitCone(source: Float32Array, invNorm: Float64Array, dim: number, members: readonly number[]) {
+  const centre = Float32Array.from(meanDirection(source, invNorm, dim, members));
+  const inverse = 1 / Math.sqrt(dotF32(centre, 0, centre, 0, dim));
+  const angles = new Float64Array(members.length);
+  let aperture = 0;
+  members.forEach((i, r) => {
+    angles[r] = angleOf(dotF32(source, i * dim, centre, 0, dim) * invNorm[i] * inverse);
+    if (angles[r] > aperture) aperture = angles[r];
+  });
+  return { centre, inverse, angles, aperture };
+}
+
 export interface BuildOptions {
   leafSize: number;
   /** Cosine similarity a point needs with a leader to join its group. */
@@ -111,10 +144,7 @@ export function buildLayout(source: Float32Array, invNorm: Float64Array, dim: nu
   const n = invNorm.length;
   const atoms = mergedLeaderGroups(source, invNorm, dim, options.groupMinCos).flatMap((g) => chunk(g, options.leafSize, source, invNorm, dim));
   const atomRows = new Float64Array(atoms.length * dim);
-  atoms.forEach((members, a) => {
-    const rows = directions(source, invNorm, dim, members);
-    atomRows.set(meanRow(rows, Int32Array.from(members.keys()), 0, members.length, dim), a * dim);
-  });
+  atoms.forEach((members, a) => atomRows.set(meanDirection(source, invNorm, dim, members), a * dim));
 
   const ids = new Int32Array(n);
   const toLeafCentre = new Float64Array(n);
@@ -134,14 +164,10 @@ export function buildLayout(source: Float32Array, invNorm: Float64Array, dim: nu
     const [node, lo, hi] = pending.pop()!;
     const members: number[] = [];
     for (let a = lo; a < hi; a++) for (const i of atoms[order[a]]) members.push(i);
-    const rows = directions(source, invNorm, dim, members);
-    // Angles are measured to the centre as stored (rounded to float32), so bounds hold for it.
-    const centre = Float64Array.from(Float32Array.from(meanRow(rows, Int32Array.from(members.keys()), 0, members.length, dim)));
-    const inverse = 1 / Math.sqrt(dotF64(centre, 0, centre, 0, dim));
-    const angles = members.map((_, r) => angleOf(dotF64(rows, r * dim, centre, 0, dim) * inverse));
+    const { centre, inverse, angles, aperture } = fitCone(source, invNorm, dim, members);
     for (let k = 0; k < dim; k++) centres[node * dim + k] = centre[k];
     centreInvNorm[node] = inverse;
-    apertures[node] = angles.reduce((widest, angle) => (angle > widest ? angle : widest), 0);
+    apertures[node] = aperture;
     start[node] = position;
     end[node] = position + members.length;
     if (hi - lo === 1) {
@@ -153,7 +179,7 @@ export function buildLayout(source: Float32Array, invNorm: Float64Array, dim: nu
       }
       continue;
     }
-    const mid = splitByPoles(order, lo, hi, atomRows, dim, centre);
+    const mid = splitByPoles(order, lo, hi, atomRows, dim, Float64Array.from(centre));
     left[node] = newNode();
     right[node] = newNode();
     pending.push([right[node], mid, hi], [left[node], lo, mid]);

@@ -10,8 +10,9 @@
  * Euclidean ball is so loose in 128-d that neighbouring clusters never prune; cones do.
  * How leaves are formed (tight leader groups) is in cone-tree-build.ts.
  *
- * Self-joins (every pair within eps, what DBSCAN needs) walk pairs of nodes together
- * (dual-tree): about (number of leaves)^2 / 2 cone comparisons instead of n^2 / 2 dots.
+ * Self-joins (every pair within eps, what DBSCAN needs) and joins of two trees (many
+ * queries at once, what matching faces to persons needs) walk pairs of nodes together
+ * (dual-tree): about leaves x leaves cone comparisons instead of n x m dot products.
  */
 import { FrsError } from '../errors.js';
 import { angleOf, buildLayout, type TreeLayout } from './cone-tree-build.js';
@@ -124,49 +125,65 @@ export class ConeTree {
   }
 
   /**
-   * Calls visit(i, j) once for every unordered pair of distinct input indices within
-   * cosine distance eps (i, j in no particular order). The walk is deterministic.
+   * Calls visit(i, j, similarity) once for every unordered pair of distinct input indices
+   * within cosine distance eps (i, j in no particular order). The walk is deterministic.
    */
-  forEachPairWithin(eps: number, visit: (i: number, j: number) => void): void {
-    if (this.size < 2) return;
-    const limit = this.searchAngle(eps, this.normMin * this.normMin, this.normMax * this.normMax);
+  forEachPairWithin(eps: number, visit: PairVisitor): void {
+    if (this.size >= 2) this.walkPairs(this, eps, visit);
+  }
+
+  /**
+   * Calls visit(i, j, similarity) for every point i of this tree and j of `other` within
+   * cosine distance eps: many range queries at once, walking both trees together.
+   */
+  forEachPairAcross(other: ConeTree, eps: number, visit: PairVisitor): void {
+    if (other.dim !== this.dim && this.size > 0 && other.size > 0) throw new FrsError('INVALID_INPUT', `Indexes differ in dimension (${this.dim} vs ${other.dim}).`);
+    if (this.size > 0 && other.size > 0) this.walkPairs(other, eps, visit);
+  }
+
+  /** Dual-tree walk over node pairs (a of this tree, b of other); other === this for a self-join. */
+  private walkPairs(other: ConeTree, eps: number, visit: PairVisitor): void {
+    const self = other === this;
+    const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
     const { dim } = this;
-    const { left, right, apertures, centres, centreInvNorm } = this.layout;
+    const A = this.layout, B = other.layout;
+    const scratch = { toB: new AngleCache(), toA: new AngleCache() };
     const stackA: number[] = [0];
     const stackB: number[] = [0];
     while (stackA.length > 0) {
       const a = stackA.pop()!;
       const b = stackB.pop()!;
-      if (a === b) {
-        if (left[a] < 0) {
+      if (self && a === b) {
+        if (A.left[a] < 0) {
           this.leafSelfPairs(a, eps, visit);
         } else {
-          stackA.push(left[a], right[a], left[a]);
-          stackB.push(left[a], right[a], right[a]);
+          stackA.push(A.left[a], A.right[a], A.left[a]);
+          stackB.push(A.left[a], A.right[a], A.right[a]);
         }
         continue;
       }
-      const between = angleOf(dotF32(centres, a * dim, centres, b * dim, dim) * centreInvNorm[a] * centreInvNorm[b]);
-      if (between - apertures[a] - apertures[b] > limit) continue;
-      const aLeaf = left[a] < 0, bLeaf = left[b] < 0;
+      const between = angleOf(dotF32(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b]);
+      if (between - A.apertures[a] - B.apertures[b] > limit) continue;
+      const aLeaf = A.left[a] < 0, bLeaf = B.left[b] < 0;
       if (aLeaf && bLeaf) {
-        this.leafCrossPairs(a, b, between, eps, limit, visit);
-      } else if (!aLeaf && (bLeaf || apertures[a] >= apertures[b])) {
-        stackA.push(left[a], right[a]);
+        this.leafCrossPairs(a, other, b, between, eps, limit, scratch, visit);
+      } else if (!aLeaf && (bLeaf || A.apertures[a] >= B.apertures[b])) {
+        stackA.push(A.left[a], A.right[a]);
         stackB.push(b, b);
       } else {
         stackA.push(a, a);
-        stackB.push(left[b], right[b]);
+        stackB.push(B.left[b], B.right[b]);
       }
     }
   }
 
-  private leafSelfPairs(leaf: number, eps: number, visit: (i: number, j: number) => void): void {
+  private leafSelfPairs(leaf: number, eps: number, visit: PairVisitor): void {
     const { data, dim } = this;
     const { ids, start, end } = this.layout;
     for (let p = start[leaf]; p < end[leaf]; p++) {
       for (let q = p + 1; q < end[leaf]; q++) {
-        if (isWithin(dotF32(data, p * dim, data, q * dim, dim), eps)) visit(ids[p], ids[q]);
+        const similarity = dotF32(data, p * dim, data, q * dim, dim);
+        if (isWithin(similarity, eps)) visit(ids[p], ids[q], similarity);
       }
     }
   }
@@ -178,52 +195,54 @@ export class ConeTree {
    * involve an outlying face; one dot from that face to the other leaf's centre, computed
    * once per leaf pair, then rules out all its pairs: angle(x, y) >= angle(y, cA) - angle(x, cA).
    */
-  private leafCrossPairs(a: number, b: number, between: number, eps: number, limit: number, visit: (i: number, j: number) => void): void {
-    const { data, dim } = this;
-    const { ids, start, end, toLeafCentre: own, apertures } = this.layout;
-    const startA = start[a], endA = end[a], startB = start[b], endB = end[b];
-    const toB = this.scratchA(endA - startA);
-    const toA = this.scratchB(endB - startB);
+  private leafCrossPairs(
+    a: number, other: ConeTree, b: number, between: number, eps: number, limit: number,
+    scratch: { toB: AngleCache; toA: AngleCache }, visit: PairVisitor,
+  ): void {
+    const { dim } = this;
+    const A = this.layout, B = other.layout;
+    const dataA = this.data, dataB = other.data, ownA = A.toLeafCentre, ownB = B.toLeafCentre;
+    const startA = A.start[a], endA = A.end[a], startB = B.start[b], endB = B.end[b];
+    const toB = scratch.toB.reset(endA - startA);
+    const toA = scratch.toA.reset(endB - startB);
     for (let p = startA; p < endA; p++) {
-      const reach = between - own[p];
-      if (reach - apertures[b] > limit) break;
+      const reach = between - ownA[p];
+      if (reach - B.apertures[b] > limit) break;
       for (let q = startB; q < endB; q++) {
-        if (reach - own[q] > limit) break;
+        if (reach - ownB[q] > limit) break;
         // Compute (once) the wider point's angle to the other leaf's centre first.
-        if (own[q] >= own[p] || toA[q - startB] >= 0) {
-          if (this.angleTo(toA, q - startB, q, a) - own[p] > limit) continue;
+        if (ownB[q] >= ownA[p] || toA[q - startB] >= 0) {
+          if (other.cachedAngleTo(toA, q - startB, q, this, a) - ownA[p] > limit) continue;
         }
         // angle(x, cB) - angle(y, cB) grows along B's list too: a break, not a continue.
-        if (this.angleTo(toB, p - startA, p, b) - own[q] > limit) break;
-        if (isWithin(dotF32(data, p * dim, data, q * dim, dim), eps)) visit(ids[p], ids[q]);
+        if (this.cachedAngleTo(toB, p - startA, p, other, b) - ownB[q] > limit) break;
+        const similarity = dotF32(dataA, p * dim, dataB, q * dim, dim);
+        if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[q], similarity);
       }
     }
   }
 
-  /** cache[slot] = angle from the point at tree position p to the centre of node, computed once. */
-  private angleTo(cache: Float64Array, slot: number, p: number, node: number): number {
+  /** cache[slot]: angle from point p of this tree to the centre of `node` in `tree`, computed once. */
+  private cachedAngleTo(cache: Float64Array, slot: number, p: number, tree: ConeTree, node: number): number {
     let angle = cache[slot];
     if (angle < 0) {
       const { dim } = this;
-      angle = angleOf(dotF32(this.data, p * dim, this.layout.centres, node * dim, dim) * this.invNorm[p] * this.layout.centreInvNorm[node]);
+      angle = angleOf(dotF32(this.data, p * dim, tree.layout.centres, node * dim, dim) * this.invNorm[p] * tree.layout.centreInvNorm[node]);
       cache[slot] = angle;
     }
     return angle;
   }
+}
 
-  private cacheA = new Float64Array(0);
-  private cacheB = new Float64Array(0);
+export type PairVisitor = (i: number, j: number, similarity: number) => void;
 
-  /** Per-leaf-pair caches of angles to the other leaf's centre; -1 = not computed yet. */
-  private scratchA(length: number): Float64Array {
-    if (this.cacheA.length < length) this.cacheA = new Float64Array(length);
-    this.cacheA.fill(-1, 0, length);
-    return this.cacheA;
-  }
+/** A reusable per-leaf-pair cache of angles; -1 means "not computed yet". */
+class AngleCache {
+  private values = new Float64Array(64);
 
-  private scratchB(length: number): Float64Array {
-    if (this.cacheB.length < length) this.cacheB = new Float64Array(length);
-    this.cacheB.fill(-1, 0, length);
-    return this.cacheB;
+  reset(length: number): Float64Array {
+    if (this.values.length < length) this.values = new Float64Array(length);
+    this.values.fill(-1, 0, length);
+    return this.values;
   }
 }

@@ -190,8 +190,9 @@ export interface RepositoryOps {
    * Atomically leases up to `limit` items that are pending, or processing with an expired
    * lease, and have fewer than maxAttempts claims; each claim counts as an attempt. Items that
    * ran out of attempts in that state are marked failed. Two callers never get the same item.
+   * With onlyItemId, claims that one item if it is claimable (the blob trigger's path).
    */
-  claimPendingItems(owner: string, limit: number, leaseSeconds: number, maxAttempts: number): Promise<ClaimedItem[]>;
+  claimPendingItems(owner: string, limit: number, leaseSeconds: number, maxAttempts: number, onlyItemId?: number): Promise<ClaimedItem[]>;
   /** Extends a lease still held by owner; false when it was lost. */
   renewLease(itemId: number, owner: string, leaseSeconds: number): Promise<boolean>;
   /**

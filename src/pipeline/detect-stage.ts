@@ -48,6 +48,34 @@ export async function detectItem(ctx: PipelineContext, item: ClaimedItem): Promi
   return faces;
 }
 
+export type ItemOutcome = { status: 'done'; faces: number } | { status: 'failed'; error: string } | { status: 'lost' };
+
+/** Detects one claimed item and records the result (done, or failed with its error). */
+export async function processClaimedItem(ctx: PipelineContext, item: ClaimedItem): Promise<ItemOutcome> {
+  const { repo, settings, log, workerId } = ctx;
+  const t = Date.now();
+  // Items later in a batch may have waited close to the lease; renew before the work.
+  if (!(await repo.renewLease(item.id, workerId, settings.FRS_LEASE_SECONDS))) {
+    log.warn(`detect: item ${item.id} lease expired before it was started; another worker has it`);
+    return { status: 'lost' };
+  }
+  try {
+    const faces = await detectItem(ctx, item);
+    if (!(await repo.completeItem(item.id, workerId, faces))) {
+      log.warn(`detect: item ${item.id} lease was lost to another worker; its result was discarded`);
+      return { status: 'lost' };
+    }
+    log.info(`detect: item ${item.id} (${item.fileName ?? item.filePath}): ${faces.length} face(s) in ${Date.now() - t} ms`);
+    return { status: 'done', faces: faces.length };
+  } catch (err) {
+    const e = asFrsError(err);
+    // Retry later, not in this run: a flaky read gets time to recover, a bad file costs one try per lease period.
+    const state = await repo.failItem(item.id, workerId, `${e.code}: ${e.message}`, settings.FRS_MAX_ATTEMPTS, settings.FRS_LEASE_SECONDS);
+    log.warn(`detect: item ${item.id} (${item.filePath}) failed (attempt ${item.attempts}/${settings.FRS_MAX_ATTEMPTS}, now ${state ?? 'not ours'}): ${e.code}: ${e.message}`);
+    return { status: 'failed', error: `${e.code}: ${e.message}` };
+  }
+}
+
 export async function runDetection(ctx: PipelineContext, opts: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<DetectSummary> {
   const { repo, settings, log, workerId } = ctx;
   const started = Date.now();
@@ -62,30 +90,12 @@ export async function runDetection(ctx: PipelineContext, opts: { dryRun?: boolea
     const batch = await repo.claimPendingItems(workerId, settings.FRS_BATCH_SIZE, settings.FRS_LEASE_SECONDS, settings.FRS_MAX_ATTEMPTS);
     if (batch.length === 0) break;
     for (const item of batch) {
-      const t = Date.now();
-      // Items later in the batch may have waited close to the lease; renew before the work.
-      if (!(await repo.renewLease(item.id, workerId, settings.FRS_LEASE_SECONDS))) {
-        summary.lost++;
-        log.warn(`detect: item ${item.id} lease expired before it was started; another worker has it`);
-        continue;
-      }
-      try {
-        const faces = await detectItem(ctx, item);
-        if (await repo.completeItem(item.id, workerId, faces)) {
-          summary.items++;
-          summary.faces += faces.length;
-          log.info(`detect: item ${item.id} (${item.fileName ?? item.filePath}): ${faces.length} face(s) in ${Date.now() - t} ms`);
-        } else {
-          summary.lost++;
-          log.warn(`detect: item ${item.id} lease was lost to another worker; its result was discarded`);
-        }
-      } catch (err) {
-        const e = asFrsError(err);
-        // Retry later, not in this run: a flaky read gets time to recover, a bad file costs one try per lease period.
-        const state = await repo.failItem(item.id, workerId, `${e.code}: ${e.message}`, settings.FRS_MAX_ATTEMPTS, settings.FRS_LEASE_SECONDS);
-        summary.failed++;
-        log.warn(`detect: item ${item.id} (${item.filePath}) failed (attempt ${item.attempts}/${settings.FRS_MAX_ATTEMPTS}, now ${state ?? 'not ours'}): ${e.code}: ${e.message}`);
-      }
+      const outcome = await processClaimedItem(ctx, item);
+      if (outcome.status === 'done') {
+        summary.items++;
+        summary.faces += outcome.faces;
+      } else if (outcome.status === 'failed') summary.failed++;
+      else summary.lost++;
       opts.onProgress?.(summary.items + summary.failed + summary.lost, Math.max(pending, summary.items + summary.failed + summary.lost));
     }
   }

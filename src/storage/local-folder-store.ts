@@ -1,8 +1,13 @@
-/** ObjectStore over a local folder; keys are relative paths that may not leave the folder. */
+/** ObjectStore over a local folder; a key is a path relative to the folder and cannot leave it. */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { FrsError } from '../errors.js';
-import type { ObjectStore } from './object-store.js';
+import { assertValidKey, type ObjectStore } from './object-store.js';
+
+/** Suffix of in-flight writes; listing skips them and keys may not end with it. */
+const PARTIAL = '.frs-partial';
 
 export class LocalFolderStore implements ObjectStore {
   readonly root: string;
@@ -16,67 +21,97 @@ export class LocalFolderStore implements ObjectStore {
   }
 
   private path(key: string): string {
-    const full = resolve(this.root, key);
-    if (!key || (full !== this.root && !full.startsWith(this.root + sep)) || full === this.root) {
-      throw new FrsError('INVALID_INPUT', `Storage key "${key}" is empty or leaves ${this.root}.`);
+    assertValidKey(key);
+    const full = resolve(this.root, ...key.split('/'));
+    // assertValidKey already rules out '..'; this is the belt to its braces.
+    if (!full.startsWith(this.root + sep) || key.endsWith(PARTIAL)) {
+      throw new FrsError('INVALID_INPUT', `Storage key ${JSON.stringify(key)} is not allowed in ${this.root}.`);
     }
     return full;
   }
 
-  async put(key: string, bytes: Uint8Array): Promise<void> {
+  async put(key: string, bytes: Uint8Array, _contentType: string): Promise<void> {
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
-    // write-then-rename: a reader never sees half a thumbnail
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    // Write then rename: a reader never sees half a file.
+    const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${PARTIAL}`);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(partial, bytes);
+      await rename(partial, path);
+    } catch (err) {
+      await rm(partial, { force: true }).catch(() => undefined);
+      throw fsError(`write ${key} to`, this.root, err);
+    }
   }
 
   async get(key: string): Promise<Uint8Array> {
+    const path = this.path(key);
     try {
-      return await readFile(this.path(key));
+      return await readFile(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new FrsError('NOT_FOUND', `No file ${key} in ${this.root}.`);
-      throw new FrsError('STORAGE_ERROR', `Cannot read ${key} from ${this.root}: ${(err as Error).message}`, { cause: err });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') throw new FrsError('NOT_FOUND', `No file ${key} in ${this.root}.`, { cause: err });
+      throw fsError(`read ${key} from`, this.root, err);
     }
   }
 
   async exists(key: string): Promise<boolean> {
+    const path = this.path(key);
     try {
-      return (await stat(this.path(key))).isFile();
-    } catch {
-      return false;
+      return (await stat(path)).isFile();
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw fsError(`check ${key} in`, this.root, err);
     }
   }
 
   async delete(key: string): Promise<boolean> {
     const path = this.path(key);
     if (!(await this.exists(key))) return false;
-    await rm(path);
-    return true;
+    try {
+      await rm(path);
+      return true;
+    } catch (err) {
+      if (isMissing(err)) return false; // deleted meanwhile
+      throw fsError(`delete ${key} from`, this.root, err);
+    }
   }
 
   async *list(prefix = ''): AsyncIterable<string> {
-    const walk = async function* (dir: string): AsyncGenerator<string> {
+    // Only the folder the prefix names needs walking.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    if (folder && folder.split('/').some((s) => s === '' || s === '.' || s === '..')) return;
+    const pending = [folder ? join(this.root, ...folder.split('/')) : this.root];
+    while (pending.length > 0) {
+      const dir = pending.pop()!;
       let entries;
       try {
         entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
+      } catch (err) {
+        if (isMissing(err)) continue;
+        throw fsError('list', this.root, err);
       }
-      for (const e of entries) {
-        const full = join(dir, e.name);
-        if (e.isDirectory()) yield* walk(full);
-        else if (e.isFile() && !e.name.endsWith('.tmp')) yield full;
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) pending.push(full);
+        else if (entry.isFile() && !entry.name.endsWith(PARTIAL)) {
+          const key = relative(this.root, full).split(sep).join('/');
+          if (key.startsWith(prefix)) yield key;
+        }
       }
-    };
-    for await (const full of walk(this.root)) {
-      const key = relative(this.root, full).split(sep).join('/');
-      if (key.startsWith(prefix)) yield key;
     }
   }
 
   url(key: string): string {
-    return this.path(key);
+    return pathToFileURL(this.path(key)).href;
   }
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function fsError(action: string, root: string, err: unknown): FrsError {
+  return new FrsError('STORAGE_ERROR', `Cannot ${action} ${root}: ${(err as Error).message}`, { cause: err });
 }

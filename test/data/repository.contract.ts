@@ -186,6 +186,16 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 1 }]);
     });
 
+    it('claims one given item only when it is claimable', async () => {
+      const repo = await connect();
+      const [a, b] = await registerMany(repo, 2);
+      expect(await repo.claimPendingItems('w1', 10, 60, 3, b)).toMatchObject([{ id: b, attempts: 1 }]);
+      expect(await repo.claimPendingItems('w2', 10, 60, 3, b)).toEqual([]); // held by w1
+      expect(await repo.completeItem(b, 'w1', [])).toBe(true);
+      expect(await repo.claimPendingItems('w2', 10, 60, 3, b)).toEqual([]); // done
+      expect(await repo.claimPendingItems('w2', 10, 60, 3)).toMatchObject([{ id: a }]);
+    });
+
     it('holds a failed item back for the retry delay', async () => {
       const repo = await connect();
       const [id] = await registerMany(repo, 1);

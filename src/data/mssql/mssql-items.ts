@@ -50,7 +50,7 @@ export async function getMediaItem(scope: MssqlScope, id: number): Promise<Media
 // A pending item's LeaseExpiresAt, when set, is the earliest retry time after a failure.
 const CLAIMABLE = `((Status = N'pending' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt <= SYSUTCDATETIME())) OR (Status = N'processing' AND LeaseExpiresAt <= SYSUTCDATETIME()))`;
 
-export async function claimPendingItems(scope: MssqlScope, owner: string, limit: number, leaseSeconds: number, maxAttempts: number): Promise<ClaimedItem[]> {
+export async function claimPendingItems(scope: MssqlScope, owner: string, limit: number, leaseSeconds: number, maxAttempts: number, onlyItemId?: number): Promise<ClaimedItem[]> {
   // READPAST skips rows another claimer has locked, UPDLOCK keeps the rows we read ours
   // until the update: concurrent workers get disjoint items without waiting on each other.
   const result = await scope.query(
@@ -64,7 +64,7 @@ export async function claimPendingItems(scope: MssqlScope, owner: string, limit:
     WITH picked AS (
       SELECT TOP (@limit) Id, MediaFileId, Status, Attempts, LeaseOwner, LeaseExpiresAt
       FROM MediaItems WITH (UPDLOCK, READPAST, ROWLOCK)
-      WHERE ${CLAIMABLE} AND Attempts < @max
+      WHERE ${CLAIMABLE} AND Attempts < @max AND (@only IS NULL OR Id = @only)
       ORDER BY Id)
     UPDATE picked SET Status = N'processing', Attempts = Attempts + 1, LeaseOwner = @owner,
         LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
@@ -72,7 +72,7 @@ export async function claimPendingItems(scope: MssqlScope, owner: string, limit:
     COMMIT;
     SELECT c.Id, c.MediaFileId, c.Attempts, m.FilePath, m.FileName
       FROM @claimed c JOIN MediaFile m ON m.Id = c.MediaFileId ORDER BY c.Id;`,
-    { owner: [sql.NVarChar(200), owner], limit: [sql.Int, limit], max: [sql.Int, maxAttempts], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
+    { owner: [sql.NVarChar(200), owner], limit: [sql.Int, limit], max: [sql.Int, maxAttempts], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)], only: [sql.Int, onlyItemId ?? null] },
   );
   return result.recordset.map((r) => ({
     id: num(r.Id), mediaFileId: num(r.MediaFileId), filePath: String(r.FilePath), fileName: strOrNull(r.FileName), attempts: num(r.Attempts),

@@ -25,8 +25,8 @@ export class MssqlOperations implements RepositoryOps {
   getMediaItem(id: number) {
     return attempt('reading a media item', () => items.getMediaItem(this.scope, id));
   }
-  claimPendingItems(owner: string, limit: number, leaseSeconds: number, maxAttempts: number) {
-    return attempt('claiming media items', () => items.claimPendingItems(this.scope, owner, limit, leaseSeconds, maxAttempts));
+  claimPendingItems(owner: string, limit: number, leaseSeconds: number, maxAttempts: number, onlyItemId?: number) {
+    return attempt('claiming media items', () => items.claimPendingItems(this.scope, owner, limit, leaseSeconds, maxAttempts, onlyItemId));
   }
   renewLease(itemId: number, owner: string, leaseSeconds: number) {
     return attempt('renewing a lease', () => items.renewLease(this.scope, itemId, owner, leaseSeconds));

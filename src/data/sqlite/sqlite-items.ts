@@ -43,7 +43,7 @@ export function getMediaItem(db: Db, id: number): MediaItemState | null {
 // A pending item's LeaseExpiresAt, when set, is the earliest retry time after a failure.
 const CLAIMABLE = `((Status = 'pending' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt <= @now)) OR (Status = 'processing' AND LeaseExpiresAt <= @now))`;
 
-export function claimPendingItems(db: Db, owner: string, limit: number, leaseSeconds: number, maxAttempts: number): ClaimedItem[] {
+export function claimPendingItems(db: Db, owner: string, limit: number, leaseSeconds: number, maxAttempts: number, onlyItemId?: number): ClaimedItem[] {
   return db
     .transaction((): ClaimedItem[] => {
       const now = nowIso();
@@ -51,8 +51,8 @@ export function claimPendingItems(db: Db, owner: string, limit: number, leaseSec
           LastError = COALESCE(LastError, 'gave up: lease expired after the last attempt')
         WHERE ${CLAIMABLE} AND Attempts >= @max`).run({ now, max: maxAttempts });
       const claimed = sql(db, `UPDATE MediaItems SET Status = 'processing', Attempts = Attempts + 1, LeaseOwner = @owner, LeaseExpiresAt = @expires
-        WHERE Id IN (SELECT Id FROM MediaItems WHERE ${CLAIMABLE} AND Attempts < @max ORDER BY Id LIMIT @limit)
-        RETURNING Id`).all({ now, max: maxAttempts, owner, expires: isoAfter(leaseSeconds), limit }) as Row[];
+        WHERE Id IN (SELECT Id FROM MediaItems WHERE ${CLAIMABLE} AND Attempts < @max AND (@only IS NULL OR Id = @only) ORDER BY Id LIMIT @limit)
+        RETURNING Id`).all({ now, max: maxAttempts, owner, expires: isoAfter(leaseSeconds), limit, only: onlyItemId ?? null }) as Row[];
       if (claimed.length === 0) return [];
       const ids = JSON.stringify(claimed.map((r) => num(r.Id)));
       const rows = sql(db, `SELECT i.Id, i.MediaFileId, i.Attempts, m.FilePath, m.FileName

@@ -25,8 +25,8 @@ export class SqliteOperations implements RepositoryOps {
   getMediaItem(id: number) {
     return this.gate('reading a media item', () => items.getMediaItem(this.db, id));
   }
-  claimPendingItems(owner: string, limit: number, leaseSeconds: number, maxAttempts: number) {
-    return this.gate('claiming media items', () => items.claimPendingItems(this.db, owner, limit, leaseSeconds, maxAttempts));
+  claimPendingItems(owner: string, limit: number, leaseSeconds: number, maxAttempts: number, onlyItemId?: number) {
+    return this.gate('claiming media items', () => items.claimPendingItems(this.db, owner, limit, leaseSeconds, maxAttempts, onlyItemId));
   }
   renewLease(itemId: number, owner: string, leaseSeconds: number) {
     return this.gate('renewing a lease', () => items.renewLease(this.db, itemId, owner, leaseSeconds));
