@@ -5,7 +5,7 @@
  * recomputed each run, so template or embedder changes are measured without re-detecting.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../../src/vision/decode.js';
 import type { FaceAnalyzer } from '../../src/vision/face-analyzer.js';
@@ -31,13 +31,48 @@ export function centreFace(faces: FaceDetection[], width: number, height: number
   return best;
 }
 
-export async function embedImages(analyzer: FaceAnalyzer, paths: string[], detectorKey: string, opts: { flip?: boolean } = {}): Promise<Map<string, ImageEmbedding>> {
-  const dir = join(import.meta.dirname, '../.cache');
-  mkdirSync(dir, { recursive: true });
+const cacheDir = join(import.meta.dirname, '../.cache');
+
+/** Cache files for one detector configuration; shards (bench/detect-cache.ts) write their own. */
+function cacheFiles(analyzer: FaceAnalyzer, detectorKey: string): { prefix: string; all: string[] } {
+  mkdirSync(cacheDir, { recursive: true });
   const { detector, landmarks } = analyzer.manifest;
   const hash = createHash('sha256').update(JSON.stringify({ detector, landmarks, detectorKey })).digest('hex').slice(0, 16);
-  const file = join(dir, `detections-${hash}.json`);
-  const cache: Record<string, CachedDetection> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const prefix = `detections-${hash}`;
+  return { prefix, all: readdirSync(cacheDir).filter((f) => f.startsWith(prefix)).map((f) => join(cacheDir, f)) };
+}
+
+function loadCache(files: string[]): Record<string, CachedDetection> {
+  const cache: Record<string, CachedDetection> = {};
+  for (const f of files) Object.assign(cache, JSON.parse(readFileSync(f, 'utf8')));
+  return cache;
+}
+
+/** Detects (and caches) the images of one shard: run several shards as separate processes to use every core. */
+export async function fillDetectionCache(analyzer: FaceAnalyzer, paths: string[], detectorKey: string, shard: number, shards: number): Promise<void> {
+  const { prefix, all } = cacheFiles(analyzer, detectorKey);
+  const cache = loadCache(all);
+  const file = join(cacheDir, `${prefix}-shard${shard}of${shards}.json`);
+  const mine: Record<string, CachedDetection> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const todo = paths.filter((p, i) => i % shards === shard && !cache[p]);
+  const started = Date.now();
+  for (const [n, path] of todo.entries()) {
+    const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
+    const faces = await analyzer.detect(image);
+    const i = centreFace(faces, image.width, image.height);
+    mine[path] = { face: i < 0 ? null : faces[i], faces: faces.length };
+    if ((n + 1) % 200 === 0) {
+      writeFileSync(file, JSON.stringify(mine));
+      console.error(`  shard ${shard}: ${n + 1}/${todo.length} (${((n + 1) / ((Date.now() - started) / 1000)).toFixed(1)} img/s)`);
+    }
+  }
+  writeFileSync(file, JSON.stringify(mine));
+}
+
+export async function embedImages(analyzer: FaceAnalyzer, paths: string[], detectorKey: string, opts: { flip?: boolean } = {}): Promise<Map<string, ImageEmbedding>> {
+  const { prefix, all } = cacheFiles(analyzer, detectorKey);
+  const file = join(cacheDir, `${prefix}.json`);
+  const cache = loadCache(all);
   const started = Date.now();
   const out = new Map<string, ImageEmbedding>();
   let computed = 0;

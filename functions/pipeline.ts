@@ -1,0 +1,25 @@
+/**
+ * Timer (every 3 minutes by default, FRS_PIPELINE_SCHEDULE): the full pipeline once —
+ * detection of pending items, embeddings, grouping, queued recluster requests. Detection is
+ * safe next to other workers (item leases); when another run holds the grouping lock, the
+ * grouping step returns quietly and the next tick picks the work up.
+ */
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { getServices } from '../src/services.js';
+import { functionLogger } from './_shared/logger.js';
+
+export async function pipelineHandler(timer: Timer, context: InvocationContext) {
+  const services = getServices();
+  const pipeline = await services.pipeline(functionLogger(context));
+  if (timer.isPastDue) context.log('pipeline: timer is past due; running now');
+  const summary = await pipeline.runAll();
+  const g = summary.recognized.grouped;
+  context.log(
+    `pipeline: ${summary.detected.items} item(s) detected (${summary.detected.faces} faces, ${summary.detected.failed} failed), ` +
+      (g ? `${g.joinedExisting} face(s) joined persons, ${g.personsCreated} person(s) created` : 'grouping busy elsewhere') +
+      `, ${summary.reclusterRequests} recluster request(s), ${summary.ms} ms`,
+  );
+  return summary;
+}
+
+app.timer('pipeline', { schedule: '%FRS_PIPELINE_SCHEDULE%', handler: pipelineHandler });

@@ -1,0 +1,29 @@
+/**
+ * One uploaded original, as the blob trigger delivers it: register it (idempotent by blob
+ * name), then detect it right away if it is claimable. A second delivery of the same blob
+ * finds the item done (or leased by the timer) and changes nothing.
+ */
+import type { PipelineContext } from './context.js';
+import { processClaimedItem } from './detect-stage.js';
+import { registerOriginal } from './register-stage.js';
+
+export type UploadOutcome =
+  | { status: 'done'; itemId: number; faces: number }
+  | { status: 'failed'; itemId: number; error: string }
+  | { status: 'skipped'; itemId: number; reason: string };
+
+export async function detectUpload(ctx: PipelineContext, blobName: string, bytes: Uint8Array): Promise<UploadOutcome> {
+  const { repo, settings, workerId } = ctx;
+  const registered = await registerOriginal(repo, blobName, bytes);
+  const itemId = registered.mediaItemId;
+  const [item] = await repo.claimPendingItems(workerId, 1, settings.FRS_LEASE_SECONDS, settings.FRS_MAX_ATTEMPTS, itemId);
+  if (!item) {
+    const state = await repo.getMediaItem(itemId);
+    return { status: 'skipped', itemId, reason: `item is ${state?.status ?? 'unknown'}${state?.leaseOwner ? ` (leased by ${state.leaseOwner})` : ''}` };
+  }
+  // The trigger already holds the bytes: no second download.
+  const outcome = await processClaimedItem({ ...ctx, readOriginal: async () => bytes }, item);
+  if (outcome.status === 'done') return { status: 'done', itemId, faces: outcome.faces };
+  if (outcome.status === 'failed') return { status: 'failed', itemId, error: outcome.error };
+  return { status: 'skipped', itemId, reason: 'lease lost to another worker' };
+}

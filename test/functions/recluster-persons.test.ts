@@ -1,0 +1,89 @@
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import sharp from 'sharp';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personsHandler } from '../../functions/persons.js';
+import { pipelineHandler } from '../../functions/pipeline.js';
+import { reclusterHandler } from '../../functions/recluster.js';
+import { registerFolder } from '../../src/pipeline/register-stage.js';
+import { silentLogger } from '../../src/pipeline/context.js';
+import { setServices } from '../../src/services.js';
+import { demoImage } from '../helpers/fixtures.js';
+import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+
+let env: PipelineEnv;
+const ctx = (name: string) => new InvocationContext({ functionName: name, invocationId: `${name}-1` });
+const timer = { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+
+beforeAll(async () => {
+  env = pipelineEnv({ FRS_MATCH_THRESHOLD: '0.98', FRS_DBSCAN_EPS: '0.02' });
+  env.addImage(demoImage(1), 'a.jpg');
+  await sharp(demoImage(1)).resize({ width: 1152 }).jpeg({ quality: 85 }).toFile(join(env.imagesDir, 'b.jpg'));
+  const services = env.services();
+  setServices(services);
+  const pipeline = await services.pipeline();
+  await registerFolder(pipeline.ctx.repo, env.imagesDir, silentLogger);
+  await pipelineHandler(timer, ctx('pipeline'));
+});
+afterAll(async () => {
+  setServices(undefined);
+  await env.cleanup();
+});
+
+function request(method: string, url: string, params: Record<string, string> = {}, query: Record<string, string> = {}) {
+  return new HttpRequest({ method, url, params, query });
+}
+
+describe('persons function', () => {
+  it('lists persons with face counts and portrait links', async () => {
+    const res = await personsHandler(request('GET', 'http://localhost/api/persons'), ctx('persons'));
+    expect(res.status).toBe(200);
+    const { persons } = res.jsonBody as { persons: Array<{ id: number; faceCount: number; portraitUrl: string | null }> };
+    expect(persons.map((p) => p.faceCount)).toEqual([2, 2, 2]);
+    for (const p of persons) expect(p.portraitUrl).toMatch(/^file:.*faces\/\d+\/\d+\.jpg$/);
+  });
+
+  it('returns one person with its faces, 404 for an unknown one, 400 for a bad id', async () => {
+    const one = await personsHandler(request('GET', 'http://localhost/api/persons/1', { id: '1' }), ctx('persons'));
+    expect(one.status).toBe(200);
+    const body = one.jsonBody as { id: number; faces: Array<{ thumbnailUrl: string; boundingBox: number[] }> };
+    expect(body.id).toBe(1);
+    expect(body.faces).toHaveLength(2);
+    expect(body.faces[0].boundingBox).toHaveLength(4);
+    expect((await personsHandler(request('GET', 'http://localhost/api/persons/999', { id: '999' }), ctx('persons'))).status).toBe(404);
+    const bad = await personsHandler(request('GET', 'http://localhost/api/persons/abc', { id: 'abc' }), ctx('persons'));
+    expect(bad.status).toBe(400);
+    expect((bad.jsonBody as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('recluster function', () => {
+  it('reclusters a small library within the request', async () => {
+    const res = await reclusterHandler(request('POST', 'http://localhost/api/recluster'), ctx('recluster'));
+    expect(res.status).toBe(200);
+    const body = res.jsonBody as { status: string; summary: { facesReset: number; personsCreated: number } };
+    expect(body.status).toBe('done');
+    expect(body.summary.facesReset).toBe(6);
+    expect(body.summary.personsCreated).toBe(3);
+  });
+
+  it('queues a request the timer runs, with a status link', async () => {
+    const res = await reclusterHandler(request('POST', 'http://localhost/api/recluster', {}, { mode: 'queue' }), ctx('recluster'));
+    expect(res.status).toBe(202);
+    const body = res.jsonBody as { requestId: number; statusUrl: string };
+    expect(body.statusUrl).toBe(`http://localhost/api/recluster/${body.requestId}`);
+    const status = async () =>
+      (await reclusterHandler(request('GET', body.statusUrl, { id: String(body.requestId) }), ctx('recluster'))).jsonBody as { status: string; result: unknown };
+    expect((await status()).status).toBe('queued');
+    const summary = await pipelineHandler(timer, ctx('pipeline'));
+    expect(summary.reclusterRequests).toBe(1);
+    const done = await status();
+    expect(done.status).toBe('done');
+    expect(done.result).toMatchObject({ personsCreated: 3 });
+  });
+
+  it('rejects a bad mode with 400 and an unknown request with 404', async () => {
+    expect((await reclusterHandler(request('POST', 'http://localhost/api/recluster', {}, { mode: 'later' }), ctx('recluster'))).status).toBe(400);
+    expect((await reclusterHandler(request('GET', 'http://localhost/api/recluster/77', { id: '77' }), ctx('recluster'))).status).toBe(404);
+  });
+});
