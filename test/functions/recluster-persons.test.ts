@@ -13,7 +13,7 @@ import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 
 let env: PipelineEnv;
 const ctx = (name: string) => new InvocationContext({ functionName: name, invocationId: `${name}-1` });
-const timer = { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
 
 beforeAll(async () => {
   env = pipelineEnv({ FRS_MATCH_THRESHOLD: '0.98', FRS_DBSCAN_EPS: '0.02' });

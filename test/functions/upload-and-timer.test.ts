@@ -26,7 +26,7 @@ function blobContext(name: string) {
 }
 
 const timerContext = () => new InvocationContext({ functionName: 'pipeline', invocationId: 'timer-1' });
-const timer = { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
 
 async function blobNames(container: string): Promise<string[]> {
   const client = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
