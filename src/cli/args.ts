@@ -30,8 +30,8 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit;
 }
 
-export function parseCli(argv: string[]): CliArgs {
-  const { values, positionals } = parseArgs({
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -53,6 +53,16 @@ export function parseCli(argv: string[]): CliArgs {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+export function parseCli(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseOptions(argv);
+  } catch (err) {
+    throw new FrsError('INVALID_INPUT', `${(err as Error).message}. Run frs --help for usage.`);
+  }
+  const { values, positionals } = parsed;
 
   const flagged = (['db', 'watch', 'recognize', 'all', 'automate', 'recluster'] as const).filter((m) => values[m]);
   const modes: Mode[] = [...(values.test ? (['test'] as const) : []), ...flagged];

@@ -34,7 +34,8 @@ export async function runTestCommand(analyzer: FaceAnalyzer, settings: Settings,
           ? async (image, found) => {
               for (const [i, face] of found.entries()) {
                 const jpeg = await faceThumbnail(image, face.box, { size: settings.FRS_THUMBNAIL_SIZE, margin: settings.FRS_THUMBNAIL_MARGIN });
-                writeFileSync(join(opts.thumbnailsDir!, `${basename(path, extname(path))}_face${i}.jpg`), jpeg);
+                // numbered per run: two images with one name in different folders must not overwrite each other
+                writeFileSync(join(opts.thumbnailsDir!, `${String(images + 1).padStart(4, '0')}_${basename(path, extname(path))}_face${i}.jpg`), jpeg);
               }
             }
           : undefined,

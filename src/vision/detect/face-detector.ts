@@ -78,7 +78,7 @@ export class FaceDetector {
     const { input, outputs } = this.spec;
     const placement = placeImage(image.width, image.height, input.width, input.height, this.spec.resize, padFactor);
     const pixels = await renderInput(image, placement, input.width, input.height);
-    const session = await getSession(this.modelPath, { intraOpThreads: this.options.intraOpThreads });
+    const session = await getSession(this.modelPath, { intraOpThreads: this.options.intraOpThreads, sha256: this.spec.sha256 });
     const result = await session.run({ [input.name]: toInputTensor([pixels], input) });
 
     const boxes = outputData(result, outputs.boxes);

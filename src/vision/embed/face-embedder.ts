@@ -29,7 +29,7 @@ export class FaceEmbedder {
     const vectors: Float32Array[] = [];
     if (chips.length === 0) return vectors;
     // getSession caches per path and thread count, so this loads the model once per process.
-    const session = await getSession(this.modelPath, { intraOpThreads: this.intraOpThreads });
+    const session = await getSession(this.modelPath, { intraOpThreads: this.intraOpThreads, sha256: this.spec.sha256 });
     for (let start = 0; start < chips.length; start += batchSize) {
       const batch = chips.slice(start, start + batchSize);
       const result = await session.run({ [input.name]: toInputTensor(batch, input) });

@@ -28,7 +28,7 @@ export class LandmarkLocator {
     if (input.width !== input.height) throw new FrsError('MODEL_INVALID', `Landmark model input must be square, got ${input.width}x${input.height}.`);
     const result: Point[][] = [];
     if (boxes.length === 0) return result;
-    const session = await getSession(this.modelPath, { intraOpThreads: this.intraOpThreads });
+    const session = await getSession(this.modelPath, { intraOpThreads: this.intraOpThreads, sha256: this.spec.sha256 });
     for (const box of boxes) {
       const crop = squareCrop(box, cropMargin);
       const pixels = await renderCrop(image, crop, input.width);
