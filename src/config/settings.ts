@@ -31,7 +31,7 @@ export const settingsSchema = z.object({
   FRS_INTRA_OP_THREADS: int(0, 64).default(0).describe('ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (one per core).'),
   FRS_MAX_PIXELS: int(1, 1_000_000_000).default(60_000_000).describe('Largest image (width x height) FRS decodes; larger ones fail with IMAGE_TOO_LARGE (decompression-bomb guard).'),
   FRS_MAX_UPLOAD_BYTES: int(1, 1_073_741_824).default(30 * 1024 * 1024).describe('Largest request body the HTTP test function accepts.'),
-  FRS_MIN_DETECTION_SCORE: num(0, 1).default(0.5).describe('Faces scoring below this are dropped.'),
+  FRS_MIN_DETECTION_SCORE: num(0, 1).default(0.4).describe('Faces scoring below this are dropped.'),
   FRS_MIN_FACE_SIZE: int(1, 10_000).default(24).describe('Faces whose box side is smaller than this many pixels are dropped.'),
   FRS_THUMBNAIL_SIZE: int(16, 2048).default(160).describe('Side of the square JPEG face thumbnail, in pixels.'),
   FRS_THUMBNAIL_MARGIN: num(0, 2).default(0.2).describe('Margin added around the face box on each side of the thumbnail, as a share of the box side.'),

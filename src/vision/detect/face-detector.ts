@@ -19,6 +19,12 @@ import { placeImage, renderInput, toImagePoint } from './placement.js';
  */
 export const PADDED_PASS_MIN_FACE_SHARE = 0.3;
 
+/**
+ * A box that holds 90% of another, better box is suppressed too: passes at different scales
+ * sometimes add a loose box around a face (or around two) that IoU alone lets through.
+ */
+export const CONTAINMENT_THRESHOLD = 0.9;
+
 export interface DetectorOptions {
   /** Candidates scoring below this are dropped (FRS_MIN_DETECTION_SCORE). */
   minScore: number;
@@ -62,11 +68,11 @@ export class FaceDetector {
   }
 
   /**
-   * NMS over the candidates of all passes, then the size rule: it applies to each face's
+   * NMS (IoU and containment) over the candidates of all passes, then the size rule: it applies to each face's
    * best box, so a dropped small box never lets a suppressed duplicate through.
    */
   select(candidates: Detection[]): Detection[] {
-    const faces = nonMaxSuppression(candidates, this.iouThreshold);
+    const faces = nonMaxSuppression(candidates, { iou: this.iouThreshold, containment: CONTAINMENT_THRESHOLD });
     return faces.filter((d) => Math.max(d.box[2] - d.box[0], d.box[3] - d.box[1]) >= this.options.minFaceSize).slice(0, this.maxFaces);
   }
 
