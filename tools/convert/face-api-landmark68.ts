@@ -8,34 +8,21 @@
  * coordinates face-api reports relative to the crop. Run directly to write models/face-landmarks-68.onnx.
  */
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { faceApiWeightsManifest, samePads, type Feature } from './tf-layout.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { depthwiseToOihw, hwioToOihw, type NamedTensor, readWeightsManifest, take } from './tfjs-weights.js';
 
-const require = createRequire(import.meta.url);
 const INPUT_SIZE = 112;
 
 /** Manifest input normalisation equal to face-api's normalize(x, meanRgb).div(255). */
 export const landmarkInput = { mean: [122.782, 117.001, 104.298], std: [255, 255, 255] } as const;
 
 export function defaultLandmarkManifestPath(): string {
-  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model', 'face_landmark_68_model-weights_manifest.json');
+  return faceApiWeightsManifest('face_landmark_68_model');
 }
 
-/** TF 'SAME' padding for one spatial axis: [before, after], the odd pixel goes after. */
-function samePads(size: number, kernel: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + kernel - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-interface Feature {
-  name: string;
-  size: number;
-  channels: number;
-}
 
 class LandmarkGraph {
   readonly g = new GraphBuilder('face_api_landmark68');

@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Feature } from './tf-layout.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { hwioToOihw, readWeightsManifest, take, type NamedTensor } from './tfjs-weights.js';
 
@@ -31,12 +32,6 @@ const manifestPath = join(
 
 type Weights = Map<string, NamedTensor>;
 
-/** Feature map side length, tracked so the converter knows when face-api pads the residual. */
-interface Feature {
-  name: string;
-  channels: number;
-  size: number;
-}
 
 /** conv + bias then scale: (conv(x, W) + b) * s + t = conv(x, W * s) + (b * s + t). */
 function convLayer(g: GraphBuilder, weights: Weights, x: Feature, prefix: string, stride: 1 | 2, pad: 'same' | 'valid', relu: boolean): Feature {

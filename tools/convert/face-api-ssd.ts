@@ -7,13 +7,12 @@
  * NMS is left to FRS. Run directly to write models/face-detector-ssd-mobilenetv1.onnx.
  */
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { faceApiWeightsManifest, samePads, type Feature } from './tf-layout.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { depthwiseToOihw, hwioToOihw, type NamedTensor, readWeightsManifest, take } from './tfjs-weights.js';
 
-const require = createRequire(import.meta.url);
 const INPUT_SIZE = 512;
 /** face-api's MobileNetV1 BatchNorm epsilon (float32 of 1e-3). */
 const BN_EPSILON = 0.0010000000474974513;
@@ -25,21 +24,9 @@ const SIZE_SCALE = 5;
 export const detectorInput = { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] } as const;
 
 export function defaultSsdManifestPath(): string {
-  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model', 'ssd_mobilenetv1_model-weights_manifest.json');
+  return faceApiWeightsManifest('ssd_mobilenetv1_model');
 }
 
-/** TF 'SAME' padding for one spatial axis: [before, after], the odd pixel goes after. */
-function samePads(size: number, kernel: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + kernel - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-interface Feature {
-  name: string;
-  size: number;
-  channels: number;
-}
 
 class SsdGraph {
   readonly g = new GraphBuilder('face_api_ssd_mobilenetv1');
