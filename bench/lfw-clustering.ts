@@ -21,7 +21,7 @@ const { values } = parseArgs({
     eps: { type: 'string', default: '0.05,0.06,0.07,0.08,0.09,0.10' },
     'min-points': { type: 'string', default: '2' },
     umap: { type: 'boolean', default: false },
-    flip: { type: 'boolean', default: false },
+    flip: { type: 'boolean' },
     threads: { type: 'string', default: '2' },
     out: { type: 'string' },
   },
@@ -63,7 +63,7 @@ for (const minPts of values['min-points']!.split(',').map(Number)) {
 const report = [
   `## LFW clustering (${images.length} images of ${identities} identities with 3+ images; faces found in ${found.length})`,
   '',
-  `Embedder ${analyzer.embeddingModel}, flip averaging ${values.flip ? 'on' : 'off'}; noise and missed faces count as singleton clusters (cost recall, never precision).`,
+  `Embedder ${analyzer.embeddingModel}, flip averaging ${(values.flip ?? analyzer.manifest.embedder.flipAverage) ? 'on' : 'off'}; noise and missed faces count as singleton clusters (cost recall, never precision).`,
   '',
   '| eps | minPts | UMAP | pair P | pair R | pair F1 | BCubed P | BCubed R | BCubed F1 | clusters | unassigned | ms |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|',

@@ -15,7 +15,7 @@ import { embedImages } from './lib/embed-images.js';
 import { lfwAvailable, readPairs } from './lib/lfw.js';
 import { tenFold, type ScoredPair } from './lib/verification.js';
 
-const { values } = parseArgs({ options: { flip: { type: 'boolean', default: false }, pairs: { type: 'string', default: 'pairs.txt' }, threads: { type: 'string', default: '2' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { flip: { type: 'boolean' }, pairs: { type: 'string', default: 'pairs.txt' }, threads: { type: 'string', default: '2' }, out: { type: 'string' } } });
 if (!lfwAvailable) {
   console.error('LFW is not available at ../shared/datasets/lfw; this benchmark needs it.');
   process.exit(2);
@@ -44,7 +44,7 @@ const pct = (v: number) => (v * 100).toFixed(2) + '%';
 const report = [
   `## LFW verification (${values.pairs}, ${pairs.length} pairs, ${new Set(pairs.map((p) => p.fold)).size} folds)`,
   '',
-  `- manifest: ${settings.FRS_MODEL_MANIFEST} (embedder ${analyzer.embeddingModel}, flip averaging ${values.flip ? 'on' : 'off'}), min detection score ${settings.FRS_MIN_DETECTION_SCORE}, min face ${settings.FRS_MIN_FACE_SIZE}px`,
+  `- manifest: ${settings.FRS_MODEL_MANIFEST} (embedder ${analyzer.embeddingModel}, flip averaging ${(values.flip ?? analyzer.manifest.embedder.flipAverage) ? 'on' : 'off'}), min detection score ${settings.FRS_MIN_DETECTION_SCORE}, min face ${settings.FRS_MIN_FACE_SIZE}px`,
   `- accuracy, missed face = error: **${pct(result.mean)} ± ${pct(result.std)}**`,
   `- accuracy on pairs where both faces were found (${foundPairs.length}): ${pct(found.mean)}`,
   `- images with no face: ${missedImages} / ${images.length} (${pct(missedImages / images.length)}); pairs affected: ${missedPairs}`,

@@ -36,9 +36,9 @@ const cacheDir = join(import.meta.dirname, '../.cache');
 /** Cache files for one detector configuration; shards (bench/detect-cache.ts) write their own. */
 function cacheFiles(analyzer: FaceAnalyzer, detectorKey: string): { prefix: string; all: string[] } {
   mkdirSync(cacheDir, { recursive: true });
-  // The model checksums say nothing about detection behaviour: keep them out of the key.
-  const { sha256: _d, ...detector } = analyzer.manifest.detector;
-  const landmarks = analyzer.manifest.landmarks && (({ sha256: _l, ...rest }) => rest)(analyzer.manifest.landmarks);
+  // Where the files lie and their checksums say nothing about detection behaviour: keep them out of the key.
+  const { sha256: _d, file: _df, ...detector } = analyzer.manifest.detector;
+  const landmarks = analyzer.manifest.landmarks && (({ sha256: _l, file: _lf, ...rest }) => rest)(analyzer.manifest.landmarks);
   const hash = createHash('sha256').update(JSON.stringify({ detector, landmarks, detectorKey })).digest('hex').slice(0, 16);
   const prefix = `detections-${hash}`;
   return { prefix, all: readdirSync(cacheDir).filter((f) => f.startsWith(prefix)).map((f) => join(cacheDir, f)) };

@@ -181,8 +181,9 @@ var frsSettings = {
   FRS_THUMBNAIL_MARGIN: '0.2'
 
   // --- recognition & clustering ---
-  FRS_MATCH_THRESHOLD: '0.8'
-  FRS_DBSCAN_EPS: '0.2'
+  FRS_MATCH_THRESHOLD: '0.95'
+  FRS_MATCH_MODE: 'centroid'
+  FRS_DBSCAN_EPS: '0.035'
   FRS_DBSCAN_MIN_POINTS: '2'
   FRS_UMAP_ENABLED: 'false'
   FRS_UMAP_DIMENSIONS: '16'

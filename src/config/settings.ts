@@ -37,8 +37,14 @@ export const settingsSchema = z.object({
   FRS_THUMBNAIL_MARGIN: num(0, 2).default(0.2).describe('Margin added around the face box on each side of the thumbnail, as a share of the box side.'),
 
   // --- recognition & clustering ---
-  FRS_MATCH_THRESHOLD: num(-1, 1).default(0.8).describe('Cosine similarity at or above which an unassigned face joins an existing person.'),
-  FRS_DBSCAN_EPS: num(0, 2).default(0.2).describe('DBSCAN neighbourhood radius in cosine distance (1 - similarity).'),
+  FRS_MATCH_THRESHOLD: num(-1, 1)
+    .default(0.95)
+    .describe('Cosine similarity at or above which an unassigned face joins an existing person (calibrated on LFW for the bundled embedder: bench/results/lfw.md).'),
+  FRS_MATCH_MODE: z
+    .enum(['centroid', 'nearest-face'])
+    .default('centroid')
+    .describe("Compare a new face with each person's centroid (more precise on LFW) or with the person's nearest face."),
+  FRS_DBSCAN_EPS: num(0, 2).default(0.035).describe('DBSCAN neighbourhood radius in cosine distance (1 - similarity); calibrated on LFW for the bundled embedder.'),
   FRS_DBSCAN_MIN_POINTS: int(1, 1000).default(2).describe('DBSCAN minimum neighbourhood size (the face itself included) for a core face.'),
   FRS_UMAP_ENABLED: bool.default(false).describe('Reduce embeddings with UMAP before DBSCAN.'),
   FRS_UMAP_DIMENSIONS: int(2, 128).default(16).describe('UMAP output dimensions when FRS_UMAP_ENABLED is true.'),

@@ -27,6 +27,7 @@ export interface GroupSummary {
 export function groupOptions(settings: Settings): GroupOptions {
   return {
     threshold: settings.FRS_MATCH_THRESHOLD,
+    mode: settings.FRS_MATCH_MODE,
     eps: settings.FRS_DBSCAN_EPS,
     minPts: settings.FRS_DBSCAN_MIN_POINTS,
     umap: settings.FRS_UMAP_ENABLED ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
