@@ -44,7 +44,7 @@ for (const minPts of values['min-points']!.split(',').map(Number)) {
     for (const umap of values.umap ? [false, true] : [false]) {
       const t = Date.now();
       const decision = groupFaces<number, number>([], found.map((img, id) => ({ id, embedding: embeddings.get(img.path)!.embedding! })), {
-        threshold: 1, eps, minPts, umap: umap ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
+        threshold: settings.FRS_MATCH_THRESHOLD, mode: settings.FRS_MATCH_MODE, eps, minPts, umap: umap ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
       });
       const ms = Date.now() - t;
       // Predicted labels over ALL images: missed faces and DBSCAN noise are singletons (-1).

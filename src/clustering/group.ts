@@ -52,9 +52,17 @@ export function groupFaces<F, P>(
   let points = leftovers.map((f) => f.embedding);
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
   const { clusters, noise } = clustersOf(dbscan(points, options.eps, options.minPts));
+  // Second chance for noise: a face DBSCAN left out joins a new cluster by the same rule a later
+  // run would apply to it (match threshold and mode against the cluster), so one run over a
+  // library groups like several runs over its parts.
+  const members = clusters.map((c) => [...c]);
+  const clusterFaces = clusters.flatMap((c, k) => c.map((i) => ({ personId: k, embedding: leftovers[i].embedding })));
+  const noiseFaces = noise.map((i) => ({ id: i, embedding: leftovers[i].embedding }));
+  const late = assignToPersons<number, number, (typeof noiseFaces)[number]>(clusterFaces, noiseFaces, { threshold: options.threshold, mode: options.mode });
+  for (const a of late.assignments) members[a.personId].push(a.faceId);
   return {
     assignments: assignments.map(({ faceId, personId }) => ({ faceId, personId })),
-    newClusters: clusters.map((members) => members.map((i) => leftovers[i].id)),
-    noise: noise.map((i) => leftovers[i].id),
+    newClusters: members.map((m) => m.sort((a, b) => a - b).map((i) => leftovers[i].id)),
+    noise: late.leftovers.map((f) => leftovers[f.id].id),
   };
 }
