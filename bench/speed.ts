@@ -1,0 +1,381 @@
+/**
+ * Speed: FRS against @vladmandic/face-api (TF.js, wasm backend) on the same images and the same
+ * thread count. Each side does the whole job per image: read, decode, detect every face,
+ * landmarks, an embedding for every face. Both sides decode with FRS's decodeImage (sharp:
+ * EXIF rotation, RGB); face-api gets those very pixels as an int32 tensor3d, as its node
+ * demos do, so the difference measured is model work. face-api runs
+ * detectAllFaces(new SsdMobilenetv1Options()).withFaceLandmarks().withFaceDescriptors().
+ *
+ *   node --import tsx bench/speed.ts [--threads 1,2] [--procs 2] [--lfw 100] [--repeat 1] [--out bench/results/speed.md]
+ *
+ * The parent only orchestrates: every (side, threads) pair runs in its own child process
+ * (`--side frs|faceapi`), one after the other, so the peak RSS each reports
+ * (process.resourceUsage().maxRSS) is that side's alone. Each child warms up on 2 images
+ * first; then each set is timed (`--repeat` passes, all timed images pooled).
+ * `--procs N` adds a throughput-only run per side with N concurrent 1-thread processes, each on
+ * every N-th image of each set (how a face-api user would use N cores: TF.js wasm is single-threaded in Node).
+ * `--frs-variants "none;2"` adds FRS runs at 1 thread with the manifest's detector.paddedPasses
+ * overridden (none = the whole-image pass only), to show what the extra detector passes cost.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { treeHash } from './lib/speed-tree-hash.js';
+
+const root = resolve(import.meta.dirname, '..');
+/** What the FRS side runs: a change here during a run invalidates it. */
+const hashed = ['models/manifest.json', 'src/vision', 'src/config', 'src/errors.ts'];
+const datasets = resolve(process.env.FRS_DATASETS_DIR ?? join(root, '../shared/datasets'));
+const demoDir = join(root, 'node_modules/@vladmandic/face-api/demo');
+
+const { values } = parseArgs({
+  options: {
+    side: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    lfw: { type: 'string', default: '100' },
+    repeat: { type: 'string', default: '1' },
+    procs: { type: 'string', default: '0' },
+    /** child: override the manifest's detector.paddedPasses ('none' = whole-image pass only) */
+    'padded-passes': { type: 'string' },
+    /** parent: extra FRS runs at 1 thread with these paddedPasses overrides, ';'-separated (e.g. "none;2") */
+    'frs-variants': { type: 'string' },
+    shard: { type: 'string', default: '0' },
+    shards: { type: 'string', default: '1' },
+    out: { type: 'string' },
+  },
+});
+
+interface ImageSet {
+  name: string;
+  paths: string[];
+}
+
+function imageSets(lfwCount: number): ImageSet[] {
+  const demo = [1, 2, 3, 4, 5, 6].map((i) => join(demoDir, `sample${i}.jpg`));
+  const bbt = [1, 2, 3, 4, 5].map((i) => join(datasets, 'bbt', `bbt${i}.jpg`));
+  const lfwDir = join(datasets, 'lfw', 'images_deepfunneled');
+  const missing = [...demo, ...bbt, lfwDir].filter((p) => !existsSync(p));
+  if (missing.length) {
+    console.error(`bench/speed.ts needs ../shared/datasets (bbt and lfw/images_deepfunneled) and the face-api demo images; missing:\n  ${missing.join('\n  ')}`);
+    process.exit(2);
+  }
+  const lfw: string[] = [];
+  for (const name of readdirSync(lfwDir).sort()) {
+    for (const f of readdirSync(join(lfwDir, name)).filter((f) => f.endsWith('.jpg')).sort()) {
+      if (lfw.length < lfwCount) lfw.push(join(lfwDir, name, f));
+    }
+    if (lfw.length >= lfwCount) break;
+  }
+  return [
+    { name: 'face-api demo (6 photos, 1920 px wide)', paths: demo },
+    { name: 'bbt group scenes (5)', paths: bbt },
+    { name: `LFW deep-funneled (first ${lfw.length}, 250x250)`, paths: lfw },
+  ];
+}
+
+/** What a child reports. */
+interface SetResult {
+  name: string;
+  ms: number[];
+  decodeMs: number[];
+  /** FRS only: detect (with landmarks) and embed time per image */
+  detectMs: number[];
+  embedMs: number[];
+  faces: number;
+}
+interface SideResult {
+  side: 'frs' | 'faceapi';
+  threads: number;
+  loadMs: number;
+  warmupMs: number;
+  sets: SetResult[];
+  /** wall time of the timed phase (all sets, after warm-up) */
+  timedMs: number;
+  maxRssMb: number;
+  /** face-api only: whether TF.js found wasm multi-threading usable */
+  wasm?: { simd: boolean; multithread: boolean; backend: string; tensorsAfterLoad: number; tensorsLeft: number };
+  versions: Record<string, string>;
+  /** FRS only: the detection configuration in force */
+  config?: string;
+}
+
+// ---------------------------------------------------------------- child: one side, one thread count
+async function runSide(side: 'frs' | 'faceapi', threads: number, warmup: string[], sets: ImageSet[], repeat: number): Promise<SideResult> {
+  const { decodeImage } = await import('../src/vision/decode.js');
+  const maxPixels = 100_000_000;
+  const t0 = performance.now();
+  let work: (image: Awaited<ReturnType<typeof decodeImage>>, stages: { detect?: number; embed?: number }) => Promise<number>;
+  let finish: () => Partial<SideResult> = () => ({});
+  const pkg = (name: string) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+
+  if (side === 'frs') {
+    const { loadSettings } = await import('../src/config/settings.js');
+    const { fromAppRoot } = await import('../src/config/app-root.js');
+    const { FaceAnalyzer } = await import('../src/vision/face-analyzer.js');
+    const { loadManifest } = await import('../src/vision/models/manifest.js');
+    const settings = loadSettings(process.env, { FRS_INTRA_OP_THREADS: threads });
+    const manifest = loadManifest(fromAppRoot(settings.FRS_MODEL_MANIFEST));
+    const override = values['padded-passes'];
+    if (override !== undefined) manifest.detector.paddedPasses = override === 'none' ? [] : override.split(',').map(Number);
+    const analyzer = new FaceAnalyzer(manifest, settings);
+    work = async (image, stages) => {
+      const t = performance.now();
+      const faces = await analyzer.detect(image);
+      stages.detect = performance.now() - t;
+      if (faces.length) await analyzer.embed(image, faces);
+      stages.embed = performance.now() - t - stages.detect;
+      return faces.length;
+    };
+    const d = analyzer.manifest.detector;
+    const config =
+      `detector ${d.file} ${d.input.width}x${d.input.height} (${d.resize}), paddedPasses ${JSON.stringify(d.paddedPasses)}, ` +
+      `landmarks ${analyzer.manifest.landmarks?.file ?? 'from detector'}, embedder ${analyzer.embeddingModel}, flip averaging ${analyzer.manifest.embedder.flipAverage ? 'on' : 'off'}; ` +
+      `FRS_MIN_DETECTION_SCORE ${settings.FRS_MIN_DETECTION_SCORE}, FRS_MIN_FACE_SIZE ${settings.FRS_MIN_FACE_SIZE}`;
+    finish = () => ({ config, versions: { 'onnxruntime-node': pkg('onnxruntime-node'), sharp: pkg('sharp') } });
+  } else {
+    const { loadFaceApi } = await import('../test/helpers/face-api-reference.js');
+    const faceapi = await loadFaceApi(threads);
+    const options = new faceapi.SsdMobilenetv1Options();
+    const tensorsAfterLoad = faceapi.tf.memory().numTensors as number;
+    work = async (image) => {
+      const tensor = faceapi.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+      try {
+        const result = await faceapi.detectAllFaces(tensor, options).withFaceLandmarks().withFaceDescriptors();
+        return result.length as number;
+      } finally {
+        tensor.dispose();
+      }
+    };
+    const env = faceapi.tf.env();
+    const wasm = {
+      simd: Boolean(await env.getAsync('WASM_HAS_SIMD_SUPPORT')),
+      multithread: Boolean(await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+      backend: faceapi.tf.getBackend() as string,
+    };
+    finish = () => ({
+      wasm: { ...wasm, tensorsAfterLoad, tensorsLeft: faceapi.tf.memory().numTensors as number },
+      versions: { '@vladmandic/face-api': pkg('@vladmandic/face-api'), '@tensorflow/tfjs': pkg('@tensorflow/tfjs'), '@tensorflow/tfjs-backend-wasm': pkg('@tensorflow/tfjs-backend-wasm'), sharp: pkg('sharp') },
+    });
+  }
+  const loadMs = performance.now() - t0;
+
+  const one = async (path: string) => {
+    const start = performance.now();
+    const image = await decodeImage(readFileSync(path), { maxPixels });
+    const decoded = performance.now();
+    const stages: { detect?: number; embed?: number } = {};
+    const faces = await work(image, stages);
+    return { ms: performance.now() - start, decodeMs: decoded - start, faces, stages };
+  };
+
+  const w0 = performance.now();
+  for (const path of warmup) await one(path);
+  const warmupMs = performance.now() - w0;
+
+  const results: SetResult[] = [];
+  const timed0 = performance.now();
+  for (const set of sets) {
+    const r: SetResult = { name: set.name, ms: [], decodeMs: [], detectMs: [], embedMs: [], faces: 0 };
+    for (let pass = 0; pass < repeat; pass++) {
+      for (const path of set.paths) {
+        const x = await one(path);
+        r.ms.push(x.ms);
+        r.decodeMs.push(x.decodeMs);
+        if (x.stages.detect !== undefined) r.detectMs.push(x.stages.detect);
+        if (x.stages.embed !== undefined) r.embedMs.push(x.stages.embed);
+        if (pass === 0) r.faces += x.faces;
+      }
+    }
+    console.error(`  ${side} ${threads}t: ${set.name}: ${r.faces} faces, ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(0)} ms/image`);
+    results.push(r);
+  }
+  return { side, threads, loadMs, warmupMs, sets: results, timedMs: performance.now() - timed0, maxRssMb: process.resourceUsage().maxRSS / 1024, versions: {}, ...finish() };
+}
+
+// ---------------------------------------------------------------- parent: orchestration and report
+function child(side: string, threads: number, lfw: number, repeat: number, shard = 0, shards = 1, paddedPasses?: string): Promise<SideResult> {
+  return new Promise((resolveChild, reject) => {
+    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--side', side, '--threads', String(threads), '--lfw', String(lfw), '--repeat', String(repeat), '--shard', String(shard), '--shards', String(shards)];
+    if (paddedPasses !== undefined) args.push('--padded-passes', paddedPasses);
+    const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FRS_INTRA_OP_THREADS: String(threads) } });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${side} child exited with ${code}`));
+      resolveChild(JSON.parse(out.trim().split('\n').at(-1)!) as SideResult);
+    });
+  });
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const mean = (xs: number[]) => sum(xs) / xs.length;
+function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)];
+}
+const f0 = (v: number) => v.toFixed(0);
+const f1 = (v: number) => v.toFixed(1);
+const f2 = (v: number) => v.toFixed(2);
+
+function machine(): string[] {
+  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const nproc = execFileSync('nproc').toString().trim();
+  return [`nproc ${nproc}`, `CPU ${cpu}`, `node ${process.version}`, `${process.platform} ${process.arch}`];
+}
+
+async function main(): Promise<void> {
+  const lfw = Number(values.lfw);
+  const repeat = Number(values.repeat);
+  if (values.side) {
+    if (values.side !== 'frs' && values.side !== 'faceapi') throw new Error('--side is frs or faceapi');
+    const shard = Number(values.shard), shards = Number(values.shards);
+    const all = imageSets(lfw);
+    const mine = all.map((s) => ({ ...s, paths: s.paths.filter((_, i) => i % shards === shard) }));
+    const result = await runSide(values.side, Number(values.threads), all[0].paths.slice(0, 2), mine, repeat);
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+
+  const sets = imageSets(lfw);
+  const hashBefore = treeHash(hashed);
+  const threadCounts = values.threads!.split(',').map(Number);
+  const started = new Date();
+  const uptimeBefore = execFileSync('uptime').toString().trim();
+  const load: string[] = [`before: ${uptimeBefore}`];
+  const runs: Array<{ threads: number; frs: SideResult; faceapi: SideResult }> = [];
+  for (const threads of threadCounts) {
+    console.error(`threads ${threads}: FRS ...`);
+    const frs = await child('frs', threads, lfw, repeat);
+    load.push(`after FRS ${threads}t: ${loadavg().map(f2).join(', ')}`);
+    console.error(`threads ${threads}: face-api ...`);
+    const faceapi = await child('faceapi', threads, lfw, repeat);
+    load.push(`after face-api ${threads}t: ${loadavg().map(f2).join(', ')}`);
+    runs.push({ threads, frs, faceapi });
+  }
+  const variants: Array<{ passes: string; frs: SideResult }> = [];
+  for (const passes of values['frs-variants']?.split(';').filter(Boolean) ?? []) {
+    console.error(`FRS 1 thread, paddedPasses ${passes} ...`);
+    variants.push({ passes, frs: await child('frs', 1, lfw, repeat, 0, 1, passes) });
+    load.push(`after FRS 1t paddedPasses ${passes}: ${loadavg().map(f2).join(', ')}`);
+  }
+  const procs = Number(values.procs);
+  const multi: Array<{ side: string; results: SideResult[]; wallMs: number }> = [];
+  if (procs > 1) {
+    for (const side of ['frs', 'faceapi']) {
+      console.error(`${procs} processes x 1 thread: ${side} ...`);
+      const t = performance.now();
+      const results = await Promise.all(Array.from({ length: procs }, (_, k) => child(side, 1, lfw, repeat, k, procs)));
+      multi.push({ side, results, wallMs: performance.now() - t });
+      load.push(`after ${side} ${procs}x1: ${loadavg().map(f2).join(', ')}`);
+    }
+  }
+
+  const hashAfter = treeHash(hashed);
+  const command = `node --import tsx bench/speed.ts ${process.argv.slice(2).join(' ')}`.trim();
+  const lines: string[] = [
+    '# Speed: FRS vs @vladmandic/face-api',
+    '',
+    `\`${command}\` — ${started.toISOString()}`,
+    '',
+    `Machine: ${machine().join('; ')}. Load (uptime / os.loadavg 1, 5, 15 min): ${load.join('; ')}.`,
+    '',
+    'Same images, same decoded pixels: both sides read the file and decode it with FRS\'s `decodeImage` (sharp, EXIF-rotated RGB), inside the timed',
+    'span; face-api then gets those pixels as an int32 `tensor3d` (as its node demos build it) and runs',
+    '`detectAllFaces(img, new SsdMobilenetv1Options()).withFaceLandmarks().withFaceDescriptors()` (defaults: minConfidence 0.5, maxResults 100);',
+    'FRS runs `FaceAnalyzer.detect` + `embed` for every face (what the pipeline\'s detect stage does, minus thumbnails and the database).',
+    `Each side runs in its own child process, one after the other; each warms up on 2 images (${sets[0].paths.slice(0, 2).map((p) => relative(root, p)).join(', ')}) before timing;`,
+    `${repeat} timed pass(es) per set. ms/image includes read + decode; the decode share is shown separately.`,
+    '',
+    `FRS configuration (models/manifest.json and settings at run time): ${runs[0].frs.config}.`,
+    `Fingerprint of ${hashed.join(', ')}: ${hashBefore} at start, ${hashAfter} at end${hashBefore === hashAfter ? ' (unchanged during the run)' : ' — **CHANGED during the run: the numbers mix two versions; rerun**'}.`,
+    '',
+  ];
+  for (const { threads, frs, faceapi } of runs) {
+    lines.push(`## ${threads} thread(s): FRS_INTRA_OP_THREADS=${threads}, TF.js wasm setThreadsCount(${threads})`, '');
+    if (faceapi.wasm) {
+      lines.push(
+        `TF.js backend \`${faceapi.wasm.backend}\`, SIMD ${faceapi.wasm.simd ? 'yes' : 'no'}, wasm multi-threading ${faceapi.wasm.multithread ? 'yes' : '**no** (TF.js disables wasm threads under Node, tfjs#3830: face-api runs on 1 thread whatever setThreadsCount says)'}; ` +
+          `TF.js tensors after model load / after the run: ${faceapi.wasm.tensorsAfterLoad} / ${faceapi.wasm.tensorsLeft}.`,
+        '',
+      );
+    }
+    lines.push(
+      '| set | side | images/s | ms/image mean | ms/image p95 | of which decode (mean) | faces found | throughput FRS / face-api |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    let allFrs = 0, allApi = 0, imgs = 0;
+    frs.sets.forEach((s, k) => {
+      const a = faceapi.sets[k];
+      const ratio = mean(a.ms) / mean(s.ms);
+      allFrs += sum(s.ms) / repeat; allApi += sum(a.ms) / repeat; imgs += s.ms.length / repeat;
+      lines.push(`| ${s.name} | FRS | ${f2(1000 / mean(s.ms))} | ${f1(mean(s.ms))} | ${f1(p95(s.ms))} | ${f1(mean(s.decodeMs))} | ${s.faces} | **${f2(ratio)}x** |`);
+      lines.push(`| | face-api | ${f2(1000 / mean(a.ms))} | ${f1(mean(a.ms))} | ${f1(p95(a.ms))} | ${f1(mean(a.decodeMs))} | ${a.faces} | |`);
+    });
+    lines.push(`| all ${imgs} images | FRS / face-api | ${f2((imgs * 1000) / allFrs)} / ${f2((imgs * 1000) / allApi)} | | | | | **${f2(allApi / allFrs)}x** |`, '');
+    lines.push(
+      `Peak RSS (resourceUsage().maxRSS of each child process): FRS **${f0(frs.maxRssMb)} MB**, face-api **${f0(faceapi.maxRssMb)} MB**. ` +
+        `Model load: FRS ${f0(frs.loadMs)} ms, face-api ${f0(faceapi.loadMs)} ms; warm-up (2 images): FRS ${f0(frs.warmupMs)} ms, face-api ${f0(faceapi.warmupMs)} ms.`,
+      '',
+    );
+    const modelOnly = frs.sets.map((s, k) => `${s.name.split(' (')[0]} ${f2((mean(faceapi.sets[k].ms) - mean(faceapi.sets[k].decodeMs)) / (mean(s.ms) - mean(s.decodeMs)))}x`);
+    lines.push(`Model work only (ms/image minus decode), FRS speed-up: ${modelOnly.join(', ')}.`, '');
+    lines.push(`FRS time per image by stage (mean ms, decode / detect incl. landmarks / align + embed): ${frs.sets.map((s) => `${s.name.split(' (')[0]} ${f1(mean(s.decodeMs))} / ${f1(mean(s.detectMs))} / ${f1(mean(s.embedMs))}`).join('; ')}.`, '');
+  }
+  const api1 = runs.find((r) => r.threads === 1)?.faceapi;
+  if (variants.length && api1) {
+    lines.push(
+      '## FRS detector variants, 1 thread (against face-api at 1 thread above)',
+      '',
+      'The same FRS run with the manifest\'s `detector.paddedPasses` overridden in the child (the shipped value is in the configuration line above).',
+      '',
+      '| paddedPasses | set | images/s | ms/image mean | ms/image p95 | detect incl. landmarks (mean ms) | faces found | throughput FRS / face-api |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const { passes, frs } of variants) {
+      let allFrs = 0, allApi = 0, imgs = 0;
+      frs.sets.forEach((s, k) => {
+        const a = api1.sets[k];
+        allFrs += sum(s.ms); allApi += sum(a.ms); imgs += s.ms.length;
+        lines.push(`| ${k === 0 ? passes : ''} | ${s.name} | ${f2(1000 / mean(s.ms))} | ${f1(mean(s.ms))} | ${f1(p95(s.ms))} | ${f1(mean(s.detectMs))} | ${s.faces} | **${f2(mean(a.ms) / mean(s.ms))}x** |`);
+      });
+      lines.push(`| | all ${imgs / repeat} images | ${f2((imgs * 1000) / allFrs)} | | | | | **${f2(allApi / allFrs)}x** |`);
+    }
+    lines.push('');
+  }
+  if (multi.length) {
+    lines.push(
+      `## ${procs} processes x 1 thread each (throughput only)`,
+      '',
+      `Each side started as ${procs} concurrent child processes with 1 thread, process k taking every ${procs}-th image (index % ${procs} = k) of each set, each warming up on its own.`,
+      'Throughput = sum over processes of (its timed images / its timed-phase wall time); p95 is of per-image latency across the processes.',
+      '',
+      '| side | images | images/s | ms/image mean | ms/image p95 | faces found | sum of peak RSS | throughput vs face-api |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    const rate = (m: (typeof multi)[number]) => sum(m.results.map((r) => (r.sets.reduce((n, x) => n + x.ms.length, 0) * 1000) / r.timedMs));
+    const api = multi.find((m) => m.side === 'faceapi')!;
+    for (const m of multi) {
+      const ms = m.results.flatMap((r) => r.sets.flatMap((x) => x.ms));
+      const faces = sum(m.results.flatMap((r) => r.sets.map((x) => x.faces)));
+      lines.push(`| ${m.side === 'frs' ? 'FRS' : 'face-api'} | ${ms.length / repeat} | ${f2(rate(m))} | ${f1(mean(ms))} | ${f1(p95(ms))} | ${faces} | ${f0(sum(m.results.map((r) => r.maxRssMb)))} MB | **${f2(rate(m) / rate(api))}x** |`);
+    }
+    const best1 = runs.find((r) => r.threads === procs);
+    if (best1) {
+      const imgs = best1.frs.sets.reduce((n, x) => n + x.ms.length, 0);
+      lines.push('', `For comparison, FRS as 1 process x ${procs} threads: ${f2((imgs * 1000) / best1.frs.timedMs)} images/s over the same images.`);
+    }
+    lines.push('');
+  }
+  const v = runs[0];
+  lines.push(`Versions: ${Object.entries({ ...v.frs.versions, ...v.faceapi.versions }).map(([k, x]) => `${k} ${x}`).join(', ')}.`, '');
+  const report = lines.join('\n');
+  console.log(report);
+  if (values.out) writeFileSync(values.out, report);
+}
+
+await main();
