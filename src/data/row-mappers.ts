@@ -4,7 +4,7 @@
  * legacy rows may hold loosely formatted values, so every reader is tolerant.
  */
 import { decodeEmbedding } from './embedding-codec.js';
-import type { BoundingBox, FaceRecord, FrsRequest, MediaItemState, MediaItemStatus, PersonSummary, Point, RequestStatus } from './repository.js';
+import type { BoundingBox, FaceRecord, FrsRequest, MediaItemState, MediaItemStatus, PersonSummary, Point, RepositoryStats, RequestStatus } from './repository.js';
 
 export type Row = Record<string, unknown>;
 
@@ -128,4 +128,20 @@ export function requestFromRow(r: Row): FrsRequest {
 /** JSON text for a JSON column; undefined and null both store NULL. */
 export function jsonOrNull(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+/** RepositoryStats from the STATS_SQL row and the ITEM_STATUS_COUNTS_SQL rows (both dialects). */
+export function statsFromRows(totals: Row, byStatus: Row[]): RepositoryStats {
+  const items: Record<MediaItemStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
+  for (const row of byStatus) items[row.Status as MediaItemStatus] = num(row.N);
+  return {
+    mediaFiles: num(totals.MediaFiles),
+    items,
+    faces: num(totals.Faces),
+    facesWithEmbedding: num(totals.FacesWithEmbedding),
+    unassignedFaces: num(totals.UnassignedFaces),
+    verifiedFaces: num(totals.VerifiedFaces),
+    persons: num(totals.Persons),
+    queuedRequests: num(totals.QueuedRequests),
+  };
 }

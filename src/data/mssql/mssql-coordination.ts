@@ -1,7 +1,7 @@
 /** Pipeline lock, request queue and summary counts (T-SQL). */
 import sql from 'mssql';
-import type { EnqueueOptions, FrsRequest, MediaItemStatus, RepositoryStats } from '../repository.js';
-import { bool, jsonOrNull, num, requestFromRow, type Row } from '../row-mappers.js';
+import type { EnqueueOptions, FrsRequest, RepositoryStats } from '../repository.js';
+import { bool, jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
 import { ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
 import type { MssqlScope } from './mssql-scope.js';
 
@@ -81,17 +81,5 @@ export async function getRequest(scope: MssqlScope, id: number): Promise<FrsRequ
 export async function stats(scope: MssqlScope): Promise<RepositoryStats> {
   const result = await scope.query(`${STATS_SQL};\n${ITEM_STATUS_COUNTS_SQL};`);
   const [totals, byStatus] = result.recordsets as unknown as Row[][];
-  const r = totals[0];
-  const items: Record<MediaItemStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
-  for (const row of byStatus) items[row.Status as MediaItemStatus] = num(row.N);
-  return {
-    mediaFiles: num(r.MediaFiles),
-    items,
-    faces: num(r.Faces),
-    facesWithEmbedding: num(r.FacesWithEmbedding),
-    unassignedFaces: num(r.UnassignedFaces),
-    verifiedFaces: num(r.VerifiedFaces),
-    persons: num(r.Persons),
-    queuedRequests: num(r.QueuedRequests),
-  };
+  return statsFromRows(totals[0], byStatus);
 }

@@ -1,7 +1,7 @@
 /** Pipeline lock, request queue and summary counts (SQLite). */
 import type Database from 'better-sqlite3';
-import type { EnqueueOptions, FrsRequest, MediaItemStatus, RepositoryStats } from '../repository.js';
-import { jsonOrNull, num, requestFromRow, type Row } from '../row-mappers.js';
+import type { EnqueueOptions, FrsRequest, RepositoryStats } from '../repository.js';
+import { jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
 import { ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
@@ -54,17 +54,5 @@ export function getRequest(db: Db, id: number): FrsRequest | null {
 }
 
 export function stats(db: Db): RepositoryStats {
-  const r = sql(db, STATS_SQL).get() as Row;
-  const items: Record<MediaItemStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
-  for (const row of sql(db, ITEM_STATUS_COUNTS_SQL).all() as Row[]) items[row.Status as MediaItemStatus] = num(row.N);
-  return {
-    mediaFiles: num(r.MediaFiles),
-    items,
-    faces: num(r.Faces),
-    facesWithEmbedding: num(r.FacesWithEmbedding),
-    unassignedFaces: num(r.UnassignedFaces),
-    verifiedFaces: num(r.VerifiedFaces),
-    persons: num(r.Persons),
-    queuedRequests: num(r.QueuedRequests),
-  };
+  return statsFromRows(sql(db, STATS_SQL).get() as Row, sql(db, ITEM_STATUS_COUNTS_SQL).all() as Row[]);
 }
