@@ -21,9 +21,14 @@
  * agreement over all face pairs and the adjusted Rand index, and each run scored against the
  * LFW identities (the face nearest each image's centre carries the identity; other faces are
  * bystanders, each its own class).
+ *
+ * Also measured: `frs recluster` (the real recluster mode) on a copy of B's database after its
+ * last batch, against A. And a "what if" table: groupFaces() replayed batch by batch on the
+ * embeddings A and B stored, with the shipped rule (checked against the real runs) and
+ * alternatives, to show which rule would make incremental equal batch. The replay is not the pipeline.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +41,7 @@ import { decodeEmbedding } from '../src/data/embedding-codec.js';
 import { groupOptions } from '../src/pipeline/group-stage.js';
 import { loadSettings, type Settings } from '../src/config/settings.js';
 import type { Logger } from '../src/pipeline/context.js';
+import type { GroupSummary } from '../src/pipeline/group-stage.js';
 import type { RunSummary } from '../src/pipeline/pipeline-service.js';
 import { registerFolder } from '../src/pipeline/register-stage.js';
 import { Services } from '../src/services.js';
@@ -140,6 +146,8 @@ interface RunResult {
   summaries: Array<RunSummary & { images: number }>;
   ms: number;
   models: string;
+  /** B only: `frs recluster` on a copy of B's database after the last batch */
+  recluster?: { summary: GroupSummary | null; ms: number };
 }
 
 /** Run A (one batch of everything) or B (the batches in turn) into its own installation under tmp. */
@@ -156,7 +164,18 @@ async function run(name: 'A' | 'B'): Promise<RunResult> {
   const m = inst.services.analyzer.manifest;
   const models = `detector ${m.detector.file} ${m.detector.input.width}x${m.detector.input.height} (${m.detector.resize}), paddedPasses ${JSON.stringify(m.detector.paddedPasses)}, landmarks ${m.landmarks?.file ?? 'from detector'}, embedder ${m.embedder.id}, flip averaging ${m.embedder.flipAverage ? 'on' : 'off'}`;
   await inst.services.close();
-  return { summaries, ms, models };
+  let recluster: RunResult['recluster'];
+  if (name === 'B') {
+    // The real recluster mode (what `frs recluster` runs), on a copy so B itself stays as it was.
+    const copy = join(inst.dir, 'frs-recluster.db');
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(inst.db + suffix)) copyFileSync(inst.db + suffix, copy + suffix);
+    const services = new Services(loadSettings({ ...process.env, FRS_DATABASE: copy, FRS_MEDIA_DIR: inst.images, FRS_THUMBNAILS_DIR: join(inst.dir, 'thumbnails') }, overrides), log);
+    const t2 = Date.now();
+    const summary = await (await services.pipeline()).recluster();
+    recluster = { summary, ms: Date.now() - t2 };
+    await services.close();
+  }
+  return { summaries, ms, models, recluster };
 }
 
 if (values.run) {
@@ -251,6 +270,9 @@ const unmatchedA = facesA.length - matched.length, unmatchedB = facesB.length - 
 // Labels over matched faces; unassigned = -1 (a singleton).
 const labA = matched.map((m) => m.a.person ?? -1);
 const labB = matched.map((m) => m.b.person ?? -1);
+// B after `frs recluster` (its copy): same faces as B (same rows and ids), persons regrouped.
+const reclustered = new Map(readFaces(join(tmp, 'B', 'frs-recluster.db')).map((r) => [`${r.file}|${r.box.join(',')}`, r.person]));
+const labBR = matched.map((m) => reclustered.get(`${m.b.file}|${m.b.box.join(',')}`) ?? -1);
 const memberKey = (labels: number[]) => {
   const groups = new Map<number, number[]>();
   labels.forEach((l, i) => l !== -1 && groups.set(l, [...(groups.get(l) ?? []), i]));
@@ -296,6 +318,7 @@ function randIndices(x: number[], y: number[]): { rand: number; ari: number } {
   return { rand, ari };
 }
 const { rand, ari } = cmp;
+const cmpR = agreement(labA, labBR);
 
 // ------------------------------------------------------------------ what-if: grouping replayed on the stored embeddings
 // groupFaces (the pure decision the group stage makes) replayed batch by batch on the embeddings
@@ -375,14 +398,23 @@ const whatIf: Array<{ name: string; opts: GroupOptions }> = [
   { name: `nearest-face >= ${(1 - eps).toFixed(3)} (= 1 - eps), eps ${eps}, minPts ${shipped.minPts}`, opts: { ...shipped, mode: 'nearest-face', threshold: 1 - eps } },
   { name: `centroid >= ${(1 - eps).toFixed(3)} (= 1 - eps), eps ${eps}, minPts ${shipped.minPts}`, opts: { ...shipped, mode: 'centroid', threshold: 1 - eps } },
 ];
-const whatIfRuns: Array<{ name: string; opts: GroupOptions; mode?: 'plain' | 'settle' | 'exact' }> = [
+const whatIfRuns: Array<{ name: string; opts: GroupOptions; mode?: 'plain' | 'settle' | 'exact' | 'recluster' }> = [
   ...whatIf,
   { name: `shipped, then recognise again with no new images until nothing changes (A and B)`, opts: shipped, mode: 'settle' },
   ...(shipped.minPts === 2 ? [{ name: `exact incremental single linkage at 1 - eps = ${(1 - eps).toFixed(3)} (join every face within eps, transitively; merge persons a new face links)`, opts: shipped, mode: 'exact' as const }] : []),
 ];
+// `frs recluster` after run B: all unassigned again, grouped in one round, faces in B's id order (batch by batch).
+const bOrder = matched.map((_, i) => i).sort((x, y) => batchIdx[x] - batchIdx[y] || x - y);
+function reclusterB(opts: GroupOptions): number[] {
+  const inOrder = replay(bOrder.map((i) => embB[i]), bOrder.map(() => 0), opts, 1);
+  const out = new Array<number>(matched.length);
+  bOrder.forEach((i, k) => (out[i] = inOrder[k]));
+  return out;
+}
+whatIfRuns.push({ name: 'shipped, B followed by `frs recluster` (every unverified assignment undone, all faces grouped again)', opts: shipped, mode: 'recluster' });
 const whatIfRows = whatIfRuns.map(({ name, opts, mode }) => {
-  const simA = replay(embA, embA.map(() => 0), opts, 1, mode);
-  const simB = replay(embB, batchIdx, opts, batches.length, mode);
+  const simA = replay(embA, embA.map(() => 0), opts, 1, mode === 'recluster' ? 'plain' : mode);
+  const simB = mode === 'recluster' ? reclusterB(opts) : replay(embB, batchIdx, opts, batches.length, mode);
   const c = agreement(simA, simB);
   const sa = evaluateClustering(truthMatched, simA), sb = evaluateClustering(truthMatched, simB);
   return { name, c, sa, sb, checkA: agreement(simA, labA).agree, checkB: agreement(simB, labB).agree };
@@ -445,6 +477,7 @@ const report = [
   '|---|---|',
   `| faces A / B / matched (file + box, IoU >= 0.5; worst IoU ${worstIou.toFixed(3)}) | ${facesA.length} / ${facesB.length} / ${matched.length} |`,
   `| **faces whose person is identical in A and B** | **${agree} / ${matched.length} = ${pct(agree / matched.length)}** |`,
+  `| faces whose person is identical in A and in B followed by \`frs recluster\` (real recluster mode on a copy of B's database, ${((resultB.recluster?.ms ?? 0) / 1000).toFixed(1)} s) | ${cmpR.agree} / ${matched.length} = ${pct(cmpR.agree / matched.length)} (Rand ${f3(cmpR.rand)}, ARI ${f3(cmpR.ari)}) |`,
   `| disagreeing faces that are unassigned in A / in B | ${unassignedOnlyIn.A} / ${unassignedOnlyIn.B} |`,
   `| disagreeing faces whose B person strictly contains / is strictly inside their A person / neither | ${cmp.yLarger} / ${cmp.ySmaller} / ${cmp.other} |`,
   `| pairwise agreement (Rand index) over all face pairs | ${f3(rand)} |`,
