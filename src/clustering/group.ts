@@ -3,9 +3,15 @@
  * existing persons (assign.ts); the leftovers are clustered with DBSCAN (optionally after
  * UMAP) into new groups and noise. It invents no ids: new groups are lists of face ids for
  * the caller to turn into persons.
+ *
+ * The decision is a function of the set of embeddings, not of the order or ids the faces come
+ * with: both inputs are put in canonical order (canonical-order.ts) before anything
+ * order-dependent runs, and the result is mapped back to input order. So a library grouped in
+ * one run or regrouped after arriving in batches gives the same partition.
  */
 import { FrsError } from '../errors.js';
 import { assignToPersons, type KnownFace, type MatchMode } from './assign.js';
+import { canonicalOrder } from './canonical-order.js';
 import { assertUnitVectors, type Embedding } from './cosine.js';
 import { clustersOf, dbscan } from './dbscan.js';
 import { UMAP_MIN_POINTS, umapReduce, type UmapOptions } from './umap-reduce.js';
@@ -48,13 +54,28 @@ export function groupFaces<F, P>(
     throw new FrsError('INVALID_INPUT', `Known faces have ${known[0].embedding.length} dimensions, unassigned ${unassigned[0].embedding.length}.`);
   }
 
-  const { assignments, leftovers } = assignToPersons<F, P, GroupFace<F>>(known, unassigned, { threshold: options.threshold, mode: options.mode });
+  const canonicalKnown = canonicalOrder(known.map((f) => f.embedding)).map((i) => known[i]);
+  // Faces go in under their input position, in canonical order; positions come back sorted.
+  const positions = canonicalOrder(unassigned.map((f) => f.embedding)).map((i) => ({ id: i, embedding: unassigned[i].embedding }));
+  const decided = decideInCanonicalOrder(canonicalKnown, positions, options);
+  const ascending = (a: number, b: number) => a - b;
+  return {
+    assignments: decided.assignments.sort((a, b) => a.faceId - b.faceId).map(({ faceId, personId }) => ({ faceId: unassigned[faceId].id, personId })),
+    newClusters: decided.newClusters
+      .map((c) => c.sort(ascending))
+      .sort((a, b) => a[0] - b[0])
+      .map((c) => c.map((i) => unassigned[i].id)),
+    noise: decided.noise.sort(ascending).map((i) => unassigned[i].id),
+  };
+}
+
+function decideInCanonicalOrder<P>(known: readonly KnownFace<P>[], unassigned: readonly GroupFace<number>[], options: GroupOptions): GroupDecision<number, P> {
+  const { assignments, leftovers } = assignToPersons<number, P, GroupFace<number>>(known, unassigned, { threshold: options.threshold, mode: options.mode });
   let points = leftovers.map((f) => f.embedding);
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
   const { clusters, noise } = clustersOf(dbscan(points, options.eps, options.minPts));
-  // Second chance for noise: a face DBSCAN left out joins a new cluster by the same rule a later
-  // run would apply to it (match threshold and mode against the cluster), so one run over a
-  // library groups like several runs over its parts.
+  // Second chance for noise: a face DBSCAN left out joins a new cluster when it passes the
+  // matching rule (threshold and mode) against that cluster, as it would against a person.
   const members = clusters.map((c) => [...c]);
   const clusterFaces = clusters.flatMap((c, k) => c.map((i) => ({ personId: k, embedding: leftovers[i].embedding })));
   const noiseFaces = noise.map((i) => ({ id: i, embedding: leftovers[i].embedding }));
