@@ -1,6 +1,7 @@
 /** The database modes of `frs`: db, watch, recognize, all, automate, recluster, persons. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
+import type { GroupSummary } from '../pipeline/group-stage.js';
 import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.js';
 import { registerFolder } from '../pipeline/register-stage.js';
 import type { CliArgs } from './args.js';
@@ -77,9 +78,15 @@ function printSummary(s: RunSummary, out: (line: string) => void): void {
   const g = s.recognized.grouped;
   out(
     `summary: ${s.detected.items} item(s) processed, ${s.detected.faces} face(s) found, ${s.detected.failed} failed; ` +
-      (g ? `${g.joinedExisting} face(s) joined existing persons, ${g.personsCreated} person(s) created, ${g.noise} face(s) unassigned; ` : 'grouping skipped (busy); ') +
+      (g ? groupingLine(g) : 'grouping skipped (busy); ') +
       `${(s.ms / 1000).toFixed(1)} s`,
   );
+}
+
+function groupingLine(g: GroupSummary): string {
+  if (!g.regrouped) return 'no new faces to group; ';
+  return `${g.faces} face(s) grouped (${g.newFaces} new): ${g.personsKept} person(s) kept, ${g.personsCreated} created, ${g.personsDeleted} deleted, ` +
+    `${g.facesMoved} face(s) changed person, ${g.noise} unassigned; `;
 }
 
 async function printPersons(pipeline: PipelineService, args: CliArgs, out: (line: string) => void): Promise<void> {

@@ -97,18 +97,18 @@ export interface EmbeddingUpdate {
   model: string;
 }
 
-export interface UnassignedFace {
+/** A face with an embedding from the grouping model, as the group stage reads it. */
+export interface GroupingFace {
   id: number;
   /** The original the face is in; portraits point at it (Persons.PortraitMediaFileId). */
   mediaFileId: number;
   embedding: Float32Array;
   sharpness: number | null;
   score: number | null;
-}
-
-export interface PersonFace extends UnassignedFace {
-  personId: number;
+  personId: number | null;
   isUserVerified: boolean;
+  /** False until a grouping run has seen the face with this embedding (Faces.GroupedAt). */
+  grouped: boolean;
 }
 
 export interface FaceAssignment {
@@ -148,8 +148,8 @@ export interface PersonDetail extends PersonSummary {
   faces: FaceRecord[];
 }
 
-export interface ResetResult {
-  facesUnassigned: number;
+export interface TidyResult {
+  portraitsCleared: number;
   personsDeleted: number;
 }
 
@@ -211,20 +211,23 @@ export interface RepositoryOps {
 
   /** Faces with no embedding from `model` (none at all, or one from another/unknown model). */
   facesWithoutEmbedding(model: string, limit: number): Promise<FaceToEmbed[]>;
+  /** Stores embeddings; a face with a new embedding counts as not grouped yet. */
   setEmbeddings(updates: EmbeddingUpdate[]): Promise<number>;
-  /** Unverified faces without a person that have an embedding from `model`. */
-  unassignedFaces(model: string): Promise<UnassignedFace[]>;
-  /** Faces that belong to a person and have an embedding from `model`. */
-  facesOfPersons(model: string): Promise<PersonFace[]>;
+  /** Every face with an embedding from `model`, verified or not, with its person; in id order. */
+  facesForGrouping(model: string): Promise<GroupingFace[]>;
+  /** True when an unverified face has an embedding from `model` that no grouping run has seen yet. */
+  hasUngroupedFaces(model: string): Promise<boolean>;
+  /** Records that a grouping run has seen these faces (sets Faces.GroupedAt). Returns faces changed. */
+  markFacesGrouped(faceIds: number[]): Promise<number>;
   /** Sets PersonId; user-verified faces are never changed. Returns faces changed. */
   assignFaces(assignments: FaceAssignment[]): Promise<number>;
   /** A user's decision: sets PersonId and IsUserVerified = 1. */
   verifyFaces(assignments: FaceAssignment[]): Promise<number>;
   /**
-   * For recluster: unassigns every unverified face, clears portraits that no longer show the
-   * person, and deletes persons left with no faces and no name.
+   * After faces moved, among `personIds`: clears portraits that no longer show their person and
+   * deletes persons left with no faces and no user-entered Name, Rank or Appointment.
    */
-  resetAssignments(): Promise<ResetResult>;
+  tidyPersons(personIds: number[]): Promise<TidyResult>;
   /** Creates `n` unnamed persons, or one per entry; ids in input order. */
   createPersons(persons: number | NewPerson[]): Promise<number[]>;
   setPortraits(updates: PortraitUpdate[]): Promise<number>;

@@ -4,7 +4,7 @@
  * legacy rows may hold loosely formatted values, so every reader is tolerant.
  */
 import { decodeEmbedding } from './embedding-codec.js';
-import type { BoundingBox, FaceRecord, FrsRequest, MediaItemState, MediaItemStatus, PersonSummary, Point, RepositoryStats, RequestStatus } from './repository.js';
+import type { BoundingBox, FaceRecord, FrsRequest, GroupingFace, MediaItemState, MediaItemStatus, PersonSummary, Point, RepositoryStats, RequestStatus } from './repository.js';
 
 export type Row = Record<string, unknown>;
 
@@ -78,6 +78,19 @@ export function faceFromRow(r: Row): FaceRecord {
     embeddingModel: strOrNull(r.EmbeddingModel),
     hasEmbedding: bool(r.HasEmbedding),
     isUserVerified: bool(r.IsUserVerified),
+  };
+}
+
+export function groupingFaceFromRow(r: Row): GroupingFace {
+  return {
+    id: num(r.Id),
+    mediaFileId: num(r.MediaFileId),
+    embedding: embeddingOf(r.Embedding),
+    sharpness: numOrNull(r.Sharpness),
+    score: numOrNull(r.DetectorScore),
+    personId: numOrNull(r.PersonId),
+    isUserVerified: bool(r.IsUserVerified),
+    grouped: bool(r.Grouped),
   };
 }
 

@@ -27,14 +27,22 @@ export const STATS_SQL = `SELECT
   (SELECT COUNT(*) FROM FrsRequests WHERE Status = 'queued') AS QueuedRequests`;
 export const ITEM_STATUS_COUNTS_SQL = 'SELECT Status, COUNT(*) AS N FROM MediaItems GROUP BY Status';
 
-/** Portraits must show their person: clear those whose face moved away or was deleted. */
-export const CLEAR_STALE_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL
-WHERE PortraitFaceId IS NOT NULL
+/** What the group stage reads: every face with an embedding from @model, with its person. */
+export const FACES_FOR_GROUPING_SQL = `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified,
+  CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped
+FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+WHERE f.EmbeddingModel = @model AND f.Embedding IS NOT NULL
+ORDER BY f.Id`;
+
+/** Unverified faces with an embedding from @model that no grouping run has seen: new work for recognise. */
+export const UNGROUPED_FACES_CONDITION = `GroupedAt IS NULL AND COALESCE(IsUserVerified, 0) = 0 AND EmbeddingModel = @model AND Embedding IS NOT NULL`;
+
+/** Portraits must show their person: true for a row of Persons whose portrait face moved away or was deleted. */
+export const STALE_PORTRAIT_CONDITION = `Persons.PortraitFaceId IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.Id = Persons.PortraitFaceId AND f.PersonId = Persons.Id)`;
 
-/** Persons recluster may drop: nothing assigned and nothing a user typed in. */
-export const DELETE_EMPTY_PERSONS_SQL = `DELETE FROM Persons
-WHERE COALESCE(Name, '') = '' AND COALESCE(Rank, '') = '' AND COALESCE(Appointment, '') = ''
+/** Persons a regroup may drop: nothing assigned and nothing a user typed in. */
+export const EMPTY_PERSON_CONDITION = `COALESCE(Persons.Name, '') = '' AND COALESCE(Persons.Rank, '') = '' AND COALESCE(Persons.Appointment, '') = ''
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
 
 /** Before an item's unverified faces are replaced: portraits showing them would dangle. */

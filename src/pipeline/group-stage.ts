@@ -1,28 +1,50 @@
 /**
- * Recognise (grouping): unassigned faces join an existing person when similar enough, the rest
- * are clustered with DBSCAN into new persons, and every person touched gets its portrait
- * re-chosen. Decisions are computed first, then written in one transaction.
- * Recluster does the same after undoing all unverified assignments, inside one transaction,
- * so a crash leaves the previous assignment intact.
+ * Recognise and recluster: ONE grouping decision over every unverified face with an embedding
+ * from the current model (user-verified faces are fixed: they never move, and their persons
+ * receive the faces that match them), reconciled with the current assignment so that person
+ * ids survive wherever their faces stay together. Only the differences are written, in one
+ * transaction: moved faces, new persons, portraits of persons whose faces changed, persons
+ * left empty and unnamed deleted, and the new faces marked as grouped. A crash leaves the
+ * previous assignment intact.
+ *
+ * Because the decision depends on the set of faces only, a library processed in batches ends
+ * with the persons one run over all of it gives. Recognise regroups only when some face is new
+ * to grouping (Faces.GroupedAt), so a run with nothing new stays one cheap query; recluster
+ * always regroups.
  */
 import { groupFaces, type GroupOptions } from '../clustering/group.js';
 import { choosePortrait } from '../clustering/portrait.js';
-import type { PersonFace, RepositoryOps, UnassignedFace } from '../data/repository.js';
+import { assignmentChanges, keptPersons } from '../clustering/reconcile.js';
+import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
 import type { Settings } from '../config/settings.js';
 import type { PipelineContext } from './context.js';
 
 export interface GroupSummary {
-  unassigned: number;
-  joinedExisting: number;
+  /** False when recognise found no face new to grouping and left everything as it was. */
+  regrouped: boolean;
+  /** Unverified faces the decision covered. */
+  faces: number;
+  /** Of those, faces no grouping run had seen before. */
+  newFaces: number;
+  /** Faces the decision gave to persons that own user-verified faces. */
+  joinedVerified: number;
+  /** Clusters that continue an existing person (its id kept). */
+  personsKept: number;
   personsCreated: number;
-  facesInNewPersons: number;
+  /** Faces left unassigned. */
   noise: number;
+  /** Faces whose person changed (to or from unassigned included). */
+  facesMoved: number;
+  /** Persons that lost all their faces of the current model in this regroup. */
+  personsEmptied: number;
+  /** Of those, deleted: no faces left at all and no user-entered name, rank or appointment (0 in a dry run). */
+  personsDeleted: number;
+  /** Portraits re-chosen or cleared (0 in a dry run). */
   portraitsUpdated: number;
-  /** Recluster only. */
-  facesReset?: number;
-  personsDeleted?: number;
   ms: number;
 }
+
+type Decided = Omit<GroupSummary, 'ms'>;
 
 export function groupOptions(settings: Settings): GroupOptions {
   return {
@@ -34,74 +56,95 @@ export function groupOptions(settings: Settings): GroupOptions {
   };
 }
 
-/** Reads, decides and (unless dry) writes; `ops` is the repository or an open transaction. */
-async function groupWith(ops: RepositoryOps, ctx: PipelineContext, dryRun: boolean): Promise<Omit<GroupSummary, 'ms'>> {
-  const model = ctx.analyzer.embeddingModel;
-  const [known, unassigned] = await Promise.all([ops.facesOfPersons(model), ops.unassignedFaces(model)]);
-  const decision = groupFaces(known, unassigned, groupOptions(ctx.settings));
-  const summary = {
-    unassigned: unassigned.length,
-    joinedExisting: decision.assignments.length,
-    personsCreated: decision.newClusters.length,
-    facesInNewPersons: decision.newClusters.reduce((n, c) => n + c.length, 0),
+const NOTHING_NEW: Decided = {
+  regrouped: false, faces: 0, newFaces: 0, joinedVerified: 0, personsKept: 0, personsCreated: 0, noise: 0, facesMoved: 0,
+  personsEmptied: 0, personsDeleted: 0, portraitsUpdated: 0,
+};
+
+/** Reads, decides and (unless dry) writes; `ops` is an open transaction, or the repository for a dry run. */
+async function regroup(ops: RepositoryOps, ctx: PipelineContext, dryRun: boolean): Promise<Decided> {
+  const all = await ops.facesForGrouping(ctx.analyzer.embeddingModel);
+  const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
+  const toGroup = all.filter((f) => !f.isUserVerified);
+  const decision = groupFaces(verified, toGroup, groupOptions(ctx.settings));
+
+  const kept = keptPersons({ faces: toGroup, decision, protectedPersons: new Set(verified.map((f) => f.personId)) });
+  const toCreate = kept.filter((p) => p === null).length;
+  // A dry run stands in negative ids for the persons it would create.
+  const created = dryRun ? Array.from({ length: toCreate }, (_, k) => -1 - k) : await ops.createPersons(toCreate);
+  let next = 0;
+  const clusterPersons = kept.map((p) => p ?? created[next++]);
+  const changes = assignmentChanges(toGroup, decision, clusterPersons);
+
+  // Members of every person whose faces changed, after the change.
+  const finalPerson = new Map(toGroup.map((f) => [f.id, f.personId]));
+  for (const c of changes) finalPerson.set(c.faceId, c.to);
+  const touched = new Set(changes.flatMap((c) => [c.from, c.to]).filter((p): p is number => p !== null));
+  const members = new Map<number, GroupingFace[]>([...touched].map((p) => [p, []]));
+  for (const f of verified) members.get(f.personId)?.push(f);
+  for (const f of toGroup) {
+    const p = finalPerson.get(f.id);
+    if (p !== null && p !== undefined) members.get(p)?.push(f);
+  }
+  const emptied = [...members].filter(([, faces]) => faces.length === 0).map(([p]) => p);
+
+  const summary: Decided = {
+    regrouped: true,
+    faces: toGroup.length,
+    newFaces: toGroup.filter((f) => !f.grouped).length,
+    joinedVerified: decision.assignments.length,
+    personsKept: kept.length - toCreate,
+    personsCreated: toCreate,
     noise: decision.noise.length,
+    facesMoved: changes.length,
+    personsEmptied: emptied.length,
+    personsDeleted: 0,
     portraitsUpdated: 0,
   };
-  if (dryRun || (decision.assignments.length === 0 && decision.newClusters.length === 0)) return summary;
+  if (dryRun) return summary;
 
-  await ops.assignFaces(decision.assignments);
-  const personIds = await ops.createPersons(decision.newClusters.length);
-  await ops.assignFaces(decision.newClusters.flatMap((faceIds, k) => faceIds.map((faceId) => ({ faceId, personId: personIds[k] }))));
-
-  // Portraits of every person whose faces changed.
-  const byId = new Map<number, UnassignedFace>(unassigned.map((f) => [f.id, f]));
-  const members = new Map<number, Array<UnassignedFace | PersonFace>>();
-  const add = (personId: number, face: UnassignedFace | PersonFace) => members.set(personId, [...(members.get(personId) ?? []), face]);
-  const touched = new Set<number>([...decision.assignments.map((a) => a.personId), ...personIds]);
-  for (const f of known) if (touched.has(f.personId)) add(f.personId, f);
-  for (const a of decision.assignments) add(a.personId, byId.get(a.faceId)!);
-  decision.newClusters.forEach((faceIds, k) => faceIds.forEach((id) => add(personIds[k], byId.get(id)!)));
-  const portraits = [...members].map(([personId, faces]) => {
+  await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
+  const portraits: PortraitUpdate[] = [...members].filter(([, faces]) => faces.length > 0).map(([personId, faces]) => {
     const face = choosePortrait(faces);
     return { personId, faceId: face.id, mediaFileId: face.mediaFileId };
   });
-  summary.portraitsUpdated = await ops.setPortraits(portraits);
-  return summary;
+  const chosen = await ops.setPortraits(portraits);
+  // Persons left with no faces of this model: portrait cleared if its face left, deleted if empty and unnamed.
+  const tidied = await ops.tidyPersons(emptied);
+  await ops.markFacesGrouped(toGroup.filter((f) => !f.grouped).map((f) => f.id));
+  return { ...summary, personsDeleted: tidied.personsDeleted, portraitsUpdated: chosen + tidied.portraitsCleared };
 }
 
+async function regroupOnce(ctx: PipelineContext, dryRun: boolean): Promise<Decided> {
+  return dryRun ? regroup(ctx.repo, ctx, true) : ctx.repo.transaction((tx) => regroup(tx, ctx, false));
+}
+
+function report(stage: string, s: GroupSummary, dryRun: boolean): string {
+  if (!s.regrouped) return `${stage}: no new faces; nothing regrouped, ${s.ms} ms`;
+  return (
+    `${stage}${dryRun ? ' (dry run, nothing written)' : ''}: ${s.faces} face(s) regrouped (${s.newFaces} new): ` +
+    `${s.joinedVerified} matched persons with verified faces, ${s.personsKept} person(s) kept, ${s.personsCreated} created, ` +
+    `${s.noise} face(s) unassigned; ${s.facesMoved} face(s) changed person, ${s.personsEmptied} person(s) emptied ` +
+    `(${s.personsDeleted} deleted), ${s.portraitsUpdated} portrait(s) updated, ${s.ms} ms`
+  );
+}
+
+/** Recognise: regroups when some unverified face is new to grouping, otherwise changes nothing. */
 export async function runGrouping(ctx: PipelineContext, opts: { dryRun?: boolean } = {}): Promise<GroupSummary> {
   const started = Date.now();
-  const result = opts.dryRun ? await groupWith(ctx.repo, ctx, true) : await ctx.repo.transaction((tx) => groupWith(tx, ctx, false));
+  const dryRun = opts.dryRun ?? false;
+  const hasNew = await ctx.repo.hasUngroupedFaces(ctx.analyzer.embeddingModel);
+  const result = hasNew ? await regroupOnce(ctx, dryRun) : NOTHING_NEW;
   const summary = { ...result, ms: Date.now() - started };
-  ctx.log.info(
-    `recognise${opts.dryRun ? ' (dry run)' : ''}: ${summary.unassigned} unassigned face(s): ${summary.joinedExisting} joined existing persons, ` +
-      `${summary.personsCreated} new person(s) with ${summary.facesInNewPersons} face(s), ${summary.noise} left unassigned, ${summary.ms} ms`,
-  );
+  ctx.log.info(report('recognise', summary, dryRun));
   return summary;
 }
 
+/** Recluster: always regroups, even when no face is new. */
 export async function runRecluster(ctx: PipelineContext, opts: { dryRun?: boolean } = {}): Promise<GroupSummary> {
   const started = Date.now();
-  const result = await ctx.repo.transaction(async (tx) => {
-    const reset = await tx.resetAssignments();
-    const grouped = await groupWith(tx, ctx, false);
-    // A dry run computes inside the transaction and then throws to roll everything back.
-    if (opts.dryRun) throw new DryRunRollback({ ...grouped, facesReset: reset.facesUnassigned, personsDeleted: reset.personsDeleted });
-    return { ...grouped, facesReset: reset.facesUnassigned, personsDeleted: reset.personsDeleted };
-  }).catch((err: unknown) => {
-    if (err instanceof DryRunRollback) return err.summary;
-    throw err;
-  });
-  const summary = { ...result, ms: Date.now() - started };
-  ctx.log.info(
-    `recluster${opts.dryRun ? ' (dry run, rolled back)' : ''}: ${summary.facesReset} face(s) unassigned, ${summary.personsDeleted} empty person(s) removed; ` +
-      `${summary.joinedExisting} joined existing persons, ${summary.personsCreated} new person(s), ${summary.noise} left unassigned, ${summary.ms} ms`,
-  );
+  const dryRun = opts.dryRun ?? false;
+  const summary = { ...(await regroupOnce(ctx, dryRun)), ms: Date.now() - started };
+  ctx.log.info(report('recluster', summary, dryRun));
   return summary;
-}
-
-class DryRunRollback extends Error {
-  constructor(readonly summary: Omit<GroupSummary, 'ms'>) {
-    super('dry run: rolled back');
-  }
 }

@@ -55,7 +55,7 @@ if (!connectionString) {
         await repo.close();
       }
       const versions = await onServer(async (pool) => (await pool.request().query('SELECT Version FROM FrsSchemaVersion ORDER BY Version')).recordset);
-      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4]);
+      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5]);
     });
   });
 }

@@ -227,12 +227,12 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.setEmbeddings(updates)).toBe(2);
       expect((await repo.facesWithoutEmbedding('m2', 10)).map((f) => f.id)).toEqual([todo[2].id]);
 
-      const unassigned = await repo.unassignedFaces('m2');
-      expect(unassigned.map((f) => f.id)).toEqual([todo[0].id, todo[1].id]);
-      expect(bytesOf(unassigned[0].embedding).equals(bytesOf(special))).toBe(true);
-      expect(bytesOf(unassigned[1].embedding).equals(bytesOf(random))).toBe(true);
-      expect(unassigned[0]).toMatchObject({ sharpness: 12.5, score: 0.9 });
-      expect(await repo.unassignedFaces('old')).toHaveLength(1);
+      const toGroup = await repo.facesForGrouping('m2');
+      expect(toGroup.map((f) => f.id)).toEqual([todo[0].id, todo[1].id]);
+      expect(bytesOf(toGroup[0].embedding).equals(bytesOf(special))).toBe(true);
+      expect(bytesOf(toGroup[1].embedding).equals(bytesOf(random))).toBe(true);
+      expect(toGroup[0]).toMatchObject({ sharpness: 12.5, score: 0.9, personId: null, isUserVerified: false, grouped: false });
+      expect(await repo.facesForGrouping('old')).toHaveLength(1);
       expect((await repo.stats()).facesWithEmbedding).toBe(3);
     });
 
@@ -248,12 +248,10 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }])).toBe(0); // unchanged
       expect(await repo.setPortraits([{ personId: p1, faceId: faceIds[1], mediaFileId }])).toBe(1);
 
-      const byPerson = await repo.facesOfPersons('m1');
-      expect(byPerson.map((f) => [f.personId, f.id])).toEqual([[p1, faceIds[0]], [p1, faceIds[1]], [p2, faceIds[2]]]);
-      expect(bytesOf(byPerson[0].embedding).equals(bytesOf(embeddingFor(0)))).toBe(true);
-      expect(byPerson.every((f) => f.mediaFileId === mediaFileId)).toBe(true);
-      const stillUnassigned = await repo.unassignedFaces('m1');
-      expect(stillUnassigned.map((f) => [f.id, f.mediaFileId])).toEqual([[faceIds[3], mediaFileId]]);
+      const toGroup = await repo.facesForGrouping('m1');
+      expect(toGroup.map((f) => [f.id, f.personId])).toEqual([[faceIds[0], p1], [faceIds[1], p1], [faceIds[2], p2], [faceIds[3], null]]);
+      expect(bytesOf(toGroup[0].embedding).equals(bytesOf(embeddingFor(0)))).toBe(true);
+      expect(toGroup.every((f) => f.mediaFileId === mediaFileId)).toBe(true);
 
       const persons = await repo.listPersons();
       expect(persons.map((p) => [p.id, p.faceCount])).toEqual([[p1, 2], [p2, 1], [named, 0]]);
@@ -274,56 +272,91 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const [p1, p2] = await repo.createPersons(2);
       expect(await repo.verifyFaces([{ faceId: faceIds[0], personId: p1 }])).toBe(1);
       expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p2 }, { faceId: faceIds[1], personId: p2 }])).toBe(1);
-      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: null }])).toBe(0);
+      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: null }, { faceId: faceIds[1], personId: null }])).toBe(1);
 
-      const reset = await repo.resetAssignments();
-      expect(reset.facesUnassigned).toBe(1);
       const [verified] = (await repo.getPerson(p1))!.faces;
       expect(verified).toMatchObject({ id: faceIds[0], personId: p1, isUserVerified: true });
-      expect((await repo.unassignedFaces('m1')).map((f) => f.id)).toEqual([faceIds[1]]);
+      expect((await repo.facesForGrouping('m1')).map((f) => [f.id, f.personId, f.isUserVerified])).toEqual([[faceIds[0], p1, true], [faceIds[1], null, false]]);
       expect((await repo.stats()).verifiedFaces).toBe(1);
     });
 
-    it('resets assignments for recluster: drops empty unnamed persons and stale portraits', async () => {
+    it('tracks which faces a grouping run has seen: new and re-embedded unverified faces only', async () => {
       const repo = await connect();
-      const { faceIds } = await itemWithFaces(repo, 4);
-      const [p1, p2] = await repo.createPersons(2);
-      const [alice] = await repo.createPersons([{ name: 'Alice' }]);
-      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }]);
-      await repo.verifyFaces([{ faceId: faceIds[2], personId: p2 }]);
-      await repo.setPortraits([{ personId: p2, faceId: faceIds[1], mediaFileId: null }]);
+      expect(await repo.hasUngroupedFaces('m1')).toBe(false);
+      const { faceIds } = await itemWithFaces(repo, 3);
+      expect(await repo.hasUngroupedFaces('m1')).toBe(true);
+      expect(await repo.hasUngroupedFaces('m2')).toBe(false); // no embedding from that model
 
-      expect(await repo.resetAssignments()).toEqual({ facesUnassigned: 2, personsDeleted: 1 });
-      expect(await repo.getPerson(p1)).toBeNull(); // nothing left, no name
-      expect(await repo.getPerson(alice)).not.toBeNull(); // a user named it
-      const kept = await repo.getPerson(p2); // keeps its verified face
-      expect(kept).toMatchObject({ faceCount: 1, verifiedFaceCount: 1, portraitFaceId: null });
+      // More ids than one SQL Server statement takes, unknown ones included.
+      const many = [...faceIds, ...Array.from({ length: 2500 }, (_, i) => 900_000 + i)];
+      expect(await repo.markFacesGrouped(many)).toBe(3);
+      expect(await repo.markFacesGrouped([])).toBe(0);
+      expect(await repo.hasUngroupedFaces('m1')).toBe(false);
+      expect((await repo.facesForGrouping('m1')).map((f) => f.grouped)).toEqual([true, true, true]);
+      const [p1] = await repo.createPersons(1);
+      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }]);
+      expect(await repo.hasUngroupedFaces('m1')).toBe(false); // moving a face is not new work
+
+      // A new embedding makes the face new to grouping again.
+      await repo.setEmbeddings([{ faceId: faceIds[1], embedding: embeddingFor(7), model: 'm1' }]);
+      expect((await repo.facesForGrouping('m1')).map((f) => f.grouped)).toEqual([true, false, true]);
+      expect(await repo.hasUngroupedFaces('m1')).toBe(true);
+      // ... unless a user verified it: verified faces never move, so they are no work for grouping.
+      await repo.verifyFaces([{ faceId: faceIds[1], personId: p1 }]);
+      expect(await repo.hasUngroupedFaces('m1')).toBe(false);
     });
 
-    it('rolls a failed recluster transaction back completely', async () => {
+    it('tidies persons after faces moved: clears stale portraits, drops empty unnamed persons only among those given', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 4);
+      const [p1, p2, untouched] = await repo.createPersons(3);
+      const [alice] = await repo.createPersons([{ name: 'Alice' }]);
+      const [pilot] = await repo.createPersons([{ appointment: 'Pilot' }]);
+      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }, { faceId: faceIds[3], personId: alice }]);
+      await repo.verifyFaces([{ faceId: faceIds[2], personId: p2 }]);
+      await repo.setPortraits([
+        { personId: p1, faceId: faceIds[0], mediaFileId: null },
+        { personId: p2, faceId: faceIds[1], mediaFileId: null },
+        { personId: alice, faceId: faceIds[3], mediaFileId: null },
+      ]);
+
+      // Faces move away from p1, p2 and alice.
+      await repo.assignFaces([{ faceId: faceIds[0], personId: null }, { faceId: faceIds[1], personId: null }, { faceId: faceIds[3], personId: null }]);
+      const many = [p1, p2, alice, pilot, ...Array.from({ length: 1500 }, (_, i) => 800_000 + i)];
+      expect(await repo.tidyPersons(many)).toEqual({ portraitsCleared: 3, personsDeleted: 1 });
+      expect(await repo.tidyPersons([])).toEqual({ portraitsCleared: 0, personsDeleted: 0 });
+      expect(await repo.getPerson(p1)).toBeNull(); // nothing left, no name
+      expect(await repo.getPerson(alice)).toMatchObject({ faceCount: 0, portraitFaceId: null }); // a user named it
+      expect(await repo.getPerson(pilot)).not.toBeNull(); // a user gave it an appointment
+      expect(await repo.getPerson(untouched)).not.toBeNull(); // empty, but not among those given
+      expect(await repo.getPerson(p2)).toMatchObject({ faceCount: 1, verifiedFaceCount: 1, portraitFaceId: null }); // keeps its verified face
+    });
+
+    it('rolls a failed regroup transaction back completely', async () => {
       const repo = await connect();
       const { faceIds } = await itemWithFaces(repo, 3);
       const [p1, p2] = await repo.createPersons(2);
       await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }]);
       await repo.setPortraits([{ personId: p1, faceId: faceIds[0], mediaFileId: null }]);
       const personsBefore = await repo.listPersons();
-      const facesBefore = await repo.facesOfPersons('m1');
+      const facesBefore = await repo.facesForGrouping('m1');
 
       const crash = repo.transaction(async (tx) => {
-        expect(await tx.resetAssignments()).toEqual({ facesUnassigned: 2, personsDeleted: 2 });
         const [p3] = await tx.createPersons(1);
         expect(await tx.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p3 })))).toBe(3);
+        expect(await tx.tidyPersons([p1, p2])).toEqual({ portraitsCleared: 1, personsDeleted: 2 });
+        expect(await tx.markFacesGrouped(faceIds)).toBe(3);
         await repo.createPersons([{ name: 'made through the outer handle' }]); // joins the transaction
-        throw new Error('crash mid-recluster');
+        throw new Error('crash mid-regroup');
       });
-      await expect(crash).rejects.toThrow('crash mid-recluster');
+      await expect(crash).rejects.toThrow('crash mid-regroup');
       expect(await repo.listPersons()).toEqual(personsBefore);
-      expect(await repo.facesOfPersons('m1')).toEqual(facesBefore);
+      expect(await repo.facesForGrouping('m1')).toEqual(facesBefore);
 
       const committed = await repo.transaction(async (tx) => {
-        await tx.resetAssignments();
         const [p3] = await tx.createPersons(1);
         await tx.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p3 })));
+        await tx.tidyPersons([p1, p2]);
         return p3;
       });
       expect((await repo.listPersons()).map((p) => [p.id, p.faceCount])).toEqual([[committed, 3]]);

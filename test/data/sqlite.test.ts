@@ -81,7 +81,7 @@ describe('legacy database migrated in place', () => {
 
     const blob = raw<{ Embedding: Buffer }>('SELECT Embedding FROM Faces WHERE Id = 1')[0].Embedding;
     expect(blob.equals(Buffer.from(legacyEmbedding.buffer))).toBe(true);
-    expect(raw<{ Version: number }>('SELECT Version FROM FrsSchemaVersion ORDER BY Version').map((r) => r.Version)).toEqual([1, 2, 3, 4]);
+    expect(raw<{ Version: number }>('SELECT Version FROM FrsSchemaVersion ORDER BY Version').map((r) => r.Version)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('replaces faces of an interrupted legacy run on completion, atomically', async () => {

@@ -3,11 +3,11 @@ import sql from 'mssql';
 import { encodeEmbedding } from '../embedding-codec.js';
 import { normalizePersons } from '../person-input.js';
 import type {
-  EmbeddingUpdate, FaceAssignment, FaceToEmbed, NewPerson, PersonDetail, PersonFace, PersonSummary, PortraitUpdate, ResetResult, UnassignedFace,
+  EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace, NewPerson, PersonDetail, PersonSummary, PortraitUpdate, TidyResult,
 } from '../repository.js';
-import { bool, embeddingOf, faceFromRow, num, numOrNull, parseBox, parseLandmarks, personFromRow, strOrNull } from '../row-mappers.js';
+import { faceFromRow, groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, personFromRow, strOrNull } from '../row-mappers.js';
 import {
-  CLEAR_STALE_PORTRAITS_SQL, DELETE_EMPTY_PERSONS_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL,
+  EMPTY_PERSON_CONDITION, FACES_FOR_GROUPING_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL, STALE_PORTRAIT_CONDITION, UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';
@@ -55,31 +55,26 @@ export function setEmbeddings(scope: MssqlScope, updates: EmbeddingUpdate[]): Pr
     { name: 'emb', type: sql.VarBinary(sql.MAX), value: (u) => encodeEmbedding(u.embedding) },
     { name: 'model', type: sql.NVarChar(200), value: (u) => u.model },
   ];
-  return updateFromValues(scope, updates, columns, (values) => `UPDATE f SET f.Embedding = v.emb, f.EmbeddingModel = v.model, f.ModifiedAt = SYSUTCDATETIME()
+  return updateFromValues(scope, updates, columns, (values) => `UPDATE f SET f.Embedding = v.emb, f.EmbeddingModel = v.model, f.GroupedAt = NULL, f.ModifiedAt = SYSUTCDATETIME()
     FROM Faces f JOIN (VALUES ${values}) AS v (id, emb, model) ON f.Id = v.id`);
 }
 
-export async function unassignedFaces(scope: MssqlScope, model: string): Promise<UnassignedFace[]> {
-  const result = await scope.query(
-    `SELECT f.Id, i.MediaFileId, f.Embedding, f.Sharpness, f.DetectorScore FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
-      WHERE f.PersonId IS NULL AND COALESCE(f.IsUserVerified, 0) = 0 AND f.EmbeddingModel = @model AND f.Embedding IS NOT NULL
-      ORDER BY f.Id`,
-    { model: [sql.NVarChar(200), model] },
-  );
-  return result.recordset.map((r) => ({ id: num(r.Id), mediaFileId: num(r.MediaFileId), embedding: embeddingOf(r.Embedding), sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore) }));
+const MODEL = sql.NVarChar(200);
+
+export async function facesForGrouping(scope: MssqlScope, model: string): Promise<GroupingFace[]> {
+  return (await scope.query(FACES_FOR_GROUPING_SQL, { model: [MODEL, model] })).recordset.map(groupingFaceFromRow);
 }
 
-export async function facesOfPersons(scope: MssqlScope, model: string): Promise<PersonFace[]> {
-  const result = await scope.query(
-    `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
-      WHERE f.PersonId IS NOT NULL AND f.EmbeddingModel = @model AND f.Embedding IS NOT NULL
-      ORDER BY f.PersonId, f.Id`,
-    { model: [sql.NVarChar(200), model] },
-  );
-  return result.recordset.map((r) => ({
-    id: num(r.Id), mediaFileId: num(r.MediaFileId), personId: num(r.PersonId), embedding: embeddingOf(r.Embedding),
-    sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore), isUserVerified: bool(r.IsUserVerified),
-  }));
+export async function hasUngroupedFaces(scope: MssqlScope, model: string): Promise<boolean> {
+  const result = await scope.query(`SELECT CASE WHEN EXISTS (SELECT 1 FROM Faces WHERE ${UNGROUPED_FACES_CONDITION}) THEN 1 ELSE 0 END AS Found`, { model: [MODEL, model] });
+  return num(result.recordset[0].Found) === 1;
+}
+
+const ID_COLUMN: Column<number>[] = [{ name: 'id', type: sql.Int, value: (id) => id }];
+
+export function markFacesGrouped(scope: MssqlScope, faceIds: number[]): Promise<number> {
+  return updateFromValues(scope, faceIds, ID_COLUMN, (values) => `UPDATE f SET f.GroupedAt = SYSUTCDATETIME()
+    FROM Faces f JOIN (VALUES ${values}) AS v (id) ON f.Id = v.id`);
 }
 
 const ASSIGNMENT_COLUMNS: Column<FaceAssignment>[] = [
@@ -99,18 +94,27 @@ export function verifyFaces(scope: MssqlScope, assignments: FaceAssignment[]): P
     FROM Faces f JOIN (VALUES ${values}) AS v (face, person) ON f.Id = v.face`);
 }
 
-export async function resetAssignments(scope: MssqlScope): Promise<ResetResult> {
-  const result = await scope.query(`SET XACT_ABORT ON;
-    BEGIN TRAN;
-    UPDATE Faces SET PersonId = NULL, ModifiedAt = SYSUTCDATETIME() WHERE PersonId IS NOT NULL AND COALESCE(IsUserVerified, 0) = 0;
-    DECLARE @unassigned INT = @@ROWCOUNT;
-    ${CLEAR_STALE_PORTRAITS_SQL};
-    ${DELETE_EMPTY_PERSONS_SQL};
-    DECLARE @deleted INT = @@ROWCOUNT;
-    COMMIT;
-    SELECT @unassigned AS FacesUnassigned, @deleted AS PersonsDeleted;`);
-  const row = result.recordset[0];
-  return { facesUnassigned: num(row.FacesUnassigned), personsDeleted: num(row.PersonsDeleted) };
+export async function tidyPersons(scope: MssqlScope, personIds: number[]): Promise<TidyResult> {
+  if (personIds.length === 0) return { portraitsCleared: 0, personsDeleted: 0 };
+  return scope.atomic(async (tx) => {
+    const result: TidyResult = { portraitsCleared: 0, personsDeleted: 0 };
+    for (const part of chunk(personIds, ID_COLUMN.length)) {
+      const values = valuesList(part, ID_COLUMN);
+      const ids = `SELECT v.id FROM (VALUES ${values.text}) AS v (id)`;
+      const counts = await tx.query(
+        `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, ModifiedAt = SYSUTCDATETIME()
+          WHERE Id IN (${ids}) AND ${STALE_PORTRAIT_CONDITION};
+        DECLARE @cleared INT = @@ROWCOUNT;
+        DELETE FROM Persons WHERE Id IN (${ids}) AND ${EMPTY_PERSON_CONDITION};
+        DECLARE @deleted INT = @@ROWCOUNT;
+        SELECT @cleared AS PortraitsCleared, @deleted AS PersonsDeleted;`,
+        values.params,
+      );
+      result.portraitsCleared += num(counts.recordset[0].PortraitsCleared);
+      result.personsDeleted += num(counts.recordset[0].PersonsDeleted);
+    }
+    return result;
+  });
 }
 
 export async function createPersons(scope: MssqlScope, persons: number | NewPerson[]): Promise<number[]> {

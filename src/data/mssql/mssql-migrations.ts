@@ -93,6 +93,15 @@ export const mssqlMigrations: MssqlMigration[] = [
       addIndex('FrsRequests', 'IX_FrsRequests_Take', '(Kind, Status, Id)'),
     ],
   },
+  {
+    version: 5,
+    name: 'Faces.GroupedAt: which faces a grouping run has seen',
+    statements: [
+      // NULL on existing rows: the first recognise after the upgrade regroups once.
+      addColumn('Faces', 'GroupedAt', 'DATETIME2 NULL'),
+      addIndex('Faces', 'IX_Faces_GroupedAt', '(GroupedAt, EmbeddingModel)'),
+    ],
+  },
 ];
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;

@@ -49,11 +49,14 @@ export class MssqlOperations implements RepositoryOps {
   setEmbeddings(updates: EmbeddingUpdate[]) {
     return attempt('saving embeddings', () => faces.setEmbeddings(this.scope, updates));
   }
-  unassignedFaces(model: string) {
-    return attempt('reading unassigned faces', () => faces.unassignedFaces(this.scope, model));
+  facesForGrouping(model: string) {
+    return attempt('reading faces to group', () => faces.facesForGrouping(this.scope, model));
   }
-  facesOfPersons(model: string) {
-    return attempt('reading faces of persons', () => faces.facesOfPersons(this.scope, model));
+  hasUngroupedFaces(model: string) {
+    return attempt('looking for faces not grouped yet', () => faces.hasUngroupedFaces(this.scope, model));
+  }
+  markFacesGrouped(faceIds: number[]) {
+    return attempt('marking faces grouped', () => faces.markFacesGrouped(this.scope, faceIds));
   }
   assignFaces(assignments: FaceAssignment[]) {
     return attempt('assigning faces', () => faces.assignFaces(this.scope, assignments));
@@ -61,8 +64,8 @@ export class MssqlOperations implements RepositoryOps {
   verifyFaces(assignments: FaceAssignment[]) {
     return attempt('verifying faces', () => faces.verifyFaces(this.scope, assignments));
   }
-  resetAssignments() {
-    return attempt('resetting face assignments', () => faces.resetAssignments(this.scope));
+  tidyPersons(personIds: number[]) {
+    return attempt('tidying persons', () => faces.tidyPersons(this.scope, personIds));
   }
   createPersons(persons: number | NewPerson[]) {
     return attempt('creating persons', () => faces.createPersons(this.scope, persons));

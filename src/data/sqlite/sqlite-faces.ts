@@ -2,11 +2,11 @@
 import type Database from 'better-sqlite3';
 import { encodeEmbedding } from '../embedding-codec.js';
 import type {
-  EmbeddingUpdate, FaceAssignment, FaceToEmbed, NewPerson, PersonDetail, PersonFace, PersonSummary, PortraitUpdate, ResetResult, UnassignedFace,
+  EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace, NewPerson, PersonDetail, PersonSummary, PortraitUpdate, TidyResult,
 } from '../repository.js';
-import { bool, embeddingOf, faceFromRow, num, numOrNull, parseBox, parseLandmarks, personFromRow, strOrNull, type Row } from '../row-mappers.js';
+import { faceFromRow, groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, personFromRow, strOrNull, type Row } from '../row-mappers.js';
 import {
-  CLEAR_STALE_PORTRAITS_SQL, DELETE_EMPTY_PERSONS_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL,
+  EMPTY_PERSON_CONDITION, FACES_FOR_GROUPING_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL, STALE_PORTRAIT_CONDITION, UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
 import { normalizePersons } from '../person-input.js';
@@ -36,28 +36,28 @@ export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {
     const now = nowIso();
     let changed = 0;
     for (const u of updates) {
-      changed += sql(db, 'UPDATE Faces SET Embedding = ?, EmbeddingModel = ?, ModifiedAt = ? WHERE Id = ?').run(
+      changed += sql(db, 'UPDATE Faces SET Embedding = ?, EmbeddingModel = ?, GroupedAt = NULL, ModifiedAt = ? WHERE Id = ?').run(
         encodeEmbedding(u.embedding), u.model, now, u.faceId).changes;
     }
     return changed;
   })();
 }
 
-export function unassignedFaces(db: Db, model: string): UnassignedFace[] {
-  const rows = sql(db, `SELECT f.Id, i.MediaFileId, f.Embedding, f.Sharpness, f.DetectorScore FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
-    WHERE f.PersonId IS NULL AND COALESCE(f.IsUserVerified, 0) = 0 AND f.EmbeddingModel = ? AND f.Embedding IS NOT NULL
-    ORDER BY f.Id`).all(model) as Row[];
-  return rows.map((r) => ({ id: num(r.Id), mediaFileId: num(r.MediaFileId), embedding: embeddingOf(r.Embedding), sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore) }));
+export function facesForGrouping(db: Db, model: string): GroupingFace[] {
+  return (sql(db, FACES_FOR_GROUPING_SQL).all({ model }) as Row[]).map(groupingFaceFromRow);
 }
 
-export function facesOfPersons(db: Db, model: string): PersonFace[] {
-  const rows = sql(db, `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
-    WHERE f.PersonId IS NOT NULL AND f.EmbeddingModel = ? AND f.Embedding IS NOT NULL
-    ORDER BY f.PersonId, f.Id`).all(model) as Row[];
-  return rows.map((r) => ({
-    id: num(r.Id), mediaFileId: num(r.MediaFileId), personId: num(r.PersonId), embedding: embeddingOf(r.Embedding),
-    sharpness: numOrNull(r.Sharpness), score: numOrNull(r.DetectorScore), isUserVerified: bool(r.IsUserVerified),
-  }));
+export function hasUngroupedFaces(db: Db, model: string): boolean {
+  return sql(db, `SELECT 1 FROM Faces WHERE ${UNGROUPED_FACES_CONDITION} LIMIT 1`).get({ model }) !== undefined;
+}
+
+export function markFacesGrouped(db: Db, faceIds: number[]): number {
+  return db.transaction((): number => {
+    const now = nowIso();
+    let changed = 0;
+    for (const id of faceIds) changed += sql(db, 'UPDATE Faces SET GroupedAt = ? WHERE Id = ?').run(now, id).changes;
+    return changed;
+  })();
 }
 
 export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
@@ -83,13 +83,16 @@ export function verifyFaces(db: Db, assignments: FaceAssignment[]): number {
   })();
 }
 
-export function resetAssignments(db: Db): ResetResult {
-  return db.transaction((): ResetResult => {
-    const facesUnassigned = sql(db, `UPDATE Faces SET PersonId = NULL, ModifiedAt = ?
-      WHERE PersonId IS NOT NULL AND COALESCE(IsUserVerified, 0) = 0`).run(nowIso()).changes;
-    sql(db, CLEAR_STALE_PORTRAITS_SQL).run();
-    const personsDeleted = sql(db, DELETE_EMPTY_PERSONS_SQL).run().changes;
-    return { facesUnassigned, personsDeleted };
+export function tidyPersons(db: Db, personIds: number[]): TidyResult {
+  return db.transaction((): TidyResult => {
+    const now = nowIso();
+    const result: TidyResult = { portraitsCleared: 0, personsDeleted: 0 };
+    for (const id of personIds) {
+      result.portraitsCleared += sql(db, `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, ModifiedAt = @now
+        WHERE Id = @id AND ${STALE_PORTRAIT_CONDITION}`).run({ id, now }).changes;
+      result.personsDeleted += sql(db, `DELETE FROM Persons WHERE Id = @id AND ${EMPTY_PERSON_CONDITION}`).run({ id }).changes;
+    }
+    return result;
   })();
 }
 

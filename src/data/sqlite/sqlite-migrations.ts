@@ -120,6 +120,15 @@ export const sqliteMigrations: SqliteMigration[] = [
         CREATE INDEX IF NOT EXISTS IX_FrsRequests_Take ON FrsRequests (Kind, Status, Id);`);
     },
   },
+  {
+    version: 5,
+    name: 'Faces.GroupedAt: which faces a grouping run has seen',
+    up(db) {
+      // NULL on existing rows: the first recognise after the upgrade regroups once.
+      addColumn(db, 'Faces', 'GroupedAt', 'TEXT');
+      db.exec('CREATE INDEX IF NOT EXISTS IX_Faces_GroupedAt ON Faces (GroupedAt, EmbeddingModel)');
+    },
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1].version;

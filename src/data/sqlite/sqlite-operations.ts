@@ -49,11 +49,14 @@ export class SqliteOperations implements RepositoryOps {
   setEmbeddings(updates: EmbeddingUpdate[]) {
     return this.gate('saving embeddings', () => faces.setEmbeddings(this.db, updates));
   }
-  unassignedFaces(model: string) {
-    return this.gate('reading unassigned faces', () => faces.unassignedFaces(this.db, model));
+  facesForGrouping(model: string) {
+    return this.gate('reading faces to group', () => faces.facesForGrouping(this.db, model));
   }
-  facesOfPersons(model: string) {
-    return this.gate('reading faces of persons', () => faces.facesOfPersons(this.db, model));
+  hasUngroupedFaces(model: string) {
+    return this.gate('looking for faces not grouped yet', () => faces.hasUngroupedFaces(this.db, model));
+  }
+  markFacesGrouped(faceIds: number[]) {
+    return this.gate('marking faces grouped', () => faces.markFacesGrouped(this.db, faceIds));
   }
   assignFaces(assignments: FaceAssignment[]) {
     return this.gate('assigning faces', () => faces.assignFaces(this.db, assignments));
@@ -61,8 +64,8 @@ export class SqliteOperations implements RepositoryOps {
   verifyFaces(assignments: FaceAssignment[]) {
     return this.gate('verifying faces', () => faces.verifyFaces(this.db, assignments));
   }
-  resetAssignments() {
-    return this.gate('resetting face assignments', () => faces.resetAssignments(this.db));
+  tidyPersons(personIds: number[]) {
+    return this.gate('tidying persons', () => faces.tidyPersons(this.db, personIds));
   }
   createPersons(persons: number | NewPerson[]) {
     return this.gate('creating persons', () => faces.createPersons(this.db, persons));
