@@ -1,13 +1,17 @@
 /**
- * Detection recall/precision trade-off for the bundled SSD detector (models/face-detector-ssd-mobilenetv1.onnx).
- *  - LFW (../shared/datasets/lfw): every 26th image (509 of 13,233; each shows at least one face):
- *    how many get no face at all, and no face over the image centre (the LFW subject); ">1 face"
- *    counts images with several faces (spot checks: people beside or behind the subject, not duplicates).
+ * Detection recall/precision and cost of detector pass geometries, for the bundled SSD
+ * (models/face-detector-ssd-mobilenetv1.onnx, dynamic input; geometry in src/vision/detect/placement.ts).
+ *  - LFW (../shared/datasets/lfw): every --every-th image (default 26th: 509 of 13,233; each shows at
+ *    least one face): how many get no face over the image centre (the LFW subject), faces found.
  *  - Scene photos (bbt1-5 group scenes, face-api demo samples): true/false positives against
  *    the 45 faces visible in them, boxes checked by eye (people seen only from behind not counted).
- * Each image runs once per pad factor with a low score floor; every setting (score threshold x set of
- * padded passes) is then evaluated from those candidates with FaceDetector.select, so the grid costs
- * no extra inference. ms/img is the sum of the setting's passes (decode excluded), on --threads threads.
+ * Every image runs once per pass geometry with a low score floor; each setting (score threshold x
+ * set of passes) is then evaluated from those candidates with FaceDetector.select, so the grid costs
+ * no extra inference. ms/img is the sum of the setting's passes (render + model, decode excluded),
+ * on --threads threads.
+ * Whole-image passes: "512 up" fits the image in 512x512 and upscales small images to it, as face-api
+ * does (on a square image that is face-api's 512x512 input); "512 native" fits it but never upscales.
+ * Padded passes: "/k m" = content shrunk k times (512/k px on the longer side) with m of it as black border per side.
  *
  *   npx tsx bench/detection.ts [--every 26] [--threads 1]
  */
@@ -17,7 +21,8 @@ import { dirname, join } from 'node:path';
 import { decodeImage } from '../src/vision/decode.js';
 import { FaceDetector, type Detection } from '../src/vision/detect/face-detector.js';
 import { iou } from '../src/vision/detect/nms.js';
-import type { DetectorSpec } from '../src/vision/models/manifest.js';
+import { WHOLE_IMAGE_PASS, type PassPlan } from '../src/vision/detect/placement.js';
+import { loadManifest, type DetectorSpec } from '../src/vision/models/manifest.js';
 import type { Box } from '../src/vision/types.js';
 import { lfwAvailable, lfwRoot } from './lib/lfw.js';
 
@@ -28,13 +33,6 @@ const arg = (name: string, fallback: number): number => {
 };
 const every = arg('every', 26);
 const threads = arg('threads', 1);
-
-const PAD_FACTORS = [1, 1.5, 2, 2.5, 3];
-const SCORE_FLOOR = 0.05;
-const THRESHOLDS = [0.5, 0.45, 0.4, 0.35, 0.3];
-const PASS_SETS = [[1], [1, 2], [1, 3], [1, 1.5, 2.5], [1, 2, 3], [1, 1.5, 2, 3]];
-/** The setting recommended for the manifest and FRS_MIN_DETECTION_SCORE; its LFW misses are listed. */
-const RECOMMENDED = { threshold: 0.4, passes: [1, 2, 3] };
 
 const demoDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 const bbtDir = join(import.meta.dirname, '../../shared/datasets/bbt');
@@ -53,36 +51,65 @@ const SCENES: Array<{ path: string; faces: Box[] }> = [
   { path: join(demoDir, 'sample6.jpg'), faces: [[1181, 312, 1364, 581], [1488, 260, 1698, 550], [680, 316, 838, 635], [251, 469, 456, 757]] },
 ];
 
-const spec: DetectorSpec = {
-  file: 'face-detector-ssd-mobilenetv1.onnx',
-  input: { name: 'input', width: 512, height: 512, layout: 'NCHW', channels: 'RGB', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] },
-  resize: 'letterbox',
-  outputs: { boxes: 'boxes', scores: 'scores' },
-  paddedPasses: [],
-};
-const detector = new FaceDetector(spec, join(import.meta.dirname, '../models', spec.file), { minScore: SCORE_FLOOR, minFaceSize: 24, intraOpThreads: threads });
+const spec: DetectorSpec = loadManifest(join(import.meta.dirname, '../models/manifest.json')).detector;
+const modelPath = join(import.meta.dirname, '../models', spec.file);
+const SCORE_FLOOR = 0.05;
+const options = { minScore: SCORE_FLOOR, minFaceSize: 24, intraOpThreads: threads };
+const detectorWith = (maxUpscale: number): FaceDetector =>
+  new FaceDetector({ ...spec, dynamicInput: { multiple: 32, maxUpscale } }, modelPath, options);
+const native = detectorWith(1);
+const upscaling = detectorWith(Infinity);
+
+interface Geometry {
+  name: string;
+  detector: FaceDetector;
+  plan: PassPlan;
+}
+const pad = (factor: number, margin: number): Geometry => ({ name: `/${factor} ${margin}`, detector: native, plan: { factor, margin } });
+const GEOMETRIES: Geometry[] = [
+  { name: '512 up', detector: upscaling, plan: WHOLE_IMAGE_PASS },
+  { name: '512 native', detector: native, plan: WHOLE_IMAGE_PASS },
+  pad(2, 0.5),
+  pad(3, 1),
+  pad(3, 0.5),
+  pad(4, 0.5),
+  pad(4, 0.25),
+];
+const THRESHOLDS = [0.5, 0.4, 0.35];
+const PASS_SETS = [
+  ['512 up'],
+  ['512 up', '/2 0.5', '/3 1'],
+  ['512 native'],
+  ['512 native', '/2 0.5'],
+  ['512 native', '/3 0.5'],
+  ['512 native', '/4 0.5'],
+  ['512 native', '/4 0.25'],
+  ['512 native', '/3 0.5', '/4 0.25'],
+];
+/** The shipped setting (models/manifest.json, FRS_MIN_DETECTION_SCORE); its LFW misses are listed. */
+const SHIPPED = { threshold: 0.4, passes: ['512 native', ...spec.paddedPasses.map((p) => `/${p.factor} ${p.margin}`)] };
 
 interface Run {
   name: string;
   width: number;
   height: number;
-  passes: Map<number, { found: Detection[]; ms: number }>;
+  passes: Map<string, { found: Detection[]; ms: number }>;
 }
 
 async function runAll(path: string): Promise<Run> {
   const image = await decodeImage(readFileSync(path), { maxPixels: 100_000_000 });
-  const passes = new Map<number, { found: Detection[]; ms: number }>();
-  for (const pad of PAD_FACTORS) {
+  const passes = new Map<string, { found: Detection[]; ms: number }>();
+  for (const g of GEOMETRIES) {
     const t0 = performance.now();
-    const found = await detector.pass(image, pad);
-    passes.set(pad, { found, ms: performance.now() - t0 });
+    const found = await g.detector.pass(image, g.plan);
+    passes.set(g.name, { found, ms: performance.now() - t0 });
   }
   return { name: path.split('/').pop()!, width: image.width, height: image.height, passes };
 }
 
-const faces = (run: Run, threshold: number, pads: number[]): Detection[] =>
-  detector.select(pads.flatMap((p) => run.passes.get(p)!.found.filter((d) => d.score >= threshold)));
-const msOf = (run: Run, pads: number[]): number => pads.reduce((s, p) => s + run.passes.get(p)!.ms, 0);
+const faces = (run: Run, threshold: number, names: string[]): Detection[] =>
+  native.select(names.flatMap((p) => run.passes.get(p)!.found.filter((d) => d.score >= threshold)));
+const msOf = (run: Run, names: string[]): number => names.reduce((s, p) => s + run.passes.get(p)!.ms, 0);
 const coversCentre = (d: Detection, r: Run): boolean => d.box[0] <= r.width / 2 && d.box[2] >= r.width / 2 && d.box[1] <= r.height / 2 && d.box[3] >= r.height / 2;
 
 /** Greedy by score: a detection is a true positive when it overlaps a not yet matched face by IoU >= 0.3. */
@@ -111,7 +138,7 @@ function lfwSample(): string[] {
 async function main(): Promise<void> {
   const scenes = SCENES.filter((s) => existsSync(s.path));
   if (scenes.length < SCENES.length) console.warn(`bbt scenes not found in ${bbtDir}: scene columns cover the face-api samples only.`);
-  await detector.pass(await decodeImage(readFileSync(SCENES[5].path), { maxPixels: 1e8 }), 1); // warm-up
+  await native.pass(await decodeImage(readFileSync(SCENES[5].path), { maxPixels: 1e8 })); // warm-up
   const sceneRuns: Run[] = [];
   for (const s of scenes) sceneRuns.push(await runAll(s.path));
   const lfw: Run[] = [];
@@ -126,23 +153,21 @@ async function main(): Promise<void> {
   const truthCount = scenes.reduce((s, x) => s + x.faces.length, 0);
   const pct = (n: number): string => `${n} (${lfw.length ? ((100 * n) / lfw.length).toFixed(2) : '-'}%)`;
   console.log(`LFW: ${lfw.length} images (every ${every}th). Scenes: ${scenes.length} photos, ${truthCount} faces. Min face 24 px, padded-pass min face share 0.3, ${threads} thread(s).`);
-  console.log('threshold | passes    | LFW no face | LFW no centre face | LFW >1 face | scene TP/FP/FN | ms/img LFW | ms/img scene');
+  console.log('threshold | passes                         | LFW no centre face | LFW faces | scene TP/FP/FN | ms/img LFW | ms/img scene');
   for (const t of THRESHOLDS) {
-    for (const pads of PASS_SETS) {
-      const lfwFaces = lfw.map((r) => faces(r, t, pads));
-      const noFace = lfwFaces.filter((f) => f.length === 0).length;
+    for (const names of PASS_SETS) {
+      const lfwFaces = lfw.map((r) => faces(r, t, names));
       const noCentre = lfw.filter((r, i) => !lfwFaces[i].some((d) => coversCentre(d, r))).length;
-      const several = lfwFaces.filter((f) => f.length > 1).length;
-      const sc = sceneRuns.map((r, i) => score(faces(r, t, pads), scenes[i].faces)).reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn }));
-      const lfwMs = lfw.length ? lfw.reduce((s, r) => s + msOf(r, pads), 0) / lfw.length : NaN;
-      const sceneMs = sceneRuns.reduce((s, r) => s + msOf(r, pads), 0) / sceneRuns.length;
+      const found = lfwFaces.reduce((n, f) => n + f.length, 0);
+      const sc = sceneRuns.map((r, i) => score(faces(r, t, names), scenes[i].faces)).reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn }));
+      const lfwMs = lfw.length ? lfw.reduce((s, r) => s + msOf(r, names), 0) / lfw.length : NaN;
+      const sceneMs = sceneRuns.reduce((s, r) => s + msOf(r, names), 0) / sceneRuns.length;
       console.log(
         [
           t.toFixed(2).padStart(9),
-          pads.join(',').padEnd(9),
-          pct(noFace).padStart(11),
+          names.join(' + ').padEnd(30),
           pct(noCentre).padStart(18),
-          pct(several).padStart(11),
+          String(found).padStart(9),
           `${sc.tp}/${sc.fp}/${sc.fn}`.padStart(14),
           lfwMs.toFixed(0).padStart(10),
           sceneMs.toFixed(0).padStart(12),
@@ -150,8 +175,8 @@ async function main(): Promise<void> {
       );
     }
   }
-  const missed = lfw.filter((r) => !faces(r, RECOMMENDED.threshold, RECOMMENDED.passes).some((d) => coversCentre(d, r)));
-  console.log(`LFW images without a centre face at ${RECOMMENDED.threshold} / passes ${RECOMMENDED.passes.join(',')}: ${missed.map((r) => r.name).join(', ') || 'none'}`);
+  const missed = lfw.filter((r) => !faces(r, SHIPPED.threshold, SHIPPED.passes).some((d) => coversCentre(d, r)));
+  console.log(`LFW images without a centre face at ${SHIPPED.threshold} / ${SHIPPED.passes.join(' + ')} (shipped): ${missed.map((r) => r.name).join(', ') || 'none'}`);
 }
 
 await main();

@@ -15,7 +15,8 @@
  * `--procs N` adds a throughput-only run per side with N concurrent 1-thread processes, each on
  * every N-th image of each set (how a face-api user would use N cores: TF.js wasm is single-threaded in Node).
  * `--frs-variants "none;2"` adds FRS runs at 1 thread with the manifest's detector.paddedPasses
- * overridden (none = the whole-image pass only), to show what the extra detector passes cost.
+ * overridden (none = the whole-image pass only; "4:0.25,3" = factor 4 with margin 0.25, then factor 3
+ * with the default margin), to show what the extra detector passes cost.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -48,6 +49,15 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
+
+/** "none" or comma-separated passes, each "factor" or "factor:margin" (margin default (factor - 1) / 2). */
+function parsePaddedPasses(text: string): Array<{ factor: number; margin: number }> {
+  if (text === 'none') return [];
+  return text.split(',').map((token) => {
+    const [factor, margin] = token.split(':').map(Number);
+    return { factor, margin: margin ?? (factor - 1) / 2 };
+  });
+}
 
 interface ImageSet {
   name: string;
@@ -120,7 +130,7 @@ async function runSide(side: 'frs' | 'faceapi', threads: number, warmup: string[
     const settings = loadSettings(process.env, { FRS_INTRA_OP_THREADS: threads });
     const manifest = loadManifest(fromAppRoot(settings.FRS_MODEL_MANIFEST));
     const override = values['padded-passes'];
-    if (override !== undefined) manifest.detector.paddedPasses = override === 'none' ? [] : override.split(',').map(Number);
+    if (override !== undefined) manifest.detector.paddedPasses = parsePaddedPasses(override);
     const analyzer = new FaceAnalyzer(manifest, settings);
     work = async (image, stages) => {
       const t = performance.now();

@@ -45,7 +45,7 @@ describe('face-detector-ssd-mobilenetv1.onnx', () => {
 
   it.each(samples.map((p) => [basename(p), p]))('matches face-api TF.js on the same input tensor: %s', async (_name, path) => {
     const image = images.get(path)!;
-    const pixels = await renderInput(image, placeImage(image.width, image.height, 512, 512, 'letterbox'), 512, 512);
+    const pixels = await renderInput(image, placeImage(image.width, image.height, { width: 512, height: 512, resize: 'letterbox' }));
 
     const session = await getSession(modelPath, { intraOpThreads: 1 });
     const out = await session.run({ input: toInputTensor([pixels], spec.input) });

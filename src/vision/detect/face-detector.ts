@@ -1,7 +1,8 @@
 /**
  * Runs the manifest's detector model on a decoded image: one pass on the whole image plus
- * optional padded passes (spec.paddedPasses), boxes mapped back to original pixels; the score
- * threshold applies per candidate, NMS to all passes together, the minimum face size to the result.
+ * optional padded passes (spec.paddedPasses; geometry in placement.ts), boxes mapped back to
+ * original pixels; the score threshold applies per candidate, NMS to all passes together, the
+ * minimum face size to the result.
  */
 import { FrsError } from '../../errors.js';
 import type { DecodedImage } from '../decode.js';
@@ -10,7 +11,7 @@ import { getSession } from '../models/onnx-session.js';
 import { toInputTensor } from '../tensor.js';
 import type { Box, Point } from '../types.js';
 import { nonMaxSuppression } from './nms.js';
-import { placeImage, renderInput, toImagePoint } from './placement.js';
+import { placeImage, renderInput, toImagePoint, WHOLE_IMAGE_PASS, type InputSizing, type PassPlan } from './placement.js';
 
 /**
  * A padded pass exists for faces that fill the frame; there, a box smaller than this share of the
@@ -50,6 +51,7 @@ export class FaceDetector {
   private readonly iouThreshold: number;
   private readonly maxFaces: number;
   private readonly paddedMinShare: number;
+  private readonly sizing: InputSizing;
 
   constructor(
     private readonly spec: DetectorSpec,
@@ -59,11 +61,12 @@ export class FaceDetector {
     this.iouThreshold = options.iouThreshold ?? 0.5;
     this.maxFaces = options.maxFaces ?? 1000;
     this.paddedMinShare = options.paddedPassMinFaceShare ?? PADDED_PASS_MIN_FACE_SHARE;
+    this.sizing = { width: spec.input.width, height: spec.input.height, resize: spec.resize, dynamic: spec.dynamicInput };
   }
 
   async detect(image: DecodedImage): Promise<Detection[]> {
     const candidates: Detection[] = [];
-    for (const padFactor of [1, ...this.spec.paddedPasses]) candidates.push(...(await this.pass(image, padFactor)));
+    for (const plan of [WHOLE_IMAGE_PASS, ...this.spec.paddedPasses]) candidates.push(...(await this.pass(image, plan)));
     return this.select(candidates);
   }
 
@@ -77,15 +80,16 @@ export class FaceDetector {
   }
 
   /**
-   * One model run with the image placed at `padFactor`: candidates at or above minScore, in image
+   * One model run with the image placed as `plan` says: candidates at or above minScore, in image
    * pixels, before NMS; a padded pass keeps only faces of at least the padded-pass share.
    */
-  async pass(image: DecodedImage, padFactor: number): Promise<Detection[]> {
+  async pass(image: DecodedImage, plan: PassPlan = WHOLE_IMAGE_PASS): Promise<Detection[]> {
     const { input, outputs } = this.spec;
-    const placement = placeImage(image.width, image.height, input.width, input.height, this.spec.resize, padFactor);
-    const pixels = await renderInput(image, placement, input.width, input.height);
+    const placement = placeImage(image.width, image.height, this.sizing, plan);
+    const pixels = await renderInput(image, placement);
     const session = await getSession(this.modelPath, { intraOpThreads: this.options.intraOpThreads, sha256: this.spec.sha256 });
-    const result = await session.run({ [input.name]: toInputTensor([pixels], input) });
+    const tensorSpec = { ...input, width: placement.inputWidth, height: placement.inputHeight };
+    const result = await session.run({ [input.name]: toInputTensor([pixels], tensorSpec) });
 
     const boxes = outputData(result, outputs.boxes);
     const scores = outputData(result, outputs.scores);
@@ -95,8 +99,8 @@ export class FaceDetector {
     const pointsPerBox = marks ? marks.length / n / 2 : 0;
     if (marks && !Number.isInteger(pointsPerBox)) throw new FrsError('MODEL_INVALID', `Detector landmarks output has ${marks.length} values for ${n} boxes.`);
 
-    const toImage = (x: number, y: number): Point => toImagePoint([x, y], placement, input.width, input.height, image.width, image.height);
-    const minSide = padFactor > 1 ? this.paddedMinShare * Math.min(image.width, image.height) : 0;
+    const toImage = (x: number, y: number): Point => toImagePoint([x, y], placement, image.width, image.height);
+    const minSide = plan.factor > 1 ? this.paddedMinShare * Math.min(image.width, image.height) : 0;
     const found: Detection[] = [];
     for (let i = 0; i < n; i++) {
       const score = scores[i];

@@ -32,14 +32,32 @@ export type InputSpec = z.infer<typeof inputSpecSchema>;
 
 const modelFile = { file: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() };
 
+/** A padded pass: a bare number is the factor, with the margin that keeps the fixed-canvas picture. */
+const paddedPassSchema = z
+  .union([z.number().min(1), z.object({ factor: z.number().min(1), margin: z.number().min(0).max(4).optional() })])
+  .transform((p) => {
+    const factor = typeof p === 'number' ? p : p.factor;
+    const margin = typeof p === 'number' || p.margin === undefined ? (factor - 1) / 2 : p.margin;
+    return { factor, margin };
+  });
+
 export const detectorSpecSchema = z.object({
   ...modelFile,
+  /** width x height: the fixed input size, or for a dynamic input the box the image is fitted into. */
   input: inputSpecSchema,
   /** Fixed-size models get the image stretched, or letterboxed (padded, aspect kept). */
   resize: z.enum(['stretch', 'letterbox']).default('letterbox'),
+  /**
+   * The model takes any height and width that are multiples of `multiple`: each pass gets an input
+   * cut to the image (aspect kept), never upscaled past `maxUpscale`.
+   */
+  dynamicInput: z.object({ multiple: z.number().int().positive().default(32), maxUpscale: z.number().positive().default(1) }).optional(),
   outputs: z.object({ boxes: z.string(), scores: z.string(), landmarks: z.string().optional() }),
-  /** Extra passes on the image padded to this many times its size, for faces that fill the frame. */
-  paddedPasses: z.array(z.number().min(1)).default([]),
+  /**
+   * Extra passes for faces that fill the frame: the image shrunk `factor` times with a black
+   * border around it (`margin` per side as a share of the content; dynamic inputs only).
+   */
+  paddedPasses: z.array(paddedPassSchema).default([]),
 });
 
 export const landmarkSpecSchema = z.object({
@@ -71,7 +89,7 @@ export const manifestSchema = z.object({
   embedder: embedderSpecSchema,
 });
 
-export type DetectorSpec = z.infer<typeof detectorSpecSchema>;
+export type DetectorSpec = z.output<typeof detectorSpecSchema>;
 export type LandmarkSpec = z.infer<typeof landmarkSpecSchema>;
 export type EmbedderSpec = z.infer<typeof embedderSpecSchema>;
 export type ModelManifest = z.infer<typeof manifestSchema> & { baseDir: string };
