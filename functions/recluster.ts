@@ -1,5 +1,5 @@
 /**
- * HTTP POST /api/recluster: rebuilds the clusters of unassigned faces. Small libraries are
+ * HTTP POST /api/recluster: regroups every unverified face (src/pipeline/group-stage.ts). Small libraries are
  * reclustered within the request (200 with the summary); larger ones, a busy grouping lock, or
  * `?mode=queue` record a request the timer runs (202 with where to see its status).
  * GET /api/recluster/{id} reports a queued request.

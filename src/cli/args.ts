@@ -103,7 +103,7 @@ Modes (the seed tool's flags work too: --test <image>, --db, --watch, ...):
   recognize                embed faces and group them into persons
   all                      detection then recognition, once (default)
   automate                 the full pipeline every --interval (default 3m)
-  recluster                rebuild the clusters of unassigned faces
+  recluster                regroup every unverified face now, even when nothing is new
   persons                  list persons and their faces
 
 Options:

@@ -1,6 +1,7 @@
 /**
- * The whole "recognise" decision as one pure function: unassigned faces first try to join
- * existing persons (assign.ts); the leftovers are clustered with DBSCAN (optionally after
+ * The whole grouping decision as one pure function: the faces to group (in the pipeline: every
+ * unverified face) first try to join the known persons (assign.ts; in the pipeline: persons of
+ * user-verified faces); the leftovers are clustered with DBSCAN (optionally after
  * UMAP) into new groups and noise. It invents no ids: new groups are lists of face ids for
  * the caller to turn into persons.
  *
