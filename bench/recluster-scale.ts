@@ -1,10 +1,14 @@
 /**
- * groupFaces() at library scale over 100k synthetic 128-d embeddings (5,000 identities x 20
- * faces), in two scenarios, each in its own worker thread:
- *  - recluster: no known persons, so everything goes through DBSCAN over the cone tree;
- *  - recognise: half the identities are known persons with 10 faces on record; the other
- *    75k faces (their remaining faces and all faces of the new identities) are matched to
+ * A regroup at library scale: groupFaces() and the reconciliation with the current assignment
+ * over 100k synthetic 128-d embeddings (5,000 identities x 20 faces). Recognise (when a run
+ * brings new faces) and recluster both make this one decision over every unverified face, so
+ * this is the cost of either. Two scenarios, each in its own worker thread:
+ *  - nothing verified: no known persons, so everything goes through DBSCAN over the cone tree;
+ *  - verified: half the identities are persons with 10 user-verified faces each; the other
+ *    75k faces (their remaining faces and all faces of the other identities) are matched to
  *    persons first (nearest-face, one dual-tree walk) and the leftovers clustered.
+ * Reconciliation is timed in the steady state (the current assignment already is the decision,
+ * as on a regroup that brings few new faces): keptPersons + assignmentChanges over all faces.
  *
  * Data: identity directions are random on the sphere; each face is its identity plus
  * Gaussian noise drawn per identity so that a face's cosine to its identity is 0.90-0.95
@@ -24,10 +28,11 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { dotF32 } from '../src/clustering/cosine.js';
 import { groupFaces, type GroupDecision } from '../src/clustering/group.js';
+import { assignmentChanges, keptPersons } from '../src/clustering/reconcile.js';
 import { evaluateClustering, type ClusteringScores } from '../src/clustering/metrics.js';
 import { syntheticFaces } from '../test/clustering/synthetic.js';
 
-type Scenario = 'recluster' | 'recognise';
+type Scenario = 'unverified' | 'verified';
 
 interface Params {
   scenario: Scenario;
@@ -42,6 +47,9 @@ interface Result {
   unassignedFaces: number;
   groupMs: number;
   groupCpuMs: number;
+  reconcileMs: number;
+  keptPersons: number;
+  facesMoved: number;
   joinedExisting: number;
   wronglyJoined: number;
   newClusters: number;
@@ -69,8 +77,8 @@ function work(params: Params): Omit<Result, 'peakSampledRssMb'> {
   });
   const generateMs = performance.now() - started;
 
-  // recognise: the first 10 faces seen of each identity in the first half are on record.
-  const knownPersons = params.scenario === 'recognise' ? Math.floor(params.identities / 2) : 0;
+  // verified: the first 10 faces seen of each identity in the first half are user-verified.
+  const knownPersons = params.scenario === 'verified' ? Math.floor(params.identities / 2) : 0;
   const seen = new Int32Array(params.identities);
   const known: { personId: number; embedding: Float32Array }[] = [];
   const unassigned: { id: number; embedding: Float32Array }[] = [];
@@ -84,6 +92,17 @@ function work(params: Params): Omit<Result, 'peakSampledRssMb'> {
   const decision: GroupDecision<number, number> = groupFaces(known, unassigned, OPTIONS);
   const groupMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+
+  // The current assignment as the decision left it: persons keep their ids on the next regroup.
+  const firstNewId = knownPersons;
+  const current = new Map<number, number | null>(unassigned.map((f) => [f.id, null]));
+  for (const a of decision.assignments) current.set(a.faceId, a.personId);
+  decision.newClusters.forEach((members, k) => members.forEach((id) => current.set(id, firstNewId + k)));
+  const faces = unassigned.map((f) => ({ id: f.id, personId: current.get(f.id) ?? null }));
+  started = performance.now();
+  const kept = keptPersons({ faces, decision, protectedPersons: new Set(known.map((f) => f.personId)) });
+  const changes = assignmentChanges(faces, decision, kept.map((p) => p ?? -1));
+  const reconcileMs = performance.now() - started;
 
   // Score the unassigned faces: joining person p is label p; new cluster k is label knownPersons + k.
   const predictedOf = new Map<number, number>();
@@ -109,6 +128,9 @@ function work(params: Params): Omit<Result, 'peakSampledRssMb'> {
     unassignedFaces: unassigned.length,
     groupMs,
     groupCpuMs: (cpu.user + cpu.system) / 1000,
+    reconcileMs,
+    keptPersons: kept.filter((p) => p !== null).length,
+    facesMoved: changes.length,
     joinedExisting: decision.assignments.length,
     wronglyJoined: decision.assignments.filter((a) => labels[a.faceId] !== a.personId).length,
     newClusters: decision.newClusters.length,
@@ -143,7 +165,7 @@ function arg(name: string, fallback: number): number {
 }
 
 function row(label: string, values: Record<Scenario, string>): string {
-  return `| ${label} | ${values.recluster} | ${values.recognise} |`;
+  return `| ${label} | ${values.unverified} | ${values.verified} |`;
 }
 
 async function main(): Promise<void> {
@@ -152,37 +174,41 @@ async function main(): Promise<void> {
   const out = outIndex > 0 ? process.argv[outIndex + 1] : fileURLToPath(new URL('./results/recluster-scale.md', import.meta.url));
   const load = loadavg()[0];
   const results = {
-    recluster: await inWorker({ ...base, scenario: 'recluster' }),
-    recognise: await inWorker({ ...base, scenario: 'recognise' }),
+    unverified: await inWorker({ ...base, scenario: 'unverified' }),
+    verified: await inWorker({ ...base, scenario: 'verified' }),
   };
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
 
   const n = base.identities * base.faces;
-  const each = (f: (r: Result) => string) => ({ recluster: f(results.recluster), recognise: f(results.recognise) });
+  const each = (f: (r: Result) => string) => ({ unverified: f(results.unverified), verified: f(results.verified) });
   const p = (x: number) => x.toFixed(4);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const md = `# groupFaces() at scale
+  const md = `# A regroup at scale: groupFaces() and reconciliation
 
-\`npx tsx bench/recluster-scale.ts\` — ${n.toLocaleString('en')} synthetic ${base.dim}-d embeddings: ${base.identities.toLocaleString('en')} identities x ${base.faces} faces, face-to-identity cosine 0.90-0.95 per identity, 3% of faces with twice the noise, shuffled. Options: threshold ${OPTIONS.threshold} (nearest-face), eps ${OPTIONS.eps}, minPts ${OPTIONS.minPts}, no UMAP.
+\`${['npx tsx bench/recluster-scale.ts', ...process.argv.slice(2)].join(' ')}\` — ${n.toLocaleString('en')} synthetic ${base.dim}-d embeddings: ${base.identities.toLocaleString('en')} identities x ${base.faces} faces, face-to-identity cosine 0.90-0.95 per identity, 3% of faces with twice the noise, shuffled. Options: threshold ${OPTIONS.threshold} (nearest-face), eps ${OPTIONS.eps}, minPts ${OPTIONS.minPts}, no UMAP.
 
-- **recluster**: no known persons; every face goes through DBSCAN over the cone tree.
-- **recognise**: the first ${Math.floor(base.identities / 2).toLocaleString('en')} identities are known persons with 10 faces on record each; all other faces arrive unassigned, are matched to persons (one dual-tree walk), and the leftovers are clustered.
+A regroup (what recognise runs when new faces arrived, and what recluster always runs) makes one decision over every unverified face and reconciles it with the current assignment; this is its cost at library scale.
 
-${row('measure', { recluster: 'recluster', recognise: 'recognise' })}
+- **nothing verified**: no known persons; every face goes through DBSCAN over the cone tree.
+- **verified**: the first ${Math.floor(base.identities / 2).toLocaleString('en')} identities are persons with 10 user-verified faces each; all other faces are unverified, are matched to those persons (one dual-tree walk), and the leftovers are clustered.
+- **reconciliation**: the current assignment is the decision itself (the steady state of a regroup that brings few new faces); keptPersons + assignmentChanges over all faces.
+
+${row('measure', { unverified: 'nothing verified', verified: `${Math.floor(base.identities / 2).toLocaleString('en')} persons with verified faces` })}
 | --- | --- | --- |
-${row('known / unassigned faces', each((r) => `${r.knownFaces.toLocaleString('en')} / ${r.unassignedFaces.toLocaleString('en')}`))}
+${row('verified / unverified faces', each((r) => `${r.knownFaces.toLocaleString('en')} / ${r.unassignedFaces.toLocaleString('en')}`))}
 ${row('groupFaces() wall time', each((r) => s(r.groupMs)))}
 ${row('groupFaces() CPU time (process)', each((r) => s(r.groupCpuMs)))}
+${row('reconciliation with the current assignment (steady state): time, clusters keeping their person, faces moved', each((r) => `${r.reconcileMs.toFixed(0)} ms, ${r.keptPersons.toLocaleString('en')} of ${r.newClusters.toLocaleString('en')}, ${r.facesMoved}`))}
 ${row('all-pairs scan of all faces, estimated from timed dot products', each((r) => `${r.bruteForceEstimateS.toFixed(0)} s`))}
 ${row('peak RSS sampled every 100 ms (memoryUsage().rss)', each((r) => `${r.peakSampledRssMb.toFixed(0)} MB`))}
 ${row('BCubed precision / recall / F1 (unassigned faces)', each((r) => `${p(r.scores.bcubed.precision)} / ${p(r.scores.bcubed.recall)} / ${p(r.scores.bcubed.f1)}`))}
 ${row('pairwise precision / recall / F1', each((r) => `${p(r.scores.pairwise.precision)} / ${p(r.scores.pairwise.recall)} / ${p(r.scores.pairwise.f1)}`))}
-${row('joined existing persons (wrongly)', each((r) => `${r.joinedExisting.toLocaleString('en')} (${r.wronglyJoined})`))}
+${row('joined persons with verified faces (wrongly)', each((r) => `${r.joinedExisting.toLocaleString('en')} (${r.wronglyJoined})`))}
 ${row('new clusters (largest)', each((r) => `${r.newClusters.toLocaleString('en')} (${r.largestCluster})`))}
 ${row('faces left as noise', each((r) => `${r.scores.noise.toLocaleString('en')} (${((100 * r.scores.noise) / r.unassignedFaces).toFixed(1)}%)`))}
 
 Peak RSS of the whole process over both runs, resourceUsage().maxRSS: ${maxRssMb.toFixed(0)} MB. RSS includes the
-${n.toLocaleString('en')} embeddings themselves (one Float32Array each) and their generation (${s(results.recluster.generateMs)}, not in the times above).
+${n.toLocaleString('en')} embeddings themselves (one Float32Array each) and their generation (${s(results.unverified.generateMs)}, not in the times above).
 Noise faces count as singleton clusters in the scores; true clusters: ${base.identities.toLocaleString('en')} identities.
 
 Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores shared with other jobs (1-minute load average ${load.toFixed(1)} at start), Node ${process.version}. The work is single-threaded; wall times on a loaded machine vary, CPU time is the steadier figure.
