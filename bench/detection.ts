@@ -13,7 +13,9 @@
  * does (on a square image that is face-api's 512x512 input); "512 native" fits it but never upscales.
  * Padded passes: "/k m" = content shrunk k times (512/k px on the longer side) with m of it as black border per side.
  *
- *   npx tsx bench/detection.ts [--every 26] [--threads 1]
+ *   npx tsx bench/detection.ts [--every 26] [--threads 1] [--shipped-only]
+ *
+ * --shipped-only runs just the shipped passes (e.g. with --every 1 over all of LFW).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,6 +34,7 @@ const arg = (name: string, fallback: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const every = arg('every', 26);
+const shippedOnly = process.argv.includes('--shipped-only');
 const threads = arg('threads', 1);
 
 const demoDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
@@ -66,7 +69,7 @@ interface Geometry {
   plan: PassPlan;
 }
 const pad = (factor: number, margin: number): Geometry => ({ name: `/${factor} ${margin}`, detector: native, plan: { factor, margin } });
-const GEOMETRIES: Geometry[] = [
+const ALL_GEOMETRIES: Geometry[] = [
   { name: '512 up', detector: upscaling, plan: WHOLE_IMAGE_PASS },
   { name: '512 native', detector: native, plan: WHOLE_IMAGE_PASS },
   pad(2, 0.5),
@@ -76,7 +79,7 @@ const GEOMETRIES: Geometry[] = [
   pad(4, 0.25),
 ];
 const THRESHOLDS = [0.5, 0.4, 0.35];
-const PASS_SETS = [
+const ALL_PASS_SETS = [
   ['512 up'],
   ['512 up', '/2 0.5', '/3 1'],
   ['512 native'],
@@ -88,6 +91,10 @@ const PASS_SETS = [
 ];
 /** The shipped setting (models/manifest.json, FRS_MIN_DETECTION_SCORE); its LFW misses are listed. */
 const SHIPPED = { threshold: 0.4, passes: ['512 native', ...spec.paddedPasses.map((p) => `/${p.factor} ${p.margin}`)] };
+const GEOMETRIES = shippedOnly ? ALL_GEOMETRIES.filter((g) => SHIPPED.passes.includes(g.name)) : ALL_GEOMETRIES;
+const PASS_SETS = shippedOnly ? [SHIPPED.passes] : ALL_PASS_SETS;
+const THRESHOLDS_RUN = shippedOnly ? [SHIPPED.threshold] : THRESHOLDS;
+if (GEOMETRIES.length !== (shippedOnly ? SHIPPED.passes.length : ALL_GEOMETRIES.length)) throw new Error(`the shipped passes ${SHIPPED.passes.join(', ')} are not all in the geometry list`);
 
 interface Run {
   name: string;
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
   const pct = (n: number): string => `${n} (${lfw.length ? ((100 * n) / lfw.length).toFixed(2) : '-'}%)`;
   console.log(`LFW: ${lfw.length} images (every ${every}th). Scenes: ${scenes.length} photos, ${truthCount} faces. Min face 24 px, padded-pass min face share 0.3, ${threads} thread(s).`);
   console.log('threshold | passes                         | LFW no centre face | LFW faces | scene TP/FP/FN | ms/img LFW | ms/img scene');
-  for (const t of THRESHOLDS) {
+  for (const t of THRESHOLDS_RUN) {
     for (const names of PASS_SETS) {
       const lfwFaces = lfw.map((r) => faces(r, t, names));
       const noCentre = lfw.filter((r, i) => !lfwFaces[i].some((d) => coversCentre(d, r))).length;

@@ -16,7 +16,8 @@
  * every N-th image of each set (how a face-api user would use N cores: TF.js wasm is single-threaded in Node).
  * `--frs-variants "none;2"` adds FRS runs at 1 thread with the manifest's detector.paddedPasses
  * overridden (none = the whole-image pass only; "4:0.25,3" = factor 4 with margin 0.25, then factor 3
- * with the default margin), to show what the extra detector passes cost.
+ * with the default margin; "fixed=2,3" = the fixed 512x512 input with passes 2 and 3, the detector
+ * FRS shipped before the dynamic input), to show what the detector's passes cost.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     lfw: { type: 'string', default: '100' },
     repeat: { type: 'string', default: '1' },
     procs: { type: 'string', default: '0' },
-    /** child: override the manifest's detector.paddedPasses ('none' = whole-image pass only) */
+    /** child: override the manifest's detector.paddedPasses ('none' = whole-image pass only; see --frs-variants) */
     'padded-passes': { type: 'string' },
     /** parent: extra FRS runs at 1 thread with these paddedPasses overrides, ';'-separated (e.g. "none;2") */
     'frs-variants': { type: 'string' },
@@ -130,7 +131,11 @@ async function runSide(side: 'frs' | 'faceapi', threads: number, warmup: string[
     const settings = loadSettings(process.env, { FRS_INTRA_OP_THREADS: threads });
     const manifest = loadManifest(fromAppRoot(settings.FRS_MODEL_MANIFEST));
     const override = values['padded-passes'];
-    if (override !== undefined) manifest.detector.paddedPasses = parsePaddedPasses(override);
+    if (override !== undefined) {
+      // "fixed=..." also drops the dynamic input: the 512x512 letterboxed input face-api uses.
+      if (override.startsWith('fixed=')) manifest.detector.dynamicInput = undefined;
+      manifest.detector.paddedPasses = parsePaddedPasses(override.replace(/^fixed=/, ''));
+    }
     const analyzer = new FaceAnalyzer(manifest, settings);
     work = async (image, stages) => {
       const t = performance.now();
@@ -142,7 +147,7 @@ async function runSide(side: 'frs' | 'faceapi', threads: number, warmup: string[
     };
     const d = analyzer.manifest.detector;
     const config =
-      `detector ${d.file} ${d.input.width}x${d.input.height} (${d.resize}), paddedPasses ${JSON.stringify(d.paddedPasses)}, ` +
+      `detector ${d.file} within ${d.input.width}x${d.input.height} (${d.dynamicInput ? `dynamic input: multiple ${d.dynamicInput.multiple}, maxUpscale ${d.dynamicInput.maxUpscale}` : d.resize}), paddedPasses ${JSON.stringify(d.paddedPasses)}, ` +
       `landmarks ${analyzer.manifest.landmarks?.file ?? 'from detector'}, embedder ${analyzer.embeddingModel}, flip averaging ${analyzer.manifest.embedder.flipAverage ? 'on' : 'off'}; ` +
       `FRS_MIN_DETECTION_SCORE ${settings.FRS_MIN_DETECTION_SCORE}, FRS_MIN_FACE_SIZE ${settings.FRS_MIN_FACE_SIZE}`;
     finish = () => ({ config, versions: { 'onnxruntime-node': pkg('onnxruntime-node'), sharp: pkg('sharp') } });
