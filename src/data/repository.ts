@@ -215,6 +215,11 @@ export interface RepositoryOps {
   setEmbeddings(updates: EmbeddingUpdate[]): Promise<number>;
   /** Every face with an embedding from `model`, verified or not, with its person; in id order. */
   facesForGrouping(model: string): Promise<GroupingFace[]>;
+  /**
+   * A value that changes whenever the input of a regroup changes (faces added, removed, moved,
+   * verified, grouped or embedded; persons added or removed). Equal values: nothing a regroup reads changed.
+   */
+  groupingFingerprint(model: string): Promise<string>;
   /** True when an unverified face has an embedding from `model` that no grouping run has seen yet. */
   hasUngroupedFaces(model: string): Promise<boolean>;
   /** Records that a grouping run has seen these faces (sets Faces.GroupedAt). Returns faces changed. */

@@ -34,6 +34,23 @@ FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
 WHERE f.EmbeddingModel = @model AND f.Embedding IS NOT NULL
 ORDER BY f.Id`;
 
+/**
+ * Aggregates that change whenever a regroup's input changes: faces added or removed, moved,
+ * verified, grouped or (re)embedded, persons added or removed. A regroup decides outside its write
+ * transaction and decides again under the lock only when this differs (group-stage.ts).
+ */
+export const GROUPING_FINGERPRINT_SQL = `SELECT
+  (SELECT COUNT(*) FROM Faces) AS Faces,
+  (SELECT MAX(Id) FROM Faces) AS MaxFaceId,
+  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces) AS FaceIds,
+  (SELECT SUM(CAST(COALESCE(PersonId, 0) AS BIGINT) * (Id % 9973 + 1)) FROM Faces) AS Assignments,
+  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces WHERE COALESCE(IsUserVerified, 0) = 1) AS Verified,
+  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces WHERE GroupedAt IS NULL) AS Ungrouped,
+  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces WHERE EmbeddingModel = @model AND Embedding IS NOT NULL) AS Embedded,
+  (SELECT MAX(ModifiedAt) FROM Faces) AS FacesModified,
+  (SELECT COUNT(*) FROM Persons) AS Persons,
+  (SELECT SUM(CAST(Id AS BIGINT)) FROM Persons) AS PersonIds`;
+
 /** Unverified faces with an embedding from @model that no grouping run has seen: new work for recognise. */
 export const UNGROUPED_FACES_CONDITION = `GroupedAt IS NULL AND COALESCE(IsUserVerified, 0) = 0 AND EmbeddingModel = @model AND Embedding IS NOT NULL`;
 

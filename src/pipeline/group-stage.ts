@@ -12,7 +12,7 @@
  * to grouping (Faces.GroupedAt), so a run with nothing new stays one cheap query; recluster
  * always regroups.
  */
-import { groupFaces, type GroupOptions } from '../clustering/group.js';
+import { groupFaces, type GroupDecision, type GroupOptions } from '../clustering/group.js';
 import { choosePortrait } from '../clustering/portrait.js';
 import { assignmentChanges, keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
@@ -61,14 +61,28 @@ const NOTHING_NEW: Decided = {
   personsEmptied: 0, personsDeleted: 0, portraitsUpdated: 0,
 };
 
-/** Reads, decides and (unless dry) writes; `ops` is an open transaction, or the repository for a dry run. */
-async function regroup(ops: RepositoryOps, ctx: PipelineContext, dryRun: boolean): Promise<Decided> {
+/** What one regroup decided: computed from one read of the faces, before anything is written. */
+interface Plan {
+  verified: Array<GroupingFace & { personId: number }>;
+  toGroup: GroupingFace[];
+  decision: GroupDecision<number, number>;
+  /** Per new cluster: the existing person it continues, or null for a new one. */
+  kept: Array<number | null>;
+}
+
+/** Reads the faces and decides; pure computation after the read, so it may run outside the write lock. */
+async function decide(ops: RepositoryOps, ctx: PipelineContext): Promise<Plan> {
   const all = await ops.facesForGrouping(ctx.analyzer.embeddingModel);
   const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
   const toGroup = all.filter((f) => !f.isUserVerified);
   const decision = groupFaces(verified, toGroup, groupOptions(ctx.settings));
-
   const kept = keptPersons({ faces: toGroup, decision, protectedPersons: new Set(verified.map((f) => f.personId)) });
+  return { verified, toGroup, decision, kept };
+}
+
+/** Writes a plan (unless dry); `ops` is an open transaction, or the repository for a dry run. */
+async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<Decided> {
+  const { verified, toGroup, decision, kept } = plan;
   const toCreate = kept.filter((p) => p === null).length;
   // A dry run stands in negative ids for the persons it would create.
   const created = dryRun ? Array.from({ length: toCreate }, (_, k) => -1 - k) : await ops.createPersons(toCreate);
@@ -115,8 +129,22 @@ async function regroup(ops: RepositoryOps, ctx: PipelineContext, dryRun: boolean
   return { ...summary, personsDeleted: tidied.personsDeleted, portraitsUpdated: chosen + tidied.portraitsCleared };
 }
 
+/**
+ * Clustering 100k faces takes half a minute: deciding inside the write transaction would hold the
+ * database's write lock (SQLite) or row locks (SQL Server) that long and stall detection workers.
+ * So the decision is made outside it, and the transaction only writes, after checking that nothing
+ * the decision read has changed since (groupingFingerprint); if something has, it decides again under the lock.
+ */
 async function regroupOnce(ctx: PipelineContext, dryRun: boolean): Promise<Decided> {
-  return dryRun ? regroup(ctx.repo, ctx, true) : ctx.repo.transaction((tx) => regroup(tx, ctx, false));
+  if (dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), true);
+  const model = ctx.analyzer.embeddingModel;
+  const before = await ctx.repo.groupingFingerprint(model);
+  const plan = await decide(ctx.repo, ctx);
+  return ctx.repo.transaction(async (tx) => {
+    if ((await tx.groupingFingerprint(model)) === before) return apply(tx, plan, false);
+    ctx.log.info('recognise: faces changed while grouping was being decided; deciding again inside the transaction');
+    return apply(tx, await decide(tx, ctx), false);
+  });
 }
 
 function report(stage: string, s: GroupSummary, dryRun: boolean): string {

@@ -306,6 +306,40 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.hasUngroupedFaces('m1')).toBe(false);
     });
 
+    it('changes the grouping fingerprint with every change a regroup reads, and only then', async () => {
+      const repo = await connect();
+      const seen: string[] = [];
+      const next = async (): Promise<string> => {
+        const fp = await repo.groupingFingerprint('m1');
+        expect(seen).not.toContain(fp);
+        seen.push(fp);
+        return fp;
+      };
+      await next();
+      const { faceIds } = await itemWithFaces(repo, 3);
+      const afterFaces = await next();
+      await repo.listPersons();
+      await repo.facesForGrouping('m1');
+      expect(await repo.groupingFingerprint('m1')).toBe(afterFaces); // reads change nothing
+      const [p1, p2] = await repo.createPersons(2);
+      await next();
+      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }]);
+      await next();
+      // Swapping two faces between persons keeps every count and sum of person ids.
+      await repo.assignFaces([{ faceId: faceIds[0], personId: p2 }, { faceId: faceIds[1], personId: p1 }]);
+      await next();
+      await repo.markFacesGrouped([faceIds[2]]);
+      await next();
+      await repo.verifyFaces([{ faceId: faceIds[2], personId: p1 }]);
+      await next();
+      await repo.setEmbeddings([{ faceId: faceIds[0], embedding: embeddingFor(9), model: 'm2' }]);
+      await next();
+      await repo.tidyPersons([p1, p2]);
+      const [p3] = await repo.createPersons(1);
+      expect(p3).toBeGreaterThan(p2);
+      await next();
+    });
+
     it('tidies persons after faces moved: clears stale portraits, drops empty unnamed persons only among those given', async () => {
       const repo = await connect();
       const { faceIds } = await itemWithFaces(repo, 4);

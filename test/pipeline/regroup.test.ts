@@ -1,7 +1,8 @@
 /**
  * Regrouping in the real pipeline (SQLite, real models): batches end with the persons one run
  * gives, nothing new means nothing regrouped, ids, names and verified faces survive, and a
- * failure inside the regroup transaction or a dry run leaves the database as it was.
+ * failure inside the regroup transaction or a dry run leaves the database as it was, and the
+ * decision is made outside the write transaction unless faces changed meanwhile.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -40,6 +41,16 @@ async function newLibrary(overrides: Record<string, string> = {}) {
     return pipeline.runAll();
   };
   return { env, pipeline, repo: pipeline.ctx.repo, add };
+}
+
+/** A library grouped after two photos, with the other photos detected but not grouped yet. */
+async function libraryWithUngroupedFaces() {
+  const library = await newLibrary();
+  await library.add(PHOTOS.slice(0, 2));
+  for (const p of PHOTOS.slice(2)) await p.make(join(library.env.imagesDir, p.name));
+  await registerFolder(library.repo, library.env.imagesDir, silentLogger);
+  await library.pipeline.detect();
+  return library;
 }
 
 interface FaceRow { key: string; faceId: number; personId: number | null; verified: number; groupedAt: string | null; modifiedAt: string | null }
@@ -154,11 +165,7 @@ describe('regrouping in the pipeline', () => {
   });
 
   it('leaves the previous assignment intact when a write inside the regroup transaction fails', async () => {
-    const { env, add, repo, pipeline } = await newLibrary();
-    await add(PHOTOS.slice(0, 2));
-    for (const p of PHOTOS.slice(2)) await p.make(join(env.imagesDir, p.name));
-    await registerFolder(repo, env.imagesDir, silentLogger);
-    await pipeline.detect();
+    const { env, repo, pipeline } = await libraryWithUngroupedFaces();
     const before = faceRows(env);
     const personsBefore = await repo.listPersons();
 
@@ -176,6 +183,39 @@ describe('regrouping in the pipeline', () => {
     const retried = await pipeline.recognize();
     expect(retried.grouped).toMatchObject({ regrouped: true });
     expect(retried.grouped!.facesMoved).toBeGreaterThan(0);
+  });
+
+  it('decides outside the write transaction; a change made meanwhile makes it decide again under the lock', async () => {
+    const { env, repo, pipeline } = await libraryWithUngroupedFaces();
+    const [person] = await repo.createPersons([{ name: 'Grace' }]);
+    const victim = faceRows(env).find((r) => r.groupedAt === null)!; // a new face, about to be grouped
+
+    // Count the reads of the faces inside and outside transactions; after the first read outside,
+    // a user verifies one of the new faces (as the HTTP API could, while the timer groups).
+    const reads = { outside: 0, inside: 0 };
+    const readOutside = repo.facesForGrouping.bind(repo);
+    repo.facesForGrouping = async (model: string) => {
+      reads.outside++;
+      const faces = await readOutside(model);
+      if (reads.outside === 1) await repo.verifyFaces([{ faceId: victim.faceId, personId: person }]);
+      return faces;
+    };
+    const original = repo.transaction.bind(repo);
+    repo.transaction = <T>(fn: (tx: RepositoryOps) => Promise<T>) =>
+      original((tx) => fn(Object.assign(Object.create(tx) as RepositoryOps, {
+        facesForGrouping: (model: string) => (reads.inside++, tx.facesForGrouping(model)),
+      })));
+    const result = await pipeline.recognize();
+    expect(reads).toEqual({ outside: 1, inside: 1 });
+    expect(result.grouped).toMatchObject({ regrouped: true, joinedVerified: expect.any(Number) });
+    expect(faceRows(env).find((r) => r.faceId === victim.faceId)).toMatchObject({ personId: person, verified: 1 });
+
+    // Nothing changes meanwhile: one read, outside; the transaction only writes.
+    reads.outside = reads.inside = 0;
+    repo.facesForGrouping = async (model: string) => (reads.outside++, readOutside(model));
+    expect(await pipeline.recluster()).toMatchObject({ regrouped: true, facesMoved: 0 });
+    expect(reads).toEqual({ outside: 1, inside: 0 });
+    repo.transaction = original;
   });
 
   it('writes nothing in a dry run and reports what would change', async () => {

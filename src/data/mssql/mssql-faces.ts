@@ -7,7 +7,7 @@ import type {
 } from '../repository.js';
 import { faceFromRow, groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, personFromRow, strOrNull } from '../row-mappers.js';
 import {
-  EMPTY_PERSON_CONDITION, FACES_FOR_GROUPING_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL, STALE_PORTRAIT_CONDITION, UNGROUPED_FACES_CONDITION,
+  EMPTY_PERSON_CONDITION, FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL, STALE_PORTRAIT_CONDITION, UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';
@@ -63,6 +63,12 @@ const MODEL = sql.NVarChar(200);
 
 export async function facesForGrouping(scope: MssqlScope, model: string): Promise<GroupingFace[]> {
   return (await scope.query(FACES_FOR_GROUPING_SQL, { model: [MODEL, model] })).recordset.map(groupingFaceFromRow);
+}
+
+export async function groupingFingerprint(scope: MssqlScope, model: string): Promise<string> {
+  const result = await scope.query(GROUPING_FINGERPRINT_SQL, { model: [MODEL, model] });
+  // BIGINT sums arrive as strings and DATETIME2 as Date: both serialise to stable text.
+  return JSON.stringify(result.recordset[0]);
 }
 
 export async function hasUngroupedFaces(scope: MssqlScope, model: string): Promise<boolean> {

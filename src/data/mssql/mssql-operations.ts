@@ -52,6 +52,9 @@ export class MssqlOperations implements RepositoryOps {
   facesForGrouping(model: string) {
     return attempt('reading faces to group', () => faces.facesForGrouping(this.scope, model));
   }
+  groupingFingerprint(model: string) {
+    return attempt('reading the grouping fingerprint', () => faces.groupingFingerprint(this.scope, model));
+  }
   hasUngroupedFaces(model: string) {
     return attempt('looking for faces not grouped yet', () => faces.hasUngroupedFaces(this.scope, model));
   }

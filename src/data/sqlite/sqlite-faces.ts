@@ -6,7 +6,7 @@ import type {
 } from '../repository.js';
 import { faceFromRow, groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, personFromRow, strOrNull, type Row } from '../row-mappers.js';
 import {
-  EMPTY_PERSON_CONDITION, FACES_FOR_GROUPING_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL, STALE_PORTRAIT_CONDITION, UNGROUPED_FACES_CONDITION,
+  EMPTY_PERSON_CONDITION, FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL, STALE_PORTRAIT_CONDITION, UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
 import { normalizePersons } from '../person-input.js';
@@ -45,6 +45,10 @@ export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {
 
 export function facesForGrouping(db: Db, model: string): GroupingFace[] {
   return (sql(db, FACES_FOR_GROUPING_SQL).all({ model }) as Row[]).map(groupingFaceFromRow);
+}
+
+export function groupingFingerprint(db: Db, model: string): string {
+  return JSON.stringify(sql(db, GROUPING_FINGERPRINT_SQL).get({ model }));
 }
 
 export function hasUngroupedFaces(db: Db, model: string): boolean {

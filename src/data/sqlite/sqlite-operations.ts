@@ -52,6 +52,9 @@ export class SqliteOperations implements RepositoryOps {
   facesForGrouping(model: string) {
     return this.gate('reading faces to group', () => faces.facesForGrouping(this.db, model));
   }
+  groupingFingerprint(model: string) {
+    return this.gate('reading the grouping fingerprint', () => faces.groupingFingerprint(this.db, model));
+  }
   hasUngroupedFaces(model: string) {
     return this.gate('looking for faces not grouped yet', () => faces.hasUngroupedFaces(this.db, model));
   }
