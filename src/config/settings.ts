@@ -46,7 +46,7 @@ export const settingsSchema = z.object({
     .describe("Compare a new face with each person's centroid (more precise on LFW) or with the person's nearest face."),
   FRS_DBSCAN_EPS: num(0, 2).default(0.035).describe('DBSCAN neighbourhood radius in cosine distance (1 - similarity); calibrated on LFW for the bundled embedder.'),
   FRS_DBSCAN_MIN_POINTS: int(1, 1000).default(2).describe('DBSCAN minimum neighbourhood size (the face itself included) for a core face.'),
-  FRS_UMAP_ENABLED: bool.default(false).describe('Reduce embeddings with UMAP before DBSCAN.'),
+  FRS_UMAP_ENABLED: bool.default(false).describe('Reduce embeddings with UMAP before DBSCAN (on LFW it lowered precision at every eps: bench/results/lfw.md; eps then applies to the reduced space).'),
   FRS_UMAP_DIMENSIONS: int(2, 128).default(16).describe('UMAP output dimensions when FRS_UMAP_ENABLED is true.'),
 
   // --- pipeline ---
