@@ -1,7 +1,8 @@
 /**
  * The converted SSD MobileNetV1 against face-api on TF.js: the same 512x512 input pixels go
  * into both; every one of the 5118 decoded boxes and scores must agree within 1e-3
- * (normalised coordinates / probability), and FaceDetector must find the faces face-api finds.
+ * (normalised coordinates / probability), and FaceDetector must find the faces face-api finds,
+ * also on the dynamic input (anchors generated in the graph for inputs other than 512x512).
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -105,6 +106,22 @@ describe('FaceDetector', () => {
       expect(d.box[3]).toBeLessThanOrEqual(image.height);
       expect(d.score).toBeGreaterThanOrEqual(0.5);
     }
+  });
+
+  it.each(samples.map((p) => [basename(p), p]))('on the dynamic input cut to the image finds the faces of the 512x512 input: %s', async (_name, path) => {
+    // The graph generates its anchors from the feature maps' shapes: on a 512 x (not 512) input
+    // the boxes must still land on the faces the fixed input (face-api's priors) finds.
+    const image = images.get(path)!;
+    const options = { minScore: 0.5, minFaceSize: 24, intraOpThreads: 1 };
+    const fixed = await new FaceDetector(spec, modelPath, options).detect(image);
+    const dynamicSpec: DetectorSpec = { ...spec, dynamicInput: { multiple: 32, maxUpscale: 1 } };
+    const placement = placeImage(image.width, image.height, { ...dynamicSpec.input, resize: 'letterbox', dynamic: dynamicSpec.dynamicInput });
+    expect(placement.inputWidth).toBe(512);
+    expect(placement.inputHeight).toBeLessThan(512);
+    const dynamic = await new FaceDetector(dynamicSpec, modelPath, options).detect(image);
+    expect(fixed.length).toBeGreaterThan(0);
+    expect(dynamic.length).toBe(fixed.length);
+    for (const d of fixed) expect(Math.max(...dynamic.map((e) => iou(d.box, e.box)))).toBeGreaterThan(0.85);
   });
 
   it('drops faces under minFaceSize and scores under minScore', async () => {
