@@ -163,7 +163,8 @@ async function run(name: 'A' | 'B'): Promise<RunResult> {
   }
   const ms = Date.now() - t;
   const m = inst.services.analyzer.manifest;
-  const models = `detector ${m.detector.file} ${m.detector.input.width}x${m.detector.input.height} (${m.detector.resize}), paddedPasses ${JSON.stringify(m.detector.paddedPasses)}, landmarks ${m.landmarks?.file ?? 'from detector'}, embedder ${m.embedder.id}, flip averaging ${m.embedder.flipAverage ? 'on' : 'off'}`;
+  const sizing = m.detector.dynamicInput ? `dynamic input: multiple ${m.detector.dynamicInput.multiple}, maxUpscale ${m.detector.dynamicInput.maxUpscale}` : m.detector.resize;
+  const models = `detector ${m.detector.file} within ${m.detector.input.width}x${m.detector.input.height} (${sizing}), paddedPasses ${JSON.stringify(m.detector.paddedPasses)}, landmarks ${m.landmarks?.file ?? 'from detector'}, embedder ${m.embedder.id}, flip averaging ${m.embedder.flipAverage ? 'on' : 'off'}`;
   await inst.services.close();
   let recluster: RunResult['recluster'];
   if (name === 'B') {
