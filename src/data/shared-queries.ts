@@ -36,20 +36,18 @@ ORDER BY f.Id`;
 
 /**
  * Aggregates that change whenever a regroup's input changes: faces added or removed, moved,
- * verified, grouped or (re)embedded, persons added or removed. A regroup decides outside its write
+ * verified, grouped or (re)embedded, persons added or removed; one scan of each table. A regroup decides outside its write
  * transaction and decides again under the lock only when this differs (group-stage.ts).
  */
-export const GROUPING_FINGERPRINT_SQL = `SELECT
-  (SELECT COUNT(*) FROM Faces) AS Faces,
-  (SELECT MAX(Id) FROM Faces) AS MaxFaceId,
-  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces) AS FaceIds,
-  (SELECT SUM(CAST(COALESCE(PersonId, 0) AS BIGINT) * (Id % 9973 + 1)) FROM Faces) AS Assignments,
-  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces WHERE COALESCE(IsUserVerified, 0) = 1) AS Verified,
-  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces WHERE GroupedAt IS NULL) AS Ungrouped,
-  (SELECT SUM(CAST(Id AS BIGINT)) FROM Faces WHERE EmbeddingModel = @model AND Embedding IS NOT NULL) AS Embedded,
-  (SELECT MAX(ModifiedAt) FROM Faces) AS FacesModified,
-  (SELECT COUNT(*) FROM Persons) AS Persons,
-  (SELECT SUM(CAST(Id AS BIGINT)) FROM Persons) AS PersonIds`;
+export const GROUPING_FINGERPRINT_SQL = `SELECT f.*, p.*
+FROM (SELECT COUNT(*) AS Faces, MAX(Id) AS MaxFaceId, SUM(CAST(Id AS BIGINT)) AS FaceIds,
+    SUM(CAST(COALESCE(PersonId, 0) AS BIGINT) * (Id % 9973 + 1)) AS Assignments,
+    SUM(CASE WHEN COALESCE(IsUserVerified, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Verified,
+    SUM(CASE WHEN GroupedAt IS NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Ungrouped,
+    SUM(CASE WHEN EmbeddingModel = @model AND Embedding IS NOT NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Embedded,
+    MAX(ModifiedAt) AS FacesModified
+  FROM Faces) f
+CROSS JOIN (SELECT COUNT(*) AS Persons, SUM(CAST(Id AS BIGINT)) AS PersonIds FROM Persons) p`;
 
 /** Unverified faces with an embedding from @model that no grouping run has seen: new work for recognise. */
 export const UNGROUPED_FACES_CONDITION = `GroupedAt IS NULL AND COALESCE(IsUserVerified, 0) = 0 AND EmbeddingModel = @model AND Embedding IS NOT NULL`;

@@ -135,14 +135,14 @@ async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<D
  * So the decision is made outside it, and the transaction only writes, after checking that nothing
  * the decision read has changed since (groupingFingerprint); if something has, it decides again under the lock.
  */
-async function regroupOnce(ctx: PipelineContext, dryRun: boolean): Promise<Decided> {
+async function regroupOnce(ctx: PipelineContext, stage: string, dryRun: boolean): Promise<Decided> {
   if (dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), true);
   const model = ctx.analyzer.embeddingModel;
   const before = await ctx.repo.groupingFingerprint(model);
   const plan = await decide(ctx.repo, ctx);
   return ctx.repo.transaction(async (tx) => {
     if ((await tx.groupingFingerprint(model)) === before) return apply(tx, plan, false);
-    ctx.log.info('recognise: faces changed while grouping was being decided; deciding again inside the transaction');
+    ctx.log.info(`${stage}: faces changed while grouping was being decided; deciding again inside the transaction`);
     return apply(tx, await decide(tx, ctx), false);
   });
 }
@@ -162,7 +162,7 @@ export async function runGrouping(ctx: PipelineContext, opts: { dryRun?: boolean
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
   const hasNew = await ctx.repo.hasUngroupedFaces(ctx.analyzer.embeddingModel);
-  const result = hasNew ? await regroupOnce(ctx, dryRun) : NOTHING_NEW;
+  const result = hasNew ? await regroupOnce(ctx, 'recognise', dryRun) : NOTHING_NEW;
   const summary = { ...result, ms: Date.now() - started };
   ctx.log.info(report('recognise', summary, dryRun));
   return summary;
@@ -172,7 +172,7 @@ export async function runGrouping(ctx: PipelineContext, opts: { dryRun?: boolean
 export async function runRecluster(ctx: PipelineContext, opts: { dryRun?: boolean } = {}): Promise<GroupSummary> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
-  const summary = { ...(await regroupOnce(ctx, dryRun)), ms: Date.now() - started };
+  const summary = { ...(await regroupOnce(ctx, 'recluster', dryRun)), ms: Date.now() - started };
   ctx.log.info(report('recluster', summary, dryRun));
   return summary;
 }
