@@ -10,7 +10,13 @@ import { FaceAnalyzer } from '../src/vision/face-analyzer.js';
 import { fillDetectionCache } from './lib/embed-images.js';
 import { identitiesWithAtLeast, lfwAvailable, readPairs } from './lib/lfw.js';
 
-const { values } = parseArgs({ options: { shard: { type: 'string', default: '0' }, shards: { type: 'string', default: '1' }, set: { type: 'string', default: 'all' } } });
+const { values } = parseArgs({
+  options: {
+    shard: { type: 'string', default: '0' },
+    shards: { type: 'string', default: '1' },
+    set: { type: 'string', default: 'all' },
+  },
+});
 if (!lfwAvailable) {
   console.error('LFW is not available at ../shared/datasets/lfw; this benchmark needs it.');
   process.exit(2);
@@ -21,4 +27,10 @@ const view2 = readPairs('pairs.txt').flatMap((p) => [p.a, p.b]);
 const clustering = identitiesWithAtLeast(3).map((i) => i.path);
 const chosen = values.set === 'view2' ? view2 : values.set === 'clustering' ? clustering : [...view2, ...clustering];
 const images = [...new Set(chosen)].sort();
-await fillDetectionCache(analyzer, images, `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`, Number(values.shard), Number(values.shards));
+await fillDetectionCache(
+  analyzer,
+  images,
+  `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`,
+  Number(values.shard),
+  Number(values.shards),
+);

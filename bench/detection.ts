@@ -41,17 +41,106 @@ const demoDir = join(dirname(require.resolve('@vladmandic/face-api/package.json'
 const bbtDir = join(import.meta.dirname, '../../shared/datasets/bbt');
 /** Every visible face, x1,y1,x2,y2 in image pixels (read off detections, each checked by eye). */
 const SCENES: Array<{ path: string; faces: Box[] }> = [
-  { path: join(bbtDir, 'bbt1.jpg'), faces: [[1000, 67, 1098, 217], [212, 116, 304, 257], [729, 111, 823, 260], [470, 133, 563, 266]] },
-  { path: join(bbtDir, 'bbt2.jpg'), faces: [[2, 84, 49, 160], [94, 125, 172, 213], [381, 118, 454, 220]] },
-  { path: join(bbtDir, 'bbt3.jpg'), faces: [[36, 24, 91, 100], [369, 100, 418, 177], [260, 95, 300, 160], [156, 76, 203, 158], [490, 95, 546, 169]] },
-  { path: join(bbtDir, 'bbt4.jpg'), faces: [[49, 258, 150, 382], [261, 227, 335, 340], [465, 166, 556, 298], [233, 37, 317, 156], [581, 69, 659, 175], [83, 19, 165, 137]] },
-  { path: join(bbtDir, 'bbt5.jpg'), faces: [[439, 138, 520, 267], [221, 26, 292, 134], [100, 152, 196, 267], [574, 37, 655, 150], [713, 88, 807, 216]] },
-  { path: join(demoDir, 'sample1.jpg'), faces: [[1478, 219, 1674, 437], [411, 341, 592, 593], [832, 407, 1023, 652]] },
-  { path: join(demoDir, 'sample2.jpg'), faces: [[1445, 140, 1644, 397], [903, 233, 1052, 457], [361, 122, 511, 385]] },
-  { path: join(demoDir, 'sample3.jpg'), faces: [[583, 309, 785, 598], [1505, 276, 1679, 563], [1068, 215, 1296, 525]] },
-  { path: join(demoDir, 'sample4.jpg'), faces: [[661, 62, 851, 312], [988, 178, 1158, 408], [255, 177, 417, 433], [1278, 133, 1428, 394]] },
-  { path: join(demoDir, 'sample5.jpg'), faces: [[785, 109, 944, 310], [1113, 189, 1272, 430], [594, 417, 759, 655], [1400, 380, 1573, 660], [375, 861, 550, 1162]] },
-  { path: join(demoDir, 'sample6.jpg'), faces: [[1181, 312, 1364, 581], [1488, 260, 1698, 550], [680, 316, 838, 635], [251, 469, 456, 757]] },
+  {
+    path: join(bbtDir, 'bbt1.jpg'),
+    faces: [
+      [1000, 67, 1098, 217],
+      [212, 116, 304, 257],
+      [729, 111, 823, 260],
+      [470, 133, 563, 266],
+    ],
+  },
+  {
+    path: join(bbtDir, 'bbt2.jpg'),
+    faces: [
+      [2, 84, 49, 160],
+      [94, 125, 172, 213],
+      [381, 118, 454, 220],
+    ],
+  },
+  {
+    path: join(bbtDir, 'bbt3.jpg'),
+    faces: [
+      [36, 24, 91, 100],
+      [369, 100, 418, 177],
+      [260, 95, 300, 160],
+      [156, 76, 203, 158],
+      [490, 95, 546, 169],
+    ],
+  },
+  {
+    path: join(bbtDir, 'bbt4.jpg'),
+    faces: [
+      [49, 258, 150, 382],
+      [261, 227, 335, 340],
+      [465, 166, 556, 298],
+      [233, 37, 317, 156],
+      [581, 69, 659, 175],
+      [83, 19, 165, 137],
+    ],
+  },
+  {
+    path: join(bbtDir, 'bbt5.jpg'),
+    faces: [
+      [439, 138, 520, 267],
+      [221, 26, 292, 134],
+      [100, 152, 196, 267],
+      [574, 37, 655, 150],
+      [713, 88, 807, 216],
+    ],
+  },
+  {
+    path: join(demoDir, 'sample1.jpg'),
+    faces: [
+      [1478, 219, 1674, 437],
+      [411, 341, 592, 593],
+      [832, 407, 1023, 652],
+    ],
+  },
+  {
+    path: join(demoDir, 'sample2.jpg'),
+    faces: [
+      [1445, 140, 1644, 397],
+      [903, 233, 1052, 457],
+      [361, 122, 511, 385],
+    ],
+  },
+  {
+    path: join(demoDir, 'sample3.jpg'),
+    faces: [
+      [583, 309, 785, 598],
+      [1505, 276, 1679, 563],
+      [1068, 215, 1296, 525],
+    ],
+  },
+  {
+    path: join(demoDir, 'sample4.jpg'),
+    faces: [
+      [661, 62, 851, 312],
+      [988, 178, 1158, 408],
+      [255, 177, 417, 433],
+      [1278, 133, 1428, 394],
+    ],
+  },
+  {
+    path: join(demoDir, 'sample5.jpg'),
+    faces: [
+      [785, 109, 944, 310],
+      [1113, 189, 1272, 430],
+      [594, 417, 759, 655],
+      [1400, 380, 1573, 660],
+      [375, 861, 550, 1162],
+    ],
+  },
+  {
+    path: join(demoDir, 'sample6.jpg'),
+    faces: [
+      [1181, 312, 1364, 581],
+      [1488, 260, 1698, 550],
+      [680, 316, 838, 635],
+      [251, 469, 456, 757],
+    ],
+  },
 ];
 
 const spec: DetectorSpec = loadManifest(join(import.meta.dirname, '../models/manifest.json')).detector;
@@ -68,7 +157,11 @@ interface Geometry {
   detector: FaceDetector;
   plan: PassPlan;
 }
-const pad = (factor: number, margin: number): Geometry => ({ name: `/${factor} ${margin}`, detector: native, plan: { factor, margin } });
+const pad = (factor: number, margin: number): Geometry => ({
+  name: `/${factor} ${margin}`,
+  detector: native,
+  plan: { factor, margin },
+});
 const ALL_GEOMETRIES: Geometry[] = [
   { name: '512 up', detector: upscaling, plan: WHOLE_IMAGE_PASS },
   { name: '512 native', detector: native, plan: WHOLE_IMAGE_PASS },
@@ -94,7 +187,8 @@ const SHIPPED = { threshold: 0.4, passes: ['512 native', ...spec.paddedPasses.ma
 const GEOMETRIES = shippedOnly ? ALL_GEOMETRIES.filter((g) => SHIPPED.passes.includes(g.name)) : ALL_GEOMETRIES;
 const PASS_SETS = shippedOnly ? [SHIPPED.passes] : ALL_PASS_SETS;
 const THRESHOLDS_RUN = shippedOnly ? [SHIPPED.threshold] : THRESHOLDS;
-if (GEOMETRIES.length !== (shippedOnly ? SHIPPED.passes.length : ALL_GEOMETRIES.length)) throw new Error(`the shipped passes ${SHIPPED.passes.join(', ')} are not all in the geometry list`);
+if (GEOMETRIES.length !== (shippedOnly ? SHIPPED.passes.length : ALL_GEOMETRIES.length))
+  throw new Error(`the shipped passes ${SHIPPED.passes.join(', ')} are not all in the geometry list`);
 
 interface Run {
   name: string;
@@ -117,7 +211,8 @@ async function runAll(path: string): Promise<Run> {
 const faces = (run: Run, threshold: number, names: string[]): Detection[] =>
   native.select(names.flatMap((p) => run.passes.get(p)!.found.filter((d) => d.score >= threshold)));
 const msOf = (run: Run, names: string[]): number => names.reduce((s, p) => s + run.passes.get(p)!.ms, 0);
-const coversCentre = (d: Detection, r: Run): boolean => d.box[0] <= r.width / 2 && d.box[2] >= r.width / 2 && d.box[1] <= r.height / 2 && d.box[3] >= r.height / 2;
+const coversCentre = (d: Detection, r: Run): boolean =>
+  d.box[0] <= r.width / 2 && d.box[2] >= r.width / 2 && d.box[1] <= r.height / 2 && d.box[3] >= r.height / 2;
 
 /** Greedy by score: a detection is a true positive when it overlaps a not yet matched face by IoU >= 0.3. */
 function score(found: Detection[], truth: Box[]): { tp: number; fp: number; fn: number } {
@@ -138,13 +233,19 @@ function lfwSample(): string[] {
   const dir = join(lfwRoot, 'images_deepfunneled');
   const all = readdirSync(dir)
     .sort()
-    .flatMap((name) => readdirSync(join(dir, name)).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(dir, name, f)));
+    .flatMap((name) =>
+      readdirSync(join(dir, name))
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+        .map((f) => join(dir, name, f)),
+    );
   return all.filter((_, i) => i % every === 0);
 }
 
 async function main(): Promise<void> {
   const scenes = SCENES.filter((s) => existsSync(s.path));
-  if (scenes.length < SCENES.length) console.warn(`bbt scenes not found in ${bbtDir}: scene columns cover the face-api samples only.`);
+  if (scenes.length < SCENES.length)
+    console.warn(`bbt scenes not found in ${bbtDir}: scene columns cover the face-api samples only.`);
   await native.pass(await decodeImage(readFileSync(SCENES[5].path), { maxPixels: 1e8 })); // warm-up
   const sceneRuns: Run[] = [];
   for (const s of scenes) sceneRuns.push(await runAll(s.path));
@@ -159,14 +260,20 @@ async function main(): Promise<void> {
 
   const truthCount = scenes.reduce((s, x) => s + x.faces.length, 0);
   const pct = (n: number): string => `${n} (${lfw.length ? ((100 * n) / lfw.length).toFixed(2) : '-'}%)`;
-  console.log(`LFW: ${lfw.length} images (every ${every}th). Scenes: ${scenes.length} photos, ${truthCount} faces. Min face 24 px, padded-pass min face share 0.3, ${threads} thread(s).`);
-  console.log('threshold | passes                         | LFW no centre face | LFW faces | scene TP/FP/FN | ms/img LFW | ms/img scene');
+  console.log(
+    `LFW: ${lfw.length} images (every ${every}th). Scenes: ${scenes.length} photos, ${truthCount} faces. Min face 24 px, padded-pass min face share 0.3, ${threads} thread(s).`,
+  );
+  console.log(
+    'threshold | passes                         | LFW no centre face | LFW faces | scene TP/FP/FN | ms/img LFW | ms/img scene',
+  );
   for (const t of THRESHOLDS_RUN) {
     for (const names of PASS_SETS) {
       const lfwFaces = lfw.map((r) => faces(r, t, names));
       const noCentre = lfw.filter((r, i) => !lfwFaces[i].some((d) => coversCentre(d, r))).length;
       const found = lfwFaces.reduce((n, f) => n + f.length, 0);
-      const sc = sceneRuns.map((r, i) => score(faces(r, t, names), scenes[i].faces)).reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn }));
+      const sc = sceneRuns
+        .map((r, i) => score(faces(r, t, names), scenes[i].faces))
+        .reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn }));
       const lfwMs = lfw.length ? lfw.reduce((s, r) => s + msOf(r, names), 0) / lfw.length : NaN;
       const sceneMs = sceneRuns.reduce((s, r) => s + msOf(r, names), 0) / sceneRuns.length;
       console.log(
@@ -183,7 +290,9 @@ async function main(): Promise<void> {
     }
   }
   const missed = lfw.filter((r) => !faces(r, SHIPPED.threshold, SHIPPED.passes).some((d) => coversCentre(d, r)));
-  console.log(`LFW images without a centre face at ${SHIPPED.threshold} / ${SHIPPED.passes.join(' + ')} (shipped): ${missed.map((r) => r.name).join(', ') || 'none'}`);
+  console.log(
+    `LFW images without a centre face at ${SHIPPED.threshold} / ${SHIPPED.passes.join(' + ')} (shipped): ${missed.map((r) => r.name).join(', ') || 'none'}`,
+  );
 }
 
 await main();

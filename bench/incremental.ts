@@ -92,14 +92,20 @@ for (let i = order.length - 1; i > 0; i--) {
   const j = Math.floor(random() * (i + 1));
   [order[i], order[j]] = [order[j], order[i]];
 }
-const shuffled = order.map((k, pos) => ({ ...selection[k], name: `${String(pos).padStart(4, '0')}_${basename(selection[k].path)}` }));
+const shuffled = order.map((k, pos) => ({
+  ...selection[k],
+  name: `${String(pos).padStart(4, '0')}_${basename(selection[k].path)}`,
+}));
 const batchSize = Math.ceil(shuffled.length / nBatches);
-const batches = Array.from({ length: nBatches }, (_, b) => shuffled.slice(b * batchSize, (b + 1) * batchSize)).filter((b) => b.length > 0);
+const batches = Array.from({ length: nBatches }, (_, b) => shuffled.slice(b * batchSize, (b + 1) * batchSize)).filter(
+  (b) => b.length > 0,
+);
 const labelOf = new Map(selection.map((i) => [basename(i.path), i.label]));
 
 // ------------------------------------------------------------------ runs
 const tmp = values.tmp ?? mkdtempSync(join(tmpdir(), 'frs-incremental-'));
-const overrides: Partial<Settings> = values.threads !== undefined ? { FRS_INTRA_OP_THREADS: Number(values.threads) } : {};
+const overrides: Partial<Settings> =
+  values.threads !== undefined ? { FRS_INTRA_OP_THREADS: Number(values.threads) } : {};
 const log: Logger = {
   info: (m) => {
     if (!m.startsWith('detect: item')) console.error(`  [${values.run ?? '-'}] ${m}`);
@@ -113,7 +119,12 @@ function installation(name: string) {
   const images = join(dir, 'images');
   mkdirSync(images, { recursive: true });
   const settings = loadSettings(
-    { ...process.env, FRS_DATABASE: join(dir, 'frs.db'), FRS_MEDIA_DIR: images, FRS_THUMBNAILS_DIR: join(dir, 'thumbnails') },
+    {
+      ...process.env,
+      FRS_DATABASE: join(dir, 'frs.db'),
+      FRS_MEDIA_DIR: images,
+      FRS_THUMBNAILS_DIR: join(dir, 'thumbnails'),
+    },
     overrides,
   );
   return { dir, images, db: settings.FRS_DATABASE, services: new Services(settings, log) };
@@ -141,7 +152,10 @@ const grouping = {
   FRS_MODEL_MANIFEST: settings.FRS_MODEL_MANIFEST,
 };
 if (!values.run) console.error(`settings: ${JSON.stringify(grouping)}`);
-if (!values.run) console.error(`${shuffled.length} images of ${chosenIds.length} identities, ${batches.length} batches of ${batches.map((b) => b.length).join('/')}; temp ${tmp}`);
+if (!values.run)
+  console.error(
+    `${shuffled.length} images of ${chosenIds.length} identities, ${batches.length} batches of ${batches.map((b) => b.length).join('/')}; temp ${tmp}`,
+  );
 
 interface RunResult {
   summaries: Array<RunSummary & { images: number }>;
@@ -163,15 +177,29 @@ async function run(name: 'A' | 'B'): Promise<RunResult> {
   }
   const ms = Date.now() - t;
   const m = inst.services.analyzer.manifest;
-  const sizing = m.detector.dynamicInput ? `dynamic input: multiple ${m.detector.dynamicInput.multiple}, maxUpscale ${m.detector.dynamicInput.maxUpscale}` : m.detector.resize;
+  const sizing = m.detector.dynamicInput
+    ? `dynamic input: multiple ${m.detector.dynamicInput.multiple}, maxUpscale ${m.detector.dynamicInput.maxUpscale}`
+    : m.detector.resize;
   const models = `detector ${m.detector.file} within ${m.detector.input.width}x${m.detector.input.height} (${sizing}), paddedPasses ${JSON.stringify(m.detector.paddedPasses)}, landmarks ${m.landmarks?.file ?? 'from detector'}, embedder ${m.embedder.id}, flip averaging ${m.embedder.flipAverage ? 'on' : 'off'}`;
   await inst.services.close();
   let recluster: RunResult['recluster'];
   if (name === 'B') {
     // The real recluster mode (what `frs recluster` runs), on a copy so B itself stays as it was.
     const copy = join(inst.dir, 'frs-recluster.db');
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(inst.db + suffix)) copyFileSync(inst.db + suffix, copy + suffix);
-    const services = new Services(loadSettings({ ...process.env, FRS_DATABASE: copy, FRS_MEDIA_DIR: inst.images, FRS_THUMBNAILS_DIR: join(inst.dir, 'thumbnails') }, overrides), log);
+    for (const suffix of ['', '-wal', '-shm'])
+      if (existsSync(inst.db + suffix)) copyFileSync(inst.db + suffix, copy + suffix);
+    const services = new Services(
+      loadSettings(
+        {
+          ...process.env,
+          FRS_DATABASE: copy,
+          FRS_MEDIA_DIR: inst.images,
+          FRS_THUMBNAILS_DIR: join(inst.dir, 'thumbnails'),
+        },
+        overrides,
+      ),
+      log,
+    );
     const t2 = Date.now();
     const summary = await (await services.pipeline()).recluster();
     recluster = { summary, ms: Date.now() - t2 };
@@ -188,10 +216,23 @@ if (values.run) {
 
 function runChild(name: 'A' | 'B'): Promise<RunResult> {
   return new Promise((done, fail) => {
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2).filter((x) => x !== '--keep'), '--run', name, '--tmp', tmp];
+    const args = [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2).filter((x) => x !== '--keep'),
+      '--run',
+      name,
+      '--tmp',
+      tmp,
+    ];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     p.on('error', fail);
-    p.on('close', (code) => (code === 0 ? done(JSON.parse(readFileSync(join(tmp, `${name}.json`), 'utf8')) as RunResult) : fail(new Error(`run ${name} exited with ${code}`))));
+    p.on('close', (code) =>
+      code === 0
+        ? done(JSON.parse(readFileSync(join(tmp, `${name}.json`), 'utf8')) as RunResult)
+        : fail(new Error(`run ${name} exited with ${code}`)),
+    );
   });
 }
 
@@ -207,9 +248,12 @@ if (values.sequential) {
 }
 const summaryA = resultA.summaries[0];
 const summariesB = resultB.summaries;
-const msA = resultA.ms, msB = resultB.ms;
-const models = resultA.models === resultB.models ? resultA.models : `A: ${resultA.models}; B: ${resultB.models} (**differ**)`;
-const a = { db: join(tmp, 'A', 'frs.db') }, b = { db: join(tmp, 'B', 'frs.db') };
+const msA = resultA.ms,
+  msB = resultB.ms;
+const models =
+  resultA.models === resultB.models ? resultA.models : `A: ${resultA.models}; B: ${resultB.models} (**differ**)`;
+const a = { db: join(tmp, 'A', 'frs.db') },
+  b = { db: join(tmp, 'B', 'frs.db') };
 const loadAfter = loadavg();
 const hashAfter = treeHash();
 
@@ -224,10 +268,17 @@ function readFaces(db: string): FaceRow[] {
   const conn = new Database(db, { readonly: true });
   try {
     const rows = conn
-      .prepare(`SELECT m.FilePath AS path, f.BoundingBox AS box, f.PersonId AS person, f.Embedding AS embedding FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId ORDER BY f.Id`)
+      .prepare(
+        `SELECT m.FilePath AS path, f.BoundingBox AS box, f.PersonId AS person, f.Embedding AS embedding FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId ORDER BY f.Id`,
+      )
       .all() as Array<{ path: string; box: string; person: number | null; embedding: Buffer | null }>;
     // Original file name: strip the NNNN_ shuffle prefix.
-    return rows.map((r) => ({ file: basename(r.path).replace(/^\d+_/, ''), box: JSON.parse(r.box), person: r.person, embedding: r.embedding ? decodeEmbedding(r.embedding) : null }));
+    return rows.map((r) => ({
+      file: basename(r.path).replace(/^\d+_/, ''),
+      box: JSON.parse(r.box),
+      person: r.person,
+      embedding: r.embedding ? decodeEmbedding(r.embedding) : null,
+    }));
   } finally {
     conn.close();
   }
@@ -248,17 +299,22 @@ const byFile = (rows: FaceRow[]) => {
   for (const r of rows) m.set(r.file, [...(m.get(r.file) ?? []), r]);
   return m;
 };
-const filesA = byFile(facesA), filesB = byFile(facesB);
+const filesA = byFile(facesA),
+  filesB = byFile(facesB);
 // Matched faces: [row in A, row in B], greedy by IoU per file.
 const matched: Array<{ a: FaceRow; b: FaceRow; file: string }> = [];
 let worstIou = 1;
 for (const [file, rowsA] of filesA) {
   const left = [...(filesB.get(file) ?? [])];
   for (const ra of rowsA) {
-    let best = -1, bestIou = 0.5;
+    let best = -1,
+      bestIou = 0.5;
     left.forEach((rb, k) => {
       const v = iou(ra.box, rb.box);
-      if (v >= bestIou) { best = k; bestIou = v; }
+      if (v >= bestIou) {
+        best = k;
+        bestIou = v;
+      }
     });
     if (best >= 0) {
       matched.push({ a: ra, b: left[best], file });
@@ -267,13 +323,14 @@ for (const [file, rowsA] of filesA) {
     }
   }
 }
-const unmatchedA = facesA.length - matched.length, unmatchedB = facesB.length - matched.length;
 
 // Labels over matched faces; unassigned = -1 (a singleton).
 const labA = matched.map((m) => m.a.person ?? -1);
 const labB = matched.map((m) => m.b.person ?? -1);
 // B after `frs recluster` (its copy): same faces as B (same rows and ids), persons regrouped.
-const reclustered = new Map(readFaces(join(tmp, 'B', 'frs-recluster.db')).map((r) => [`${r.file}|${r.box.join(',')}`, r.person]));
+const reclustered = new Map(
+  readFaces(join(tmp, 'B', 'frs-recluster.db')).map((r) => [`${r.file}|${r.box.join(',')}`, r.person]),
+);
 const labBR = matched.map((m) => reclustered.get(`${m.b.file}|${m.b.box.join(',')}`) ?? -1);
 const memberKey = (labels: number[]) => {
   const groups = new Map<number, number[]>();
@@ -282,11 +339,16 @@ const memberKey = (labels: number[]) => {
 };
 /** Per face: does its person hold the same faces in x and y; if not, how do the two sets relate. */
 function agreement(x: number[], y: number[]) {
-  const kx = memberKey(x), ky = memberKey(y);
+  const kx = memberKey(x),
+    ky = memberKey(y);
   const sets = (keys: string[]) => keys.map((k) => new Set(k.split(',')));
-  const sx = sets(kx), sy = sets(ky);
+  const sx = sets(kx),
+    sy = sets(ky);
   const subset = (p: Set<string>, q: Set<string>) => [...p].every((v) => q.has(v));
-  let agree = 0, yLarger = 0, ySmaller = 0, other = 0;
+  let agree = 0,
+    yLarger = 0,
+    ySmaller = 0,
+    other = 0;
   kx.forEach((k, i) => {
     if (k === ky[i]) agree++;
     else if (subset(sx[i], sy[i])) yLarger++;
@@ -298,11 +360,15 @@ function agreement(x: number[], y: number[]) {
 const cmp = agreement(labA, labB);
 const agree = cmp.agree;
 const disagreeing = matched.map((_, i) => i).filter((i) => memberKey(labA)[i] !== memberKey(labB)[i]);
-const unassignedOnlyIn = { A: disagreeing.filter((i) => labA[i] === -1).length, B: disagreeing.filter((i) => labB[i] === -1).length };
+const unassignedOnlyIn = {
+  A: disagreeing.filter((i) => labA[i] === -1).length,
+  B: disagreeing.filter((i) => labB[i] === -1).length,
+};
 
 function randIndices(x: number[], y: number[]): { rand: number; ari: number } {
   const n = x.length;
-  const sx = x.map((l, i) => (l === -1 ? -2 - i : l)), sy = y.map((l, i) => (l === -1 ? -2 - i : l));
+  const sx = x.map((l, i) => (l === -1 ? -2 - i : l)),
+    sy = y.map((l, i) => (l === -1 ? -2 - i : l));
   const count = (keys: string[]) => {
     const m = new Map<string, number>();
     for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
@@ -338,7 +404,13 @@ batches.forEach((batch, k) => batch.forEach((f) => batchOf.set(basename(f.path),
  * every face present is linked to all faces within eps, persons a link joins are merged.
  */
 type ReplayMode = 'regroup' | 'plain' | 'settle' | 'exact';
-function replay(embeddings: Float32Array[], batchIndex: number[], opts: GroupOptions, rounds: number, mode: ReplayMode = 'plain'): number[] {
+function replay(
+  embeddings: Float32Array[],
+  batchIndex: number[],
+  opts: GroupOptions,
+  rounds: number,
+  mode: ReplayMode = 'plain',
+): number[] {
   const person = new Array<number>(embeddings.length).fill(-1);
   let next = 0;
   const round = (k: number): boolean => {
@@ -354,7 +426,9 @@ function replay(embeddings: Float32Array[], batchIndex: number[], opts: GroupOpt
       return true;
     }
     const known = embeddings.flatMap((embedding, i) => (person[i] >= 0 ? [{ personId: person[i], embedding }] : []));
-    const unassigned = embeddings.flatMap((embedding, i) => (person[i] < 0 && batchIndex[i] <= k ? [{ id: i, embedding }] : []));
+    const unassigned = embeddings.flatMap((embedding, i) =>
+      person[i] < 0 && batchIndex[i] <= k ? [{ id: i, embedding }] : [],
+    );
     const d = groupFaces<number, number>(known, unassigned, opts);
     for (const x of d.assignments) person[x.faceId] = x.personId;
     for (const c of d.newClusters) {
@@ -369,7 +443,14 @@ function replay(embeddings: Float32Array[], batchIndex: number[], opts: GroupOpt
 }
 
 /** One round of exact incremental single linkage; returns whether anything changed. */
-function exactRound(embeddings: Float32Array[], batchIndex: number[], eps: number, person: number[], k: number, newId: () => number): boolean {
+function exactRound(
+  embeddings: Float32Array[],
+  batchIndex: number[],
+  eps: number,
+  person: number[],
+  k: number,
+  newId: () => number,
+): boolean {
   const present = embeddings.map((_, i) => i).filter((i) => batchIndex[i] <= k);
   const parent = new Map<number, number>(present.map((i) => [i, i]));
   const find = (i: number): number => {
@@ -379,7 +460,8 @@ function exactRound(embeddings: Float32Array[], batchIndex: number[], eps: numbe
   const dot = (x: Float32Array, y: Float32Array) => x.reduce((acc, v, d) => acc + v * y[d], 0);
   for (let p = 0; p < present.length; p++)
     for (let q = p + 1; q < present.length; q++)
-      if (dot(embeddings[present[p]], embeddings[present[q]]) >= 1 - eps - 1e-9) parent.set(find(present[p]), find(present[q]));
+      if (dot(embeddings[present[p]], embeddings[present[q]]) >= 1 - eps - 1e-9)
+        parent.set(find(present[p]), find(present[q]));
   const groups = new Map<number, number[]>();
   for (const i of present) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
   let changed = false;
@@ -387,11 +469,16 @@ function exactRound(embeddings: Float32Array[], batchIndex: number[], eps: numbe
     if (members.length < 2) continue;
     const existing = members.map((i) => person[i]).filter((x) => x >= 0);
     const id = existing.length ? Math.min(...existing) : newId();
-    for (const i of members) if (person[i] !== id) { person[i] = id; changed = true; }
+    for (const i of members)
+      if (person[i] !== id) {
+        person[i] = id;
+        changed = true;
+      }
   }
   return changed;
 }
-const embA = matched.map((m) => m.a.embedding!), embB = matched.map((m) => m.b.embedding!);
+const embA = matched.map((m) => m.a.embedding!),
+  embB = matched.map((m) => m.b.embedding!);
 const sameEmbeddings = embA.every((e, i) => e.length === embB[i].length && e.every((v, k) => v === embB[i][k]));
 const batchIdx = matched.map((m) => batchOf.get(m.file) ?? 0);
 // Identity truth over matched faces: the face nearest the centre of its image carries the identity.
@@ -401,7 +488,10 @@ const truthMatched: string[] = (() => {
     let best = Infinity;
     for (const f of faces) {
       const d = Math.hypot((f.box[0] + f.box[2]) / 2 - 125, (f.box[1] + f.box[3]) / 2 - 125);
-      if (d < best) { best = d; centreOf.set(file, f); }
+      if (d < best) {
+        best = d;
+        centreOf.set(file, f);
+      }
     }
   }
   return matched.map((m, i) => (centreOf.get(m.file) === m.a ? labelOf.get(m.file)! : `bystander:${i}`));
@@ -411,38 +501,81 @@ const eps = shipped.eps;
 const rule = `${shipped.mode ?? 'nearest-face'} >= ${shipped.threshold}, eps ${eps}, minPts ${shipped.minPts}`;
 const whatIfRuns: Array<{ name: string; opts: GroupOptions; mode?: ReplayMode | 'recluster' }> = [
   { name: `shipped: every run with new faces regroups all unverified faces (${rule})`, opts: shipped, mode: 'regroup' },
-  { name: `previous rule: new faces join persons by matching, only the leftovers are clustered (${rule})`, opts: shipped, mode: 'plain' },
-  { name: `previous rule with nearest-face >= ${(1 - eps).toFixed(3)} (= 1 - eps), eps ${eps}, minPts ${shipped.minPts}`, opts: { ...shipped, mode: 'nearest-face', threshold: 1 - eps } },
-  { name: `previous rule with centroid >= ${(1 - eps).toFixed(3)} (= 1 - eps), eps ${eps}, minPts ${shipped.minPts}`, opts: { ...shipped, mode: 'centroid', threshold: 1 - eps } },
-  { name: `previous rule, then recognise again with no new images until nothing changes (A and B)`, opts: shipped, mode: 'settle' },
-  ...(shipped.minPts === 2 ? [{ name: `exact incremental single linkage at 1 - eps = ${(1 - eps).toFixed(3)} (join every face within eps, transitively; merge persons a new face links)`, opts: shipped, mode: 'exact' as const }] : []),
+  {
+    name: `previous rule: new faces join persons by matching, only the leftovers are clustered (${rule})`,
+    opts: shipped,
+    mode: 'plain',
+  },
+  {
+    name: `previous rule with nearest-face >= ${(1 - eps).toFixed(3)} (= 1 - eps), eps ${eps}, minPts ${shipped.minPts}`,
+    opts: { ...shipped, mode: 'nearest-face', threshold: 1 - eps },
+  },
+  {
+    name: `previous rule with centroid >= ${(1 - eps).toFixed(3)} (= 1 - eps), eps ${eps}, minPts ${shipped.minPts}`,
+    opts: { ...shipped, mode: 'centroid', threshold: 1 - eps },
+  },
+  {
+    name: `previous rule, then recognise again with no new images until nothing changes (A and B)`,
+    opts: shipped,
+    mode: 'settle',
+  },
+  ...(shipped.minPts === 2
+    ? [
+        {
+          name: `exact incremental single linkage at 1 - eps = ${(1 - eps).toFixed(3)} (join every face within eps, transitively; merge persons a new face links)`,
+          opts: shipped,
+          mode: 'exact' as const,
+        },
+      ]
+    : []),
 ];
 // `frs recluster` after run B: all unassigned again, grouped in one round, faces in B's id order (batch by batch).
 const bOrder = matched.map((_, i) => i).sort((x, y) => batchIdx[x] - batchIdx[y] || x - y);
 function reclusterB(opts: GroupOptions): number[] {
-  const inOrder = replay(bOrder.map((i) => embB[i]), bOrder.map(() => 0), opts, 1);
+  const inOrder = replay(
+    bOrder.map((i) => embB[i]),
+    bOrder.map(() => 0),
+    opts,
+    1,
+  );
   const out = new Array<number>(matched.length);
   bOrder.forEach((i, k) => (out[i] = inOrder[k]));
   return out;
 }
-whatIfRuns.push({ name: 'previous rule, B followed by `frs recluster` (one decision over all of B\'s faces, in B\'s id order)', opts: shipped, mode: 'recluster' });
+whatIfRuns.push({
+  name: "previous rule, B followed by `frs recluster` (one decision over all of B's faces, in B's id order)",
+  opts: shipped,
+  mode: 'recluster',
+});
 const whatIfRows = whatIfRuns.map(({ name, opts, mode }) => {
-  const simA = replay(embA, embA.map(() => 0), opts, 1, mode === 'recluster' ? 'regroup' : mode);
+  const simA = replay(
+    embA,
+    embA.map(() => 0),
+    opts,
+    1,
+    mode === 'recluster' ? 'regroup' : mode,
+  );
   const simB = mode === 'recluster' ? reclusterB(opts) : replay(embB, batchIdx, opts, batches.length, mode);
   const c = agreement(simA, simB);
-  const sa = evaluateClustering(truthMatched, simA), sb = evaluateClustering(truthMatched, simB);
+  const sa = evaluateClustering(truthMatched, simA),
+    sb = evaluateClustering(truthMatched, simB);
   return { name, c, sa, sb, checkA: agreement(simA, labA).agree, checkB: agreement(simB, labB).agree };
 });
 
 // Against LFW identities: the face nearest the image centre (LFW images are 250x250) carries the label.
 function identityScores(rows: FaceRow[]) {
   const files = byFile(rows);
-  const truth: string[] = [], predicted: number[] = [];
+  const truth: string[] = [],
+    predicted: number[] = [];
   for (const [file, faces] of files) {
-    let centre = -1, best = Infinity;
+    let centre = -1,
+      best = Infinity;
     faces.forEach((f, k) => {
       const d = Math.hypot((f.box[0] + f.box[2]) / 2 - 125, (f.box[1] + f.box[3]) / 2 - 125);
-      if (d < best) { best = d; centre = k; }
+      if (d < best) {
+        best = d;
+        centre = k;
+      }
     });
     faces.forEach((f, k) => {
       truth.push(k === centre ? labelOf.get(file)! : `bystander:${file}:${k}`);
@@ -451,7 +584,8 @@ function identityScores(rows: FaceRow[]) {
   }
   return evaluateClustering(truth, predicted);
 }
-const scoreA = identityScores(facesA), scoreB = identityScores(facesB);
+const scoreA = identityScores(facesA),
+  scoreB = identityScores(facesB);
 const persons = (rows: FaceRow[]) => new Set(rows.filter((r) => r.person !== null).map((r) => r.person)).size;
 const largest = (rows: FaceRow[]) => {
   const n = new Map<number, number>();
@@ -466,7 +600,9 @@ const f3 = (v: number) => v.toFixed(4);
 const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model;
 const command = `npx tsx bench/incremental.ts ${process.argv.slice(2).join(' ')}`.trim();
 const groupCells = (g: GroupSummary | null) =>
-  g ? `${g.faces} (${g.newFaces}) | ${g.personsKept} / ${g.personsCreated} / ${g.personsDeleted} | ${g.facesMoved} | ${g.noise} | ${g.ms}` : 'busy | | | |';
+  g
+    ? `${g.faces} (${g.newFaces}) | ${g.personsKept} / ${g.personsCreated} / ${g.personsDeleted} | ${g.facesMoved} | ${g.noise} | ${g.ms}`
+    : 'busy | | | |';
 const runRow = (name: string, s: RunSummary & { images: number }) =>
   `| ${name} | ${s.images} | ${s.detected.faces} | ${s.detected.failed} | ${groupCells(s.recognized.grouped)} | ${(s.ms / 1000).toFixed(1)} |`;
 const report = [
@@ -479,7 +615,9 @@ const report = [
   `Images: the first ${chosenIds.length} LFW identities (sorted by name) with 3+ images, ${maxPer > 0 ? `at most ${maxPer} images each` : 'all their images'}: ` +
     `${shuffled.length} images (${chosenIds[0]} .. ${chosenIds.at(-1)}), shuffled with seed ${seed}, ${batches.length} batches of ${batches.map((x) => x.length).join(' / ')}.`,
   '',
-  `Settings (FRS defaults unless set in the environment): ${Object.entries(grouping).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+  `Settings (FRS defaults unless set in the environment): ${Object.entries(grouping)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}.`,
   '',
   `Models: ${models}. Fingerprint of src/ + models/manifest.json: ${hashBefore} at start, ${hashAfter} at end${hashBefore === hashAfter ? ' (unchanged during the run)' : ' — **CHANGED during the run: A and B may have run different code; rerun**'}.`,
   '',

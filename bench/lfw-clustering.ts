@@ -43,28 +43,48 @@ const limit = Number(values.identities);
 const names = [...new Set(identitiesWithAtLeast(3).map((i) => i.label))].sort();
 const keptNames = new Set(limit > 0 ? names.slice(0, limit) : names);
 const images = identitiesWithAtLeast(3).filter((i) => keptNames.has(i.label));
-const embeddings = await embedImages(analyzer, images.map((i) => i.path), `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`, { flip: values.flip });
+const embeddings = await embedImages(
+  analyzer,
+  images.map((i) => i.path),
+  `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`,
+  { flip: values.flip },
+);
 const found = images.filter((i) => embeddings.get(i.path)?.embedding);
 const identities = new Set(images.map((i) => i.label)).size;
 
 const rows: string[] = [];
 for (const minPts of values['min-points']!.split(',').map(Number)) {
   const plain = values.eps!.split(',').map((eps) => ({ eps: Number(eps), umap: false }));
-  const reduced = values.umap ? (values['umap-eps'] ?? values.eps!).split(',').map((eps) => ({ eps: Number(eps), umap: true })) : [];
+  const reduced = values.umap
+    ? (values['umap-eps'] ?? values.eps!).split(',').map((eps) => ({ eps: Number(eps), umap: true }))
+    : [];
   for (const { eps, umap } of [...plain, ...reduced]) {
     const t = Date.now();
-    const decision = groupFaces<number, number>([], found.map((img, id) => ({ id, embedding: embeddings.get(img.path)!.embedding! })), {
-      threshold: settings.FRS_MATCH_THRESHOLD, mode: settings.FRS_MATCH_MODE, eps, minPts, umap: umap ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
-    });
+    const decision = groupFaces<number, number>(
+      [],
+      found.map((img, id) => ({ id, embedding: embeddings.get(img.path)!.embedding! })),
+      {
+        threshold: settings.FRS_MATCH_THRESHOLD,
+        mode: settings.FRS_MATCH_MODE,
+        eps,
+        minPts,
+        umap: umap ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
+      },
+    );
     const ms = Date.now() - t;
     // Predicted labels over ALL images: missed faces and DBSCAN noise are singletons (-1).
     const predicted = new Int32Array(images.length).fill(-1);
     const indexOf = new Map(found.map((img, k) => [k, images.indexOf(img)]));
     decision.newClusters.forEach((members, c) => members.forEach((k) => (predicted[indexOf.get(k)!] = c)));
-    const s = evaluateClustering(images.map((i) => i.label), predicted);
+    const s = evaluateClustering(
+      images.map((i) => i.label),
+      predicted,
+    );
     const unassigned = (images.length - found.length + decision.noise.length) / images.length;
     const f = (v: number) => v.toFixed(3);
-    rows.push(`| ${eps} | ${minPts} | ${umap ? 'yes' : 'no'} | ${f(s.pairwise.precision)} | ${f(s.pairwise.recall)} | ${f(s.pairwise.f1)} | ${f(s.bcubed.precision)} | ${f(s.bcubed.recall)} | **${f(s.bcubed.f1)}** | ${s.clusters} | ${(unassigned * 100).toFixed(1)}% | ${ms} |`);
+    rows.push(
+      `| ${eps} | ${minPts} | ${umap ? 'yes' : 'no'} | ${f(s.pairwise.precision)} | ${f(s.pairwise.recall)} | ${f(s.pairwise.f1)} | ${f(s.bcubed.precision)} | ${f(s.bcubed.recall)} | **${f(s.bcubed.f1)}** | ${s.clusters} | ${(unassigned * 100).toFixed(1)}% | ${ms} |`,
+    );
     console.error(rows.at(-1));
   }
 }

@@ -15,7 +15,9 @@ import { FaceAnalyzer } from '../src/vision/face-analyzer.js';
 import { embedImages } from './lib/embed-images.js';
 import { identitiesWithAtLeast, lfwAvailable } from './lib/lfw.js';
 
-const { values } = parseArgs({ options: { thresholds: { type: 'string', default: '0.88,0.89,0.90,0.91,0.92,0.93,0.94' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { thresholds: { type: 'string', default: '0.88,0.89,0.90,0.91,0.92,0.93,0.94' }, out: { type: 'string' } },
+});
 if (!lfwAvailable) {
   console.error('LFW is not available at ../shared/datasets/lfw; this benchmark needs it.');
   process.exit(2);
@@ -24,7 +26,11 @@ const settings = loadSettings(process.env, { FRS_INTRA_OP_THREADS: 1 });
 const analyzer = FaceAnalyzer.fromManifestFile(settings.FRS_MODEL_MANIFEST, settings);
 // 4+ so both halves have at least two faces; LFW's 3+ clustering set is a superset.
 const images = identitiesWithAtLeast(4);
-const emb = await embedImages(analyzer, images.map((i) => i.path), `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`);
+const emb = await embedImages(
+  analyzer,
+  images.map((i) => i.path),
+  `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`,
+);
 
 const byLabel = new Map<string, typeof images>();
 for (const img of images) byLabel.set(img.label, [...(byLabel.get(img.label) ?? []), img]);
@@ -43,10 +49,15 @@ for (const [label, list] of byLabel) {
 const rows: string[] = [];
 for (const mode of ['nearest-face', 'centroid'] as MatchMode[]) {
   for (const threshold of values.thresholds!.split(',').map(Number)) {
-    const { assignments } = assignToPersons<number, string, (typeof incoming)[number]>(known, incoming, { threshold, mode });
+    const { assignments } = assignToPersons<number, string, (typeof incoming)[number]>(known, incoming, {
+      threshold,
+      mode,
+    });
     const right = assignments.filter((a) => a.personId === incoming[a.faceId].label).length;
     const wrong = assignments.length - right;
-    rows.push(`| ${mode} | ${threshold} | ${((assignments.length / incoming.length) * 100).toFixed(1)}% | ${((right / incoming.length) * 100).toFixed(1)}% | ${(assignments.length ? right / assignments.length : 1).toFixed(4)} | ${((wrong / incoming.length) * 1000).toFixed(1)} |`);
+    rows.push(
+      `| ${mode} | ${threshold} | ${((assignments.length / incoming.length) * 100).toFixed(1)}% | ${((right / incoming.length) * 100).toFixed(1)}% | ${(assignments.length ? right / assignments.length : 1).toFixed(4)} | ${((wrong / incoming.length) * 1000).toFixed(1)} |`,
+    );
   }
 }
 const report = [

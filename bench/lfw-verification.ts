@@ -15,7 +15,14 @@ import { embedImages } from './lib/embed-images.js';
 import { lfwAvailable, readPairs } from './lib/lfw.js';
 import { tenFold, type ScoredPair } from './lib/verification.js';
 
-const { values } = parseArgs({ options: { flip: { type: 'boolean' }, pairs: { type: 'string', default: 'pairs.txt' }, threads: { type: 'string', default: '2' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    flip: { type: 'boolean' },
+    pairs: { type: 'string', default: 'pairs.txt' },
+    threads: { type: 'string', default: '2' },
+    out: { type: 'string' },
+  },
+});
 if (!lfwAvailable) {
   console.error('LFW is not available at ../shared/datasets/lfw; this benchmark needs it.');
   process.exit(2);
@@ -26,12 +33,18 @@ const analyzer = FaceAnalyzer.fromManifestFile(settings.FRS_MODEL_MANIFEST, sett
 const pairs = readPairs(values.pairs);
 const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
 const started = Date.now();
-const embeddings = await embedImages(analyzer, images, `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`, { flip: values.flip });
+const embeddings = await embedImages(
+  analyzer,
+  images,
+  `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`,
+  { flip: values.flip },
+);
 const seconds = (Date.now() - started) / 1000;
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 const scored: ScoredPair[] = pairs.map((p) => {
-  const a = embeddings.get(p.a)?.embedding, b = embeddings.get(p.b)?.embedding;
+  const a = embeddings.get(p.a)?.embedding,
+    b = embeddings.get(p.b)?.embedding;
   return { similarity: a && b ? dot(a, b) : null, same: p.same, fold: p.fold };
 });
 const missedImages = images.filter((i) => !embeddings.get(i)?.embedding).length;

@@ -101,7 +101,11 @@ function work(params: Params): Omit<Result, 'peakSampledRssMb'> {
   const faces = unassigned.map((f) => ({ id: f.id, personId: current.get(f.id) ?? null }));
   started = performance.now();
   const kept = keptPersons({ faces, decision, protectedPersons: new Set(known.map((f) => f.personId)) });
-  const changes = assignmentChanges(faces, decision, kept.map((p) => p ?? -1));
+  const changes = assignmentChanges(
+    faces,
+    decision,
+    kept.map((p) => p ?? -1),
+  );
   const reconcileMs = performance.now() - started;
 
   // Score the unassigned faces: joining person p is label p; new cluster k is label knownPersons + k.
@@ -118,7 +122,8 @@ function work(params: Params): Omit<Result, 'peakSampledRssMb'> {
   const rows = 200;
   started = performance.now();
   let sink = 0;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) sink += dotF32(packed, i * params.dim, packed, j * params.dim, params.dim);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < n; j++) sink += dotF32(packed, i * params.dim, packed, j * params.dim, params.dim);
   const perDotS = (performance.now() - started) / (rows * n) / 1000;
   if (Number.isNaN(sink)) throw new Error('unreachable');
 
@@ -146,7 +151,10 @@ async function inWorker(params: Params): Promise<Result> {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   // Workers do not inherit tsx's loader: load this file through tsx's API instead.
   const url = JSON.stringify(import.meta.url);
-  const worker = new Worker(`import('tsx/esm/api').then((api) => api.tsImport(${url}, ${url}))`, { eval: true, workerData: params });
+  const worker = new Worker(`import('tsx/esm/api').then((api) => api.tsImport(${url}, ${url}))`, {
+    eval: true,
+    workerData: params,
+  });
   try {
     const result = await new Promise<Omit<Result, 'peakSampledRssMb'>>((resolve, reject) => {
       worker.once('message', resolve);
@@ -171,7 +179,8 @@ function row(label: string, values: Record<Scenario, string>): string {
 async function main(): Promise<void> {
   const base = { identities: arg('identities', 5000), faces: arg('faces', 20), dim: arg('dim', 128) };
   const outIndex = process.argv.indexOf('--out');
-  const out = outIndex > 0 ? process.argv[outIndex + 1] : fileURLToPath(new URL('./results/recluster-scale.md', import.meta.url));
+  const out =
+    outIndex > 0 ? process.argv[outIndex + 1] : fileURLToPath(new URL('./results/recluster-scale.md', import.meta.url));
   const load = loadavg()[0];
   const results = {
     unverified: await inWorker({ ...base, scenario: 'unverified' }),
@@ -195,17 +204,53 @@ A regroup (what recognise runs when new faces arrived, and what recluster always
 
 ${row('measure', { unverified: 'nothing verified', verified: `${Math.floor(base.identities / 2).toLocaleString('en')} persons with verified faces` })}
 | --- | --- | --- |
-${row('verified / unverified faces', each((r) => `${r.knownFaces.toLocaleString('en')} / ${r.unassignedFaces.toLocaleString('en')}`))}
-${row('groupFaces() wall time', each((r) => s(r.groupMs)))}
-${row('groupFaces() CPU time (process)', each((r) => s(r.groupCpuMs)))}
-${row('reconciliation with the current assignment (steady state): time, clusters keeping their person, faces moved', each((r) => `${r.reconcileMs.toFixed(0)} ms, ${r.keptPersons.toLocaleString('en')} of ${r.newClusters.toLocaleString('en')}, ${r.facesMoved}`))}
-${row('all-pairs scan of all faces, estimated from timed dot products', each((r) => `${r.bruteForceEstimateS.toFixed(0)} s`))}
-${row('peak RSS sampled every 100 ms (memoryUsage().rss)', each((r) => `${r.peakSampledRssMb.toFixed(0)} MB`))}
-${row('BCubed precision / recall / F1 (unassigned faces)', each((r) => `${p(r.scores.bcubed.precision)} / ${p(r.scores.bcubed.recall)} / ${p(r.scores.bcubed.f1)}`))}
-${row('pairwise precision / recall / F1', each((r) => `${p(r.scores.pairwise.precision)} / ${p(r.scores.pairwise.recall)} / ${p(r.scores.pairwise.f1)}`))}
-${row('joined persons with verified faces (wrongly)', each((r) => `${r.joinedExisting.toLocaleString('en')} (${r.wronglyJoined})`))}
-${row('new clusters (largest)', each((r) => `${r.newClusters.toLocaleString('en')} (${r.largestCluster})`))}
-${row('faces left as noise', each((r) => `${r.scores.noise.toLocaleString('en')} (${((100 * r.scores.noise) / r.unassignedFaces).toFixed(1)}%)`))}
+${row(
+  'verified / unverified faces',
+  each((r) => `${r.knownFaces.toLocaleString('en')} / ${r.unassignedFaces.toLocaleString('en')}`),
+)}
+${row(
+  'groupFaces() wall time',
+  each((r) => s(r.groupMs)),
+)}
+${row(
+  'groupFaces() CPU time (process)',
+  each((r) => s(r.groupCpuMs)),
+)}
+${row(
+  'reconciliation with the current assignment (steady state): time, clusters keeping their person, faces moved',
+  each(
+    (r) =>
+      `${r.reconcileMs.toFixed(0)} ms, ${r.keptPersons.toLocaleString('en')} of ${r.newClusters.toLocaleString('en')}, ${r.facesMoved}`,
+  ),
+)}
+${row(
+  'all-pairs scan of all faces, estimated from timed dot products',
+  each((r) => `${r.bruteForceEstimateS.toFixed(0)} s`),
+)}
+${row(
+  'peak RSS sampled every 100 ms (memoryUsage().rss)',
+  each((r) => `${r.peakSampledRssMb.toFixed(0)} MB`),
+)}
+${row(
+  'BCubed precision / recall / F1 (unassigned faces)',
+  each((r) => `${p(r.scores.bcubed.precision)} / ${p(r.scores.bcubed.recall)} / ${p(r.scores.bcubed.f1)}`),
+)}
+${row(
+  'pairwise precision / recall / F1',
+  each((r) => `${p(r.scores.pairwise.precision)} / ${p(r.scores.pairwise.recall)} / ${p(r.scores.pairwise.f1)}`),
+)}
+${row(
+  'joined persons with verified faces (wrongly)',
+  each((r) => `${r.joinedExisting.toLocaleString('en')} (${r.wronglyJoined})`),
+)}
+${row(
+  'new clusters (largest)',
+  each((r) => `${r.newClusters.toLocaleString('en')} (${r.largestCluster})`),
+)}
+${row(
+  'faces left as noise',
+  each((r) => `${r.scores.noise.toLocaleString('en')} (${((100 * r.scores.noise) / r.unassignedFaces).toFixed(1)}%)`),
+)}
 
 Peak RSS of the whole process over both runs, resourceUsage().maxRSS: ${maxRssMb.toFixed(0)} MB. RSS includes the
 ${n.toLocaleString('en')} embeddings themselves (one Float32Array each) and their generation (${s(results.unverified.generateMs)}, not in the times above).

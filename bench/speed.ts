@@ -71,12 +71,16 @@ function imageSets(lfwCount: number): ImageSet[] {
   const lfwDir = join(datasets, 'lfw', 'images_deepfunneled');
   const missing = [...demo, ...bbt, lfwDir].filter((p) => !existsSync(p));
   if (missing.length) {
-    console.error(`bench/speed.ts needs ../shared/datasets (bbt and lfw/images_deepfunneled) and the face-api demo images; missing:\n  ${missing.join('\n  ')}`);
+    console.error(
+      `bench/speed.ts needs ../shared/datasets (bbt and lfw/images_deepfunneled) and the face-api demo images; missing:\n  ${missing.join('\n  ')}`,
+    );
     process.exit(2);
   }
   const lfw: string[] = [];
   for (const name of readdirSync(lfwDir).sort()) {
-    for (const f of readdirSync(join(lfwDir, name)).filter((f) => f.endsWith('.jpg')).sort()) {
+    for (const f of readdirSync(join(lfwDir, name))
+      .filter((f) => f.endsWith('.jpg'))
+      .sort()) {
       if (lfw.length < lfwCount) lfw.push(join(lfwDir, name, f));
     }
     if (lfw.length >= lfwCount) break;
@@ -115,13 +119,23 @@ interface SideResult {
 }
 
 // ---------------------------------------------------------------- child: one side, one thread count
-async function runSide(side: 'frs' | 'faceapi', threads: number, warmup: string[], sets: ImageSet[], repeat: number): Promise<SideResult> {
+async function runSide(
+  side: 'frs' | 'faceapi',
+  threads: number,
+  warmup: string[],
+  sets: ImageSet[],
+  repeat: number,
+): Promise<SideResult> {
   const { decodeImage } = await import('../src/vision/decode.js');
   const maxPixels = 100_000_000;
   const t0 = performance.now();
-  let work: (image: Awaited<ReturnType<typeof decodeImage>>, stages: { detect?: number; embed?: number }) => Promise<number>;
+  let work: (
+    image: Awaited<ReturnType<typeof decodeImage>>,
+    stages: { detect?: number; embed?: number },
+  ) => Promise<number>;
   let finish: () => Partial<SideResult> = () => ({});
-  const pkg = (name: string) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+  const pkg = (name: string) =>
+    JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version as string;
 
   if (side === 'frs') {
     const { loadSettings } = await import('../src/config/settings.js');
@@ -173,7 +187,12 @@ async function runSide(side: 'frs' | 'faceapi', threads: number, warmup: string[
     };
     finish = () => ({
       wasm: { ...wasm, tensorsAfterLoad, tensorsLeft: faceapi.tf.memory().numTensors as number },
-      versions: { '@vladmandic/face-api': pkg('@vladmandic/face-api'), '@tensorflow/tfjs': pkg('@tensorflow/tfjs'), '@tensorflow/tfjs-backend-wasm': pkg('@tensorflow/tfjs-backend-wasm'), sharp: pkg('sharp') },
+      versions: {
+        '@vladmandic/face-api': pkg('@vladmandic/face-api'),
+        '@tensorflow/tfjs': pkg('@tensorflow/tfjs'),
+        '@tensorflow/tfjs-backend-wasm': pkg('@tensorflow/tfjs-backend-wasm'),
+        sharp: pkg('sharp'),
+      },
     });
   }
   const loadMs = performance.now() - t0;
@@ -205,18 +224,58 @@ async function runSide(side: 'frs' | 'faceapi', threads: number, warmup: string[
         if (pass === 0) r.faces += x.faces;
       }
     }
-    console.error(`  ${side} ${threads}t: ${set.name}: ${r.faces} faces, ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(0)} ms/image`);
+    console.error(
+      `  ${side} ${threads}t: ${set.name}: ${r.faces} faces, ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(0)} ms/image`,
+    );
     results.push(r);
   }
-  return { side, threads, loadMs, warmupMs, sets: results, timedMs: performance.now() - timed0, maxRssMb: process.resourceUsage().maxRSS / 1024, versions: {}, ...finish() };
+  return {
+    side,
+    threads,
+    loadMs,
+    warmupMs,
+    sets: results,
+    timedMs: performance.now() - timed0,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    versions: {},
+    ...finish(),
+  };
 }
 
 // ---------------------------------------------------------------- parent: orchestration and report
-function child(side: string, threads: number, lfw: number, repeat: number, shard = 0, shards = 1, paddedPasses?: string): Promise<SideResult> {
+function child(
+  side: string,
+  threads: number,
+  lfw: number,
+  repeat: number,
+  shard = 0,
+  shards = 1,
+  paddedPasses?: string,
+): Promise<SideResult> {
   return new Promise((resolveChild, reject) => {
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--side', side, '--threads', String(threads), '--lfw', String(lfw), '--repeat', String(repeat), '--shard', String(shard), '--shards', String(shards)];
+    const args = [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--side',
+      side,
+      '--threads',
+      String(threads),
+      '--lfw',
+      String(lfw),
+      '--repeat',
+      String(repeat),
+      '--shard',
+      String(shard),
+      '--shards',
+      String(shards),
+    ];
     if (paddedPasses !== undefined) args.push('--padded-passes', paddedPasses);
-    const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FRS_INTRA_OP_THREADS: String(threads) } });
+    const p = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, FRS_INTRA_OP_THREADS: String(threads) },
+    });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.on('error', reject);
@@ -238,7 +297,8 @@ const f1 = (v: number) => v.toFixed(1);
 const f2 = (v: number) => v.toFixed(2);
 
 function machine(): string[] {
-  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const cpu =
+    readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   const nproc = execFileSync('nproc').toString().trim();
   return [`nproc ${nproc}`, `CPU ${cpu}`, `node ${process.version}`, `${process.platform} ${process.arch}`];
 }
@@ -248,7 +308,8 @@ async function main(): Promise<void> {
   const repeat = Number(values.repeat);
   if (values.side) {
     if (values.side !== 'frs' && values.side !== 'faceapi') throw new Error('--side is frs or faceapi');
-    const shard = Number(values.shard), shards = Number(values.shards);
+    const shard = Number(values.shard),
+      shards = Number(values.shards);
     const all = imageSets(lfw);
     const mine = all.map((s) => ({ ...s, paths: s.paths.filter((_, i) => i % shards === shard) }));
     const result = await runSide(values.side, Number(values.threads), all[0].paths.slice(0, 2), mine, repeat);
@@ -299,11 +360,14 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine().join('; ')}. Load (uptime / os.loadavg 1, 5, 15 min): ${load.join('; ')}.`,
     '',
-    'Same images, same decoded pixels: both sides read the file and decode it with FRS\'s `decodeImage` (sharp, EXIF-rotated RGB), inside the timed',
+    "Same images, same decoded pixels: both sides read the file and decode it with FRS's `decodeImage` (sharp, EXIF-rotated RGB), inside the timed",
     'span; face-api then gets those pixels as an int32 `tensor3d` (as its node demos build it) and runs',
     '`detectAllFaces(img, new SsdMobilenetv1Options()).withFaceLandmarks().withFaceDescriptors()` (defaults: minConfidence 0.5, maxResults 100);',
-    'FRS runs `FaceAnalyzer.detect` + `embed` for every face (what the pipeline\'s detect stage does, minus thumbnails and the database).',
-    `Each side runs in its own child process, one after the other; each warms up on 2 images (${sets[0].paths.slice(0, 2).map((p) => relative(root, p)).join(', ')}) before timing;`,
+    "FRS runs `FaceAnalyzer.detect` + `embed` for every face (what the pipeline's detect stage does, minus thumbnails and the database).",
+    `Each side runs in its own child process, one after the other; each warms up on 2 images (${sets[0].paths
+      .slice(0, 2)
+      .map((p) => relative(root, p))
+      .join(', ')}) before timing;`,
     `${repeat} timed pass(es) per set. ms/image includes read + decode; the decode share is shown separately.`,
     '',
     `FRS configuration (models/manifest.json and settings at run time): ${runs[0].frs.config}.`,
@@ -323,42 +387,67 @@ async function main(): Promise<void> {
       '| set | side | images/s | ms/image mean | ms/image p95 | of which decode (mean) | faces found | throughput FRS / face-api |',
       '|---|---|---|---|---|---|---|---|',
     );
-    let allFrs = 0, allApi = 0, imgs = 0;
+    let allFrs = 0,
+      allApi = 0,
+      imgs = 0;
     frs.sets.forEach((s, k) => {
       const a = faceapi.sets[k];
       const ratio = mean(a.ms) / mean(s.ms);
-      allFrs += sum(s.ms) / repeat; allApi += sum(a.ms) / repeat; imgs += s.ms.length / repeat;
-      lines.push(`| ${s.name} | FRS | ${f2(1000 / mean(s.ms))} | ${f1(mean(s.ms))} | ${f1(p95(s.ms))} | ${f1(mean(s.decodeMs))} | ${s.faces} | **${f2(ratio)}x** |`);
-      lines.push(`| | face-api | ${f2(1000 / mean(a.ms))} | ${f1(mean(a.ms))} | ${f1(p95(a.ms))} | ${f1(mean(a.decodeMs))} | ${a.faces} | |`);
+      allFrs += sum(s.ms) / repeat;
+      allApi += sum(a.ms) / repeat;
+      imgs += s.ms.length / repeat;
+      lines.push(
+        `| ${s.name} | FRS | ${f2(1000 / mean(s.ms))} | ${f1(mean(s.ms))} | ${f1(p95(s.ms))} | ${f1(mean(s.decodeMs))} | ${s.faces} | **${f2(ratio)}x** |`,
+      );
+      lines.push(
+        `| | face-api | ${f2(1000 / mean(a.ms))} | ${f1(mean(a.ms))} | ${f1(p95(a.ms))} | ${f1(mean(a.decodeMs))} | ${a.faces} | |`,
+      );
     });
-    lines.push(`| all ${imgs} images | FRS / face-api | ${f2((imgs * 1000) / allFrs)} / ${f2((imgs * 1000) / allApi)} | | | | | **${f2(allApi / allFrs)}x** |`, '');
+    lines.push(
+      `| all ${imgs} images | FRS / face-api | ${f2((imgs * 1000) / allFrs)} / ${f2((imgs * 1000) / allApi)} | | | | | **${f2(allApi / allFrs)}x** |`,
+      '',
+    );
     lines.push(
       `Peak RSS (resourceUsage().maxRSS of each child process): FRS **${f0(frs.maxRssMb)} MB**, face-api **${f0(faceapi.maxRssMb)} MB**. ` +
         `Model load: FRS ${f0(frs.loadMs)} ms, face-api ${f0(faceapi.loadMs)} ms; warm-up (2 images): FRS ${f0(frs.warmupMs)} ms, face-api ${f0(faceapi.warmupMs)} ms.`,
       '',
     );
-    const modelOnly = frs.sets.map((s, k) => `${s.name.split(' (')[0]} ${f2((mean(faceapi.sets[k].ms) - mean(faceapi.sets[k].decodeMs)) / (mean(s.ms) - mean(s.decodeMs)))}x`);
+    const modelOnly = frs.sets.map(
+      (s, k) =>
+        `${s.name.split(' (')[0]} ${f2((mean(faceapi.sets[k].ms) - mean(faceapi.sets[k].decodeMs)) / (mean(s.ms) - mean(s.decodeMs)))}x`,
+    );
     lines.push(`Model work only (ms/image minus decode), FRS speed-up: ${modelOnly.join(', ')}.`, '');
-    lines.push(`FRS time per image by stage (mean ms, decode / detect incl. landmarks / align + embed): ${frs.sets.map((s) => `${s.name.split(' (')[0]} ${f1(mean(s.decodeMs))} / ${f1(mean(s.detectMs))} / ${f1(mean(s.embedMs))}`).join('; ')}.`, '');
+    lines.push(
+      `FRS time per image by stage (mean ms, decode / detect incl. landmarks / align + embed): ${frs.sets.map((s) => `${s.name.split(' (')[0]} ${f1(mean(s.decodeMs))} / ${f1(mean(s.detectMs))} / ${f1(mean(s.embedMs))}`).join('; ')}.`,
+      '',
+    );
   }
   const api1 = runs.find((r) => r.threads === 1)?.faceapi;
   if (variants.length && api1) {
     lines.push(
       '## FRS detector variants, 1 thread (against face-api at 1 thread above)',
       '',
-      'The same FRS run with the manifest\'s `detector.paddedPasses` overridden in the child (the shipped value is in the configuration line above).',
+      "The same FRS run with the manifest's `detector.paddedPasses` overridden in the child (the shipped value is in the configuration line above).",
       '',
       '| paddedPasses | set | images/s | ms/image mean | ms/image p95 | detect incl. landmarks (mean ms) | faces found | throughput FRS / face-api |',
       '|---|---|---|---|---|---|---|---|',
     );
     for (const { passes, frs } of variants) {
-      let allFrs = 0, allApi = 0, imgs = 0;
+      let allFrs = 0,
+        allApi = 0,
+        imgs = 0;
       frs.sets.forEach((s, k) => {
         const a = api1.sets[k];
-        allFrs += sum(s.ms); allApi += sum(a.ms); imgs += s.ms.length;
-        lines.push(`| ${k === 0 ? passes : ''} | ${s.name} | ${f2(1000 / mean(s.ms))} | ${f1(mean(s.ms))} | ${f1(p95(s.ms))} | ${f1(mean(s.detectMs))} | ${s.faces} | **${f2(mean(a.ms) / mean(s.ms))}x** |`);
+        allFrs += sum(s.ms);
+        allApi += sum(a.ms);
+        imgs += s.ms.length;
+        lines.push(
+          `| ${k === 0 ? passes : ''} | ${s.name} | ${f2(1000 / mean(s.ms))} | ${f1(mean(s.ms))} | ${f1(p95(s.ms))} | ${f1(mean(s.detectMs))} | ${s.faces} | **${f2(mean(a.ms) / mean(s.ms))}x** |`,
+        );
       });
-      lines.push(`| | all ${imgs / repeat} images | ${f2((imgs * 1000) / allFrs)} | | | | | **${f2(allApi / allFrs)}x** |`);
+      lines.push(
+        `| | all ${imgs / repeat} images | ${f2((imgs * 1000) / allFrs)} | | | | | **${f2(allApi / allFrs)}x** |`,
+      );
     }
     lines.push('');
   }
@@ -372,22 +461,33 @@ async function main(): Promise<void> {
       '| side | images | images/s | ms/image mean | ms/image p95 | faces found | sum of peak RSS | throughput vs face-api |',
       '|---|---|---|---|---|---|---|---|',
     );
-    const rate = (m: (typeof multi)[number]) => sum(m.results.map((r) => (r.sets.reduce((n, x) => n + x.ms.length, 0) * 1000) / r.timedMs));
+    const rate = (m: (typeof multi)[number]) =>
+      sum(m.results.map((r) => (r.sets.reduce((n, x) => n + x.ms.length, 0) * 1000) / r.timedMs));
     const api = multi.find((m) => m.side === 'faceapi')!;
     for (const m of multi) {
       const ms = m.results.flatMap((r) => r.sets.flatMap((x) => x.ms));
       const faces = sum(m.results.flatMap((r) => r.sets.map((x) => x.faces)));
-      lines.push(`| ${m.side === 'frs' ? 'FRS' : 'face-api'} | ${ms.length / repeat} | ${f2(rate(m))} | ${f1(mean(ms))} | ${f1(p95(ms))} | ${faces} | ${f0(sum(m.results.map((r) => r.maxRssMb)))} MB | **${f2(rate(m) / rate(api))}x** |`);
+      lines.push(
+        `| ${m.side === 'frs' ? 'FRS' : 'face-api'} | ${ms.length / repeat} | ${f2(rate(m))} | ${f1(mean(ms))} | ${f1(p95(ms))} | ${faces} | ${f0(sum(m.results.map((r) => r.maxRssMb)))} MB | **${f2(rate(m) / rate(api))}x** |`,
+      );
     }
     const best1 = runs.find((r) => r.threads === procs);
     if (best1) {
       const imgs = best1.frs.sets.reduce((n, x) => n + x.ms.length, 0);
-      lines.push('', `For comparison, FRS as 1 process x ${procs} threads: ${f2((imgs * 1000) / best1.frs.timedMs)} images/s over the same images.`);
+      lines.push(
+        '',
+        `For comparison, FRS as 1 process x ${procs} threads: ${f2((imgs * 1000) / best1.frs.timedMs)} images/s over the same images.`,
+      );
     }
     lines.push('');
   }
   const v = runs[0];
-  lines.push(`Versions: ${Object.entries({ ...v.frs.versions, ...v.faceapi.versions }).map(([k, x]) => `${k} ${x}`).join(', ')}.`, '');
+  lines.push(
+    `Versions: ${Object.entries({ ...v.frs.versions, ...v.faceapi.versions })
+      .map(([k, x]) => `${k} ${x}`)
+      .join(', ')}.`,
+    '',
+  );
   const report = lines.join('\n');
   console.log(report);
   if (values.out) writeFileSync(values.out, report);

@@ -21,8 +21,14 @@ export async function detectOnUploadHandler(blob: unknown, context: InvocationCo
   const services = getServices();
   const ctx = await services.pipelineContext(functionLogger(context));
   const outcome = await detectUpload(ctx, parsed.data.name, bytes);
-  context.log(`detectOnUpload: ${parsed.data.name} → item ${outcome.itemId} ${outcome.status}` +
-    (outcome.status === 'done' ? `, ${outcome.faces} face(s)` : outcome.status === 'failed' ? `: ${outcome.error}` : ` (${outcome.reason})`));
+  context.log(
+    `detectOnUpload: ${parsed.data.name} → item ${outcome.itemId} ${outcome.status}` +
+      (outcome.status === 'done'
+        ? `, ${outcome.faces} face(s)`
+        : outcome.status === 'failed'
+          ? `: ${outcome.error}`
+          : ` (${outcome.reason})`),
+  );
   return outcome;
 }
 

@@ -16,7 +16,11 @@ export async function pipelineHandler(timer: Timer, context: InvocationContext) 
   const g = summary.recognized.grouped;
   context.log(
     `pipeline: ${summary.detected.items} item(s) detected (${summary.detected.faces} faces, ${summary.detected.failed} failed), ` +
-      (g ? (g.regrouped ? `${g.faces} face(s) regrouped (${g.newFaces} new), ${g.facesMoved} changed person, ${g.personsCreated} person(s) created` : 'no new faces to group') : 'grouping busy elsewhere') +
+      (g
+        ? g.regrouped
+          ? `${g.faces} face(s) regrouped (${g.newFaces} new), ${g.facesMoved} changed person, ${g.personsCreated} person(s) created`
+          : 'no new faces to group'
+        : 'grouping busy elsewhere') +
       `, ${summary.reclusterRequests} recluster request(s), ${summary.ms} ms`,
   );
   return summary;

@@ -26,16 +26,27 @@ export async function reclusterHandler(request: HttpRequest, context: Invocation
       const params = idParam.safeParse(request.params);
       if (!params.success) throw invalid(params.error);
       const found = await repo.getRequest(params.data.id);
-      if (!found || found.kind !== 'recluster') throw new FrsError('NOT_FOUND', `No recluster request ${params.data.id}.`);
+      if (!found || found.kind !== 'recluster')
+        throw new FrsError('NOT_FOUND', `No recluster request ${params.data.id}.`);
       return json(200, found);
     }
     const query = postQuery.safeParse(Object.fromEntries(request.query.entries()));
     if (!query.success) throw invalid(query.error);
     const stats = await repo.stats();
     const tooBig = stats.faces > INLINE_FACE_LIMIT;
-    if (query.data.mode === 'queue' || (query.data.mode === 'auto' && tooBig)) return queued(await repo.enqueueRequest('recluster', { dedupe: true }), request, tooBig ? `${stats.faces} faces is more than one request should take` : 'queued as asked');
+    if (query.data.mode === 'queue' || (query.data.mode === 'auto' && tooBig))
+      return queued(
+        await repo.enqueueRequest('recluster', { dedupe: true }),
+        request,
+        tooBig ? `${stats.faces} faces is more than one request should take` : 'queued as asked',
+      );
     const summary = await pipeline.recluster();
-    if (!summary) return queued(await repo.enqueueRequest('recluster', { dedupe: true }), request, 'another process is grouping faces right now');
+    if (!summary)
+      return queued(
+        await repo.enqueueRequest('recluster', { dedupe: true }),
+        request,
+        'another process is grouping faces right now',
+      );
     return json(200, { status: 'done', summary });
   } catch (err) {
     return errorResponse(err);
@@ -44,7 +55,15 @@ export async function reclusterHandler(request: HttpRequest, context: Invocation
 
 function queued(id: number, request: HttpRequest, reason: string): HttpResponseInit {
   const statusUrl = new URL(`recluster/${id}`, request.url.replace(/recluster.*$/, '')).toString();
-  return { ...json(202, { status: 'queued', requestId: id, reason, statusUrl }), headers: { 'content-type': 'application/json', location: statusUrl } };
+  return {
+    ...json(202, { status: 'queued', requestId: id, reason, statusUrl }),
+    headers: { 'content-type': 'application/json', location: statusUrl },
+  };
 }
 
-app.http('recluster', { methods: ['POST', 'GET'], authLevel: 'function', route: 'recluster/{id?}', handler: reclusterHandler });
+app.http('recluster', {
+  methods: ['POST', 'GET'],
+  authLevel: 'function',
+  route: 'recluster/{id?}',
+  handler: reclusterHandler,
+});

@@ -7,7 +7,10 @@ import { reportImage } from '../src/vision/image-report.js';
 import { errorResponse, invalid, json, readBody } from './_shared/http.js';
 
 const query = z.object({
-  embeddings: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+  embeddings: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
   name: z.string().max(500).optional(),
 });
 
@@ -18,11 +21,18 @@ export async function testHandler(request: HttpRequest, context: InvocationConte
     const params = query.safeParse(Object.fromEntries(request.query.entries()));
     if (!params.success) throw invalid(params.error);
     const type = request.headers.get('content-type')?.split(';')[0].trim();
-    if (type && !ACCEPTED_TYPES.test(type)) throw new FrsError('UNSUPPORTED_FORMAT', `Content-Type ${type} is not an image; post the image bytes (image/* or application/octet-stream).`);
+    if (type && !ACCEPTED_TYPES.test(type))
+      throw new FrsError(
+        'UNSUPPORTED_FORMAT',
+        `Content-Type ${type} is not an image; post the image bytes (image/* or application/octet-stream).`,
+      );
     const { settings, analyzer } = getServices();
     const body = await readBody(request, settings.FRS_MAX_UPLOAD_BYTES);
     if (body.byteLength === 0) throw new FrsError('EMPTY_FILE', 'The request body is empty: post the image bytes.');
-    const report = await reportImage(analyzer, params.data.name ?? 'upload', body, { embeddings: params.data.embeddings, maxPixels: settings.FRS_MAX_PIXELS });
+    const report = await reportImage(analyzer, params.data.name ?? 'upload', body, {
+      embeddings: params.data.embeddings,
+      maxPixels: settings.FRS_MAX_PIXELS,
+    });
     if ('error' in report) throw new FrsError(report.error.code, report.error.message);
     context.log(`test: ${report.faces.length} face(s) in ${report.width}x${report.height} image, ${report.ms} ms`);
     return json(200, report);

@@ -32,7 +32,10 @@ export class Services {
   ) {}
 
   get analyzer(): FaceAnalyzer {
-    this.analyzerInstance ??= FaceAnalyzer.fromManifestFile(fromAppRoot(this.settings.FRS_MODEL_MANIFEST), this.settings);
+    this.analyzerInstance ??= FaceAnalyzer.fromManifestFile(
+      fromAppRoot(this.settings.FRS_MODEL_MANIFEST),
+      this.settings,
+    );
     return this.analyzerInstance;
   }
 
@@ -55,7 +58,12 @@ export class Services {
       if (this.usesBlobStorage) {
         const credential = s.FRS_BLOB_CONNECTION_STRING ? undefined : new DefaultAzureCredential();
         const blob = (container: string) =>
-          new BlobStore({ container, connectionString: s.FRS_BLOB_CONNECTION_STRING, accountUrl: s.FRS_BLOB_ACCOUNT_URL, credential });
+          new BlobStore({
+            container,
+            connectionString: s.FRS_BLOB_CONNECTION_STRING,
+            accountUrl: s.FRS_BLOB_ACCOUNT_URL,
+            credential,
+          });
         this.stores = { media: blob(s.FRS_MEDIA_CONTAINER), thumbnails: blob(s.FRS_THUMBNAILS_CONTAINER) };
       } else {
         this.stores = { media: null, thumbnails: new LocalFolderStore(s.FRS_THUMBNAILS_DIR) };
@@ -72,7 +80,13 @@ export class Services {
       return await readFile(resolve(this.settings.FRS_MEDIA_DIR, filePath));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new FrsError('NOT_FOUND', code === 'ENOENT' ? `The original ${filePath} no longer exists.` : `Cannot read ${filePath}: ${(err as Error).message}`, { cause: err });
+      throw new FrsError(
+        'NOT_FOUND',
+        code === 'ENOENT'
+          ? `The original ${filePath} no longer exists.`
+          : `Cannot read ${filePath}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   };
 

@@ -34,7 +34,8 @@ const hostValues: Record<string, string> = {
 /** Value an FRS setting gets in the example: its default, or empty (unset) when it has none. */
 function exampleValue(s: SettingInfo): string {
   if (s.default !== undefined) return s.default;
-  if (s.required) throw new Error(`${s.name} is required and has no default: give settings-docs an example value for it`);
+  if (s.required)
+    throw new Error(`${s.name} is required and has no default: give settings-docs an example value for it`);
   return '';
 }
 
@@ -58,7 +59,13 @@ function code(text: string): string {
 export function renderSettingsTable(settings: SettingInfo[] = describeSettings()): string {
   const rows = settings.map((s) => {
     const type = s.range ? `${s.type}, ${s.range}` : s.type;
-    const def = s.required ? '**required**' : s.default === undefined ? '*(unset)*' : s.default === '' ? '*(empty)*' : code(s.default);
+    const def = s.required
+      ? '**required**'
+      : s.default === undefined
+        ? '*(unset)*'
+        : s.default === ''
+          ? '*(empty)*'
+          : code(s.default);
     return `| ${code(s.name)} | ${cell(type)} | ${def} | ${cell(s.description)} |`;
   });
   return [

@@ -23,10 +23,14 @@ interface CachedDetection {
 }
 
 export function centreFace(faces: FaceDetection[], width: number, height: number): number {
-  let best = -1, bestDist = Infinity;
+  let best = -1,
+    bestDist = Infinity;
   faces.forEach((f, i) => {
     const d = Math.hypot((f.box[0] + f.box[2]) / 2 - width / 2, (f.box[1] + f.box[3]) / 2 - height / 2);
-    if (d < bestDist) { best = i; bestDist = d; }
+    if (d < bestDist) {
+      best = i;
+      bestDist = d;
+    }
   });
   return best;
 }
@@ -38,10 +42,19 @@ function cacheFiles(analyzer: FaceAnalyzer, detectorKey: string): { prefix: stri
   mkdirSync(cacheDir, { recursive: true });
   // Where the files lie and their checksums say nothing about detection behaviour: keep them out of the key.
   const { sha256: _d, file: _df, ...detector } = analyzer.manifest.detector;
-  const landmarks = analyzer.manifest.landmarks && (({ sha256: _l, file: _lf, ...rest }) => rest)(analyzer.manifest.landmarks);
-  const hash = createHash('sha256').update(JSON.stringify({ detector, landmarks, detectorKey })).digest('hex').slice(0, 16);
+  const landmarks =
+    analyzer.manifest.landmarks && (({ sha256: _l, file: _lf, ...rest }) => rest)(analyzer.manifest.landmarks);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ detector, landmarks, detectorKey }))
+    .digest('hex')
+    .slice(0, 16);
   const prefix = `detections-${hash}`;
-  return { prefix, all: readdirSync(cacheDir).filter((f) => f.startsWith(prefix)).map((f) => join(cacheDir, f)) };
+  return {
+    prefix,
+    all: readdirSync(cacheDir)
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => join(cacheDir, f)),
+  };
 }
 
 function loadCache(files: string[]): Record<string, CachedDetection> {
@@ -51,7 +64,13 @@ function loadCache(files: string[]): Record<string, CachedDetection> {
 }
 
 /** Detects (and caches) the images of one shard: run several shards as separate processes to use every core. */
-export async function fillDetectionCache(analyzer: FaceAnalyzer, paths: string[], detectorKey: string, shard: number, shards: number): Promise<void> {
+export async function fillDetectionCache(
+  analyzer: FaceAnalyzer,
+  paths: string[],
+  detectorKey: string,
+  shard: number,
+  shards: number,
+): Promise<void> {
   const { prefix, all } = cacheFiles(analyzer, detectorKey);
   const cache = loadCache(all);
   const file = join(cacheDir, `${prefix}-shard${shard}of${shards}.json`);
@@ -65,13 +84,20 @@ export async function fillDetectionCache(analyzer: FaceAnalyzer, paths: string[]
     mine[path] = { face: i < 0 ? null : faces[i], faces: faces.length };
     if ((n + 1) % 200 === 0) {
       writeFileSync(file, JSON.stringify(mine));
-      console.error(`  shard ${shard}: ${n + 1}/${todo.length} (${((n + 1) / ((Date.now() - started) / 1000)).toFixed(1)} img/s)`);
+      console.error(
+        `  shard ${shard}: ${n + 1}/${todo.length} (${((n + 1) / ((Date.now() - started) / 1000)).toFixed(1)} img/s)`,
+      );
     }
   }
   writeFileSync(file, JSON.stringify(mine));
 }
 
-export async function embedImages(analyzer: FaceAnalyzer, paths: string[], detectorKey: string, opts: { flip?: boolean } = {}): Promise<Map<string, ImageEmbedding>> {
+export async function embedImages(
+  analyzer: FaceAnalyzer,
+  paths: string[],
+  detectorKey: string,
+  opts: { flip?: boolean } = {},
+): Promise<Map<string, ImageEmbedding>> {
   const { prefix, all } = cacheFiles(analyzer, detectorKey);
   const file = join(cacheDir, `${prefix}.json`);
   const cache = loadCache(all);
@@ -89,7 +115,10 @@ export async function embedImages(analyzer: FaceAnalyzer, paths: string[], detec
     }
     const embedding = hit.face ? (await analyzer.embed(image, [hit.face], { flip: opts.flip }))[0].embedding : null;
     out.set(path, { embedding, faces: hit.faces });
-    if ((n + 1) % 500 === 0) console.error(`  ${n + 1}/${paths.length} images, ${computed} detected (${(computed / ((Date.now() - started) / 1000)).toFixed(1)} img/s)`);
+    if ((n + 1) % 500 === 0)
+      console.error(
+        `  ${n + 1}/${paths.length} images, ${computed} detected (${(computed / ((Date.now() - started) / 1000)).toFixed(1)} img/s)`,
+      );
   }
   writeFileSync(file, JSON.stringify(cache));
   return out;

@@ -35,7 +35,9 @@ export function identitiesWithAtLeast(minImages: number): Array<{ path: string; 
   const dir = join(lfwRoot, 'images_deepfunneled');
   const out: Array<{ path: string; label: string }> = [];
   for (const name of readdirSync(dir).sort()) {
-    const files = readdirSync(join(dir, name)).filter((f) => f.endsWith('.jpg')).sort();
+    const files = readdirSync(join(dir, name))
+      .filter((f) => f.endsWith('.jpg'))
+      .sort();
     if (files.length >= minImages) for (const f of files) out.push({ path: join(dir, name, f), label: name });
   }
   return out;

@@ -20,7 +20,8 @@ export function treeHash(paths: string[] = ['models/manifest.json', 'src']): str
   const h = createHash('sha256');
   for (const p of paths) {
     const abs = join(root, p);
-    for (const f of statSync(abs).isDirectory() ? files(abs) : [abs]) h.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
+    for (const f of statSync(abs).isDirectory() ? files(abs) : [abs])
+      h.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   }
   return h.digest('hex').slice(0, 12);
 }

@@ -31,7 +31,8 @@ export function invalid(error: ZodError): FrsError {
 /** Reads the body, stopping as soon as it passes `limit` bytes (a lying Content-Length can't get past). */
 export async function readBody(request: HttpRequest, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > limit) throw new FrsError('FILE_TOO_LARGE', `Body is ${declared} bytes; the limit is ${limit} (FRS_MAX_UPLOAD_BYTES).`);
+  if (declared > limit)
+    throw new FrsError('FILE_TOO_LARGE', `Body is ${declared} bytes; the limit is ${limit} (FRS_MAX_UPLOAD_BYTES).`);
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -74,10 +74,16 @@ export function parseCli(argv: string[]): CliArgs {
   }
   paths = [...paths, ...rest];
   const unique = [...new Set(modes)];
-  if (unique.length > 1) throw new FrsError('INVALID_INPUT', `Choose one mode; got ${unique.map((m) => `--${m}`).join(', ')}.`);
+  if (unique.length > 1)
+    throw new FrsError('INVALID_INPUT', `Choose one mode; got ${unique.map((m) => `--${m}`).join(', ')}.`);
   const mode = unique[0] ?? 'all';
-  if (mode === 'test' && paths.length === 0 && !values.help) throw new FrsError('INVALID_INPUT', '`frs test` needs an image or folder path.');
-  if (mode !== 'test' && paths.length > 0) throw new FrsError('INVALID_INPUT', `Unexpected argument(s) for ${mode}: ${paths.join(' ')} (use --images DIR to register a folder).`);
+  if (mode === 'test' && paths.length === 0 && !values.help)
+    throw new FrsError('INVALID_INPUT', '`frs test` needs an image or folder path.');
+  if (mode !== 'test' && paths.length > 0)
+    throw new FrsError(
+      'INVALID_INPUT',
+      `Unexpected argument(s) for ${mode}: ${paths.join(' ')} (use --images DIR to register a folder).`,
+    );
 
   return {
     mode,

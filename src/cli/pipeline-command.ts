@@ -7,7 +7,11 @@ import { registerFolder } from '../pipeline/register-stage.js';
 import type { CliArgs } from './args.js';
 import { progressPrinter } from './progress.js';
 
-export async function runPipelineCommand(services: Services, args: CliArgs, out: (line: string) => void): Promise<number> {
+export async function runPipelineCommand(
+  services: Services,
+  args: CliArgs,
+  out: (line: string) => void,
+): Promise<number> {
   const pipeline = await services.pipeline();
   const { repo, log } = pipeline.ctx;
   const register = async () => {
@@ -44,7 +48,8 @@ export async function runPipelineCommand(services: Services, args: CliArgs, out:
     case 'test':
       throw new Error('test mode is handled by the test command');
   }
-  if (args.mode === 'all' || args.mode === 'recognize' || args.mode === 'recluster' || args.mode === 'persons') await printPersons(pipeline, args, out);
+  if (args.mode === 'all' || args.mode === 'recognize' || args.mode === 'recluster' || args.mode === 'persons')
+    await printPersons(pipeline, args, out);
   return 0;
 }
 
@@ -85,8 +90,10 @@ function printSummary(s: RunSummary, out: (line: string) => void): void {
 
 function groupingLine(g: GroupSummary): string {
   if (!g.regrouped) return 'no new faces to group; ';
-  return `${g.faces} face(s) grouped (${g.newFaces} new): ${g.personsKept} person(s) kept, ${g.personsCreated} created, ${g.personsDeleted} deleted, ` +
-    `${g.facesMoved} face(s) changed person, ${g.noise} unassigned; `;
+  return (
+    `${g.faces} face(s) grouped (${g.newFaces} new): ${g.personsKept} person(s) kept, ${g.personsCreated} created, ${g.personsDeleted} deleted, ` +
+    `${g.facesMoved} face(s) changed person, ${g.noise} unassigned; `
+  );
 }
 
 async function printPersons(pipeline: PipelineService, args: CliArgs, out: (line: string) => void): Promise<void> {
@@ -94,14 +101,34 @@ async function printPersons(pipeline: PipelineService, args: CliArgs, out: (line
   const persons = await repo.listPersons();
   if (args.json) {
     const detailed = await Promise.all(persons.map((p) => repo.getPerson(p.id)));
-    out(JSON.stringify(detailed.filter((p) => p !== null).map((p) => ({ ...p, faces: p.faces.map((f) => ({ id: f.id, mediaItemId: f.mediaItemId, box: f.boundingBox, thumbnail: f.thumbnailPath, verified: f.isUserVerified })) }))));
+    out(
+      JSON.stringify(
+        detailed
+          .filter((p) => p !== null)
+          .map((p) => ({
+            ...p,
+            faces: p.faces.map((f) => ({
+              id: f.id,
+              mediaItemId: f.mediaItemId,
+              box: f.boundingBox,
+              thumbnail: f.thumbnailPath,
+              verified: f.isUserVerified,
+            })),
+          })),
+      ),
+    );
     return;
   }
   out(`${persons.length} person(s)`);
   for (const p of persons) {
     const detail = await repo.getPerson(p.id);
     const files = new Set(detail?.faces.map((f) => f.mediaItemId));
-    out(`  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${files.size} item(s), portrait ${p.portraitThumbnailPath ?? '-'}`);
-    for (const f of detail?.faces ?? []) out(`      face ${f.id}  item ${f.mediaItemId}  box ${f.boundingBox?.map((v) => Math.round(v)).join(',')}  ${f.thumbnailPath ?? ''}`);
+    out(
+      `  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${files.size} item(s), portrait ${p.portraitThumbnailPath ?? '-'}`,
+    );
+    for (const f of detail?.faces ?? [])
+      out(
+        `      face ${f.id}  item ${f.mediaItemId}  box ${f.boundingBox?.map((v) => Math.round(v)).join(',')}  ${f.thumbnailPath ?? ''}`,
+      );
   }
 }

@@ -19,7 +19,12 @@ export interface TestCommandOptions {
   thumbnailsDir?: string;
 }
 
-export async function runTestCommand(analyzer: FaceAnalyzer, settings: Settings, opts: TestCommandOptions, out: (line: string) => void): Promise<number> {
+export async function runTestCommand(
+  analyzer: FaceAnalyzer,
+  settings: Settings,
+  opts: TestCommandOptions,
+  out: (line: string) => void,
+): Promise<number> {
   let failures = 0;
   let images = 0;
   let faces = 0;
@@ -27,19 +32,31 @@ export async function runTestCommand(analyzer: FaceAnalyzer, settings: Settings,
   for (const root of opts.paths) {
     for (const path of walkImages(root)) {
       const bytes = readBytes(path);
-      const report: ImageReport = bytes instanceof FrsError ? { image: path, error: bytes.toJSON() } : await reportImage(analyzer, path, bytes, {
-        embeddings: opts.embeddings,
-        maxPixels: settings.FRS_MAX_PIXELS,
-        onFaces: opts.thumbnailsDir
-          ? async (image, found) => {
-              for (const [i, face] of found.entries()) {
-                const jpeg = await faceThumbnail(image, face.box, { size: settings.FRS_THUMBNAIL_SIZE, margin: settings.FRS_THUMBNAIL_MARGIN });
-                // numbered per run: two images with one name in different folders must not overwrite each other
-                writeFileSync(join(opts.thumbnailsDir!, `${String(images + 1).padStart(4, '0')}_${basename(path, extname(path))}_face${i}.jpg`), jpeg);
-              }
-            }
-          : undefined,
-      });
+      const report: ImageReport =
+        bytes instanceof FrsError
+          ? { image: path, error: bytes.toJSON() }
+          : await reportImage(analyzer, path, bytes, {
+              embeddings: opts.embeddings,
+              maxPixels: settings.FRS_MAX_PIXELS,
+              onFaces: opts.thumbnailsDir
+                ? async (image, found) => {
+                    for (const [i, face] of found.entries()) {
+                      const jpeg = await faceThumbnail(image, face.box, {
+                        size: settings.FRS_THUMBNAIL_SIZE,
+                        margin: settings.FRS_THUMBNAIL_MARGIN,
+                      });
+                      // numbered per run: two images with one name in different folders must not overwrite each other
+                      writeFileSync(
+                        join(
+                          opts.thumbnailsDir!,
+                          `${String(images + 1).padStart(4, '0')}_${basename(path, extname(path))}_face${i}.jpg`,
+                        ),
+                        jpeg,
+                      );
+                    }
+                  }
+                : undefined,
+            });
       images++;
       if ('error' in report) failures++;
       else faces += report.faces.length;
@@ -55,7 +72,10 @@ function readBytes(path: string): Uint8Array | FrsError {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return new FrsError('NOT_FOUND', code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path}: ${(err as Error).message}`);
+    return new FrsError(
+      'NOT_FOUND',
+      code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -63,6 +83,8 @@ export function formatReport(r: ImageReport): string {
   if ('error' in r) return `${r.image}\n  error ${r.error.code}: ${r.error.message}\n`;
   const lines = [`${r.image}  ${r.width}x${r.height}  ${r.faces.length} face(s)  ${r.ms} ms`];
   if (r.faces.length) lines.push('   #  score  box (x1, y1, x2, y2)');
-  r.faces.forEach((f, i) => lines.push(`  ${String(i + 1).padStart(2)}  ${f.score.toFixed(2)}   ${f.box.map((v) => Math.round(v)).join(', ')}`));
+  r.faces.forEach((f, i) =>
+    lines.push(`  ${String(i + 1).padStart(2)}  ${f.score.toFixed(2)}   ${f.box.map((v) => Math.round(v)).join(', ')}`),
+  );
   return lines.join('\n') + '\n';
 }

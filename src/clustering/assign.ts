@@ -52,8 +52,10 @@ export function assignToPersons<F, P, T extends FaceToMatch<F>>(
   options: AssignOptions,
 ): AssignResult<F, P, T> {
   const { threshold, mode = 'nearest-face' } = options;
-  if (!(threshold >= -1 && threshold <= 1)) throw new FrsError('INVALID_INPUT', `Match threshold must be within -1..1 (got ${threshold}).`);
-  if (mode !== 'nearest-face' && mode !== 'centroid') throw new FrsError('INVALID_INPUT', `Unknown match mode "${String(mode)}".`);
+  if (!(threshold >= -1 && threshold <= 1))
+    throw new FrsError('INVALID_INPUT', `Match threshold must be within -1..1 (got ${threshold}).`);
+  if (mode !== 'nearest-face' && mode !== 'centroid')
+    throw new FrsError('INVALID_INPUT', `Unknown match mode "${String(mode)}".`);
   if (known.length === 0 || faces.length === 0) return { assignments: [], leftovers: [...faces] };
 
   // Persons numbered in order of first appearance; ties go to the lower number.
@@ -70,7 +72,8 @@ export function assignToPersons<F, P, T extends FaceToMatch<F>>(
     }
     facesOf[index].push(face.embedding);
   }
-  const references = mode === 'centroid' ? facesOf.map((embeddings) => centroid(embeddings)) : known.map((face) => face.embedding);
+  const references =
+    mode === 'centroid' ? facesOf.map((embeddings) => centroid(embeddings)) : known.map((face) => face.embedding);
   const ownerOf = mode === 'centroid' ? (r: number) => r : (r: number) => personIndex.get(known[r].personId)!;
   // One dual-tree walk answers every face's range query at once.
   const bestOwner = new Int32Array(faces.length).fill(-1);
@@ -89,7 +92,8 @@ export function assignToPersons<F, P, T extends FaceToMatch<F>>(
   const assignments: Assignment<F, P>[] = [];
   const leftovers: T[] = [];
   faces.forEach((face, f) => {
-    if (bestOwner[f] >= 0) assignments.push({ faceId: face.id, personId: persons[bestOwner[f]], similarity: bestSimilarity[f] });
+    if (bestOwner[f] >= 0)
+      assignments.push({ faceId: face.id, personId: persons[bestOwner[f]], similarity: bestSimilarity[f] });
     else leftovers.push(face);
   });
   return { assignments, leftovers };

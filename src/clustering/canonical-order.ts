@@ -28,5 +28,7 @@ function compareValues(a: Embedding, b: Embedding): number {
 /** Input positions in canonical order; equal embeddings keep their input order (they behave alike anyway). */
 export function canonicalOrder(embeddings: readonly Embedding[]): number[] {
   const hashes = embeddings.map(hashOf);
-  return embeddings.map((_, i) => i).sort((i, j) => hashes[i] - hashes[j] || compareValues(embeddings[i], embeddings[j]) || i - j);
+  return embeddings
+    .map((_, i) => i)
+    .sort((i, j) => hashes[i] - hashes[j] || compareValues(embeddings[i], embeddings[j]) || i - j);
 }

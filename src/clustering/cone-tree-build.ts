@@ -29,7 +29,12 @@ export function angleOf(cos: number): number {
 }
 
 /** Unit direction rows (float64) for the given input points. */
-function directions(source: Float32Array, invNorm: Float64Array, dim: number, members: readonly number[]): Float64Array {
+function directions(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  members: readonly number[],
+): Float64Array {
   const rows = new Float64Array(members.length * dim);
   members.forEach((i, r) => {
     for (let k = 0; k < dim; k++) rows[r * dim + k] = source[i * dim + k] * invNorm[i];
@@ -58,23 +63,39 @@ function meanRow(rows: Float64Array, items: ArrayLike<number>, lo: number, hi: n
  * a is the row farthest from the centre, b the row farthest from a. Returns the split
  * index, always strictly inside the range.
  */
-function splitByPoles(items: Int32Array, lo: number, hi: number, rows: Float64Array, dim: number, centre: Float64Array): number {
-  let a = items[lo], lowest = Infinity;
+function splitByPoles(
+  items: Int32Array,
+  lo: number,
+  hi: number,
+  rows: Float64Array,
+  dim: number,
+  centre: Float64Array,
+): number {
+  let a = items[lo],
+    lowest = Infinity;
   for (let p = lo; p < hi; p++) {
     const s = dotF64(rows, items[p] * dim, centre, 0, dim);
-    if (s < lowest) { lowest = s; a = items[p]; }
+    if (s < lowest) {
+      lowest = s;
+      a = items[p];
+    }
   }
   let b = a;
   lowest = Infinity;
   for (let p = lo; p < hi; p++) {
     const s = dotF64(rows, items[p] * dim, rows, a * dim, dim);
-    if (s < lowest) { lowest = s; b = items[p]; }
+    if (s < lowest) {
+      lowest = s;
+      b = items[p];
+    }
   }
   let mid = lo;
   for (let p = lo; p < hi; p++) {
     const r = items[p] * dim;
     if (dotF64(rows, r, rows, a * dim, dim) >= dotF64(rows, r, rows, b * dim, dim)) {
-      const t = items[mid]; items[mid] = items[p]; items[p] = t;
+      const t = items[mid];
+      items[mid] = items[p];
+      items[p] = t;
       mid++;
     }
   }
@@ -102,7 +123,12 @@ function chunk(group: number[], maxSize: number, source: Float32Array, invNorm: 
 }
 
 /** Normalised mean direction of input points, summed straight from the packed source. */
-function meanDirection(source: Float32Array, invNorm: Float64Array, dim: number, members: readonly number[]): Float64Array {
+function meanDirection(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  members: readonly number[],
+): Float64Array {
   const centre = new Float64Array(dim);
   for (const i of members) {
     const scale = invNorm[i];
@@ -140,18 +166,35 @@ export interface BuildOptions {
   groupMinCos: number;
 }
 
-export function buildLayout(source: Float32Array, invNorm: Float64Array, dim: number, options: BuildOptions): TreeLayout {
+export function buildLayout(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  options: BuildOptions,
+): TreeLayout {
   const n = invNorm.length;
-  const atoms = mergedLeaderGroups(source, invNorm, dim, options.groupMinCos).flatMap((g) => chunk(g, options.leafSize, source, invNorm, dim));
+  const atoms = mergedLeaderGroups(source, invNorm, dim, options.groupMinCos).flatMap((g) =>
+    chunk(g, options.leafSize, source, invNorm, dim),
+  );
   const atomRows = new Float64Array(atoms.length * dim);
   atoms.forEach((members, a) => atomRows.set(meanDirection(source, invNorm, dim, members), a * dim));
 
   const ids = new Int32Array(n);
   const toLeafCentre = new Float64Array(n);
-  const start: number[] = [], end: number[] = [], left: number[] = [], right: number[] = [];
-  const centres: number[] = [], centreInvNorm: number[] = [], apertures: number[] = [];
+  const start: number[] = [],
+    end: number[] = [],
+    left: number[] = [],
+    right: number[] = [];
+  const centres: number[] = [],
+    centreInvNorm: number[] = [],
+    apertures: number[] = [];
   const newNode = (): number => {
-    start.push(0); end.push(0); left.push(-1); right.push(-1); apertures.push(0); centreInvNorm.push(1);
+    start.push(0);
+    end.push(0);
+    left.push(-1);
+    right.push(-1);
+    apertures.push(0);
+    centreInvNorm.push(1);
     for (let k = 0; k < dim; k++) centres.push(0);
     return start.length - 1;
   };
@@ -185,9 +228,14 @@ export function buildLayout(source: Float32Array, invNorm: Float64Array, dim: nu
     pending.push([right[node], mid, hi], [left[node], lo, mid]);
   }
   return {
-    ids, toLeafCentre,
-    start: Int32Array.from(start), end: Int32Array.from(end),
-    left: Int32Array.from(left), right: Int32Array.from(right),
-    centres: Float32Array.from(centres), centreInvNorm: Float64Array.from(centreInvNorm), apertures: Float64Array.from(apertures),
+    ids,
+    toLeafCentre,
+    start: Int32Array.from(start),
+    end: Int32Array.from(end),
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    centres: Float32Array.from(centres),
+    centreInvNorm: Float64Array.from(centreInvNorm),
+    apertures: Float64Array.from(apertures),
   };
 }

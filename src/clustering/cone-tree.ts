@@ -54,13 +54,16 @@ export class ConeTree {
   static build(points: readonly Embedding[], options: ConeTreeOptions = {}): ConeTree {
     const leafSize = options.leafSize ?? 64;
     const groupRadius = options.groupRadius ?? 0.3;
-    if (!Number.isInteger(leafSize) || leafSize < 1) throw new FrsError('INVALID_INPUT', `leafSize must be a positive integer (got ${leafSize}).`);
-    if (!(groupRadius >= 0 && groupRadius <= 2)) throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
+    if (!Number.isInteger(leafSize) || leafSize < 1)
+      throw new FrsError('INVALID_INPUT', `leafSize must be a positive integer (got ${leafSize}).`);
+    if (!(groupRadius >= 0 && groupRadius <= 2))
+      throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
     const n = points.length;
     const dim = assertUnitVectors(points);
     const source = new Float32Array(n * dim);
     const sourceInvNorm = new Float64Array(n);
-    let normMin = 1, normMax = 1;
+    let normMin = 1,
+      normMax = 1;
     for (let i = 0; i < n; i++) {
       source.set(points[i], i * dim);
       const length = Math.sqrt(dotF32(source, i * dim, source, i * dim, dim));
@@ -93,9 +96,11 @@ export class ConeTree {
   /** Calls visit(index, similarity) for every point with cosine distance to query <= eps. */
   forEachWithin(query: Embedding, eps: number, visit: (index: number, similarity: number) => void): void {
     if (this.size === 0) return;
-    if (query.length !== this.dim) throw new FrsError('INVALID_INPUT', `Query has ${query.length} dimensions, the index ${this.dim}.`);
+    if (query.length !== this.dim)
+      throw new FrsError('INVALID_INPUT', `Query has ${query.length} dimensions, the index ${this.dim}.`);
     const qNorm = Math.sqrt(dotF32(query, 0, query, 0, this.dim));
-    if (!(qNorm > 0) || !Number.isFinite(qNorm)) throw new FrsError('INVALID_INPUT', 'Query embedding is zero or not finite.');
+    if (!(qNorm > 0) || !Number.isFinite(qNorm))
+      throw new FrsError('INVALID_INPUT', 'Query embedding is zero or not finite.');
     const limit = this.searchAngle(eps, this.normMin * qNorm, this.normMax * qNorm);
     const { data, dim } = this;
     const { centres, centreInvNorm, apertures, toLeafCentre, left, right, start, end, ids } = this.layout;
@@ -137,7 +142,8 @@ export class ConeTree {
    * cosine distance eps: many range queries at once, walking both trees together.
    */
   forEachPairAcross(other: ConeTree, eps: number, visit: PairVisitor): void {
-    if (other.dim !== this.dim && this.size > 0 && other.size > 0) throw new FrsError('INVALID_INPUT', `Indexes differ in dimension (${this.dim} vs ${other.dim}).`);
+    if (other.dim !== this.dim && this.size > 0 && other.size > 0)
+      throw new FrsError('INVALID_INPUT', `Indexes differ in dimension (${this.dim} vs ${other.dim}).`);
     if (this.size > 0 && other.size > 0) this.walkPairs(other, eps, visit);
   }
 
@@ -146,7 +152,8 @@ export class ConeTree {
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
     const { dim } = this;
-    const A = this.layout, B = other.layout;
+    const A = this.layout,
+      B = other.layout;
     const scratch = { toB: new AngleCache(), toA: new AngleCache() };
     const stackA: number[] = [0];
     const stackB: number[] = [0];
@@ -162,9 +169,12 @@ export class ConeTree {
         }
         continue;
       }
-      const between = angleOf(dotF32(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b]);
+      const between = angleOf(
+        dotF32(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
+      );
       if (between - A.apertures[a] - B.apertures[b] > limit) continue;
-      const aLeaf = A.left[a] < 0, bLeaf = B.left[b] < 0;
+      const aLeaf = A.left[a] < 0,
+        bLeaf = B.left[b] < 0;
       if (aLeaf && bLeaf) {
         this.leafCrossPairs(a, other, b, between, eps, limit, scratch, visit);
       } else if (!aLeaf && (bLeaf || A.apertures[a] >= B.apertures[b])) {
@@ -196,13 +206,26 @@ export class ConeTree {
    * once per leaf pair, then rules out all its pairs: angle(x, y) >= angle(y, cA) - angle(x, cA).
    */
   private leafCrossPairs(
-    a: number, other: ConeTree, b: number, between: number, eps: number, limit: number,
-    scratch: { toB: AngleCache; toA: AngleCache }, visit: PairVisitor,
+    a: number,
+    other: ConeTree,
+    b: number,
+    between: number,
+    eps: number,
+    limit: number,
+    scratch: { toB: AngleCache; toA: AngleCache },
+    visit: PairVisitor,
   ): void {
     const { dim } = this;
-    const A = this.layout, B = other.layout;
-    const dataA = this.data, dataB = other.data, ownA = A.toLeafCentre, ownB = B.toLeafCentre;
-    const startA = A.start[a], endA = A.end[a], startB = B.start[b], endB = B.end[b];
+    const A = this.layout,
+      B = other.layout;
+    const dataA = this.data,
+      dataB = other.data,
+      ownA = A.toLeafCentre,
+      ownB = B.toLeafCentre;
+    const startA = A.start[a],
+      endA = A.end[a],
+      startB = B.start[b],
+      endB = B.end[b];
     const toB = scratch.toB.reset(endA - startA);
     const toA = scratch.toA.reset(endB - startB);
     for (let p = startA; p < endA; p++) {
@@ -227,7 +250,11 @@ export class ConeTree {
     let angle = cache[slot];
     if (angle < 0) {
       const { dim } = this;
-      angle = angleOf(dotF32(this.data, p * dim, tree.layout.centres, node * dim, dim) * this.invNorm[p] * tree.layout.centreInvNorm[node]);
+      angle = angleOf(
+        dotF32(this.data, p * dim, tree.layout.centres, node * dim, dim) *
+          this.invNorm[p] *
+          tree.layout.centreInvNorm[node],
+      );
       cache[slot] = angle;
     }
     return angle;

@@ -13,7 +13,10 @@ export type Embedding = Float32Array;
  * searches compute bit-identical values (same terms, same summation order).
  */
 export function dotF32(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let k = 0;
   for (; k + 3 < length; k += 4) {
     s0 += a[aOffset + k] * b[bOffset + k];
@@ -26,7 +29,10 @@ export function dotF32(a: Float32Array, aOffset: number, b: Float32Array, bOffse
 }
 
 export function dotF64(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, length: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let k = 0;
   for (; k + 3 < length; k += 4) {
     s0 += a[aOffset + k] * b[bOffset + k];
@@ -39,7 +45,10 @@ export function dotF64(a: Float64Array, aOffset: number, b: Float64Array, bOffse
 }
 
 export function dotF32F64(a: Float32Array, aOffset: number, b: Float64Array, bOffset: number, length: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let k = 0;
   for (; k + 3 < length; k += 4) {
     s0 += a[aOffset + k] * b[bOffset + k];
@@ -52,7 +61,8 @@ export function dotF32F64(a: Float32Array, aOffset: number, b: Float64Array, bOf
 }
 
 export function dot(a: Embedding, b: Embedding): number {
-  if (a.length !== b.length) throw new FrsError('INVALID_INPUT', `Embeddings differ in dimension (${a.length} vs ${b.length}).`);
+  if (a.length !== b.length)
+    throw new FrsError('INVALID_INPUT', `Embeddings differ in dimension (${a.length} vs ${b.length}).`);
   return dotF32(a, 0, b, 0, a.length);
 }
 
@@ -75,7 +85,8 @@ export function norm(v: ArrayLike<number>): number {
 /** A unit-length copy; a zero vector has no direction and is refused. */
 export function normalise(v: ArrayLike<number>): Embedding {
   const n = norm(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new FrsError('INVALID_INPUT', 'Cannot normalise a zero or non-finite vector.');
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new FrsError('INVALID_INPUT', 'Cannot normalise a zero or non-finite vector.');
   const out = new Float32Array(v.length);
   for (let k = 0; k < v.length; k++) out[k] = v[k] / n;
   return out;
@@ -87,7 +98,8 @@ export function centroid(vectors: readonly ArrayLike<number>[]): Embedding {
   const dim = vectors[0].length;
   const sum = new Float64Array(dim);
   for (const v of vectors) {
-    if (v.length !== dim) throw new FrsError('INVALID_INPUT', `Embeddings differ in dimension (${v.length} vs ${dim}).`);
+    if (v.length !== dim)
+      throw new FrsError('INVALID_INPUT', `Embeddings differ in dimension (${v.length} vs ${dim}).`);
     for (let k = 0; k < dim; k++) sum[k] += v[k];
   }
   return normalise(sum);
@@ -100,7 +112,8 @@ export function assertUnitVectors(vectors: readonly ArrayLike<number>[], toleran
   if (dim === 0) throw new FrsError('INVALID_INPUT', 'Embeddings must have at least one dimension.');
   for (let i = 0; i < vectors.length; i++) {
     const v = vectors[i];
-    if (v.length !== dim) throw new FrsError('INVALID_INPUT', `Embedding ${i} has ${v.length} dimensions, expected ${dim}.`);
+    if (v.length !== dim)
+      throw new FrsError('INVALID_INPUT', `Embedding ${i} has ${v.length} dimensions, expected ${dim}.`);
     const n = norm(v);
     if (!Number.isFinite(n) || Math.abs(n - 1) > tolerance) {
       throw new FrsError('INVALID_INPUT', `Embedding ${i} is not L2-normalised (norm ${n}).`);

@@ -23,9 +23,15 @@ export interface DbscanOptions extends ConeTreeOptions {
 }
 
 /** minPts counts the point itself, as in the original paper and FRS_DBSCAN_MIN_POINTS. */
-export function dbscan(points: readonly Embedding[], eps: number, minPts: number, options: DbscanOptions = {}): Int32Array {
+export function dbscan(
+  points: readonly Embedding[],
+  eps: number,
+  minPts: number,
+  options: DbscanOptions = {},
+): Int32Array {
   if (!(eps >= 0)) throw new FrsError('INVALID_INPUT', `DBSCAN eps must be >= 0 (got ${eps}).`);
-  if (!Number.isInteger(minPts) || minPts < 1) throw new FrsError('INVALID_INPUT', `DBSCAN minPts must be a positive integer (got ${minPts}).`);
+  if (!Number.isInteger(minPts) || minPts < 1)
+    throw new FrsError('INVALID_INPUT', `DBSCAN minPts must be a positive integer (got ${minPts}).`);
   const n = points.length;
   const tree = options.tree ?? ConeTree.build(points, options);
   if (tree.size !== n) throw new FrsError('INVALID_INPUT', `The index holds ${tree.size} points, DBSCAN got ${n}.`);
@@ -118,7 +124,8 @@ class MinRootSets {
   }
 
   union(i: number, j: number): void {
-    const a = this.find(i), b = this.find(j);
+    const a = this.find(i),
+      b = this.find(j);
     if (a < b) this.parent[b] = a;
     else if (b < a) this.parent[a] = b;
   }

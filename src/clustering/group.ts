@@ -48,20 +48,29 @@ export function groupFaces<F, P>(
   unassigned: readonly GroupFace<F>[],
   options: GroupOptions,
 ): GroupDecision<F, P> {
-  if (!(options.eps >= 0 && options.eps <= 2)) throw new FrsError('INVALID_INPUT', `DBSCAN eps must be within 0..2 (got ${options.eps}).`);
+  if (!(options.eps >= 0 && options.eps <= 2))
+    throw new FrsError('INVALID_INPUT', `DBSCAN eps must be within 0..2 (got ${options.eps}).`);
   assertUnitVectors(unassigned.map((f) => f.embedding));
   assertUnitVectors(known.map((f) => f.embedding));
   if (known.length > 0 && unassigned.length > 0 && known[0].embedding.length !== unassigned[0].embedding.length) {
-    throw new FrsError('INVALID_INPUT', `Known faces have ${known[0].embedding.length} dimensions, unassigned ${unassigned[0].embedding.length}.`);
+    throw new FrsError(
+      'INVALID_INPUT',
+      `Known faces have ${known[0].embedding.length} dimensions, unassigned ${unassigned[0].embedding.length}.`,
+    );
   }
 
   const canonicalKnown = canonicalOrder(known.map((f) => f.embedding)).map((i) => known[i]);
   // Faces go in under their input position, in canonical order; positions come back sorted.
-  const positions = canonicalOrder(unassigned.map((f) => f.embedding)).map((i) => ({ id: i, embedding: unassigned[i].embedding }));
+  const positions = canonicalOrder(unassigned.map((f) => f.embedding)).map((i) => ({
+    id: i,
+    embedding: unassigned[i].embedding,
+  }));
   const decided = decideInCanonicalOrder(canonicalKnown, positions, options);
   const ascending = (a: number, b: number) => a - b;
   return {
-    assignments: decided.assignments.sort((a, b) => a.faceId - b.faceId).map(({ faceId, personId }) => ({ faceId: unassigned[faceId].id, personId })),
+    assignments: decided.assignments
+      .sort((a, b) => a.faceId - b.faceId)
+      .map(({ faceId, personId }) => ({ faceId: unassigned[faceId].id, personId })),
     newClusters: decided.newClusters
       .map((c) => c.sort(ascending))
       .sort((a, b) => a[0] - b[0])
@@ -70,8 +79,15 @@ export function groupFaces<F, P>(
   };
 }
 
-function decideInCanonicalOrder<P>(known: readonly KnownFace<P>[], unassigned: readonly GroupFace<number>[], options: GroupOptions): GroupDecision<number, P> {
-  const { assignments, leftovers } = assignToPersons<number, P, GroupFace<number>>(known, unassigned, { threshold: options.threshold, mode: options.mode });
+function decideInCanonicalOrder<P>(
+  known: readonly KnownFace<P>[],
+  unassigned: readonly GroupFace<number>[],
+  options: GroupOptions,
+): GroupDecision<number, P> {
+  const { assignments, leftovers } = assignToPersons<number, P, GroupFace<number>>(known, unassigned, {
+    threshold: options.threshold,
+    mode: options.mode,
+  });
   let points = leftovers.map((f) => f.embedding);
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
   const { clusters, noise } = clustersOf(dbscan(points, options.eps, options.minPts));
@@ -80,7 +96,10 @@ function decideInCanonicalOrder<P>(known: readonly KnownFace<P>[], unassigned: r
   const members = clusters.map((c) => [...c]);
   const clusterFaces = clusters.flatMap((c, k) => c.map((i) => ({ personId: k, embedding: leftovers[i].embedding })));
   const noiseFaces = noise.map((i) => ({ id: i, embedding: leftovers[i].embedding }));
-  const late = assignToPersons<number, number, (typeof noiseFaces)[number]>(clusterFaces, noiseFaces, { threshold: options.threshold, mode: options.mode });
+  const late = assignToPersons<number, number, (typeof noiseFaces)[number]>(clusterFaces, noiseFaces, {
+    threshold: options.threshold,
+    mode: options.mode,
+  });
   for (const a of late.assignments) members[a.personId].push(a.faceId);
   return {
     assignments: assignments.map(({ faceId, personId }) => ({ faceId, personId })),

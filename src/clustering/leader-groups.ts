@@ -29,14 +29,23 @@ function bitsFor(n: number): number {
  * Rows of `source` (scaled by invNorm to unit length) visited in `order`; returns groups of
  * row indices, each led by its first row.
  */
-export function leaderGroups(source: Float32Array, invNorm: Float64Array, dim: number, minCos: number, order?: ArrayLike<number>, seed = 0x5eed): number[][] {
+export function leaderGroups(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  minCos: number,
+  order?: ArrayLike<number>,
+  seed = 0x5eed,
+): number[][] {
   const n = invNorm.length;
   const random = seededRandom(seed);
   const normal = gaussian(random);
   const planes = new Float64Array(PROJECTIONS * dim);
   for (let k = 0; k < planes.length; k++) planes[k] = normal();
   const bits = bitsFor(n);
-  const bitIndex = Array.from({ length: TABLES }, () => Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)));
+  const bitIndex = Array.from({ length: TABLES }, () =>
+    Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)),
+  );
   const tables: Map<number, number[]>[] = Array.from({ length: TABLES }, () => new Map());
   const groups: number[][] = [];
   const groupOfLeader = new Int32Array(n).fill(-1);
@@ -62,14 +71,20 @@ export function leaderGroups(source: Float32Array, invNorm: Float64Array, dim: n
     }
     let leader = -1;
     for (const candidate of touched) {
-      if (hits[candidate] > 1 && joins(i, candidate)) { leader = candidate; break; }
+      if (hits[candidate] > 1 && joins(i, candidate)) {
+        leader = candidate;
+        break;
+      }
     }
     if (leader < 0) {
       let checked = 0;
       for (const candidate of touched) {
         if (hits[candidate] !== 1) continue;
         if (checked++ >= MAX_SINGLE_HITS_CHECKED) break;
-        if (joins(i, candidate)) { leader = candidate; break; }
+        if (joins(i, candidate)) {
+          leader = candidate;
+          break;
+        }
       }
     }
     for (const candidate of touched) hits[candidate] = 0;
@@ -94,7 +109,12 @@ export function leaderGroups(source: Float32Array, invNorm: Float64Array, dim: n
  * or one the hash tables missed. A second leader pass over the group centres (largest
  * groups first) folds those into the group they belong to.
  */
-export function mergedLeaderGroups(source: Float32Array, invNorm: Float64Array, dim: number, minCos: number): number[][] {
+export function mergedLeaderGroups(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  minCos: number,
+): number[][] {
   const groups = leaderGroups(source, invNorm, dim, minCos);
   const centres = new Float32Array(groups.length * dim);
   const sum = new Float64Array(dim);
@@ -105,7 +125,8 @@ export function mergedLeaderGroups(source: Float32Array, invNorm: Float64Array, 
     for (let k = 0; k < dim; k++) centres[g * dim + k] = sum[k] / length;
   });
   const centreInvNorm = new Float64Array(groups.length);
-  for (let g = 0; g < groups.length; g++) centreInvNorm[g] = 1 / (Math.sqrt(dotF32(centres, g * dim, centres, g * dim, dim)) || 1);
+  for (let g = 0; g < groups.length; g++)
+    centreInvNorm[g] = 1 / (Math.sqrt(dotF32(centres, g * dim, centres, g * dim, dim)) || 1);
   const bySize = Array.from(groups.keys()).sort((a, b) => groups[b].length - groups[a].length || a - b);
   return leaderGroups(centres, centreInvNorm, dim, minCos, bySize).map((merged) => merged.flatMap((g) => groups[g]));
 }

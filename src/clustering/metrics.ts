@@ -26,7 +26,8 @@ function f1(precision: number, recall: number): number {
 
 /** Sizes of true classes, predicted clusters and their intersections. */
 function contingency(truth: readonly (number | string)[], predicted: ArrayLike<number>) {
-  if (truth.length !== predicted.length) throw new FrsError('INVALID_INPUT', `Got ${truth.length} true labels and ${predicted.length} predicted ones.`);
+  if (truth.length !== predicted.length)
+    throw new FrsError('INVALID_INPUT', `Got ${truth.length} true labels and ${predicted.length} predicted ones.`);
   const classSize = new Map<number | string, number>();
   const clusterSize = new Map<number, number>();
   const cell = new Map<string, { n: number; cls: number | string; cluster: number }>();
@@ -63,7 +64,8 @@ export function bcubedScores(truth: readonly (number | string)[], predicted: Arr
   const { classSize, clusterSize, cells } = contingency(truth, predicted);
   const n = truth.length;
   if (n === 0) return { precision: 1, recall: 1, f1: 1 };
-  let precision = 0, recall = 0;
+  let precision = 0,
+    recall = 0;
   for (const c of cells) {
     precision += (c.n * c.n) / clusterSize.get(c.cluster)!;
     recall += (c.n * c.n) / classSize.get(c.cls)!;
@@ -73,12 +75,20 @@ export function bcubedScores(truth: readonly (number | string)[], predicted: Arr
   return { precision, recall, f1: f1(precision, recall) };
 }
 
-export function evaluateClustering(truth: readonly (number | string)[], predicted: ArrayLike<number>): ClusteringScores {
+export function evaluateClustering(
+  truth: readonly (number | string)[],
+  predicted: ArrayLike<number>,
+): ClusteringScores {
   let noise = 0;
   const clusters = new Set<number>();
   for (let i = 0; i < predicted.length; i++) {
     if (predicted[i] === -1) noise++;
     else clusters.add(predicted[i]);
   }
-  return { pairwise: pairwiseScores(truth, predicted), bcubed: bcubedScores(truth, predicted), clusters: clusters.size, noise };
+  return {
+    pairwise: pairwiseScores(truth, predicted),
+    bcubed: bcubedScores(truth, predicted),
+    clusters: clusters.size,
+    noise,
+  };
 }

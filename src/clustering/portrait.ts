@@ -31,11 +31,13 @@ export function meanDistances(embeddings: readonly Embedding[]): Float64Array {
   const dim = embeddings[0].length;
   const sum = new Float64Array(dim);
   for (const e of embeddings) {
-    if (e.length !== dim) throw new FrsError('INVALID_INPUT', `Embeddings differ in dimension (${e.length} vs ${dim}).`);
+    if (e.length !== dim)
+      throw new FrsError('INVALID_INPUT', `Embeddings differ in dimension (${e.length} vs ${dim}).`);
     for (let k = 0; k < dim; k++) sum[k] += e[k];
   }
   embeddings.forEach((e, i) => {
-    let toSum = 0, self = 0;
+    let toSum = 0,
+      self = 0;
     for (let k = 0; k < dim; k++) {
       toSum += e[k] * sum[k];
       self += e[k] * e[k];
@@ -45,7 +47,8 @@ export function meanDistances(embeddings: readonly Embedding[]): Float64Array {
   return means;
 }
 
-const rank = (value: number | null | undefined): number => (value === null || value === undefined || Number.isNaN(value) ? -Infinity : value);
+const rank = (value: number | null | undefined): number =>
+  value === null || value === undefined || Number.isNaN(value) ? -Infinity : value;
 
 export function choosePortrait<T extends PortraitCandidate>(faces: readonly T[], options: PortraitOptions = {}): T {
   const margin = options.margin ?? 0.02;
@@ -56,12 +59,13 @@ export function choosePortrait<T extends PortraitCandidate>(faces: readonly T[],
   let best = -1;
   for (let i = 0; i < faces.length; i++) {
     if (means[i] > medoidMean + margin) continue;
-    if (best < 0) { best = i; continue; }
-    const a = faces[i], b = faces[best];
-    const better =
-      rank(a.sharpness) - rank(b.sharpness) ||
-      rank(a.score) - rank(b.score) ||
-      means[best] - means[i];
+    if (best < 0) {
+      best = i;
+      continue;
+    }
+    const a = faces[i],
+      b = faces[best];
+    const better = rank(a.sharpness) - rank(b.sharpness) || rank(a.score) - rank(b.score) || means[best] - means[i];
     if (better > 0) best = i;
   }
   return faces[best];

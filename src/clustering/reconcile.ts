@@ -35,7 +35,8 @@ export function keptPersons<F>({ faces, decision, protectedPersons }: ReconcileI
     const shared = new Map<number, number>();
     for (const id of members) {
       const personId = current.get(id);
-      if (personId !== null && personId !== undefined && !protectedPersons.has(personId)) shared.set(personId, (shared.get(personId) ?? 0) + 1);
+      if (personId !== null && personId !== undefined && !protectedPersons.has(personId))
+        shared.set(personId, (shared.get(personId) ?? 0) + 1);
     }
     for (const [personId, count] of shared) overlaps.push({ cluster, personId, shared: count });
   });
@@ -62,7 +63,11 @@ export interface FaceChange<F> {
  * The faces whose person differs between now and the decision, once every cluster has its
  * person (`clusterPersons[k]`, kept or newly created), in the order of `faces`.
  */
-export function assignmentChanges<F>(faces: readonly CurrentFace<F>[], decision: GroupDecision<F, number>, clusterPersons: readonly number[]): FaceChange<F>[] {
+export function assignmentChanges<F>(
+  faces: readonly CurrentFace<F>[],
+  decision: GroupDecision<F, number>,
+  clusterPersons: readonly number[],
+): FaceChange<F>[] {
   if (clusterPersons.length !== decision.newClusters.length) {
     throw new RangeError(`${decision.newClusters.length} clusters but ${clusterPersons.length} persons for them.`);
   }

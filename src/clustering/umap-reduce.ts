@@ -25,8 +25,10 @@ export const UMAP_MIN_POINTS = 3;
 
 export function umapReduce(points: readonly Embedding[], options: UmapOptions): Embedding[] {
   const { dimensions, neighbours = 15, minDist = 0.1, epochs, seed = 42 } = options;
-  if (!Number.isInteger(dimensions) || dimensions < 2) throw new FrsError('INVALID_INPUT', `UMAP dimensions must be an integer >= 2 (got ${dimensions}).`);
-  if (points.length < UMAP_MIN_POINTS) throw new FrsError('INVALID_INPUT', `UMAP needs at least ${UMAP_MIN_POINTS} embeddings (got ${points.length}).`);
+  if (!Number.isInteger(dimensions) || dimensions < 2)
+    throw new FrsError('INVALID_INPUT', `UMAP dimensions must be an integer >= 2 (got ${dimensions}).`);
+  if (points.length < UMAP_MIN_POINTS)
+    throw new FrsError('INVALID_INPUT', `UMAP needs at least ${UMAP_MIN_POINTS} embeddings (got ${points.length}).`);
   const umap = new UMAP({
     nComponents: dimensions,
     nNeighbors: Math.max(2, Math.min(neighbours, points.length - 1)),

@@ -62,10 +62,13 @@ function typeOf(base: z.ZodTypeAny, name: string): SettingType {
   if (base instanceof z.ZodUnion) {
     const options = (base.options as z.ZodTypeAny[]).map((o) => unwrap(o).base);
     if (options.some((o) => o instanceof z.ZodBoolean)) return 'boolean';
-    if (options.every((o) => o instanceof z.ZodString || o instanceof z.ZodEnum || o instanceof z.ZodLiteral)) return 'string';
+    if (options.every((o) => o instanceof z.ZodString || o instanceof z.ZodEnum || o instanceof z.ZodLiteral))
+      return 'string';
   }
   if (base instanceof z.ZodEnum) return 'string';
-  throw new Error(`describeSettings: ${name} has a schema type (${base.constructor.name}) this module does not know how to document`);
+  throw new Error(
+    `describeSettings: ${name} has a schema type (${base.constructor.name}) this module does not know how to document`,
+  );
 }
 
 function rangeOf(base: z.ZodTypeAny): string | undefined {

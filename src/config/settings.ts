@@ -19,41 +19,108 @@ export const settingsSchema = z.object({
     .min(1)
     .default('./.frs/frs.db')
     .describe('SQLite file path (embedded default) or an SQL Server / Azure SQL connection string.'),
-  FRS_MEDIA_DIR: z.string().min(1).default('./.frs/media').describe('Local folder holding originals when no Blob account is set.'),
-  FRS_THUMBNAILS_DIR: z.string().min(1).default('./.frs/thumbnails').describe('Local folder for face thumbnails when no Blob account is set.'),
-  FRS_BLOB_CONNECTION_STRING: z.string().optional().describe('Blob Storage connection string; when set (or FRS_BLOB_ACCOUNT_URL), originals and thumbnails live in Blob Storage.'),
-  FRS_BLOB_ACCOUNT_URL: z.string().url().optional().describe('Blob endpoint used with managed identity, e.g. https://<account>.blob.core.windows.net.'),
-  FRS_MEDIA_CONTAINER: z.string().min(3).max(63).default('media').describe('Blob container with the photos to process.'),
-  FRS_THUMBNAILS_CONTAINER: z.string().min(3).max(63).default('thumbnails').describe('Blob container for face thumbnails.'),
+  FRS_MEDIA_DIR: z
+    .string()
+    .min(1)
+    .default('./.frs/media')
+    .describe('Local folder holding originals when no Blob account is set.'),
+  FRS_THUMBNAILS_DIR: z
+    .string()
+    .min(1)
+    .default('./.frs/thumbnails')
+    .describe('Local folder for face thumbnails when no Blob account is set.'),
+  FRS_BLOB_CONNECTION_STRING: z
+    .string()
+    .optional()
+    .describe(
+      'Blob Storage connection string; when set (or FRS_BLOB_ACCOUNT_URL), originals and thumbnails live in Blob Storage.',
+    ),
+  FRS_BLOB_ACCOUNT_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Blob endpoint used with managed identity, e.g. https://<account>.blob.core.windows.net.'),
+  FRS_MEDIA_CONTAINER: z
+    .string()
+    .min(3)
+    .max(63)
+    .default('media')
+    .describe('Blob container with the photos to process.'),
+  FRS_THUMBNAILS_CONTAINER: z
+    .string()
+    .min(3)
+    .max(63)
+    .default('thumbnails')
+    .describe('Blob container for face thumbnails.'),
 
   // --- models & vision ---
-  FRS_MODEL_MANIFEST: z.string().min(1).default('models/manifest.json').describe('Model manifest (detector, landmarks, embedder) relative to the app root or absolute.'),
-  FRS_INTRA_OP_THREADS: int(0, 64).default(0).describe('ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (one per core).'),
-  FRS_MAX_PIXELS: int(1, 1_000_000_000).default(60_000_000).describe('Largest image (width x height) FRS decodes; larger ones fail with IMAGE_TOO_LARGE (decompression-bomb guard).'),
-  FRS_MAX_UPLOAD_BYTES: int(1, 1_073_741_824).default(30 * 1024 * 1024).describe('Largest request body the HTTP test function accepts.'),
+  FRS_MODEL_MANIFEST: z
+    .string()
+    .min(1)
+    .default('models/manifest.json')
+    .describe('Model manifest (detector, landmarks, embedder) relative to the app root or absolute.'),
+  FRS_INTRA_OP_THREADS: int(0, 64)
+    .default(0)
+    .describe('ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (one per core).'),
+  FRS_MAX_PIXELS: int(1, 1_000_000_000)
+    .default(60_000_000)
+    .describe(
+      'Largest image (width x height) FRS decodes; larger ones fail with IMAGE_TOO_LARGE (decompression-bomb guard).',
+    ),
+  FRS_MAX_UPLOAD_BYTES: int(1, 1_073_741_824)
+    .default(30 * 1024 * 1024)
+    .describe('Largest request body the HTTP test function accepts.'),
   FRS_MIN_DETECTION_SCORE: num(0, 1).default(0.4).describe('Faces scoring below this are dropped.'),
-  FRS_MIN_FACE_SIZE: int(1, 10_000).default(24).describe('Faces whose box side is smaller than this many pixels are dropped.'),
+  FRS_MIN_FACE_SIZE: int(1, 10_000)
+    .default(24)
+    .describe('Faces whose box side is smaller than this many pixels are dropped.'),
   FRS_THUMBNAIL_SIZE: int(16, 2048).default(160).describe('Side of the square JPEG face thumbnail, in pixels.'),
-  FRS_THUMBNAIL_MARGIN: num(0, 2).default(0.2).describe('Margin added around the face box on each side of the thumbnail, as a share of the box side.'),
+  FRS_THUMBNAIL_MARGIN: num(0, 2)
+    .default(0.2)
+    .describe('Margin added around the face box on each side of the thumbnail, as a share of the box side.'),
 
   // --- recognition & clustering ---
   FRS_MATCH_THRESHOLD: num(-1, 1)
     .default(0.95)
-    .describe('Cosine similarity at or above which an unassigned face joins an existing person (calibrated on LFW for the bundled embedder: bench/results/lfw.md).'),
+    .describe(
+      'Cosine similarity at or above which an unassigned face joins an existing person (calibrated on LFW for the bundled embedder: bench/results/lfw.md).',
+    ),
   FRS_MATCH_MODE: z
     .enum(['centroid', 'nearest-face'])
     .default('centroid')
-    .describe("Compare a new face with each person's centroid (more precise on LFW) or with the person's nearest face."),
-  FRS_DBSCAN_EPS: num(0, 2).default(0.035).describe('DBSCAN neighbourhood radius in cosine distance (1 - similarity); calibrated on LFW for the bundled embedder.'),
-  FRS_DBSCAN_MIN_POINTS: int(1, 1000).default(2).describe('DBSCAN minimum neighbourhood size (the face itself included) for a core face.'),
-  FRS_UMAP_ENABLED: bool.default(false).describe('Reduce embeddings with UMAP before DBSCAN (on LFW it lowered precision at every eps: bench/results/lfw.md; eps then applies to the reduced space).'),
+    .describe(
+      "Compare a new face with each person's centroid (more precise on LFW) or with the person's nearest face.",
+    ),
+  FRS_DBSCAN_EPS: num(0, 2)
+    .default(0.035)
+    .describe(
+      'DBSCAN neighbourhood radius in cosine distance (1 - similarity); calibrated on LFW for the bundled embedder.',
+    ),
+  FRS_DBSCAN_MIN_POINTS: int(1, 1000)
+    .default(2)
+    .describe('DBSCAN minimum neighbourhood size (the face itself included) for a core face.'),
+  FRS_UMAP_ENABLED: bool
+    .default(false)
+    .describe(
+      'Reduce embeddings with UMAP before DBSCAN (on LFW it lowered precision at every eps: bench/results/lfw.md; eps then applies to the reduced space).',
+    ),
   FRS_UMAP_DIMENSIONS: int(2, 128).default(16).describe('UMAP output dimensions when FRS_UMAP_ENABLED is true.'),
 
   // --- pipeline ---
-  FRS_PIPELINE_SCHEDULE: z.string().min(1).default('0 */3 * * * *').describe('NCRONTAB schedule of the timer-triggered pipeline function.'),
+  FRS_PIPELINE_SCHEDULE: z
+    .string()
+    .min(1)
+    .default('0 */3 * * * *')
+    .describe('NCRONTAB schedule of the timer-triggered pipeline function.'),
   FRS_BATCH_SIZE: int(1, 10_000).default(50).describe('Media items a detection worker claims at a time.'),
-  FRS_LEASE_SECONDS: int(10, 86_400).default(600).describe('How long a claimed media item stays reserved for its worker.'),
-  FRS_MAX_ATTEMPTS: int(1, 100).default(3).describe('Failed detections per media item before it is marked failed for good; a failed item is retried after FRS_LEASE_SECONDS.'),
+  FRS_LEASE_SECONDS: int(10, 86_400)
+    .default(600)
+    .describe('How long a claimed media item stays reserved for its worker.'),
+  FRS_MAX_ATTEMPTS: int(1, 100)
+    .default(3)
+    .describe(
+      'Failed detections per media item before it is marked failed for good; a failed item is retried after FRS_LEASE_SECONDS.',
+    ),
   FRS_DRY_RUN: bool.default(false).describe('Log what each stage would do and change nothing.'),
 });
 
@@ -63,7 +130,10 @@ export type SettingName = keyof Settings;
 export const settingNames = Object.keys(settingsSchema.shape) as SettingName[];
 
 /** Validates settings from the environment (or any record); errors name each bad setting. */
-export function loadSettings(source: Record<string, string | undefined> = process.env, overrides: Partial<Settings> = {}): Settings {
+export function loadSettings(
+  source: Record<string, string | undefined> = process.env,
+  overrides: Partial<Settings> = {},
+): Settings {
   const picked: Record<string, unknown> = {};
   for (const name of settingNames) {
     const value = source[name];
@@ -71,7 +141,10 @@ export function loadSettings(source: Record<string, string | undefined> = proces
   }
   const parsed = settingsSchema.safeParse({ ...picked, ...overrides });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])] ?? overrides[i.path[0] as SettingName])})`);
+    const lines = parsed.error.issues.map(
+      (i) =>
+        `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])] ?? overrides[i.path[0] as SettingName])})`,
+    );
     throw new FrsError('CONFIG_INVALID', `Invalid FRS settings:\n  ${lines.join('\n  ')}`);
   }
   return parsed.data;

@@ -19,7 +19,10 @@ export function encodeEmbedding(embedding: Float32Array): Buffer {
 
 export function decodeEmbedding(stored: Uint8Array): Float32Array {
   if (stored.byteLength % 4 !== 0) {
-    throw new FrsError('DATABASE_ERROR', `A stored embedding has ${stored.byteLength} bytes, not a multiple of 4 (float32).`);
+    throw new FrsError(
+      'DATABASE_ERROR',
+      `A stored embedding has ${stored.byteLength} bytes, not a multiple of 4 (float32).`,
+    );
   }
   // Copy into a fresh, aligned buffer: the driver's Buffer may be a slice at any offset.
   const out = new Float32Array(stored.byteLength / 4);

@@ -4,7 +4,18 @@
  * legacy rows may hold loosely formatted values, so every reader is tolerant.
  */
 import { decodeEmbedding } from './embedding-codec.js';
-import type { BoundingBox, FaceRecord, FrsRequest, GroupingFace, MediaItemState, MediaItemStatus, PersonSummary, Point, RepositoryStats, RequestStatus } from './repository.js';
+import type {
+  BoundingBox,
+  FaceRecord,
+  FrsRequest,
+  GroupingFace,
+  MediaItemState,
+  MediaItemStatus,
+  PersonSummary,
+  Point,
+  RepositoryStats,
+  RequestStatus,
+} from './repository.js';
 
 export type Row = Record<string, unknown>;
 
@@ -94,7 +105,8 @@ export function groupingFaceFromRow(r: Row): GroupingFace {
   };
 }
 
-export const ITEM_COLUMNS = 'Id, MediaFileId, Status, Attempts, LastError, LeaseOwner, LeaseExpiresAt, FacesExtractedOn';
+export const ITEM_COLUMNS =
+  'Id, MediaFileId, Status, Attempts, LastError, LeaseOwner, LeaseExpiresAt, FacesExtractedOn';
 
 export function itemFromRow(r: Row): MediaItemState {
   return {

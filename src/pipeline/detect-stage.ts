@@ -32,7 +32,10 @@ export async function detectItem(ctx: PipelineContext, item: ClaimedItem): Promi
   const faces: NewFace[] = [];
   for (const [i, d] of detections.entries()) {
     const key = thumbnailKey(item.id, i);
-    const jpeg = await faceThumbnail(image, d.box, { size: settings.FRS_THUMBNAIL_SIZE, margin: settings.FRS_THUMBNAIL_MARGIN });
+    const jpeg = await faceThumbnail(image, d.box, {
+      size: settings.FRS_THUMBNAIL_SIZE,
+      margin: settings.FRS_THUMBNAIL_MARGIN,
+    });
     await ctx.thumbnails.put(key, jpeg, 'image/jpeg');
     faces.push({
       boundingBox: d.box,
@@ -65,18 +68,31 @@ export async function processClaimedItem(ctx: PipelineContext, item: ClaimedItem
       log.warn(`detect: item ${item.id} lease was lost to another worker; its result was discarded`);
       return { status: 'lost' };
     }
-    log.info(`detect: item ${item.id} (${item.fileName ?? item.filePath}): ${faces.length} face(s) in ${Date.now() - t} ms`);
+    log.info(
+      `detect: item ${item.id} (${item.fileName ?? item.filePath}): ${faces.length} face(s) in ${Date.now() - t} ms`,
+    );
     return { status: 'done', faces: faces.length };
   } catch (err) {
     const e = asFrsError(err);
     // Retry later, not in this run: a flaky read gets time to recover, a bad file costs one try per lease period.
-    const state = await repo.failItem(item.id, workerId, `${e.code}: ${e.message}`, settings.FRS_MAX_ATTEMPTS, settings.FRS_LEASE_SECONDS);
-    log.warn(`detect: item ${item.id} (${item.filePath}) failed (attempt ${item.attempts}/${settings.FRS_MAX_ATTEMPTS}, now ${state ?? 'not ours'}): ${e.code}: ${e.message}`);
+    const state = await repo.failItem(
+      item.id,
+      workerId,
+      `${e.code}: ${e.message}`,
+      settings.FRS_MAX_ATTEMPTS,
+      settings.FRS_LEASE_SECONDS,
+    );
+    log.warn(
+      `detect: item ${item.id} (${item.filePath}) failed (attempt ${item.attempts}/${settings.FRS_MAX_ATTEMPTS}, now ${state ?? 'not ours'}): ${e.code}: ${e.message}`,
+    );
     return { status: 'failed', error: `${e.code}: ${e.message}` };
   }
 }
 
-export async function runDetection(ctx: PipelineContext, opts: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<DetectSummary> {
+export async function runDetection(
+  ctx: PipelineContext,
+  opts: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<DetectSummary> {
   const { repo, settings, log, workerId } = ctx;
   const started = Date.now();
   const summary: DetectSummary = { items: 0, faces: 0, failed: 0, lost: 0, ms: 0 };
@@ -87,7 +103,12 @@ export async function runDetection(ctx: PipelineContext, opts: { dryRun?: boolea
     return { ...summary, items: pending };
   }
   for (;;) {
-    const batch = await repo.claimPendingItems(workerId, settings.FRS_BATCH_SIZE, settings.FRS_LEASE_SECONDS, settings.FRS_MAX_ATTEMPTS);
+    const batch = await repo.claimPendingItems(
+      workerId,
+      settings.FRS_BATCH_SIZE,
+      settings.FRS_LEASE_SECONDS,
+      settings.FRS_MAX_ATTEMPTS,
+    );
     if (batch.length === 0) break;
     for (const item of batch) {
       const outcome = await processClaimedItem(ctx, item);
@@ -96,10 +117,15 @@ export async function runDetection(ctx: PipelineContext, opts: { dryRun?: boolea
         summary.faces += outcome.faces;
       } else if (outcome.status === 'failed') summary.failed++;
       else summary.lost++;
-      opts.onProgress?.(summary.items + summary.failed + summary.lost, Math.max(pending, summary.items + summary.failed + summary.lost));
+      opts.onProgress?.(
+        summary.items + summary.failed + summary.lost,
+        Math.max(pending, summary.items + summary.failed + summary.lost),
+      );
     }
   }
   summary.ms = Date.now() - started;
-  log.info(`detect: ${summary.items} item(s) done, ${summary.faces} face(s), ${summary.failed} failed, ${summary.lost} lost, ${(summary.ms / 1000).toFixed(1)} s`);
+  log.info(
+    `detect: ${summary.items} item(s) done, ${summary.faces} face(s), ${summary.failed} failed, ${summary.lost} lost, ${(summary.ms / 1000).toFixed(1)} s`,
+  );
   return summary;
 }

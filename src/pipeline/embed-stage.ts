@@ -20,7 +20,9 @@ export async function runEmbedding(ctx: PipelineContext, opts: { dryRun?: boolea
   const summary: EmbedSummary = { faces: 0, failed: 0 };
   const skipped = new Set<number>();
   for (;;) {
-    const todo = (await repo.facesWithoutEmbedding(model, settings.FRS_BATCH_SIZE * 4)).filter((f) => !skipped.has(f.id));
+    const todo = (await repo.facesWithoutEmbedding(model, settings.FRS_BATCH_SIZE * 4)).filter(
+      (f) => !skipped.has(f.id),
+    );
     if (todo.length === 0) break;
     if (opts.dryRun) {
       log.info(`embed (dry run): at least ${todo.length} face(s) would get a ${model} embedding`);
@@ -43,17 +45,26 @@ export async function runEmbedding(ctx: PipelineContext, opts: { dryRun?: boolea
     }
     summary.faces += await repo.setEmbeddings(updates);
   }
-  if (summary.faces || summary.failed) log.info(`embed: ${summary.faces} face(s) embedded with ${model}, ${summary.failed} skipped`);
+  if (summary.faces || summary.failed)
+    log.info(`embed: ${summary.faces} face(s) embedded with ${model}, ${summary.failed} skipped`);
   return summary;
 }
 
 async function embedFacesOfOneFile(ctx: PipelineContext, faces: FaceToEmbed[]): Promise<EmbeddingUpdate[]> {
-  const image = await decodeImage(await ctx.readOriginal(faces[0].filePath), { maxPixels: ctx.settings.FRS_MAX_PIXELS });
+  const image = await decodeImage(await ctx.readOriginal(faces[0].filePath), {
+    maxPixels: ctx.settings.FRS_MAX_PIXELS,
+  });
   const usable = faces.filter((f) => f.landmarks?.length === 5 || f.boundingBox);
   const needLandmarks = usable.filter((f) => f.landmarks?.length !== 5);
-  const located = await ctx.analyzer.landmarksFor(image, needLandmarks.map((f) => f.boundingBox!));
+  const located = await ctx.analyzer.landmarksFor(
+    image,
+    needLandmarks.map((f) => f.boundingBox!),
+  );
   const landmarks = new Map<number, Point[]>(needLandmarks.map((f, i) => [f.id, located[i]]));
-  const embedded = await ctx.analyzer.embed(image, usable.map((f) => ({ landmarks: (f.landmarks as Point[] | null) ?? landmarks.get(f.id)! })));
+  const embedded = await ctx.analyzer.embed(
+    image,
+    usable.map((f) => ({ landmarks: (f.landmarks as Point[] | null) ?? landmarks.get(f.id)! })),
+  );
   return usable.map((f, i) => ({ faceId: f.id, embedding: embedded[i].embedding, model: ctx.analyzer.embeddingModel }));
 }
 

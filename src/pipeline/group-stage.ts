@@ -57,8 +57,17 @@ export function groupOptions(settings: Settings): GroupOptions {
 }
 
 const NOTHING_NEW: Decided = {
-  regrouped: false, faces: 0, newFaces: 0, joinedVerified: 0, personsKept: 0, personsCreated: 0, noise: 0, facesMoved: 0,
-  personsEmptied: 0, personsDeleted: 0, portraitsUpdated: 0,
+  regrouped: false,
+  faces: 0,
+  newFaces: 0,
+  joinedVerified: 0,
+  personsKept: 0,
+  personsCreated: 0,
+  noise: 0,
+  facesMoved: 0,
+  personsEmptied: 0,
+  personsDeleted: 0,
+  portraitsUpdated: 0,
 };
 
 /** What one regroup decided: computed from one read of the faces, before anything is written. */
@@ -118,10 +127,12 @@ async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<D
   if (dryRun) return summary;
 
   await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
-  const portraits: PortraitUpdate[] = [...members].filter(([, faces]) => faces.length > 0).map(([personId, faces]) => {
-    const face = choosePortrait(faces);
-    return { personId, faceId: face.id, mediaFileId: face.mediaFileId };
-  });
+  const portraits: PortraitUpdate[] = [...members]
+    .filter(([, faces]) => faces.length > 0)
+    .map(([personId, faces]) => {
+      const face = choosePortrait(faces);
+      return { personId, faceId: face.id, mediaFileId: face.mediaFileId };
+    });
   const chosen = await ops.setPortraits(portraits);
   // Persons left with no faces of this model: portrait cleared if its face left, deleted if empty and unnamed.
   const tidied = await ops.tidyPersons(emptied);

@@ -58,10 +58,18 @@ export class PipelineService {
   /** Runs queued recluster requests (queued by the HTTP function when the work is too big for a request). */
   async serveReclusterRequests(): Promise<number> {
     let served = 0;
-    for (let request = await this.ctx.repo.takeRequest('recluster'); request; request = await this.ctx.repo.takeRequest('recluster')) {
+    for (
+      let request = await this.ctx.repo.takeRequest('recluster');
+      request;
+      request = await this.ctx.repo.takeRequest('recluster')
+    ) {
       try {
         const summary = await this.recluster();
-        await this.ctx.repo.finishRequest(request.id, summary ? 'done' : 'failed', summary ?? { error: 'grouping lock busy' });
+        await this.ctx.repo.finishRequest(
+          request.id,
+          summary ? 'done' : 'failed',
+          summary ?? { error: 'grouping lock busy' },
+        );
       } catch (err) {
         await this.ctx.repo.finishRequest(request.id, 'failed', { error: (err as Error).message });
         throw err;

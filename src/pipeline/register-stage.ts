@@ -29,7 +29,12 @@ export async function registerOriginal(repo: Repository, filePath: string, bytes
   });
 }
 
-export async function registerFolder(repo: Repository, dir: string, log: Logger, dryRun = false): Promise<RegisterSummary> {
+export async function registerFolder(
+  repo: Repository,
+  dir: string,
+  log: Logger,
+  dryRun = false,
+): Promise<RegisterSummary> {
   const summary: RegisterSummary = { found: 0, registered: 0, alreadyKnown: 0 };
   for (const path of walkImages(resolve(dir))) {
     summary.found++;
@@ -38,6 +43,8 @@ export async function registerFolder(repo: Repository, dir: string, log: Logger,
     if (result.created) summary.registered++;
     else summary.alreadyKnown++;
   }
-  log.info(`register: ${summary.found} image(s) under ${dir}${dryRun ? ' (dry run: nothing registered)' : `, ${summary.registered} new, ${summary.alreadyKnown} already known`}`);
+  log.info(
+    `register: ${summary.found} image(s) under ${dir}${dryRun ? ' (dry run: nothing registered)' : `, ${summary.registered} new, ${summary.alreadyKnown} already known`}`,
+  );
   return summary;
 }

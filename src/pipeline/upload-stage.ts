@@ -16,10 +16,20 @@ export async function detectUpload(ctx: PipelineContext, blobName: string, bytes
   const { repo, settings, workerId } = ctx;
   const registered = await registerOriginal(repo, blobName, bytes);
   const itemId = registered.mediaItemId;
-  const [item] = await repo.claimPendingItems(workerId, 1, settings.FRS_LEASE_SECONDS, settings.FRS_MAX_ATTEMPTS, itemId);
+  const [item] = await repo.claimPendingItems(
+    workerId,
+    1,
+    settings.FRS_LEASE_SECONDS,
+    settings.FRS_MAX_ATTEMPTS,
+    itemId,
+  );
   if (!item) {
     const state = await repo.getMediaItem(itemId);
-    return { status: 'skipped', itemId, reason: `item is ${state?.status ?? 'unknown'}${state?.leaseOwner ? ` (leased by ${state.leaseOwner})` : ''}` };
+    return {
+      status: 'skipped',
+      itemId,
+      reason: `item is ${state?.status ?? 'unknown'}${state?.leaseOwner ? ` (leased by ${state.leaseOwner})` : ''}`,
+    };
   }
   // The trigger already holds the bytes: no second download.
   const outcome = await processClaimedItem({ ...ctx, readOriginal: async () => bytes }, item);

@@ -38,11 +38,18 @@ export class BlobStore implements ObjectStore {
     const clientOptions = opts.maxTries ? { retryOptions: { maxTries: opts.maxTries } } : {};
     try {
       if (opts.connectionString) service = BlobServiceClient.fromConnectionString(opts.connectionString, clientOptions);
-      else if (opts.accountUrl && opts.credential) service = new BlobServiceClient(opts.accountUrl, opts.credential, clientOptions);
-      else throw new FrsError('CONFIG_INVALID', 'Blob storage needs FRS_BLOB_CONNECTION_STRING, or FRS_BLOB_ACCOUNT_URL with a managed identity credential.');
+      else if (opts.accountUrl && opts.credential)
+        service = new BlobServiceClient(opts.accountUrl, opts.credential, clientOptions);
+      else
+        throw new FrsError(
+          'CONFIG_INVALID',
+          'Blob storage needs FRS_BLOB_CONNECTION_STRING, or FRS_BLOB_ACCOUNT_URL with a managed identity credential.',
+        );
     } catch (err) {
       if (err instanceof FrsError) throw err;
-      throw new FrsError('CONFIG_INVALID', `Blob storage settings are not usable: ${(err as Error).message}`, { cause: err });
+      throw new FrsError('CONFIG_INVALID', `Blob storage settings are not usable: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     this.container = service.getContainerClient(opts.container);
     this.urlLifetimeSeconds = opts.urlLifetimeSeconds ?? 3600;
@@ -67,7 +74,9 @@ export class BlobStore implements ObjectStore {
     assertValidKey(key);
     await this.ensureContainer();
     try {
-      await this.container.getBlockBlobClient(key).uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });
+      await this.container
+        .getBlockBlobClient(key)
+        .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });
     } catch (err) {
       throw storageError(`upload ${key}`, err);
     }
@@ -78,7 +87,8 @@ export class BlobStore implements ObjectStore {
     try {
       return await this.container.getBlobClient(key).downloadToBuffer();
     } catch (err) {
-      if (statusOf(err) === 404) throw new FrsError('NOT_FOUND', `No blob ${key} in container ${this.container.containerName}.`, { cause: err });
+      if (statusOf(err) === 404)
+        throw new FrsError('NOT_FOUND', `No blob ${key} in container ${this.container.containerName}.`, { cause: err });
       throw storageError(`download ${key}`, err);
     }
   }
@@ -141,5 +151,9 @@ function statusOf(err: unknown): number | undefined {
 
 function storageError(action: string, err: unknown): FrsError {
   const status = statusOf(err);
-  return new FrsError('STORAGE_ERROR', `Blob storage could not ${action}${status ? ` (HTTP ${status})` : ''}: ${(err as Error).message}`, { cause: err });
+  return new FrsError(
+    'STORAGE_ERROR',
+    `Blob storage could not ${action}${status ? ` (HTTP ${status})` : ''}: ${(err as Error).message}`,
+    { cause: err },
+  );
 }

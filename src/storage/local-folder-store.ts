@@ -50,7 +50,8 @@ export class LocalFolderStore implements ObjectStore {
       return await readFile(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') throw new FrsError('NOT_FOUND', `No file ${key} in ${this.root}.`, { cause: err });
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR')
+        throw new FrsError('NOT_FOUND', `No file ${key} in ${this.root}.`, { cause: err });
       throw fsError(`read ${key} from`, this.root, err);
     }
   }

@@ -27,12 +27,22 @@ export interface ObjectStore {
  */
 export function assertValidKey(key: string): void {
   const problem =
-    typeof key !== 'string' || key.length === 0 ? 'is empty'
-    : key.length > 1024 ? 'is longer than 1024 characters'
-    : key.startsWith('/') ? 'starts with /'
-    : key.includes('\\') ? 'contains a backslash'
-    : /[\u0000-\u001f\u007f]/.test(key) ? 'contains a control character'
-    : key.split('/').some((s) => s === '' || s === '.' || s === '..') ? 'has an empty, "." or ".." segment'
-    : undefined;
-  if (problem) throw new FrsError('INVALID_INPUT', `Storage key ${JSON.stringify(key)} ${problem}; keys are relative paths like "2024/06/photo.jpg".`);
+    typeof key !== 'string' || key.length === 0
+      ? 'is empty'
+      : key.length > 1024
+        ? 'is longer than 1024 characters'
+        : key.startsWith('/')
+          ? 'starts with /'
+          : key.includes('\\')
+            ? 'contains a backslash'
+            : /[\u0000-\u001f\u007f]/.test(key) // eslint-disable-line no-control-regex -- rejecting control characters is the point
+              ? 'contains a control character'
+              : key.split('/').some((s) => s === '' || s === '.' || s === '..')
+                ? 'has an empty, "." or ".." segment'
+                : undefined;
+  if (problem)
+    throw new FrsError(
+      'INVALID_INPUT',
+      `Storage key ${JSON.stringify(key)} ${problem}; keys are relative paths like "2024/06/photo.jpg".`,
+    );
 }

@@ -38,7 +38,10 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits): Prom
   const height = meta.height ?? 0;
   if (width === 0 || height === 0) throw new FrsError('CORRUPT_IMAGE', 'The image header has no size.');
   if (width * height > limits.maxPixels) {
-    throw new FrsError('IMAGE_TOO_LARGE', `Image is ${width}x${height} = ${width * height} pixels; the limit is ${limits.maxPixels} (FRS_MAX_PIXELS).`);
+    throw new FrsError(
+      'IMAGE_TOO_LARGE',
+      `Image is ${width}x${height} = ${width * height} pixels; the limit is ${limits.maxPixels} (FRS_MAX_PIXELS).`,
+    );
   }
 
   try {
@@ -49,8 +52,15 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits): Prom
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, format };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      format,
+    };
   } catch (err) {
-    throw new FrsError('CORRUPT_IMAGE', `The ${format} image could not be decoded: ${(err as Error).message}`, { cause: err });
+    throw new FrsError('CORRUPT_IMAGE', `The ${format} image could not be decoded: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

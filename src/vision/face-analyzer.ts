@@ -27,9 +27,15 @@ export class FaceAnalyzer {
   private readonly locator?: LandmarkLocator;
   private readonly embedder: FaceEmbedder;
 
-  constructor(readonly manifest: ModelManifest, settings: AnalyzerSettings) {
+  constructor(
+    readonly manifest: ModelManifest,
+    settings: AnalyzerSettings,
+  ) {
     if (!manifest.landmarks && !manifest.detector.outputs.landmarks) {
-      throw new FrsError('MODEL_INVALID', 'The model manifest needs a landmarks model or a detector with a landmarks output: faces cannot be aligned otherwise.');
+      throw new FrsError(
+        'MODEL_INVALID',
+        'The model manifest needs a landmarks model or a detector with a landmarks output: faces cannot be aligned otherwise.',
+      );
     }
     const threads = settings.FRS_INTRA_OP_THREADS;
     this.detector = new FaceDetector(manifest.detector, modelPath(manifest, manifest.detector.file), {
@@ -37,7 +43,8 @@ export class FaceAnalyzer {
       minFaceSize: settings.FRS_MIN_FACE_SIZE,
       intraOpThreads: threads,
     });
-    if (manifest.landmarks) this.locator = new LandmarkLocator(manifest.landmarks, modelPath(manifest, manifest.landmarks.file), threads);
+    if (manifest.landmarks)
+      this.locator = new LandmarkLocator(manifest.landmarks, modelPath(manifest, manifest.landmarks.file), threads);
     this.embedder = new FaceEmbedder(manifest.embedder, modelPath(manifest, manifest.embedder.file), threads);
   }
 
@@ -54,22 +61,37 @@ export class FaceAnalyzer {
   async detect(image: DecodedImage): Promise<FaceDetection[]> {
     const found = await this.detector.detect(image);
     if (found.length === 0) return [];
-    const refined = this.locator ? await this.locator.locate(image, found.map((d) => d.box)) : found.map((d) => d.landmarks);
+    const refined = this.locator
+      ? await this.locator.locate(
+          image,
+          found.map((d) => d.box),
+        )
+      : found.map((d) => d.landmarks);
     return found.map((d, i) => ({ box: d.box, score: d.score, landmarks: toFivePoints(refined[i]) }));
   }
 
   /** Five landmarks for known boxes (faces stored by an older tool without landmarks). */
   async landmarksFor(image: DecodedImage, boxes: Box[]): Promise<Point[][]> {
-    if (!this.locator) throw new FrsError('MODEL_INVALID', 'No landmarks model in the manifest: cannot align faces that were stored without landmarks.');
+    if (!this.locator)
+      throw new FrsError(
+        'MODEL_INVALID',
+        'No landmarks model in the manifest: cannot align faces that were stored without landmarks.',
+      );
     return (await this.locator.locate(image, boxes)).map(toFivePoints);
   }
 
   /** Aligned chips → L2-normalised embeddings, with chip sharpness. */
-  async embed(image: DecodedImage, faces: Array<Pick<FaceDetection, 'landmarks'>>, opts: { flip?: boolean } = {}): Promise<FaceEmbedding[]> {
+  async embed(
+    image: DecodedImage,
+    faces: Array<Pick<FaceDetection, 'landmarks'>>,
+    opts: { flip?: boolean } = {},
+  ): Promise<FaceEmbedding[]> {
     const { input, template, flipAverage } = this.manifest.embedder;
     const chips = faces.map((f) => warpChip(image, f.landmarks, template as Point[], input.width, input.height));
     const flip = opts.flip ?? flipAverage;
-    const vectors = await this.embedder.embed(flip ? [...chips, ...chips.map((c) => mirror(c, input.width, input.height))] : chips);
+    const vectors = await this.embedder.embed(
+      flip ? [...chips, ...chips.map((c) => mirror(c, input.width, input.height))] : chips,
+    );
     return chips.map((chip, i) => ({
       embedding: flip ? averageUnit(vectors[i], vectors[i + chips.length]) : vectors[i],
       sharpness: laplacianVariance(chip, input.width, input.height),
@@ -94,8 +116,11 @@ function mirror(rgb: Uint8Array, width: number, height: number): Uint8Array {
   const out = new Uint8Array(rgb.length);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
-      const s = (y * width + x) * 3, d = (y * width + (width - 1 - x)) * 3;
-      out[d] = rgb[s]; out[d + 1] = rgb[s + 1]; out[d + 2] = rgb[s + 2];
+      const s = (y * width + x) * 3,
+        d = (y * width + (width - 1 - x)) * 3;
+      out[d] = rgb[s];
+      out[d + 1] = rgb[s + 1];
+      out[d + 2] = rgb[s + 2];
     }
   return out;
 }
@@ -103,7 +128,10 @@ function mirror(rgb: Uint8Array, width: number, height: number): Uint8Array {
 function averageUnit(a: Float32Array, b: Float32Array): Float32Array {
   const out = new Float32Array(a.length);
   let norm = 0;
-  for (let i = 0; i < a.length; i++) { out[i] = a[i] + b[i]; norm += out[i] * out[i]; }
+  for (let i = 0; i < a.length; i++) {
+    out[i] = a[i] + b[i];
+    norm += out[i] * out[i];
+  }
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < a.length; i++) out[i] /= norm;
   return out;

@@ -27,7 +27,12 @@ export interface ReportOptions {
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-export async function reportImage(analyzer: FaceAnalyzer, name: string, bytes: Uint8Array, opts: ReportOptions): Promise<ImageReport> {
+export async function reportImage(
+  analyzer: FaceAnalyzer,
+  name: string,
+  bytes: Uint8Array,
+  opts: ReportOptions,
+): Promise<ImageReport> {
   const start = performance.now();
   try {
     const image = await decodeImage(bytes, { maxPixels: opts.maxPixels });

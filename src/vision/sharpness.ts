@@ -5,12 +5,16 @@
 export function laplacianVariance(rgb: Uint8Array, width: number, height: number): number {
   const gray = new Float32Array(width * height);
   for (let i = 0; i < gray.length; i++) gray[i] = 0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2];
-  let sum = 0, sumSq = 0, n = 0;
+  let sum = 0,
+    sumSq = 0,
+    n = 0;
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
       const lap = gray[i - 1] + gray[i + 1] + gray[i - width] + gray[i + width] - 4 * gray[i];
-      sum += lap; sumSq += lap * lap; n++;
+      sum += lap;
+      sumSq += lap * lap;
+      n++;
     }
   }
   if (n === 0) return 0;

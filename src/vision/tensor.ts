@@ -9,7 +9,8 @@ export function toInputTensor(images: Uint8Array[], spec: InputSpec): ort.Tensor
   const order = spec.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const scale = order.map((_, c) => 1 / spec.std[c]);
   images.forEach((rgb, n) => {
-    if (rgb.length !== plane * 3) throw new Error(`input image is ${rgb.length} bytes, expected ${plane * 3} for ${w}x${h} RGB`);
+    if (rgb.length !== plane * 3)
+      throw new Error(`input image is ${rgb.length} bytes, expected ${plane * 3} for ${w}x${h} RGB`);
     const base = n * plane * 3;
     for (let c = 0; c < 3; c++) {
       const src = order[c];

@@ -14,14 +14,20 @@ const parseError = (argv: string[]): FrsError => {
 
 describe('parseCli', () => {
   it.each([
-    [['--test', 'x.jpg'], ['test', 'x.jpg']],
+    [
+      ['--test', 'x.jpg'],
+      ['test', 'x.jpg'],
+    ],
     [['--db'], ['db']],
     [['--watch'], ['watch']],
     [['--recognize'], ['recognize']],
     [['--all'], ['all']],
     [['--recluster'], ['recluster']],
     [['--dry-run'], ['all', '--dry-run']],
-    [['--automate', '--interval', '90s'], ['automate', '--interval', '90s']],
+    [
+      ['--automate', '--interval', '90s'],
+      ['automate', '--interval', '90s'],
+    ],
   ])('seed flags %j mean the same as %j', (flags, subcommand) => {
     expect(parseCli(flags)).toEqual(parseCli(subcommand));
   });
@@ -35,7 +41,13 @@ describe('parseCli', () => {
   });
 
   it('runs everything once when no mode is given, every 3 minutes when automated', () => {
-    expect(parseCli([])).toMatchObject({ mode: 'all', dryRun: false, intervalMs: 180_000, json: false, embeddings: false });
+    expect(parseCli([])).toMatchObject({
+      mode: 'all',
+      dryRun: false,
+      intervalMs: 180_000,
+      json: false,
+      embeddings: false,
+    });
     expect(parseCli(['automate']).intervalMs).toBe(180_000);
   });
 
@@ -53,10 +65,22 @@ describe('parseCli', () => {
   });
 
   it.each([
-    [['--db', '--all'], ['--db', '--all']],
-    [['--test', 'x.jpg', '--db'], ['--test', '--db']],
-    [['db', '--all'], ['--all', '--db']],
-    [['--automate', '--watch', '--interval', '90s'], ['--watch', '--automate']],
+    [
+      ['--db', '--all'],
+      ['--db', '--all'],
+    ],
+    [
+      ['--test', 'x.jpg', '--db'],
+      ['--test', '--db'],
+    ],
+    [
+      ['db', '--all'],
+      ['--all', '--db'],
+    ],
+    [
+      ['--automate', '--watch', '--interval', '90s'],
+      ['--watch', '--automate'],
+    ],
   ])('rejects conflicting modes %j, naming them', (argv, named) => {
     const err = parseError(argv);
     expect(err).toBeInstanceOf(FrsError);
@@ -93,6 +117,8 @@ describe('parseDuration', () => {
   });
 
   it('rejects text that is not a duration, quoting it', () => {
-    expect(() => parseCli(['automate', '--interval', 'soon'])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('"soon"') }));
+    expect(() => parseCli(['automate', '--interval', 'soon'])).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('"soon"') }),
+    );
   });
 });

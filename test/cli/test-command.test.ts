@@ -25,9 +25,13 @@ const photo = join(mixed, 'people', 'sample1.jpg');
 
 let analyzer: FaceAnalyzer;
 
-async function run(opts: Partial<TestCommandOptions> & Pick<TestCommandOptions, 'paths'>): Promise<{ code: number; lines: string[] }> {
+async function run(
+  opts: Partial<TestCommandOptions> & Pick<TestCommandOptions, 'paths'>,
+): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
-  const code = await runTestCommand(analyzer, settings, { json: false, embeddings: false, ...opts }, (line) => lines.push(line));
+  const code = await runTestCommand(analyzer, settings, { json: false, embeddings: false, ...opts }, (line) =>
+    lines.push(line),
+  );
   return { code, lines };
 }
 
@@ -37,7 +41,9 @@ interface FaceLine {
   landmarks: number[][];
   embedding?: number[];
 }
-type ReportLine = { image: string; width: number; height: number; faces: FaceLine[]; ms: number } | { image: string; error: { code: string; message: string } };
+type ReportLine =
+  | { image: string; width: number; height: number; faces: FaceLine[]; ms: number }
+  | { image: string; error: { code: string; message: string } };
 
 beforeAll(() => {
   mkdirSync(join(mixed, 'people'), { recursive: true });
@@ -135,7 +141,11 @@ describe('runTestCommand table output and thumbnails', () => {
     for (const file of files) expect(file).toMatch(/^\d{4}_sample1_face\d+\.jpg$/);
     for (const file of files) {
       const meta = await sharp(readFileSync(join(thumbnails, file))).metadata();
-      expect(meta).toMatchObject({ format: 'jpeg', width: settings.FRS_THUMBNAIL_SIZE, height: settings.FRS_THUMBNAIL_SIZE });
+      expect(meta).toMatchObject({
+        format: 'jpeg',
+        width: settings.FRS_THUMBNAIL_SIZE,
+        height: settings.FRS_THUMBNAIL_SIZE,
+      });
     }
   });
 
@@ -165,7 +175,11 @@ describe('frs test (the CLI process)', () => {
   it('exits 1 when a file fails, printing JSON lines on stdout', () => {
     const { status, stdout } = frs('test', mixed, '--json');
     const lines = stdout.trim().split('\n');
-    expect(lines.map((l) => (JSON.parse(l) as ReportLine).image)).toEqual([join(mixed, 'bad.jpg'), join(mixed, 'empty.png'), photo]);
+    expect(lines.map((l) => (JSON.parse(l) as ReportLine).image)).toEqual([
+      join(mixed, 'bad.jpg'),
+      join(mixed, 'empty.png'),
+      photo,
+    ]);
     expect(status).toBe(1);
   });
 

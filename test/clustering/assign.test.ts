@@ -5,12 +5,16 @@ import { syntheticFaces } from './synthetic.js';
 import { FrsError } from '../../src/errors.js';
 
 /** Unit vector in the x-y plane at `degrees` from the x axis. */
-const at = (degrees: number) => normalise(Float32Array.of(Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180), 0));
+const at = (degrees: number) =>
+  normalise(Float32Array.of(Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180), 0));
 
 describe('assignToPersons', () => {
   it('joins at the threshold and not below it', () => {
     const known = [{ personId: 'p', embedding: at(0) }];
-    const faces = [{ id: 1, embedding: at(30) }, { id: 2, embedding: at(31) }];
+    const faces = [
+      { id: 1, embedding: at(30) },
+      { id: 2, embedding: at(31) },
+    ];
     const exact = dot(at(0), at(30));
     const result = assignToPersons(known, faces, { threshold: exact });
     expect(result.assignments).toEqual([{ faceId: 1, personId: 'p', similarity: exact }]);
@@ -19,7 +23,10 @@ describe('assignToPersons', () => {
   });
 
   it('picks the most similar person', () => {
-    const known = [{ personId: 'a', embedding: at(0) }, { personId: 'b', embedding: at(40) }];
+    const known = [
+      { personId: 'a', embedding: at(0) },
+      { personId: 'b', embedding: at(40) },
+    ];
     const result = assignToPersons(known, [{ id: 'f', embedding: at(25) }], { threshold: 0.5 });
     expect(result.assignments.map((a) => a.personId)).toEqual(['b']);
   });
@@ -37,14 +44,24 @@ describe('assignToPersons', () => {
   });
 
   it('breaks exact ties towards the person listed first', () => {
-    const known = [{ personId: 'late', embedding: at(10) }, { personId: 'early', embedding: at(-10) }];
+    const known = [
+      { personId: 'late', embedding: at(10) },
+      { personId: 'early', embedding: at(-10) },
+    ];
     const faces = [{ id: 1, embedding: at(0) }];
     expect(assignToPersons(known, faces, { threshold: 0.5 }).assignments[0].personId).toBe('late');
     expect(assignToPersons([...known].reverse(), faces, { threshold: 0.5 }).assignments[0].personId).toBe('early');
   });
 
   it('agrees with a brute-force best match on many faces, in both modes', () => {
-    const { embeddings, labels } = syntheticFaces({ identities: 30, facesPerIdentity: 12, dim: 64, sigma: 0.07, hardShare: 0.15, seed: 6 });
+    const { embeddings, labels } = syntheticFaces({
+      identities: 30,
+      facesPerIdentity: 12,
+      dim: 64,
+      sigma: 0.07,
+      hardShare: 0.15,
+      seed: 6,
+    });
     const known = embeddings.flatMap((embedding, i) => (i % 12 < 6 ? [{ personId: `p${labels[i]}`, embedding }] : []));
     const faces = embeddings.flatMap((embedding, i) => (i % 12 >= 6 ? [{ id: i, embedding }] : []));
     const persons = [...new Set(known.map((k) => k.personId))];
@@ -55,12 +72,17 @@ describe('assignToPersons', () => {
           return mode === 'centroid' ? dot(face, centroid(mine)) : Math.max(...mine.map((e) => dot(face, e)));
         };
         const expected = faces.flatMap((f) => {
-          let best: string | undefined, bestScore = -Infinity;
-          for (const p of persons) if (score(f.embedding, p) > bestScore) [best, bestScore] = [p, score(f.embedding, p)];
+          let best: string | undefined,
+            bestScore = -Infinity;
+          for (const p of persons)
+            if (score(f.embedding, p) > bestScore) [best, bestScore] = [p, score(f.embedding, p)];
           return bestScore >= threshold ? [{ faceId: f.id, personId: best! }] : [];
         });
         const result = assignToPersons(known, faces, { threshold, mode });
-        expect(result.assignments.map(({ faceId, personId }) => ({ faceId, personId })), `${mode} at ${threshold}`).toEqual(expected);
+        expect(
+          result.assignments.map(({ faceId, personId }) => ({ faceId, personId })),
+          `${mode} at ${threshold}`,
+        ).toEqual(expected);
         expect(result.leftovers.length + result.assignments.length).toBe(faces.length);
       }
     }

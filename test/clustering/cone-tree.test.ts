@@ -15,14 +15,25 @@ function expectSameAsBruteForce(points: Embedding[], epsValues: number[], option
     expect(new Set(pairs).size, `no pair reported twice (eps ${eps})`).toBe(pairs.length);
     expect(pairs, `pairs within ${eps}`).toEqual(bruteForcePairs(points, eps).sort());
     for (let q = 0; q < points.length; q += 17) {
-      expect(tree.within(points[q], eps), `neighbours of ${q} within ${eps}`).toEqual(bruteForceWithin(points, points[q], eps));
+      expect(tree.within(points[q], eps), `neighbours of ${q} within ${eps}`).toEqual(
+        bruteForceWithin(points, points[q], eps),
+      );
     }
   }
 }
 
 describe('ConeTree', () => {
   it('finds exactly the brute-force pairs on clustered 128-d faces', () => {
-    const { embeddings } = syntheticFaces({ identities: 60, facesPerIdentity: 12, dim: 128, sigma: 0.04, hardShare: 0.1, strangers: 30, seed: 7, shuffle: true });
+    const { embeddings } = syntheticFaces({
+      identities: 60,
+      facesPerIdentity: 12,
+      dim: 128,
+      sigma: 0.04,
+      hardShare: 0.1,
+      strangers: 30,
+      seed: 7,
+      shuffle: true,
+    });
     expectSameAsBruteForce(embeddings, [0, 0.1, 0.2, 0.35, 0.6, 1, 2]);
   });
 
@@ -50,14 +61,31 @@ describe('ConeTree', () => {
     const normal = gaussian(seededRandom(99));
     for (let k = 0; k < 30; k++) {
       const query = k % 2 ? randomUnit(64, normal) : normalise(embeddings[k * 7].map((v) => v + 0.03 * normal()));
-      for (const eps of [0.15, 0.4, 1.1]) expect(tree.within(query, eps)).toEqual(bruteForceWithin(embeddings, query, eps));
+      for (const eps of [0.15, 0.4, 1.1])
+        expect(tree.within(query, eps)).toEqual(bruteForceWithin(embeddings, query, eps));
     }
   });
 
   it('joins two indexes exactly like brute force', () => {
-    const a = syntheticFaces({ identities: 40, facesPerIdentity: 8, dim: 128, sigma: 0.045, hardShare: 0.1, strangers: 10, seed: 41 }).embeddings;
-    const b = syntheticFaces({ identities: 40, facesPerIdentity: 8, dim: 128, sigma: 0.045, hardShare: 0.1, seed: 41 }).embeddings.map((e, i) => (i % 3 ? e : e.map((v) => -v)));
-    const treeA = ConeTree.build(a), treeB = ConeTree.build(b, { leafSize: 5 });
+    const a = syntheticFaces({
+      identities: 40,
+      facesPerIdentity: 8,
+      dim: 128,
+      sigma: 0.045,
+      hardShare: 0.1,
+      strangers: 10,
+      seed: 41,
+    }).embeddings;
+    const b = syntheticFaces({
+      identities: 40,
+      facesPerIdentity: 8,
+      dim: 128,
+      sigma: 0.045,
+      hardShare: 0.1,
+      seed: 41,
+    }).embeddings.map((e, i) => (i % 3 ? e : e.map((v) => -v)));
+    const treeA = ConeTree.build(a),
+      treeB = ConeTree.build(b, { leafSize: 5 });
     for (const eps of [0, 0.15, 0.3, 1, 2]) {
       const expected = a.flatMap((_, i) => bruteForceWithin(b, a[i], eps).map((j) => `${i},${j}`)).sort();
       const found: string[] = [];
@@ -69,7 +97,9 @@ describe('ConeTree', () => {
       expect(found.sort(), `pairs across within ${eps}`).toEqual(expected);
       expect(wrongSimilarities).toBe(0);
     }
-    expect(() => treeA.forEachPairAcross(ConeTree.build([normalise(Float32Array.of(1, 2))]), 0.1, () => {})).toThrow(/dimension/);
+    expect(() => treeA.forEachPairAcross(ConeTree.build([normalise(Float32Array.of(1, 2))]), 0.1, () => {})).toThrow(
+      /dimension/,
+    );
   });
 
   it('reports similarities with each neighbour', () => {

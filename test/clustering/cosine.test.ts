@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { assertUnitVectors, centroid, cosineDistance, dot, dotF32, dotF64, normalise } from '../../src/clustering/cosine.js';
+import {
+  assertUnitVectors,
+  centroid,
+  cosineDistance,
+  dot,
+  dotF32,
+  dotF64,
+  normalise,
+} from '../../src/clustering/cosine.js';
 import { FrsError } from '../../src/errors.js';
 
 describe('cosine basics', () => {
   it('dot and cosine distance of unit vectors', () => {
-    const x = Float32Array.of(1, 0, 0), y = Float32Array.of(0, 1, 0);
+    const x = Float32Array.of(1, 0, 0),
+      y = Float32Array.of(0, 1, 0);
     expect(dot(x, x)).toBe(1);
     expect(cosineDistance(x, y)).toBe(1);
     expect(cosineDistance(x, Float32Array.of(-1, 0, 0))).toBe(2);

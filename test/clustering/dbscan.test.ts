@@ -9,7 +9,15 @@ import { randomUnit, syntheticFaces } from './synthetic.js';
 
 describe('dbscan', () => {
   it('recovers well-separated identities and leaves strangers as noise', () => {
-    const { embeddings, labels } = syntheticFaces({ identities: 40, facesPerIdentity: 15, dim: 128, sigma: 0.03, strangers: 25, seed: 21, shuffle: true });
+    const { embeddings, labels } = syntheticFaces({
+      identities: 40,
+      facesPerIdentity: 15,
+      dim: 128,
+      sigma: 0.03,
+      strangers: 25,
+      seed: 21,
+      shuffle: true,
+    });
     const predicted = dbscan(embeddings, 0.2, 2);
     const scores = evaluateClustering(labels, predicted);
     expect(scores.clusters).toBe(40);
@@ -21,18 +29,44 @@ describe('dbscan', () => {
   it('matches the textbook sequential algorithm, borders and noise included', () => {
     const normal = gaussian(seededRandom(8));
     const points = Array.from({ length: 400 }, () => randomUnit(3, normal));
-    for (const [eps, minPts] of [[0.01, 4], [0.02, 6], [0.005, 3], [0.03, 1]] as const) {
-      expect(Array.from(dbscan(points, eps, minPts)), `eps ${eps} minPts ${minPts}`).toEqual(classicDbscan(points, eps, minPts));
+    for (const [eps, minPts] of [
+      [0.01, 4],
+      [0.02, 6],
+      [0.005, 3],
+      [0.03, 1],
+    ] as const) {
+      expect(Array.from(dbscan(points, eps, minPts)), `eps ${eps} minPts ${minPts}`).toEqual(
+        classicDbscan(points, eps, minPts),
+      );
     }
   });
 
   it('matches the textbook algorithm on noisy 128-d faces', () => {
-    const { embeddings } = syntheticFaces({ identities: 30, facesPerIdentity: 10, dim: 128, sigma: 0.05, hardShare: 0.2, hardFactor: 1.6, strangers: 20, seed: 4, shuffle: true });
-    for (const minPts of [2, 3, 5]) expect(Array.from(dbscan(embeddings, 0.2, minPts))).toEqual(classicDbscan(embeddings, 0.2, minPts));
+    const { embeddings } = syntheticFaces({
+      identities: 30,
+      facesPerIdentity: 10,
+      dim: 128,
+      sigma: 0.05,
+      hardShare: 0.2,
+      hardFactor: 1.6,
+      strangers: 20,
+      seed: 4,
+      shuffle: true,
+    });
+    for (const minPts of [2, 3, 5])
+      expect(Array.from(dbscan(embeddings, 0.2, minPts))).toEqual(classicDbscan(embeddings, 0.2, minPts));
   });
 
   it('is deterministic, and repeating the walk instead of buffering pairs changes nothing', () => {
-    const { embeddings } = syntheticFaces({ identities: 25, facesPerIdentity: 8, dim: 32, sigma: 0.09, hardShare: 0.2, seed: 13, shuffle: true });
+    const { embeddings } = syntheticFaces({
+      identities: 25,
+      facesPerIdentity: 8,
+      dim: 32,
+      sigma: 0.09,
+      hardShare: 0.2,
+      seed: 13,
+      shuffle: true,
+    });
     const first = dbscan(embeddings, 0.2, 3);
     expect(dbscan(embeddings, 0.2, 3)).toEqual(first);
     expect(dbscan(embeddings, 0.2, 3, { maxBufferedPairs: 0 })).toEqual(first);
@@ -42,10 +76,17 @@ describe('dbscan', () => {
 
   it('numbers clusters by their first core face', () => {
     const normal = gaussian(seededRandom(1));
-    const a = randomUnit(8, normal), b = randomUnit(8, normal);
+    const a = randomUnit(8, normal),
+      b = randomUnit(8, normal);
     const labels = dbscan([b, a, b.slice(), a.slice(), randomUnit(8, normal)], 0.01, 2);
     expect(Array.from(labels)).toEqual([0, 1, 0, 1, NOISE]);
-    expect(clustersOf(labels)).toEqual({ clusters: [[0, 2], [1, 3]], noise: [4] });
+    expect(clustersOf(labels)).toEqual({
+      clusters: [
+        [0, 2],
+        [1, 3],
+      ],
+      noise: [4],
+    });
   });
 
   it('handles empty input and refuses bad parameters', () => {

@@ -6,7 +6,11 @@ import { syntheticFaces } from './synthetic.js';
 
 /** The decision as a set of sets of embeddings' indices, whatever ids and order the faces had. */
 function partition(decision: GroupDecision<number, string>, indexOf: (id: number) => number) {
-  const key = (ids: number[]) => ids.map(indexOf).sort((a, b) => a - b).join(',');
+  const key = (ids: number[]) =>
+    ids
+      .map(indexOf)
+      .sort((a, b) => a - b)
+      .join(',');
   return {
     assignments: decision.assignments.map((a) => `${indexOf(a.faceId)}->${a.personId}`).sort(),
     clusters: decision.newClusters.map(key).sort(),
@@ -26,20 +30,41 @@ function shuffle<T>(items: T[], seed: number): T[] {
 
 describe('groupFaces is a function of the set of embeddings', () => {
   // Loose clusters with chaining, border faces and noise: the cases where DBSCAN's input order matters.
-  const { embeddings, labels } = syntheticFaces({ identities: 15, facesPerIdentity: 12, dim: 32, sigma: 0.07, hardShare: 0.15, hardFactor: 2, strangers: 10, seed: 3 });
-  const known = embeddings.flatMap((embedding, i) => (labels[i] < 3 && i % 4 === 0 ? [{ personId: `person-${labels[i]}`, embedding }] : []));
-  const faces = embeddings.map((embedding, i) => ({ index: i, embedding })).filter((f) => !(labels[f.index] < 3 && f.index % 4 === 0));
+  const { embeddings, labels } = syntheticFaces({
+    identities: 15,
+    facesPerIdentity: 12,
+    dim: 32,
+    sigma: 0.07,
+    hardShare: 0.15,
+    hardFactor: 2,
+    strangers: 10,
+    seed: 3,
+  });
+  const known = embeddings.flatMap((embedding, i) =>
+    labels[i] < 3 && i % 4 === 0 ? [{ personId: `person-${labels[i]}`, embedding }] : [],
+  );
+  const faces = embeddings
+    .map((embedding, i) => ({ index: i, embedding }))
+    .filter((f) => !(labels[f.index] < 3 && f.index % 4 === 0));
   const options: GroupOptions = { threshold: 0.75, mode: 'centroid', eps: 0.3, minPts: 3 };
 
   it('gives the same partition for shuffled input and other face ids', () => {
-    const reference = groupFaces(known, faces.map((f) => ({ id: f.index, embedding: f.embedding })), options);
+    const reference = groupFaces(
+      known,
+      faces.map((f) => ({ id: f.index, embedding: f.embedding })),
+      options,
+    );
     const referencePartition = partition(reference, (id) => id);
     expect(reference.newClusters.length).toBeGreaterThan(3);
     expect(reference.noise.length).toBeGreaterThan(0);
     expect(reference.assignments.length).toBeGreaterThan(0);
     for (const seed of [1, 2, 3, 4, 5]) {
       // New ids that sort differently from the original order, and a shuffled arrival order.
-      const renamed = shuffle(faces, seed).map((f, k) => ({ id: 10_000 - k * 7, embedding: f.embedding, index: f.index }));
+      const renamed = shuffle(faces, seed).map((f, k) => ({
+        id: 10_000 - k * 7,
+        embedding: f.embedding,
+        index: f.index,
+      }));
       const indexOf = new Map(renamed.map((f) => [f.id, f.index]));
       const decision = groupFaces(shuffle(known, seed + 100), renamed, options);
       expect(partition(decision, (id) => indexOf.get(id)!)).toEqual(referencePartition);
@@ -48,7 +73,8 @@ describe('groupFaces is a function of the set of embeddings', () => {
 
   it('gives a border face between two clusters the same cluster whatever the order', () => {
     // DBSCAN gives a border face to the cluster numbered first, i.e. seen first in input order.
-    const at = (degrees: number) => Float32Array.of(Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180), 0);
+    const at = (degrees: number) =>
+      Float32Array.of(Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180), 0);
     const a = [0, 1, 2, 3].map((d) => ({ id: `a${d}`, embedding: at(d) }));
     const b = [20, 21, 22, 23].map((d) => ({ id: `b${d}`, embedding: at(d) }));
     const border = { id: 'x', embedding: at(11.5) }; // 8.5 degrees from a3 and from b20, too few neighbours to be core
@@ -78,7 +104,9 @@ describe('groupFaces is a function of the set of embeddings', () => {
     const set = faces.slice(0, 50).map((f) => f.embedding);
     const inOrder = (embeddings: Float32Array[]) => canonicalOrder(embeddings).map((i) => embeddings[i]);
     expect(inOrder(shuffle(set, 4))).toEqual(inOrder(set));
-    const a = Float32Array.of(0.6, 0.8), b = Float32Array.of(0.8, 0.6), same = Float32Array.of(0.6, 0.8);
+    const a = Float32Array.of(0.6, 0.8),
+      b = Float32Array.of(0.8, 0.6),
+      same = Float32Array.of(0.6, 0.8);
     const order = canonicalOrder([a, b, same]);
     expect(order.indexOf(0)).toBeLessThan(order.indexOf(2));
     expect(canonicalOrder([])).toEqual([]);

@@ -8,7 +8,14 @@ import { syntheticFaces } from './synthetic.js';
  * their other faces and all faces of identities 4-11 arrive unassigned, plus 6 strangers.
  */
 function scenario() {
-  const { embeddings, labels } = syntheticFaces({ identities: 12, facesPerIdentity: 10, dim: 128, sigma: 0.035, strangers: 6, seed: 17 });
+  const { embeddings, labels } = syntheticFaces({
+    identities: 12,
+    facesPerIdentity: 10,
+    dim: 128,
+    sigma: 0.035,
+    strangers: 6,
+    seed: 17,
+  });
   const known: { personId: string; embedding: Float32Array }[] = [];
   const unassigned: { id: number; embedding: Float32Array; identity: number }[] = [];
   embeddings.forEach((embedding, i) => {
@@ -77,8 +84,11 @@ describe('groupFaces', () => {
 
   it('refuses non-normalised embeddings and mismatched dimensions', () => {
     expect(() => groupFaces([], [{ id: 1, embedding: Float32Array.of(3, 4) }], options)).toThrow(FrsError);
-    const unit2 = Float32Array.of(1, 0), unit3 = Float32Array.of(1, 0, 0);
-    expect(() => groupFaces([{ personId: 1, embedding: unit3 }], [{ id: 1, embedding: unit2 }], options)).toThrow(/dimensions/);
+    const unit2 = Float32Array.of(1, 0),
+      unit3 = Float32Array.of(1, 0, 0);
+    expect(() => groupFaces([{ personId: 1, embedding: unit3 }], [{ id: 1, embedding: unit2 }], options)).toThrow(
+      /dimensions/,
+    );
     expect(() => groupFaces([], [], { ...options, eps: 3 })).toThrow(/eps/);
   });
 });

@@ -3,8 +3,14 @@ import { dot, normalise } from '../../src/clustering/cosine.js';
 import { choosePortrait, meanDistances } from '../../src/clustering/portrait.js';
 import { FrsError } from '../../src/errors.js';
 
-const at = (degrees: number) => normalise(Float32Array.of(Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180), 0));
-const face = (name: string, degrees: number, sharpness: number | null, score: number | null = 0.9) => ({ name, embedding: at(degrees), sharpness, score });
+const at = (degrees: number) =>
+  normalise(Float32Array.of(Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180), 0));
+const face = (name: string, degrees: number, sharpness: number | null, score: number | null = 0.9) => ({
+  name,
+  embedding: at(degrees),
+  sharpness,
+  score,
+});
 
 describe('choosePortrait', () => {
   it('computes the mean cosine distance to the other faces', () => {

@@ -7,7 +7,14 @@ import { FrsError } from '../../src/errors.js';
 import { syntheticFaces } from './synthetic.js';
 
 describe('umapReduce', () => {
-  const { embeddings, labels } = syntheticFaces({ identities: 6, facesPerIdentity: 15, dim: 128, sigma: 0.05, seed: 31, shuffle: true });
+  const { embeddings, labels } = syntheticFaces({
+    identities: 6,
+    facesPerIdentity: 15,
+    dim: 128,
+    sigma: 0.05,
+    seed: 31,
+    shuffle: true,
+  });
 
   it('returns unit vectors of the requested dimension, the same for the same seed', () => {
     const first = umapReduce(embeddings, { dimensions: 4, epochs: 100, seed: 7 });

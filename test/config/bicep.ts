@@ -39,7 +39,9 @@ export async function parseBicepSource(source: string, path = '<source>'): Promi
   const problems: string[] = [];
   const walk = (n: Node): void => {
     if (n.type === 'ERROR' || n.isMissing) {
-      problems.push(`${n.startPosition.row + 1}:${n.startPosition.column + 1} ${n.isMissing ? `MISSING ${n.type}` : 'ERROR'} ${JSON.stringify(n.text.slice(0, 60))}`);
+      problems.push(
+        `${n.startPosition.row + 1}:${n.startPosition.column + 1} ${n.isMissing ? `MISSING ${n.type}` : 'ERROR'} ${JSON.stringify(n.text.slice(0, 60))}`,
+      );
     }
     for (const c of n.children) if (c) walk(c);
   };
@@ -149,7 +151,10 @@ export interface ParamInfo {
 }
 
 export function params(root: Node): ParamInfo[] {
-  return declarations(root, 'parameter_declaration').map((d) => ({ name: declName(d), hasDefault: declValue(d) !== undefined }));
+  return declarations(root, 'parameter_declaration').map((d) => ({
+    name: declName(d),
+    hasDefault: declValue(d) !== undefined,
+  }));
 }
 
 export function outputs(root: Node): string[] {

@@ -15,11 +15,27 @@ function timespanSeconds(value: string): number {
 const logLevels = ['Trace', 'Debug', 'Information', 'Warning', 'Error', 'Critical', 'None'];
 
 describe('host.json', () => {
-  const host = JSON.parse(text) as Record<string, any>;
+  const host = JSON.parse(text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form JSON under test
 
   it('is a version 2.0 host file with only known top-level sections', () => {
     expect(host.version).toBe('2.0');
-    const known = ['version', 'extensionBundle', 'functionTimeout', 'logging', 'extensions', 'concurrency', 'healthMonitor', 'retry', 'singleton', 'watchDirectories', 'watchFiles', 'managedDependency', 'aggregator', 'customHandler', 'functions'];
+    const known = [
+      'version',
+      'extensionBundle',
+      'functionTimeout',
+      'logging',
+      'extensions',
+      'concurrency',
+      'healthMonitor',
+      'retry',
+      'singleton',
+      'watchDirectories',
+      'watchFiles',
+      'managedDependency',
+      'aggregator',
+      'customHandler',
+      'functions',
+    ];
     for (const key of Object.keys(host)) expect(known, `unknown host.json key ${key}`).toContain(key);
   });
 

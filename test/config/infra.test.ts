@@ -53,7 +53,12 @@ function bicep(path: string): ParsedBicep {
 describe('Bicep syntax (tree-sitter-bicep)', () => {
   it('finds the Bicep files', () => {
     expect(files.map((f) => relative(repoRoot, f)).sort()).toEqual(
-      expect.arrayContaining(['infra/main.bicep', 'infra/modules/function-app.bicep', 'infra/modules/storage.bicep', 'infra/modules/sql.bicep']),
+      expect.arrayContaining([
+        'infra/main.bicep',
+        'infra/modules/function-app.bicep',
+        'infra/modules/storage.bicep',
+        'infra/modules/sql.bicep',
+      ]),
     );
   });
 
@@ -68,7 +73,9 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
     const main = read('infra/main.bicep');
     const unclosed = await parseBicepSource(main.slice(0, main.lastIndexOf('}')));
     expect(unclosed.problems.length).toBeGreaterThan(0);
-    const badProperty = await parseBicepSource(`resource s 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'x' 'y'\n}\n`);
+    const badProperty = await parseBicepSource(
+      `resource s 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'x' 'y'\n}\n`,
+    );
     expect(badProperty.problems.length).toBeGreaterThan(0);
   });
 });
@@ -78,7 +85,9 @@ describe('Bicep references', () => {
     const main = bicep('infra/main.bicep');
     const scope = declarations(main.root, 'target_scope_assignment')[0];
     expect(scope && literalString(scope.namedChildren[0]!)).toBe('subscription');
-    const rg = declarations(main.root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Resources/resourceGroups@'));
+    const rg = declarations(main.root, 'resource_declaration').find((d) =>
+      declTarget(d)?.startsWith('Microsoft.Resources/resourceGroups@'),
+    );
     expect(rg).toBeDefined();
   });
 
@@ -93,8 +102,13 @@ describe('Bicep references', () => {
         const declared = params(bicep(modulePath).root);
         const body = declBody(mod)!;
         const passed = objectProperties(property(body, 'params')!).map((x) => x.key);
-        for (const name of passed) expect(declared.map((d) => d.name), `${path} passes unknown param ${name} to ${target}`).toContain(name);
-        for (const d of declared.filter((x) => !x.hasDefault)) expect(passed, `${path} omits required param ${d.name} of ${target}`).toContain(d.name);
+        for (const name of passed)
+          expect(
+            declared.map((d) => d.name),
+            `${path} passes unknown param ${name} to ${target}`,
+          ).toContain(name);
+        for (const d of declared.filter((x) => !x.hasDefault))
+          expect(passed, `${path} omits required param ${d.name} of ${target}`).toContain(d.name);
       }
     }
     expect(calls).toBeGreaterThanOrEqual(5);
@@ -103,12 +117,19 @@ describe('Bicep references', () => {
   it('every X.outputs.Y names an output module X declares', () => {
     let refs = 0;
     for (const [path, p] of parsed) {
-      const modules = new Map(declarations(p.root, 'module_declaration').map((m) => [declName(m), relative(repoRoot, join(repoRoot, dirname(path), declTarget(m)!))]));
+      const modules = new Map(
+        declarations(p.root, 'module_declaration').map((m) => [
+          declName(m),
+          relative(repoRoot, join(repoRoot, dirname(path), declTarget(m)!)),
+        ]),
+      );
       for (const ref of outputReferences(p.root)) {
         refs++;
         const modulePath = modules.get(ref.symbol);
         expect(modulePath, `${path}:${ref.line} ${ref.symbol} is not a module`).toBeDefined();
-        expect(outputs(bicep(modulePath!).root), `${path}:${ref.line} ${ref.symbol}.outputs.${ref.output}`).toContain(ref.output);
+        expect(outputs(bicep(modulePath!).root), `${path}:${ref.line} ${ref.symbol}.outputs.${ref.output}`).toContain(
+          ref.output,
+        );
       }
     }
     expect(refs).toBeGreaterThan(10);
@@ -119,7 +140,8 @@ describe('Bicep references', () => {
     const declared = params(bicep('infra/main.bicep').root);
     const names = declared.map((d) => d.name);
     for (const name of Object.keys(file.parameters)) expect(names, `unknown parameter ${name}`).toContain(name);
-    for (const d of declared.filter((x) => !x.hasDefault)) expect(Object.keys(file.parameters), `missing ${d.name}`).toContain(d.name);
+    for (const d of declared.filter((x) => !x.hasDefault))
+      expect(Object.keys(file.parameters), `missing ${d.name}`).toContain(d.name);
     expect(file.parameters.environmentName.value).toBe('${AZURE_ENV_NAME}');
     expect(file.parameters.principalId.value).toBe('${AZURE_PRINCIPAL_ID}');
   });
@@ -146,39 +168,63 @@ describe('Function App (function-app.bicep)', () => {
       if (key.startsWith('FRS_')) expect(key.startsWith(`${BLOB_TRIGGER_CONNECTION}__`), key).toBe(true);
     }
     const keys = hostSettings.map((p) => p.key);
-    expect(keys).toEqual(expect.arrayContaining([
-      'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'AzureWebJobsStorage__blobServiceUri', 'AzureWebJobsStorage__queueServiceUri',
-      `${BLOB_TRIGGER_CONNECTION}__credential`, `${BLOB_TRIGGER_CONNECTION}__clientId`, `${BLOB_TRIGGER_CONNECTION}__blobServiceUri`, `${BLOB_TRIGGER_CONNECTION}__queueServiceUri`,
-      'APPLICATIONINSIGHTS_CONNECTION_STRING',
-    ]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'AzureWebJobsStorage__credential',
+        'AzureWebJobsStorage__clientId',
+        'AzureWebJobsStorage__blobServiceUri',
+        'AzureWebJobsStorage__queueServiceUri',
+        `${BLOB_TRIGGER_CONNECTION}__credential`,
+        `${BLOB_TRIGGER_CONNECTION}__clientId`,
+        `${BLOB_TRIGGER_CONNECTION}__blobServiceUri`,
+        `${BLOB_TRIGGER_CONNECTION}__queueServiceUri`,
+        'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      ]),
+    );
     // Flex Consumption rejects these (runtime comes from functionAppConfig), and keys are off.
-    for (const banned of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'AzureWebJobsStorage']) {
+    for (const banned of [
+      'FUNCTIONS_WORKER_RUNTIME',
+      'FUNCTIONS_EXTENSION_VERSION',
+      'WEBSITE_RUN_FROM_PACKAGE',
+      'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+      'AzureWebJobsStorage',
+    ]) {
       expect(keys).not.toContain(banned);
     }
   });
 
   it('the appsettings resource sets union(hostSettings, frsSettings) and nothing else', () => {
     const root = bicep(path).root;
-    const configs = declarations(root, 'resource_declaration').filter((d) => declTarget(d)?.startsWith('Microsoft.Web/sites/config@'));
+    const configs = declarations(root, 'resource_declaration').filter((d) =>
+      declTarget(d)?.startsWith('Microsoft.Web/sites/config@'),
+    );
     expect(configs).toHaveLength(1);
     const body = declBody(configs[0])!;
     expect(literalString(property(body, 'name')!)).toBe('appsettings');
     expect(property(body, 'properties')!.text.replace(/\s+/g, '')).toBe('union(hostSettings,frsSettings)');
-    const site = declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Web/sites@'))!;
+    const site = declarations(root, 'resource_declaration').find((d) =>
+      declTarget(d)?.startsWith('Microsoft.Web/sites@'),
+    )!;
     expect(property(property(declBody(site)!, 'properties')!, 'siteConfig')!.text).not.toContain('appSettings');
   });
 
   it('literal values are strings the schema accepts; no number or bool literals', () => {
     let literals = 0;
     for (const { key, value } of frs) {
-      const leaves = value.type === 'ternary_expression' ? value.namedChildren.slice(1).filter((n): n is Node => n !== null) : [value];
+      const leaves =
+        value.type === 'ternary_expression'
+          ? value.namedChildren.slice(1).filter((n): n is Node => n !== null)
+          : [value];
       for (const leaf of leaves) {
         expect(['number', 'boolean', 'true', 'false', 'null'], `${key} must be a string`).not.toContain(leaf.type);
         const literal = literalString(leaf);
         if (literal === undefined) continue;
         literals++;
         if (literal === '') {
-          expect(settingsSchema.shape[key as keyof typeof settingsSchema.shape].isOptional(), `${key} is empty but not optional`).toBe(true);
+          expect(
+            settingsSchema.shape[key as keyof typeof settingsSchema.shape].isOptional(),
+            `${key} is empty but not optional`,
+          ).toBe(true);
           continue;
         }
         const result = settingsSchema.shape[key as keyof typeof settingsSchema.shape].safeParse(literal);
@@ -200,7 +246,9 @@ describe('Function App (function-app.bicep)', () => {
 
   it('defaults pipelineSchedule (main and module) to the schema default', () => {
     for (const file of ['infra/main.bicep', path]) {
-      const decl = declarations(bicep(file).root, 'parameter_declaration').find((d) => declName(d) === 'pipelineSchedule')!;
+      const decl = declarations(bicep(file).root, 'parameter_declaration').find(
+        (d) => declName(d) === 'pipelineSchedule',
+      )!;
       expect(literalString(declValue(decl)!), file).toBe(settingsSchema.parse({}).FRS_PIPELINE_SCHEDULE);
     }
   });
@@ -208,11 +256,15 @@ describe('Function App (function-app.bicep)', () => {
   it('is a Flex Consumption (FC1) Node 22 app with identity-based deployment storage', () => {
     const src = bicep(path).source;
     const root = bicep(path).root;
-    const plan = declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Web/serverfarms@'))!;
+    const plan = declarations(root, 'resource_declaration').find((d) =>
+      declTarget(d)?.startsWith('Microsoft.Web/serverfarms@'),
+    )!;
     const sku = property(declBody(plan)!, 'sku')!;
     expect(literalString(property(sku, 'name')!)).toBe('FC1');
     expect(literalString(property(sku, 'tier')!)).toBe('FlexConsumption');
-    const site = declBody(declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Web/sites@'))!)!;
+    const site = declBody(
+      declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Web/sites@'))!,
+    )!;
     const cfg = property(property(site, 'properties')!, 'functionAppConfig')!;
     const runtime = property(cfg, 'runtime')!;
     expect(literalString(property(runtime, 'name')!)).toBe('node');
@@ -227,12 +279,22 @@ describe('Function App (function-app.bicep)', () => {
 describe('other resources', () => {
   it('storage: shared keys off, media and thumbnails containers, Event Grid system topic', () => {
     const root = bicep('infra/modules/storage.bicep').root;
-    const account = declBody(declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Storage/storageAccounts@'))!)!;
+    const account = declBody(
+      declarations(root, 'resource_declaration').find((d) =>
+        declTarget(d)?.startsWith('Microsoft.Storage/storageAccounts@'),
+      )!,
+    )!;
     const props = property(account, 'properties')!;
     expect(property(props, 'allowSharedKeyAccess')!.text).toBe('false');
     expect(property(props, 'allowBlobPublicAccess')!.text).toBe('false');
-    const topic = declBody(declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.EventGrid/systemTopics@'))!)!;
-    expect(literalString(property(property(topic, 'properties')!, 'topicType')!)).toBe('Microsoft.Storage.StorageAccounts');
+    const topic = declBody(
+      declarations(root, 'resource_declaration').find((d) =>
+        declTarget(d)?.startsWith('Microsoft.EventGrid/systemTopics@'),
+      )!,
+    )!;
+    expect(literalString(property(property(topic, 'properties')!, 'topicType')!)).toBe(
+      'Microsoft.Storage.StorageAccounts',
+    );
     const main = bicep('infra/main.bicep').root;
     const defaults = settingsSchema.parse({});
     expect(literalString(variable(main, 'mediaContainerName')!)).toBe(defaults.FRS_MEDIA_CONTAINER);
@@ -241,19 +303,27 @@ describe('other resources', () => {
 
   it('sql: Entra-only admin, serverless GP_S_Gen5 with auto-pause', () => {
     const root = bicep('infra/modules/sql.bicep').root;
-    const server = declBody(declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Sql/servers@'))!)!;
+    const server = declBody(
+      declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Sql/servers@'))!,
+    )!;
     const admins = property(property(server, 'properties')!, 'administrators')!;
     expect(property(admins, 'azureADOnlyAuthentication')!.text).toBe('true');
     expect(literalString(property(admins, 'administratorType')!)).toBe('ActiveDirectory');
     expect(property(admins, 'sid')!.text).toBe('adminObjectId');
-    const db = declBody(declarations(root, 'resource_declaration').find((d) => declTarget(d)?.startsWith('Microsoft.Sql/servers/databases@'))!)!;
+    const db = declBody(
+      declarations(root, 'resource_declaration').find((d) =>
+        declTarget(d)?.startsWith('Microsoft.Sql/servers/databases@'),
+      )!,
+    )!;
     expect(literalString(property(property(db, 'sku')!, 'name')!)).toBe('GP_S_Gen5');
     expect(property(property(db, 'properties')!, 'autoPauseDelay')!.text).toBe('autoPauseDelayMinutes');
   });
 
   it('roles: assigned on single resources to the identity, never at group or subscription scope', () => {
     const root = bicep('infra/modules/role-assignments.bicep').root;
-    const assignments = declarations(root, 'resource_declaration').filter((d) => declTarget(d)?.startsWith('Microsoft.Authorization/roleAssignments@'));
+    const assignments = declarations(root, 'resource_declaration').filter((d) =>
+      declTarget(d)?.startsWith('Microsoft.Authorization/roleAssignments@'),
+    );
     expect(assignments.length).toBeGreaterThanOrEqual(3);
     for (const a of assignments) expect(['storage', 'appInsights']).toContain(property(declBody(a)!, 'scope')!.text);
     const ids = objectProperties(variable(root, 'roleIds')!).map((p) => literalString(p.value));

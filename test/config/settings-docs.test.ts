@@ -73,7 +73,10 @@ describe('README settings table', () => {
       const m = /^\| `([A-Z0-9_]+)` \|(.*)\|$/.exec(line);
       if (!m) continue;
       expect(rows.has(m[1]), `${m[1]} listed twice`).toBe(false);
-      rows.set(m[1], m[2].split(/(?<!\\)\|/).map((c) => c.trim()));
+      rows.set(
+        m[1],
+        m[2].split(/(?<!\\)\|/).map((c) => c.trim()),
+      );
     }
     return rows;
   }
@@ -101,8 +104,22 @@ describe('README settings table', () => {
 
   it('escapes table syntax and HTML in rendered cells', () => {
     const table = renderSettingsTable([
-      { name: 'FRS_DATABASE', type: 'string', default: 'a|b', description: 'x | y <z>', required: false, range: undefined },
-      { name: 'FRS_BATCH_SIZE', type: 'integer', default: undefined, description: 'must be set', required: true, range: '1 to 2' },
+      {
+        name: 'FRS_DATABASE',
+        type: 'string',
+        default: 'a|b',
+        description: 'x | y <z>',
+        required: false,
+        range: undefined,
+      },
+      {
+        name: 'FRS_BATCH_SIZE',
+        type: 'integer',
+        default: undefined,
+        description: 'must be set',
+        required: true,
+        range: '1 to 2',
+      },
     ]);
     expect(table).toContain('| `FRS_DATABASE` | string | `a\\|b` | x \\| y &lt;z&gt; |');
     expect(table).toContain('| `FRS_BATCH_SIZE` | integer, 1 to 2 | **required** | must be set |');

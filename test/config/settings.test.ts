@@ -18,7 +18,9 @@ describe('loadSettings', () => {
   it('gives every setting its default when nothing is set', () => {
     const s = loadSettings({});
     // Every setting but the two optional Blob ones has a default.
-    expect(Object.keys(s).sort()).toEqual(settingNames.filter((n) => n !== 'FRS_BLOB_ACCOUNT_URL' && n !== 'FRS_BLOB_CONNECTION_STRING').sort());
+    expect(Object.keys(s).sort()).toEqual(
+      settingNames.filter((n) => n !== 'FRS_BLOB_ACCOUNT_URL' && n !== 'FRS_BLOB_CONNECTION_STRING').sort(),
+    );
     expect(s.FRS_DATABASE).toBe('./.frs/frs.db');
     expect(s.FRS_MEDIA_CONTAINER).toBe('media');
     expect(s.FRS_BATCH_SIZE).toBe(50);
@@ -30,7 +32,12 @@ describe('loadSettings', () => {
   });
 
   it('coerces app-setting strings to numbers and booleans', () => {
-    const s = loadSettings({ FRS_BATCH_SIZE: '7', FRS_MATCH_THRESHOLD: '-0.25', FRS_UMAP_ENABLED: 'true', FRS_DRY_RUN: '1' });
+    const s = loadSettings({
+      FRS_BATCH_SIZE: '7',
+      FRS_MATCH_THRESHOLD: '-0.25',
+      FRS_UMAP_ENABLED: 'true',
+      FRS_DRY_RUN: '1',
+    });
     expect(s.FRS_BATCH_SIZE).toBe(7);
     expect(s.FRS_MATCH_THRESHOLD).toBe(-0.25);
     expect(s.FRS_UMAP_ENABLED).toBe(true);
@@ -122,15 +129,45 @@ describe('describeSettings', () => {
       D: z.coerce.number().max(9).default(1.5).describe('bounded above only'),
     });
     expect(describeSettings(schema)).toEqual([
-      { name: 'A', type: 'string', default: undefined, description: 'a required setting', required: true, range: undefined },
-      { name: 'B', type: 'string', default: undefined, description: 'an optional setting', required: false, range: undefined },
-      { name: 'C', type: 'integer', default: '3', description: 'a number with a default', required: false, range: '2 or more' },
-      { name: 'D', type: 'number', default: '1.5', description: 'bounded above only', required: false, range: 'up to 9' },
+      {
+        name: 'A',
+        type: 'string',
+        default: undefined,
+        description: 'a required setting',
+        required: true,
+        range: undefined,
+      },
+      {
+        name: 'B',
+        type: 'string',
+        default: undefined,
+        description: 'an optional setting',
+        required: false,
+        range: undefined,
+      },
+      {
+        name: 'C',
+        type: 'integer',
+        default: '3',
+        description: 'a number with a default',
+        required: false,
+        range: '2 or more',
+      },
+      {
+        name: 'D',
+        type: 'number',
+        default: '1.5',
+        description: 'bounded above only',
+        required: false,
+        range: 'up to 9',
+      },
     ]);
   });
 
   it('refuses settings it cannot document', () => {
     expect(() => describeSettings(z.object({ X: z.string() }))).toThrow(/X has no \.describe\(\)/);
-    expect(() => describeSettings(z.object({ Y: z.array(z.string()).describe('list') }))).toThrow(/Y has a schema type/);
+    expect(() => describeSettings(z.object({ Y: z.array(z.string()).describe('list') }))).toThrow(
+      /Y has a schema type/,
+    );
   });
 });

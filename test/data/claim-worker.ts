@@ -12,7 +12,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const repo = await openRepository(file);
 writeFileSync(join(readyDir, owner), '');
-for (const deadline = Date.now() + 60_000; readdirSync(readyDir).length < Number(workers); ) {
+for (const deadline = Date.now() + 60_000; readdirSync(readyDir).length < Number(workers);) {
   if (Date.now() > deadline) throw new Error('the other workers never became ready');
   await pause(5);
 }

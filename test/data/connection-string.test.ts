@@ -18,22 +18,41 @@ describe('FRS_DATABASE kind', () => {
 
 describe('SQL Server connection string → mssql config', () => {
   it('uses a SQL login when no Entra authentication is named', () => {
-    const config = mssqlConfig('Data Source=db.example,1444;Initial Catalog=frs;User ID=frs_app;Password="p;a=ss";TrustServerCertificate=true');
-    expect(config).toMatchObject({ server: 'db.example', port: 1444, database: 'frs', user: 'frs_app', password: 'p;a=ss' });
-    expect(config.options).toMatchObject({ trustServerCertificate: true, encrypt: true, abortTransactionOnError: true });
+    const config = mssqlConfig(
+      'Data Source=db.example,1444;Initial Catalog=frs;User ID=frs_app;Password="p;a=ss";TrustServerCertificate=true',
+    );
+    expect(config).toMatchObject({
+      server: 'db.example',
+      port: 1444,
+      database: 'frs',
+      user: 'frs_app',
+      password: 'p;a=ss',
+    });
+    expect(config.options).toMatchObject({
+      trustServerCertificate: true,
+      encrypt: true,
+      abortTransactionOnError: true,
+    });
     expect(config.authentication).toBeUndefined();
   });
 
   it('maps Active Directory Default to DefaultAzureCredential without a password', () => {
-    const config = mssqlConfig('Server=tcp:frs.database.windows.net,1433;Database=frs;Authentication=Active Directory Default;Encrypt=True');
+    const config = mssqlConfig(
+      'Server=tcp:frs.database.windows.net,1433;Database=frs;Authentication=Active Directory Default;Encrypt=True',
+    );
     expect(config).toMatchObject({ server: 'frs.database.windows.net', database: 'frs' });
     expect(config.authentication).toEqual({ type: 'azure-active-directory-default', options: {} });
     expect(config.user).toBeUndefined();
   });
 
   it('passes a user-assigned managed identity client id from User Id', () => {
-    const config = mssqlConfig('Server=frs.database.windows.net;Database=frs;Authentication="Active Directory Managed Identity";User Id=1111-2222');
-    expect(config.authentication).toEqual({ type: 'azure-active-directory-default', options: { clientId: '1111-2222' } });
+    const config = mssqlConfig(
+      'Server=frs.database.windows.net;Database=frs;Authentication="Active Directory Managed Identity";User Id=1111-2222',
+    );
+    expect(config.authentication).toEqual({
+      type: 'azure-active-directory-default',
+      options: { clientId: '1111-2222' },
+    });
     expect(config.user).toBeUndefined();
   });
 

@@ -22,7 +22,9 @@ async function onServer<T>(work: (pool: sql.ConnectionPool) => Promise<T>): Prom
 }
 
 if (!connectionString) {
-  console.warn('SQL Server contract skipped: FRS_TEST_MSSQL is not set (a connection string of a disposable database).');
+  console.warn(
+    'SQL Server contract skipped: FRS_TEST_MSSQL is not set (a connection string of a disposable database).',
+  );
   describe('SQL Server repository', () => {
     it.skip('skipped: set FRS_TEST_MSSQL to the connection string of a disposable SQL Server / Azure SQL database to run it', () => {});
   });
@@ -44,17 +46,34 @@ if (!connectionString) {
           INSERT INTO MediaFile (FilePath, FileName, Extensions) VALUES (N'/legacy/a.jpg', N'a.jpg', N'.jpg'), (N'/legacy/b.jpg', N'b.jpg', N'.jpg');
           INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted) VALUES (1, N'a.jpg', 1), (2, N'b.jpg', 0);
           INSERT INTO Persons (PortraitMediaFileId, PortraitFaceId, Name) VALUES (1, 1, N'Legacy Lee');`);
-        await pool.request().input('e', sql.VarBinary(sql.MAX), Buffer.from(legacyEmbedding.buffer))
-          .query(`INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, Name, IsUserVerified) VALUES (1, 1, N'[10, 20, 110, 140]', @e, N'a_0.jpg', 1)`);
+        await pool
+          .request()
+          .input('e', sql.VarBinary(sql.MAX), Buffer.from(legacyEmbedding.buffer))
+          .query(
+            `INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, Name, IsUserVerified) VALUES (1, 1, N'[10, 20, 110, 140]', @e, N'a_0.jpg', 1)`,
+          );
       });
       for (let open = 0; open < 2; open++) {
         const repo = await openRepository(connectionString);
-        expect(await repo.stats()).toMatchObject({ mediaFiles: 2, faces: 1, persons: 1, items: { pending: 1, done: 1 } });
-        expect((await repo.getPerson(1))?.faces[0]).toMatchObject({ boundingBox: [10, 20, 110, 140], isUserVerified: true, thumbnailName: 'a_0.jpg' });
-        expect(await repo.registerMediaFile({ filePath: '/legacy/b.jpg', fileName: 'b.jpg', extension: '.jpg' })).toEqual({ mediaFileId: 2, mediaItemId: 2, created: false });
+        expect(await repo.stats()).toMatchObject({
+          mediaFiles: 2,
+          faces: 1,
+          persons: 1,
+          items: { pending: 1, done: 1 },
+        });
+        expect((await repo.getPerson(1))?.faces[0]).toMatchObject({
+          boundingBox: [10, 20, 110, 140],
+          isUserVerified: true,
+          thumbnailName: 'a_0.jpg',
+        });
+        expect(
+          await repo.registerMediaFile({ filePath: '/legacy/b.jpg', fileName: 'b.jpg', extension: '.jpg' }),
+        ).toEqual({ mediaFileId: 2, mediaItemId: 2, created: false });
         await repo.close();
       }
-      const versions = await onServer(async (pool) => (await pool.request().query('SELECT Version FROM FrsSchemaVersion ORDER BY Version')).recordset);
+      const versions = await onServer(
+        async (pool) => (await pool.request().query('SELECT Version FROM FrsSchemaVersion ORDER BY Version')).recordset,
+      );
       expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5]);
     });
   });

@@ -17,7 +17,13 @@ export function newFace(overrides: Partial<NewFace> = {}): NewFace {
   return {
     boundingBox: [10, 20, 110, 140],
     detectorScore: 0.9,
-    landmarks: [[40, 60], [80, 60], [60, 90], [45, 110], [75, 110]],
+    landmarks: [
+      [40, 60],
+      [80, 60],
+      [60, 90],
+      [45, 110],
+      [75, 110],
+    ],
     thumbnailName: 'face.jpg',
     thumbnailPath: 'thumbnails/face.jpg',
     frameNumber: 0,
@@ -43,16 +49,30 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
     async function registerMany(repo: Repository, n: number, prefix = 'photo') {
       const ids: number[] = [];
       for (let i = 0; i < n; i++) {
-        ids.push((await repo.registerMediaFile({ filePath: `/media/${prefix}-${i}.jpg`, fileName: `${prefix}-${i}.jpg`, extension: '.jpg' })).mediaItemId);
+        ids.push(
+          (
+            await repo.registerMediaFile({
+              filePath: `/media/${prefix}-${i}.jpg`,
+              fileName: `${prefix}-${i}.jpg`,
+              extension: '.jpg',
+            })
+          ).mediaItemId,
+        );
       }
       return ids;
     }
 
     /** One done item with `count` faces embedded by model 'm1'; returns face ids. */
     async function itemWithFaces(repo: Repository, count: number, path = '/media/group.jpg') {
-      const { mediaItemId } = await repo.registerMediaFile({ filePath: path, fileName: 'group.jpg', extension: '.jpg' });
+      const { mediaItemId } = await repo.registerMediaFile({
+        filePath: path,
+        fileName: 'group.jpg',
+        extension: '.jpg',
+      });
       await repo.claimPendingItems('setup', 1, 60, 3);
-      const faces = Array.from({ length: count }, (_, i) => newFace({ embedding: embeddingFor(i), embeddingModel: 'm1', detectorScore: 0.5 + i / 100 }));
+      const faces = Array.from({ length: count }, (_, i) =>
+        newFace({ embedding: embeddingFor(i), embeddingModel: 'm1', detectorScore: 0.5 + i / 100 }),
+      );
       expect(await repo.completeItem(mediaItemId, 'setup', faces)).toBe(true);
       return { mediaItemId, faceIds: (await repo.facesOfItem(mediaItemId)).map((f) => f.id) };
     }
@@ -64,7 +84,10 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(first.created).toBe(true);
       expect(await a.registerMediaFile(input)).toEqual({ ...first, created: false });
 
-      const raced = await Promise.all([a.registerMediaFile({ ...input, filePath: '/media/b.jpg' }), b.registerMediaFile({ ...input, filePath: '/media/b.jpg' })]);
+      const raced = await Promise.all([
+        a.registerMediaFile({ ...input, filePath: '/media/b.jpg' }),
+        b.registerMediaFile({ ...input, filePath: '/media/b.jpg' }),
+      ]);
       expect(raced[0].mediaFileId).toBe(raced[1].mediaFileId);
       expect(raced[0].mediaItemId).toBe(raced[1].mediaItemId);
       expect(raced.filter((r) => r.created)).toHaveLength(1);
@@ -74,7 +97,13 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(stats.mediaFiles).toBe(2);
       expect(stats.items).toEqual({ pending: 2, processing: 0, done: 0, failed: 0 });
       const item = await a.getMediaItem(first.mediaItemId);
-      expect(item).toMatchObject({ id: first.mediaItemId, mediaFileId: first.mediaFileId, status: 'pending', attempts: 0, leaseOwner: null });
+      expect(item).toMatchObject({
+        id: first.mediaItemId,
+        mediaFileId: first.mediaFileId,
+        status: 'pending',
+        attempts: 0,
+        leaseOwner: null,
+      });
       expect(await a.getMediaItem(999_999)).toBeNull();
     });
 
@@ -100,7 +129,10 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const taken = new Map<number, string>();
       for (;;) {
         const [ca, cb] = await Promise.all([a.claimPendingItems('A', 7, 60, 3), b.claimPendingItems('B', 7, 60, 3)]);
-        for (const [owner, claims] of [['A', ca], ['B', cb]] as const) {
+        for (const [owner, claims] of [
+          ['A', ca],
+          ['B', cb],
+        ] as const) {
           for (const c of claims) {
             expect(taken.has(c.id), `item ${c.id} claimed twice`).toBe(false);
             taken.set(c.id, owner);
@@ -147,7 +179,11 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(failure).toBeInstanceOf(FrsError);
       expect((failure as FrsError).code).toBe('DATABASE_ERROR');
       expect(await repo.facesOfItem(id)).toEqual([]);
-      expect(await repo.getMediaItem(id)).toMatchObject({ status: 'processing', leaseOwner: 'w', facesExtractedOn: null });
+      expect(await repo.getMediaItem(id)).toMatchObject({
+        status: 'processing',
+        leaseOwner: 'w',
+        facesExtractedOn: null,
+      });
 
       const embedding = embeddingFor(3);
       const good = [
@@ -161,11 +197,33 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const faces = await repo.facesOfItem(id);
       expect(faces).toHaveLength(2);
       expect(faces[0]).toMatchObject({
-        mediaItemId: id, personId: null, boundingBox: [1, 2, 3, 4], detectorScore: 0.9, frameNumber: 7, thumbnailName: 'face.jpg',
-        thumbnailPath: 'thumbnails/face.jpg', sharpness: 12.5, embeddingModel: 'm1', hasEmbedding: true, isUserVerified: false,
-        landmarks: [[40, 60], [80, 60], [60, 90], [45, 110], [75, 110]],
+        mediaItemId: id,
+        personId: null,
+        boundingBox: [1, 2, 3, 4],
+        detectorScore: 0.9,
+        frameNumber: 7,
+        thumbnailName: 'face.jpg',
+        thumbnailPath: 'thumbnails/face.jpg',
+        sharpness: 12.5,
+        embeddingModel: 'm1',
+        hasEmbedding: true,
+        isUserVerified: false,
+        landmarks: [
+          [40, 60],
+          [80, 60],
+          [60, 90],
+          [45, 110],
+          [75, 110],
+        ],
       });
-      expect(faces[1]).toMatchObject({ landmarks: null, thumbnailName: null, sharpness: null, frameNumber: null, hasEmbedding: false, embeddingModel: null });
+      expect(faces[1]).toMatchObject({
+        landmarks: null,
+        thumbnailName: null,
+        sharpness: null,
+        frameNumber: null,
+        hasEmbedding: false,
+        embeddingModel: null,
+      });
       // A completed item is not claimable again.
       expect(await repo.claimPendingItems('w', 5, 60, 3)).toEqual([]);
     });
@@ -176,7 +234,12 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       await repo.claimPendingItems('w', 1, 60, 2);
       expect(await repo.failItem(id, 'other', 'not mine', 2)).toBeNull();
       expect(await repo.failItem(id, 'w', 'decode error', 2)).toBe('pending');
-      expect(await repo.getMediaItem(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'decode error', leaseOwner: null });
+      expect(await repo.getMediaItem(id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastError: 'decode error',
+        leaseOwner: null,
+      });
       expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 2 }]);
       expect(await repo.failItem(id, 'w', 'decode error again', 2)).toBe('failed');
       expect(await repo.claimPendingItems('w', 1, 60, 2)).toEqual([]);
@@ -208,16 +271,38 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
 
     it('round-trips embeddings bit-exact and tracks which model made them', async () => {
       const repo = await connect();
-      const { mediaItemId } = await repo.registerMediaFile({ filePath: '/media/e.jpg', fileName: 'e.jpg', extension: '.jpg' });
+      const { mediaItemId } = await repo.registerMediaFile({
+        filePath: '/media/e.jpg',
+        fileName: 'e.jpg',
+        extension: '.jpg',
+      });
       await repo.claimPendingItems('w', 1, 60, 3);
-      await repo.completeItem(mediaItemId, 'w', [newFace(), newFace(), newFace({ embedding: embeddingFor(9), embeddingModel: 'old' })]);
+      await repo.completeItem(mediaItemId, 'w', [
+        newFace(),
+        newFace(),
+        newFace({ embedding: embeddingFor(9), embeddingModel: 'old' }),
+      ]);
 
       const todo = await repo.facesWithoutEmbedding('m2', 10);
       expect(todo).toHaveLength(3);
-      expect(todo[0]).toMatchObject({ mediaItemId, filePath: '/media/e.jpg', boundingBox: [10, 20, 110, 140], thumbnailPath: 'thumbnails/face.jpg' });
+      expect(todo[0]).toMatchObject({
+        mediaItemId,
+        filePath: '/media/e.jpg',
+        boundingBox: [10, 20, 110, 140],
+        thumbnailPath: 'thumbnails/face.jpg',
+      });
       expect(await repo.facesWithoutEmbedding('m2', 2)).toHaveLength(2);
 
-      const special = new Float32Array([0, -0, 1e-45, 3.4028234663852886e38, -1.5, Math.PI, Number.POSITIVE_INFINITY, 0]);
+      const special = new Float32Array([
+        0,
+        -0,
+        1e-45,
+        3.4028234663852886e38,
+        -1.5,
+        Math.PI,
+        Number.POSITIVE_INFINITY,
+        0,
+      ]);
       new Uint32Array(special.buffer)[7] = 0x7fc00123; // a NaN with a payload
       const random = Float32Array.from({ length: 512 }, () => Math.random() * 2 - 1);
       const updates = [
@@ -231,7 +316,13 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(toGroup.map((f) => f.id)).toEqual([todo[0].id, todo[1].id]);
       expect(bytesOf(toGroup[0].embedding).equals(bytesOf(special))).toBe(true);
       expect(bytesOf(toGroup[1].embedding).equals(bytesOf(random))).toBe(true);
-      expect(toGroup[0]).toMatchObject({ sharpness: 12.5, score: 0.9, personId: null, isUserVerified: false, grouped: false });
+      expect(toGroup[0]).toMatchObject({
+        sharpness: 12.5,
+        score: 0.9,
+        personId: null,
+        isUserVerified: false,
+        grouped: false,
+      });
       expect(await repo.facesForGrouping('old')).toHaveLength(1);
       expect((await repo.stats()).facesWithEmbedding).toBe(3);
     });
@@ -244,19 +335,45 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const [named] = await repo.createPersons([{ name: 'Ada', rank: 'Capt', appointment: 'Pilot', type: 'staff' }]);
       expect(new Set([p1, p2, named]).size).toBe(3);
 
-      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p1 }, { faceId: faceIds[2], personId: p2 }])).toBe(3);
+      expect(
+        await repo.assignFaces([
+          { faceId: faceIds[0], personId: p1 },
+          { faceId: faceIds[1], personId: p1 },
+          { faceId: faceIds[2], personId: p2 },
+        ]),
+      ).toBe(3);
       expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }])).toBe(0); // unchanged
       expect(await repo.setPortraits([{ personId: p1, faceId: faceIds[1], mediaFileId }])).toBe(1);
 
       const toGroup = await repo.facesForGrouping('m1');
-      expect(toGroup.map((f) => [f.id, f.personId])).toEqual([[faceIds[0], p1], [faceIds[1], p1], [faceIds[2], p2], [faceIds[3], null]]);
+      expect(toGroup.map((f) => [f.id, f.personId])).toEqual([
+        [faceIds[0], p1],
+        [faceIds[1], p1],
+        [faceIds[2], p2],
+        [faceIds[3], null],
+      ]);
       expect(bytesOf(toGroup[0].embedding).equals(bytesOf(embeddingFor(0)))).toBe(true);
       expect(toGroup.every((f) => f.mediaFileId === mediaFileId)).toBe(true);
 
       const persons = await repo.listPersons();
-      expect(persons.map((p) => [p.id, p.faceCount])).toEqual([[p1, 2], [p2, 1], [named, 0]]);
-      expect(persons[0]).toMatchObject({ portraitFaceId: faceIds[1], portraitMediaFileId: mediaFileId, portraitThumbnailPath: 'thumbnails/face.jpg', verifiedFaceCount: 0 });
-      expect(persons[2]).toMatchObject({ name: 'Ada', rank: 'Capt', appointment: 'Pilot', type: 'staff', portraitFaceId: null });
+      expect(persons.map((p) => [p.id, p.faceCount])).toEqual([
+        [p1, 2],
+        [p2, 1],
+        [named, 0],
+      ]);
+      expect(persons[0]).toMatchObject({
+        portraitFaceId: faceIds[1],
+        portraitMediaFileId: mediaFileId,
+        portraitThumbnailPath: 'thumbnails/face.jpg',
+        verifiedFaceCount: 0,
+      });
+      expect(persons[2]).toMatchObject({
+        name: 'Ada',
+        rank: 'Capt',
+        appointment: 'Pilot',
+        type: 'staff',
+        portraitFaceId: null,
+      });
 
       const detail = await repo.getPerson(p1);
       expect(detail?.faces.map((f) => f.id)).toEqual([faceIds[0], faceIds[1]]);
@@ -271,12 +388,25 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const { faceIds } = await itemWithFaces(repo, 2);
       const [p1, p2] = await repo.createPersons(2);
       expect(await repo.verifyFaces([{ faceId: faceIds[0], personId: p1 }])).toBe(1);
-      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: p2 }, { faceId: faceIds[1], personId: p2 }])).toBe(1);
-      expect(await repo.assignFaces([{ faceId: faceIds[0], personId: null }, { faceId: faceIds[1], personId: null }])).toBe(1);
+      expect(
+        await repo.assignFaces([
+          { faceId: faceIds[0], personId: p2 },
+          { faceId: faceIds[1], personId: p2 },
+        ]),
+      ).toBe(1);
+      expect(
+        await repo.assignFaces([
+          { faceId: faceIds[0], personId: null },
+          { faceId: faceIds[1], personId: null },
+        ]),
+      ).toBe(1);
 
       const [verified] = (await repo.getPerson(p1))!.faces;
       expect(verified).toMatchObject({ id: faceIds[0], personId: p1, isUserVerified: true });
-      expect((await repo.facesForGrouping('m1')).map((f) => [f.id, f.personId, f.isUserVerified])).toEqual([[faceIds[0], p1, true], [faceIds[1], null, false]]);
+      expect((await repo.facesForGrouping('m1')).map((f) => [f.id, f.personId, f.isUserVerified])).toEqual([
+        [faceIds[0], p1, true],
+        [faceIds[1], null, false],
+      ]);
       expect((await repo.stats()).verifiedFaces).toBe(1);
     });
 
@@ -323,10 +453,16 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.groupingFingerprint('m1')).toBe(afterFaces); // reads change nothing
       const [p1, p2] = await repo.createPersons(2);
       await next();
-      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: p1 },
+        { faceId: faceIds[1], personId: p2 },
+      ]);
       await next();
       // Swapping two faces between persons keeps every count and sum of person ids.
-      await repo.assignFaces([{ faceId: faceIds[0], personId: p2 }, { faceId: faceIds[1], personId: p1 }]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: p2 },
+        { faceId: faceIds[1], personId: p1 },
+      ]);
       await next();
       await repo.markFacesGrouped([faceIds[2]]);
       await next();
@@ -346,7 +482,11 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const [p1, p2, untouched] = await repo.createPersons(3);
       const [alice] = await repo.createPersons([{ name: 'Alice' }]);
       const [pilot] = await repo.createPersons([{ appointment: 'Pilot' }]);
-      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }, { faceId: faceIds[3], personId: alice }]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: p1 },
+        { faceId: faceIds[1], personId: p2 },
+        { faceId: faceIds[3], personId: alice },
+      ]);
       await repo.verifyFaces([{ faceId: faceIds[2], personId: p2 }]);
       await repo.setPortraits([
         { personId: p1, faceId: faceIds[0], mediaFileId: null },
@@ -355,7 +495,11 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       ]);
 
       // Faces move away from p1, p2 and alice.
-      await repo.assignFaces([{ faceId: faceIds[0], personId: null }, { faceId: faceIds[1], personId: null }, { faceId: faceIds[3], personId: null }]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: null },
+        { faceId: faceIds[1], personId: null },
+        { faceId: faceIds[3], personId: null },
+      ]);
       const many = [p1, p2, alice, pilot, ...Array.from({ length: 1500 }, (_, i) => 800_000 + i)];
       expect(await repo.tidyPersons(many)).toEqual({ portraitsCleared: 3, personsDeleted: 1 });
       expect(await repo.tidyPersons([])).toEqual({ portraitsCleared: 0, personsDeleted: 0 });
@@ -370,7 +514,10 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const repo = await connect();
       const { faceIds } = await itemWithFaces(repo, 3);
       const [p1, p2] = await repo.createPersons(2);
-      await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }, { faceId: faceIds[1], personId: p2 }]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: p1 },
+        { faceId: faceIds[1], personId: p2 },
+      ]);
       await repo.setPortraits([{ personId: p1, faceId: faceIds[0], mediaFileId: null }]);
       const personsBefore = await repo.listPersons();
       const facesBefore = await repo.facesForGrouping('m1');
@@ -440,7 +587,14 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await a.takeRequest('reindex')).toBeNull();
 
       const taken = await a.getRequest(first);
-      expect(taken).toMatchObject({ id: first, kind: 'recluster', status: 'running', payload: { reason: 'user' }, result: null, finishedAt: null });
+      expect(taken).toMatchObject({
+        id: first,
+        kind: 'recluster',
+        status: 'running',
+        payload: { reason: 'user' },
+        result: null,
+        finishedAt: null,
+      });
       expect(taken!.startedAt).not.toBeNull();
       expect(await a.finishRequest(first, 'done', { persons: 4 })).toBe(true);
       expect(await a.finishRequest(first, 'failed')).toBe(false); // already finished

@@ -65,23 +65,53 @@ describe('legacy database migrated in place', () => {
   it('keeps every legacy row and maps legacy state onto the new columns', async () => {
     const repo = await openRepository(file);
     const stats = await repo.stats();
-    expect(stats).toMatchObject({ mediaFiles: 2, faces: 3, persons: 1, verifiedFaces: 1, items: { pending: 1, processing: 0, done: 1, failed: 0 } });
-    expect(await repo.getMediaItem(1)).toMatchObject({ status: 'done', attempts: 0, facesExtractedOn: '2023-05-01 10:05:00' });
+    expect(stats).toMatchObject({
+      mediaFiles: 2,
+      faces: 3,
+      persons: 1,
+      verifiedFaces: 1,
+      items: { pending: 1, processing: 0, done: 1, failed: 0 },
+    });
+    expect(await repo.getMediaItem(1)).toMatchObject({
+      status: 'done',
+      attempts: 0,
+      facesExtractedOn: '2023-05-01 10:05:00',
+    });
     expect(await repo.getMediaItem(2)).toMatchObject({ status: 'pending' });
 
     const person = await repo.getPerson(1);
-    expect(person).toMatchObject({ name: 'Legacy Lee', rank: 'Maj', appointment: 'Officer', type: 'staff', faceCount: 2, verifiedFaceCount: 1,
-      portraitFaceId: 1, portraitThumbnailName: 'a_0.jpg' });
-    expect(person!.faces[0]).toMatchObject({ id: 1, boundingBox: [10, 20, 110, 140], isUserVerified: true, hasEmbedding: true, embeddingModel: null });
+    expect(person).toMatchObject({
+      name: 'Legacy Lee',
+      rank: 'Maj',
+      appointment: 'Officer',
+      type: 'staff',
+      faceCount: 2,
+      verifiedFaceCount: 1,
+      portraitFaceId: 1,
+      portraitThumbnailName: 'a_0.jpg',
+    });
+    expect(person!.faces[0]).toMatchObject({
+      id: 1,
+      boundingBox: [10, 20, 110, 140],
+      isUserVerified: true,
+      hasEmbedding: true,
+      embeddingModel: null,
+    });
 
     // Legacy embeddings come from an unknown model: FRS re-embeds them with its own.
     expect((await repo.facesWithoutEmbedding('frs-model', 10)).map((f) => f.id)).toEqual([1, 2, 3]);
-    expect(await repo.registerMediaFile({ filePath: '/legacy/a.jpg', fileName: 'a.jpg', extension: '.jpg' })).toEqual({ mediaFileId: 1, mediaItemId: 1, created: false });
+    expect(await repo.registerMediaFile({ filePath: '/legacy/a.jpg', fileName: 'a.jpg', extension: '.jpg' })).toEqual({
+      mediaFileId: 1,
+      mediaItemId: 1,
+      created: false,
+    });
     await repo.close();
 
     const blob = raw<{ Embedding: Buffer }>('SELECT Embedding FROM Faces WHERE Id = 1')[0].Embedding;
     expect(blob.equals(Buffer.from(legacyEmbedding.buffer))).toBe(true);
-    expect(raw<{ Version: number }>('SELECT Version FROM FrsSchemaVersion ORDER BY Version').map((r) => r.Version)).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      raw<{ Version: number }>('SELECT Version FROM FrsSchemaVersion ORDER BY Version').map((r) => r.Version),
+    ).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('replaces faces of an interrupted legacy run on completion, atomically', async () => {
@@ -91,19 +121,25 @@ describe('legacy database migrated in place', () => {
 
     await expect(repo.completeItem(2, 'w', [newFace(), newFace({ detectorScore: -1 })])).rejects.toThrow(FrsError);
     // The delete of the legacy face was rolled back too.
-    expect((await repo.facesOfItem(2)).map((f) => [f.thumbnailName, f.boundingBox])).toEqual([['b_0.jpg', [5, 5, 50, 50]]]);
+    expect((await repo.facesOfItem(2)).map((f) => [f.thumbnailName, f.boundingBox])).toEqual([
+      ['b_0.jpg', [5, 5, 50, 50]],
+    ]);
 
     expect(await repo.completeItem(2, 'w', [newFace({ boundingBox: [1, 1, 9, 9] })])).toBe(true);
     const faces = await repo.facesOfItem(2);
     expect(faces).toHaveLength(1);
     expect(faces[0]).toMatchObject({ boundingBox: [1, 1, 9, 9], thumbnailName: 'face.jpg', detectorScore: 0.9 });
     await repo.close();
-    expect(raw<{ IsFacesExtracted: number }>('SELECT IsFacesExtracted FROM MediaItems WHERE Id = 2')[0].IsFacesExtracted).toBe(1);
+    expect(
+      raw<{ IsFacesExtracted: number }>('SELECT IsFacesExtracted FROM MediaItems WHERE Id = 2')[0].IsFacesExtracted,
+    ).toBe(1);
   });
 
   it('is idempotent: opening again changes nothing, and legacy-style writes still work', async () => {
     await (await openRepository(file)).close();
-    const snapshot = () => JSON.stringify(raw('SELECT * FROM Faces ORDER BY Id')) + JSON.stringify(raw('SELECT * FROM MediaItems ORDER BY Id'));
+    const snapshot = () =>
+      JSON.stringify(raw('SELECT * FROM Faces ORDER BY Id')) +
+      JSON.stringify(raw('SELECT * FROM MediaItems ORDER BY Id'));
     const before = snapshot();
     const repo = await openRepository(file);
     expect(snapshot()).toBe(before);
@@ -111,10 +147,15 @@ describe('legacy database migrated in place', () => {
 
     // The legacy tool knows nothing of the new columns; its inserts get usable defaults.
     const db = new Database(file);
-    db.prepare(`INSERT INTO MediaFile (FilePath, FileName, Extensions) VALUES ('/legacy/c.jpg', 'c.jpg', '.jpg')`).run();
+    db.prepare(
+      `INSERT INTO MediaFile (FilePath, FileName, Extensions) VALUES ('/legacy/c.jpg', 'c.jpg', '.jpg')`,
+    ).run();
     db.prepare(`INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted) VALUES (3, 'c.jpg', 0)`).run();
     db.close();
-    expect((await repo.claimPendingItems('w', 5, 60, 3)).map((c) => c.filePath)).toEqual(['/legacy/b.jpg', '/legacy/c.jpg']);
+    expect((await repo.claimPendingItems('w', 5, 60, 3)).map((c) => c.filePath)).toEqual([
+      '/legacy/b.jpg',
+      '/legacy/c.jpg',
+    ]);
     await repo.close();
   });
 });
@@ -124,13 +165,18 @@ describe('claims across processes', () => {
     const repo = await openRepository(file);
     const ids: number[] = [];
     await repo.transaction(async (tx) => {
-      for (let i = 0; i < 150; i++) ids.push((await tx.registerMediaFile({ filePath: `/p/${i}.jpg`, fileName: `${i}.jpg`, extension: '.jpg' })).mediaItemId);
+      for (let i = 0; i < 150; i++)
+        ids.push(
+          (await tx.registerMediaFile({ filePath: `/p/${i}.jpg`, fileName: `${i}.jpg`, extension: '.jpg' }))
+            .mediaItemId,
+        );
     });
     await repo.close();
 
     const worker = join(import.meta.dirname, 'claim-worker.ts');
     const readyDir = mkdtempSync(join(root, 'ready-'));
-    const run = (owner: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', worker, file, owner, readyDir, '2']);
+    const run = (owner: string) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', worker, file, owner, readyDir, '2']);
     const [a, b] = await Promise.all([run('A'), run('B')]);
     const fromA = JSON.parse(a.stdout) as number[];
     const fromB = JSON.parse(b.stdout) as number[];

@@ -13,7 +13,11 @@ import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 
 let env: PipelineEnv;
 const ctx = (name: string) => new InvocationContext({ functionName: name, invocationId: `${name}-1` });
-const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 beforeAll(async () => {
   env = pipelineEnv({ FRS_MATCH_THRESHOLD: '0.98', FRS_DBSCAN_EPS: '0.02' });
@@ -38,7 +42,9 @@ describe('persons function', () => {
   it('lists persons with face counts and portrait links', async () => {
     const res = await personsHandler(request('GET', 'http://localhost/api/persons'), ctx('persons'));
     expect(res.status).toBe(200);
-    const { persons } = res.jsonBody as { persons: Array<{ id: number; faceCount: number; portraitUrl: string | null }> };
+    const { persons } = res.jsonBody as {
+      persons: Array<{ id: number; faceCount: number; portraitUrl: string | null }>;
+    };
     expect(persons.map((p) => p.faceCount)).toEqual([2, 2, 2]);
     for (const p of persons) expect(p.portraitUrl).toMatch(/^file:.*faces\/\d+\/\d+\.jpg$/);
   });
@@ -50,7 +56,9 @@ describe('persons function', () => {
     expect(body.id).toBe(1);
     expect(body.faces).toHaveLength(2);
     expect(body.faces[0].boundingBox).toHaveLength(4);
-    expect((await personsHandler(request('GET', 'http://localhost/api/persons/999', { id: '999' }), ctx('persons'))).status).toBe(404);
+    expect(
+      (await personsHandler(request('GET', 'http://localhost/api/persons/999', { id: '999' }), ctx('persons'))).status,
+    ).toBe(404);
     const bad = await personsHandler(request('GET', 'http://localhost/api/persons/abc', { id: 'abc' }), ctx('persons'));
     expect(bad.status).toBe(400);
     expect((bad.jsonBody as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
@@ -68,12 +76,16 @@ describe('recluster function', () => {
   });
 
   it('queues a request the timer runs, with a status link', async () => {
-    const res = await reclusterHandler(request('POST', 'http://localhost/api/recluster', {}, { mode: 'queue' }), ctx('recluster'));
+    const res = await reclusterHandler(
+      request('POST', 'http://localhost/api/recluster', {}, { mode: 'queue' }),
+      ctx('recluster'),
+    );
     expect(res.status).toBe(202);
     const body = res.jsonBody as { requestId: number; statusUrl: string };
     expect(body.statusUrl).toBe(`http://localhost/api/recluster/${body.requestId}`);
     const status = async () =>
-      (await reclusterHandler(request('GET', body.statusUrl, { id: String(body.requestId) }), ctx('recluster'))).jsonBody as { status: string; result: unknown };
+      (await reclusterHandler(request('GET', body.statusUrl, { id: String(body.requestId) }), ctx('recluster')))
+        .jsonBody as { status: string; result: unknown };
     expect((await status()).status).toBe('queued');
     const summary = await pipelineHandler(timer, ctx('pipeline'));
     expect(summary.reclusterRequests).toBe(1);
@@ -83,7 +95,17 @@ describe('recluster function', () => {
   });
 
   it('rejects a bad mode with 400 and an unknown request with 404', async () => {
-    expect((await reclusterHandler(request('POST', 'http://localhost/api/recluster', {}, { mode: 'later' }), ctx('recluster'))).status).toBe(400);
-    expect((await reclusterHandler(request('GET', 'http://localhost/api/recluster/77', { id: '77' }), ctx('recluster'))).status).toBe(404);
+    expect(
+      (
+        await reclusterHandler(
+          request('POST', 'http://localhost/api/recluster', {}, { mode: 'later' }),
+          ctx('recluster'),
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (await reclusterHandler(request('GET', 'http://localhost/api/recluster/77', { id: '77' }), ctx('recluster')))
+        .status,
+    ).toBe(404);
   });
 });

@@ -6,27 +6,91 @@ import { describe, expect, it, vi } from 'vitest';
 const registered: Array<{ kind: string; name: string; options: Record<string, unknown> }> = [];
 vi.mock('@azure/functions', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@azure/functions')>();
-  const record = (kind: string) => (name: string, options: Record<string, unknown>) => registered.push({ kind, name, options });
-  return { ...actual, app: { ...actual.app, http: record('http'), timer: record('timer'), storageBlob: record('storageBlob') } };
+  const record = (kind: string) => (name: string, options: Record<string, unknown>) =>
+    registered.push({ kind, name, options });
+  return {
+    ...actual,
+    app: { ...actual.app, http: record('http'), timer: record('timer'), storageBlob: record('storageBlob') },
+  };
 });
 
 const functionsDir = join(import.meta.dirname, '../../functions');
 
 describe('function registration', () => {
   it('registers exactly the FRS functions with their triggers, routes, paths and schedule', async () => {
-    const files = readdirSync(functionsDir).filter((f) => f.endsWith('.ts')).sort();
+    const files = readdirSync(functionsDir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     for (const f of files) await import(join(functionsDir, f));
-    const summary = registered.map(({ kind, name, options }) => ({
-      kind, name,
-      methods: options.methods, authLevel: options.authLevel, route: options.route,
-      schedule: options.schedule, path: options.path, source: options.source, connection: options.connection,
-    })).sort((a, b) => a.name.localeCompare(b.name));
+    const summary = registered
+      .map(({ kind, name, options }) => ({
+        kind,
+        name,
+        methods: options.methods,
+        authLevel: options.authLevel,
+        route: options.route,
+        schedule: options.schedule,
+        path: options.path,
+        source: options.source,
+        connection: options.connection,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     expect(summary).toEqual([
-      { kind: 'storageBlob', name: 'detectOnUpload', methods: undefined, authLevel: undefined, route: undefined, schedule: undefined, path: '%FRS_MEDIA_CONTAINER%/{name}', source: 'EventGrid', connection: 'FRS_STORAGE' },
-      { kind: 'http', name: 'persons', methods: ['GET'], authLevel: 'function', route: 'persons/{id?}', schedule: undefined, path: undefined, source: undefined, connection: undefined },
-      { kind: 'timer', name: 'pipeline', methods: undefined, authLevel: undefined, route: undefined, schedule: '%FRS_PIPELINE_SCHEDULE%', path: undefined, source: undefined, connection: undefined },
-      { kind: 'http', name: 'recluster', methods: ['POST', 'GET'], authLevel: 'function', route: 'recluster/{id?}', schedule: undefined, path: undefined, source: undefined, connection: undefined },
-      { kind: 'http', name: 'test', methods: ['POST'], authLevel: 'function', route: 'test', schedule: undefined, path: undefined, source: undefined, connection: undefined },
+      {
+        kind: 'storageBlob',
+        name: 'detectOnUpload',
+        methods: undefined,
+        authLevel: undefined,
+        route: undefined,
+        schedule: undefined,
+        path: '%FRS_MEDIA_CONTAINER%/{name}',
+        source: 'EventGrid',
+        connection: 'FRS_STORAGE',
+      },
+      {
+        kind: 'http',
+        name: 'persons',
+        methods: ['GET'],
+        authLevel: 'function',
+        route: 'persons/{id?}',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'timer',
+        name: 'pipeline',
+        methods: undefined,
+        authLevel: undefined,
+        route: undefined,
+        schedule: '%FRS_PIPELINE_SCHEDULE%',
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
+        name: 'recluster',
+        methods: ['POST', 'GET'],
+        authLevel: 'function',
+        route: 'recluster/{id?}',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
+        name: 'test',
+        methods: ['POST'],
+        authLevel: 'function',
+        route: 'test',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
     ]);
     // one function per file, and every registration has a handler
     expect(files).toHaveLength(5);

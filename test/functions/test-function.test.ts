@@ -7,7 +7,11 @@ import { loadSettings } from '../../src/config/settings.js';
 import { Services, setServices } from '../../src/services.js';
 import { demoImage } from '../helpers/fixtures.js';
 
-function post(body: Uint8Array | string, headers: Record<string, string> = { 'content-type': 'image/jpeg' }, query: Record<string, string> = {}) {
+function post(
+  body: Uint8Array | string,
+  headers: Record<string, string> = { 'content-type': 'image/jpeg' },
+  query: Record<string, string> = {},
+) {
   return new HttpRequest({
     method: 'POST',
     url: 'http://localhost/api/test',
@@ -21,15 +25,27 @@ const context = () => new InvocationContext({ functionName: 'test', invocationId
 
 describe('HTTP test function', () => {
   beforeAll(() => {
-    setServices(new Services(loadSettings({ FRS_INTRA_OP_THREADS: '1', FRS_MAX_UPLOAD_BYTES: '2000000', FRS_MAX_PIXELS: '4000000' })));
+    setServices(
+      new Services(
+        loadSettings({ FRS_INTRA_OP_THREADS: '1', FRS_MAX_UPLOAD_BYTES: '2000000', FRS_MAX_PIXELS: '4000000' }),
+      ),
+    );
   });
   afterAll(() => setServices(undefined));
 
   it('returns faces with boxes, landmarks and embeddings for a real photo', async () => {
     const photo = readFileSync(demoImage(1));
-    const res = await testHandler(post(photo, { 'content-type': 'image/jpeg' }, { embeddings: 'true', name: 'sample1.jpg' }), context());
+    const res = await testHandler(
+      post(photo, { 'content-type': 'image/jpeg' }, { embeddings: 'true', name: 'sample1.jpg' }),
+      context(),
+    );
     expect(res.status).toBe(200);
-    const body = res.jsonBody as { image: string; width: number; height: number; faces: Array<{ box: number[]; score: number; landmarks: number[][]; embedding: number[] }> };
+    const body = res.jsonBody as {
+      image: string;
+      width: number;
+      height: number;
+      faces: Array<{ box: number[]; score: number; landmarks: number[][]; embedding: number[] }>;
+    };
     expect(body.image).toBe('sample1.jpg');
     expect([body.width, body.height]).toEqual([1920, 1280]);
     expect(body.faces.length).toBeGreaterThanOrEqual(3);
@@ -78,7 +94,9 @@ describe('HTTP test function', () => {
   });
 
   it('rejects an image over FRS_MAX_PIXELS with 413', async () => {
-    const big = await sharp({ create: { width: 2500, height: 2000, channels: 3, background: '#777' } }).png({ compressionLevel: 9 }).toBuffer();
+    const big = await sharp({ create: { width: 2500, height: 2000, channels: 3, background: '#777' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const res = await testHandler(post(big, { 'content-type': 'image/png' }), context());
     expect(res.status).toBe(413);
     expect((res.jsonBody as { error: { code: string } }).error.code).toBe('IMAGE_TOO_LARGE');

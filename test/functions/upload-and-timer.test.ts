@@ -22,11 +22,19 @@ afterAll(async () => {
 });
 
 function blobContext(name: string) {
-  return new InvocationContext({ functionName: 'detectOnUpload', invocationId: `upload-${name}`, triggerMetadata: { name } });
+  return new InvocationContext({
+    functionName: 'detectOnUpload',
+    invocationId: `upload-${name}`,
+    triggerMetadata: { name },
+  });
 }
 
 const timerContext = () => new InvocationContext({ functionName: 'pipeline', invocationId: 'timer-1' });
-const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 async function blobNames(container: string): Promise<string[]> {
   const client = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
@@ -38,7 +46,11 @@ async function blobNames(container: string): Promise<string[]> {
 
 describe('blob upload and timer functions against Azurite + SQLite', () => {
   it('detects an uploaded photo once, however often the blob is delivered', async () => {
-    env = pipelineEnv({ FRS_BLOB_CONNECTION_STRING: azurite.connectionString, FRS_MEDIA_CONTAINER: 'media', FRS_THUMBNAILS_CONTAINER: 'thumbnails' });
+    env = pipelineEnv({
+      FRS_BLOB_CONNECTION_STRING: azurite.connectionString,
+      FRS_MEDIA_CONTAINER: 'media',
+      FRS_THUMBNAILS_CONTAINER: 'thumbnails',
+    });
     const services = env.services();
     setServices(services);
     const photo = readFileSync(demoImage(1));
@@ -74,7 +86,11 @@ describe('blob upload and timer functions against Azurite + SQLite', () => {
 
   it('never processes one item twice when the timer and the blob trigger race', async () => {
     await env.cleanup();
-    env = pipelineEnv({ FRS_BLOB_CONNECTION_STRING: azurite.connectionString, FRS_MEDIA_CONTAINER: 'race-media', FRS_THUMBNAILS_CONTAINER: 'race-thumbs' });
+    env = pipelineEnv({
+      FRS_BLOB_CONNECTION_STRING: azurite.connectionString,
+      FRS_MEDIA_CONTAINER: 'race-media',
+      FRS_THUMBNAILS_CONTAINER: 'race-thumbs',
+    });
     const timerServices = env.services();
     const uploadServices = env.services();
     const media = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('race-media');
@@ -91,11 +107,13 @@ describe('blob upload and timer functions against Azurite + SQLite', () => {
       const pipeline = await timerServices.pipeline();
       return pipeline.detect();
     })();
-    const uploads = Promise.all(photos.map(async (p, i) => {
-      const ctx = await uploadServices.pipelineContext();
-      const { detectUpload } = await import('../../src/pipeline/upload-stage.js');
-      return detectUpload(ctx, `p${i}.jpg`, p);
-    }));
+    const uploads = Promise.all(
+      photos.map(async (p, i) => {
+        const ctx = await uploadServices.pipelineContext();
+        const { detectUpload } = await import('../../src/pipeline/upload-stage.js');
+        return detectUpload(ctx, `p${i}.jpg`, p);
+      }),
+    );
     const [byTimer, byUploads] = await Promise.all([timerRun, uploads]);
     const uploadDone = byUploads.filter((o) => o.status === 'done').length;
     expect(byTimer.items + uploadDone).toBe(3);

@@ -30,7 +30,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitUntilServing(
+  endpoint: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode}: ${output()}`);
@@ -52,7 +57,16 @@ export async function startAzuriteBlob(timeoutMs = 30_000): Promise<AzuriteBlob>
     const endpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
     const child = spawn(
       BIN,
-      ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--disableTelemetry'],
+      [
+        '--blobHost',
+        '127.0.0.1',
+        '--blobPort',
+        String(port),
+        '--inMemoryPersistence',
+        '--silent',
+        '--skipApiVersionCheck',
+        '--disableTelemetry',
+      ],
       // In-memory mode refuses --location; a scratch cwd catches any file it writes anyway.
       { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -26,7 +26,12 @@ export function buildTinyDetector(o: TinyDetectorOptions): Uint8Array {
   const mean = g.op('ReduceMean', [first], { keepdims: 0 }); // scalar: all axes
   g.node('Add', [g.weight('base_scores', o.baseScores, [1, n]), mean], {}, { outputs: [o.names.scores] });
   g.node('Identity', [g.weight('const_boxes', o.boxes.flat(), [1, n, 4])], {}, { outputs: [o.names.boxes] });
-  g.node('Identity', [g.weight('const_landmarks', o.landmarks.flat(), [1, n, 10])], {}, { outputs: [o.names.landmarks] });
+  g.node(
+    'Identity',
+    [g.weight('const_landmarks', o.landmarks.flat(), [1, n, 10])],
+    {},
+    { outputs: [o.names.landmarks] },
+  );
   g.output(o.names.boxes, [1, n, 4]);
   g.output(o.names.scores, [1, n]);
   g.output(o.names.landmarks, [1, n, 10]);
@@ -47,7 +52,12 @@ export function buildTinyEmbedder(o: TinyEmbedderOptions): Uint8Array {
   const g = new GraphBuilder('tiny_embedder');
   const x = g.input(o.names.input, ['N', 3, o.height, o.width]);
   const flat = g.op('Flatten', [x], { axis: 1 });
-  g.node('MatMul', [flat, g.weight('projection', o.weights, [3 * o.height * o.width, o.dimensions])], {}, { outputs: [o.names.output] });
+  g.node(
+    'MatMul',
+    [flat, g.weight('projection', o.weights, [3 * o.height * o.width, o.dimensions])],
+    {},
+    { outputs: [o.names.output] },
+  );
   g.output(o.names.output, ['N', o.dimensions]);
   return g.build({ opset: 13 });
 }

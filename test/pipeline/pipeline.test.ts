@@ -26,7 +26,10 @@ afterEach(async () => env?.cleanup());
 /** sample1 (three people) twice: as is, and re-encoded at 60% scale, so every person appears twice. */
 async function twoViewsOfSample1(e: PipelineEnv): Promise<void> {
   e.addImage(demoImage(1), 'a-sample1.jpg');
-  await sharp(demoImage(1)).resize({ width: 1152 }).jpeg({ quality: 85 }).toFile(join(e.imagesDir, 'b-sample1-small.jpg'));
+  await sharp(demoImage(1))
+    .resize({ width: 1152 })
+    .jpeg({ quality: 85 })
+    .toFile(join(e.imagesDir, 'b-sample1-small.jpg'));
 }
 
 async function personsWithFaces(services: ReturnType<PipelineEnv['services']>) {
@@ -38,7 +41,9 @@ async function personsWithFaces(services: ReturnType<PipelineEnv['services']>) {
 function thumbnailFiles(e: PipelineEnv): string[] {
   const root = join(e.dir, 'thumbnails');
   if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
 }
 
 describe('pipeline over SQLite and a local folder', () => {
@@ -75,7 +80,9 @@ describe('pipeline over SQLite and a local folder', () => {
     expect(second.detected.items).toBe(0);
     expect(second.recognized.grouped).toMatchObject({ regrouped: false, personsCreated: 0, facesMoved: 0 }); // nothing new: no regroup
     expect(await pipeline.ctx.repo.stats()).toEqual(statsBefore);
-    expect((await personsWithFaces(services)).map((p) => p.faces.map((f) => f.id))).toEqual(persons.map((p) => p.faces.map((f) => f.id)));
+    expect((await personsWithFaces(services)).map((p) => p.faces.map((f) => f.id))).toEqual(
+      persons.map((p) => p.faces.map((f) => f.id)),
+    );
     expect(thumbnailFiles(env)).toHaveLength(6);
   });
 
@@ -87,7 +94,10 @@ describe('pipeline over SQLite and a local folder', () => {
     await registerFolder(pipeline.ctx.repo, env.imagesDir, silentLogger);
     await pipeline.runAll();
     expect(await pipeline.ctx.repo.listPersons()).toHaveLength(0); // one face per person so far: below minPts
-    await sharp(demoImage(1)).resize({ width: 1152 }).jpeg({ quality: 85 }).toFile(join(env.imagesDir, 'b-sample1-small.jpg'));
+    await sharp(demoImage(1))
+      .resize({ width: 1152 })
+      .jpeg({ quality: 85 })
+      .toFile(join(env.imagesDir, 'b-sample1-small.jpg'));
     await registerFolder(pipeline.ctx.repo, env.imagesDir, silentLogger);
     await pipeline.runAll();
     const persons = await personsWithFaces(services);
@@ -118,7 +128,10 @@ describe('pipeline over SQLite and a local folder', () => {
     const stats = await pipeline.ctx.repo.stats();
     expect(stats.items).toMatchObject({ done: 1, failed: 2, pending: 0, processing: 0 });
     const items = await Promise.all([1, 2, 3].map((id) => pipeline.ctx.repo.getMediaItem(id)));
-    const errors = items.filter((i) => i?.status === 'failed').map((i) => i?.lastError ?? '').sort();
+    const errors = items
+      .filter((i) => i?.status === 'failed')
+      .map((i) => i?.lastError ?? '')
+      .sort();
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/NOT_FOUND/);
     expect(errors[1]).toMatch(/UNSUPPORTED_FORMAT/);
@@ -156,7 +169,7 @@ describe('pipeline over SQLite and a local folder', () => {
     const repo = a.ctx.repo;
     const faces = (await Promise.all([1, 2, 3, 4].map((id) => repo.facesOfItem(id)))).map((f) => f.length);
     // each item's faces stored once: per-item counts equal a fresh single-worker detection
-    const solo = await env.services().analyzer;
+    const solo = env.services().analyzer;
     expect((await repo.stats()).faces).toBe(faces.reduce((x, y) => x + y, 0));
     expect(faces.every((n) => n > 0)).toBe(true);
     expect(solo.embeddingModel).toBeTruthy();
@@ -195,16 +208,19 @@ describe('pipeline over SQLite and a local folder', () => {
     expect(holder?.id).toBe(target);
     expect((await pipeline.ctx.repo.stats()).faces).toBe(6);
     // every face is still in exactly one person
-    expect(after.flatMap((p) => p.faces.map((f) => f.id)).sort()).toEqual(before.flatMap((p) => p.faces.map((f) => f.id)).sort());
+    expect(after.flatMap((p) => p.faces.map((f) => f.id)).sort()).toEqual(
+      before.flatMap((p) => p.faces.map((f) => f.id)).sort(),
+    );
 
     // A failure inside the recluster transaction leaves the assignment as it was.
     const snapshot = JSON.stringify(await personsWithFaces(services));
     const repo = pipeline.ctx.repo;
     const original = repo.transaction.bind(repo);
-    repo.transaction = (fn) => original(async (tx) => {
-      await fn(tx);
-      throw new Error('database connection lost');
-    });
+    repo.transaction = (fn) =>
+      original(async (tx) => {
+        await fn(tx);
+        throw new Error('database connection lost');
+      });
     await expect(pipeline.recluster()).rejects.toThrow(/connection lost/);
     repo.transaction = original;
     expect(JSON.stringify(await personsWithFaces(services))).toBe(snapshot);

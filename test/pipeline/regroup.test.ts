@@ -21,9 +21,15 @@ const GROUPING = { FRS_MATCH_THRESHOLD: '0.98', FRS_DBSCAN_EPS: '0.02', FRS_DBSC
 const PHOTOS: Array<{ name: string; make: (target: string) => Promise<unknown> }> = [
   { name: 'a-sample1.jpg', make: (t) => sharp(demoImage(1)).toFile(t) },
   { name: 'b-sample2.jpg', make: (t) => sharp(demoImage(2)).toFile(t) },
-  { name: 'c-sample1-small.jpg', make: (t) => sharp(demoImage(1)).resize({ width: 1152 }).jpeg({ quality: 85 }).toFile(t) },
+  {
+    name: 'c-sample1-small.jpg',
+    make: (t) => sharp(demoImage(1)).resize({ width: 1152 }).jpeg({ quality: 85 }).toFile(t),
+  },
   { name: 'd-sample3.jpg', make: (t) => sharp(demoImage(3)).toFile(t) },
-  { name: 'e-sample2-small.jpg', make: (t) => sharp(demoImage(2)).resize({ width: 700 }).jpeg({ quality: 85 }).toFile(t) },
+  {
+    name: 'e-sample2-small.jpg',
+    make: (t) => sharp(demoImage(2)).resize({ width: 700 }).jpeg({ quality: 85 }).toFile(t),
+  },
 ];
 
 const envs: PipelineEnv[] = [];
@@ -53,18 +59,32 @@ async function libraryWithUngroupedFaces() {
   return library;
 }
 
-interface FaceRow { key: string; faceId: number; personId: number | null; verified: number; groupedAt: string | null; modifiedAt: string | null }
+interface FaceRow {
+  key: string;
+  faceId: number;
+  personId: number | null;
+  verified: number;
+  groupedAt: string | null;
+  modifiedAt: string | null;
+}
 
 /** Every face with its file and box (the same in any library of the same photos) and its person. */
 function faceRows(env: PipelineEnv): FaceRow[] {
   const db = new Database(env.settings.FRS_DATABASE, { readonly: true });
   try {
-    const rows = db.prepare(`SELECT m.FileName, f.BoundingBox, f.Id, f.PersonId, f.IsUserVerified, f.GroupedAt, f.ModifiedAt
-      FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId ORDER BY f.Id`).all() as Array<Record<string, unknown>>;
+    const rows = db
+      .prepare(
+        `SELECT m.FileName, f.BoundingBox, f.Id, f.PersonId, f.IsUserVerified, f.GroupedAt, f.ModifiedAt
+      FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId ORDER BY f.Id`,
+      )
+      .all() as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       key: `${String(r.FileName)} ${(JSON.parse(String(r.BoundingBox)) as number[]).map(Math.round).join(',')}`,
-      faceId: Number(r.Id), personId: r.PersonId === null ? null : Number(r.PersonId), verified: Number(r.IsUserVerified),
-      groupedAt: r.GroupedAt as string | null, modifiedAt: r.ModifiedAt as string | null,
+      faceId: Number(r.Id),
+      personId: r.PersonId === null ? null : Number(r.PersonId),
+      verified: Number(r.IsUserVerified),
+      groupedAt: r.GroupedAt as string | null,
+      modifiedAt: r.ModifiedAt as string | null,
     }));
   } finally {
     db.close();
@@ -123,13 +143,21 @@ describe('regrouping in the pipeline', () => {
     const ids = [...(await personsById(repo)).keys()];
     expect(ids).toHaveLength(3);
     setName(env, ids[0], 'Ada');
-    const membersBefore = new Map(ids.map((id) => [id, faceRows(env).filter((r) => r.personId === id).map((r) => r.key)]));
+    const membersBefore = new Map(
+      ids.map((id) => [
+        id,
+        faceRows(env)
+          .filter((r) => r.personId === id)
+          .map((r) => r.key),
+      ]),
+    );
 
     const later = await add(PHOTOS.slice(3));
     expect(later.recognized.grouped).toMatchObject({ regrouped: true, personsKept: 3, personsDeleted: 0 });
     expect(later.recognized.grouped!.personsCreated).toBeGreaterThan(0); // sample2's faces, now seen twice
     const after = faceRows(env);
-    for (const [id, keys] of membersBefore) expect(after.filter((r) => r.personId === id).map((r) => r.key)).toEqual(expect.arrayContaining(keys));
+    for (const [id, keys] of membersBefore)
+      expect(after.filter((r) => r.personId === id).map((r) => r.key)).toEqual(expect.arrayContaining(keys));
     expect((await repo.getPerson(ids[0]))?.name).toBe('Ada');
 
     const idsBefore = [...(await personsById(repo)).keys()].sort();
@@ -171,9 +199,13 @@ describe('regrouping in the pipeline', () => {
 
     const original = repo.transaction.bind(repo);
     repo.transaction = <T>(fn: (tx: RepositoryOps) => Promise<T>) =>
-      original((tx) => fn(Object.assign(Object.create(tx) as RepositoryOps, {
-        markFacesGrouped: () => Promise.reject(new Error('database connection lost')),
-      })));
+      original((tx) =>
+        fn(
+          Object.assign(Object.create(tx) as RepositoryOps, {
+            markFacesGrouped: () => Promise.reject(new Error('database connection lost')),
+          }),
+        ),
+      );
     await expect(pipeline.recognize()).rejects.toThrow(/connection lost/);
     repo.transaction = original;
     expect(faceRows(env)).toEqual(before);
@@ -202,9 +234,13 @@ describe('regrouping in the pipeline', () => {
     };
     const original = repo.transaction.bind(repo);
     repo.transaction = <T>(fn: (tx: RepositoryOps) => Promise<T>) =>
-      original((tx) => fn(Object.assign(Object.create(tx) as RepositoryOps, {
-        facesForGrouping: (model: string) => (reads.inside++, tx.facesForGrouping(model)),
-      })));
+      original((tx) =>
+        fn(
+          Object.assign(Object.create(tx) as RepositoryOps, {
+            facesForGrouping: (model: string) => (reads.inside++, tx.facesForGrouping(model)),
+          }),
+        ),
+      );
     const result = await pipeline.recognize();
     expect(reads).toEqual({ outside: 1, inside: 1 });
     expect(result.grouped).toMatchObject({ regrouped: true, joinedVerified: expect.any(Number) });

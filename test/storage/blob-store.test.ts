@@ -41,7 +41,11 @@ describe('BlobStore (Azurite)', () => {
   });
 
   it('signs url() with a read-only SAS that cannot write', async () => {
-    const store = new BlobStore({ container: freshContainer(), connectionString: azurite.connectionString, urlLifetimeSeconds: 60 });
+    const store = new BlobStore({
+      container: freshContainer(),
+      connectionString: azurite.connectionString,
+      urlLifetimeSeconds: 60,
+    });
     await store.put('p.jpg', Uint8Array.of(5), 'image/jpeg');
     const url = new URL(store.url('p.jpg'));
     expect(url.searchParams.get('sp')).toBe('r');
@@ -53,8 +57,14 @@ describe('BlobStore (Azurite)', () => {
   });
 
   it('takes an account URL with a token credential, and returns unsigned URLs then', () => {
-    const credential: TokenCredential = { getToken: async () => ({ token: 'test', expiresOnTimestamp: Date.now() + 60_000 }) };
-    const store = new BlobStore({ container: 'media', accountUrl: 'https://example.blob.core.windows.net', credential });
+    const credential: TokenCredential = {
+      getToken: async () => ({ token: 'test', expiresOnTimestamp: Date.now() + 60_000 }),
+    };
+    const store = new BlobStore({
+      container: 'media',
+      accountUrl: 'https://example.blob.core.windows.net',
+      credential,
+    });
     expect(store.url('a/b.jpg')).toBe('https://example.blob.core.windows.net/media/a/b.jpg');
   });
 
@@ -67,7 +77,11 @@ describe('BlobStore (Azurite)', () => {
       }
       return undefined;
     };
-    for (const opts of [{ container: 'media' }, { container: 'media', accountUrl: 'https://x.blob.core.windows.net' }, { container: 'media', connectionString: 'not a connection string' }]) {
+    for (const opts of [
+      { container: 'media' },
+      { container: 'media', accountUrl: 'https://x.blob.core.windows.net' },
+      { container: 'media', connectionString: 'not a connection string' },
+    ]) {
       const err = attempt(opts);
       expect(err).toBeInstanceOf(FrsError);
       expect((err as FrsError).code).toBe('CONFIG_INVALID');
@@ -80,7 +94,10 @@ describe('BlobStore (Azurite)', () => {
       connectionString: azurite.connectionString.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'),
       maxTries: 1,
     });
-    const err = await store.exists('x.jpg').then(() => undefined, (e: unknown) => e);
+    const err = await store.exists('x.jpg').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FrsError);
     expect((err as FrsError).code).toBe('STORAGE_ERROR');
   });

@@ -20,7 +20,10 @@ async function keysOf(store: ObjectStore, prefix?: string): Promise<string[]> {
 }
 
 async function expectFrsError(promise: Promise<unknown>, code: string): Promise<void> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(FrsError);
   expect((err as FrsError).code).toBe(code);
 }
@@ -65,12 +68,24 @@ export function objectStoreContract(subject: ContractSubject): void {
   it('lists keys under a prefix', async () => {
     const store = await subject.create();
     expect(await keysOf(store)).toEqual([]);
-    const keys = ['2024/06/a.jpg', '2024/06/b.jpg', '2024/07/c.jpg', '2024-summary.txt', 'top.png', 'with space/é ñ.jpg'];
+    const keys = [
+      '2024/06/a.jpg',
+      '2024/06/b.jpg',
+      '2024/07/c.jpg',
+      '2024-summary.txt',
+      'top.png',
+      'with space/é ñ.jpg',
+    ];
     await Promise.all(keys.map((k) => store.put(k, text(k), 'application/octet-stream')));
     expect(await keysOf(store)).toEqual([...keys].sort());
     expect(await keysOf(store, '2024/')).toEqual(['2024/06/a.jpg', '2024/06/b.jpg', '2024/07/c.jpg']);
     expect(await keysOf(store, '2024/06/a')).toEqual(['2024/06/a.jpg']);
-    expect(await keysOf(store, '2024')).toEqual(['2024-summary.txt', '2024/06/a.jpg', '2024/06/b.jpg', '2024/07/c.jpg']);
+    expect(await keysOf(store, '2024')).toEqual([
+      '2024-summary.txt',
+      '2024/06/a.jpg',
+      '2024/06/b.jpg',
+      '2024/07/c.jpg',
+    ]);
     expect(await keysOf(store, 'missing/')).toEqual([]);
     expect(Buffer.from(await store.get('with space/é ñ.jpg')).toString()).toBe('with space/é ñ.jpg');
   });
@@ -83,7 +98,17 @@ export function objectStoreContract(subject: ContractSubject): void {
 
   it('refuses keys that are empty, absolute, or climb with ..', async () => {
     const store = await subject.create();
-    for (const key of ['', '/etc/passwd', '../outside.jpg', 'a/../../outside.jpg', 'a/./b', 'a//b', 'a\\b', 'nul\u0000.jpg', 'trailing/']) {
+    for (const key of [
+      '',
+      '/etc/passwd',
+      '../outside.jpg',
+      'a/../../outside.jpg',
+      'a/./b',
+      'a//b',
+      'a\\b',
+      'nul\u0000.jpg',
+      'trailing/',
+    ]) {
       await expectFrsError(store.put(key, text('x'), 'text/plain'), 'INVALID_INPUT');
       await expectFrsError(store.get(key), 'INVALID_INPUT');
       await expectFrsError(store.exists(key), 'INVALID_INPUT');

@@ -3,13 +3,26 @@ import { applySimilarity, estimateSimilarity, invertSimilarity } from '../../src
 import { warpChip } from '../../src/vision/align/warp.js';
 import type { Point } from '../../src/vision/types.js';
 
-const template: Point[] = [[50, 60], [100, 60], [75, 90], [55, 115], [95, 115]];
+const template: Point[] = [
+  [50, 60],
+  [100, 60],
+  [75, 90],
+  [55, 115],
+  [95, 115],
+];
 
 describe('similarity transform', () => {
   it('recovers a known rotation, scale and shift exactly', () => {
-    const angle = 0.3, scale = 1.7;
+    const angle = 0.3,
+      scale = 1.7;
     const truth = { a: scale * Math.cos(angle), b: scale * Math.sin(angle), tx: 12, ty: -7 };
-    const src: Point[] = [[10, 20], [40, 22], [25, 40], [12, 55], [38, 57]];
+    const src: Point[] = [
+      [10, 20],
+      [40, 22],
+      [25, 40],
+      [12, 55],
+      [38, 57],
+    ];
     const dst = src.map((p) => applySimilarity(truth, p));
     const t = estimateSimilarity(src, dst);
     expect(t.a).toBeCloseTo(truth.a, 9);
@@ -22,8 +35,18 @@ describe('similarity transform', () => {
   });
 
   it('is the least-squares fit when points are noisy', () => {
-    const src: Point[] = [[0, 0], [10, 0], [0, 10], [10, 10]];
-    const dst: Point[] = [[1, 0], [11, 0], [0, 10], [10, 10]]; // one point off by 1
+    const src: Point[] = [
+      [0, 0],
+      [10, 0],
+      [0, 10],
+      [10, 10],
+    ];
+    const dst: Point[] = [
+      [1, 0],
+      [11, 0],
+      [0, 10],
+      [10, 10],
+    ]; // one point off by 1
     const t = estimateSimilarity(src, dst);
     const err = src.reduce((s, p, i) => {
       const q = applySimilarity(t, p);
@@ -36,7 +59,8 @@ describe('similarity transform', () => {
 
 describe('warpChip', () => {
   it('puts each landmark at its template position', () => {
-    const W = 300, H = 200;
+    const W = 300,
+      H = 200;
     const data = new Uint8Array(W * H * 3);
     // a rotated, scaled face: landmarks are the template under a known transform
     const t = { a: 1.2 * Math.cos(-0.4), b: 1.2 * Math.sin(-0.4), tx: 60, ty: 40 };

@@ -18,7 +18,15 @@ const shipped = loadManifest(join(import.meta.dirname, '../../models/manifest.js
 type Passes = DetectorSpec['paddedPasses'];
 const spec = (paddedPasses: Passes, dynamic: boolean): DetectorSpec => ({
   file: modelPath,
-  input: { name: 'input', width: 512, height: 512, layout: 'NCHW', channels: 'RGB', mean: [...detectorInput.mean], std: [...detectorInput.std] },
+  input: {
+    name: 'input',
+    width: 512,
+    height: 512,
+    layout: 'NCHW',
+    channels: 'RGB',
+    mean: [...detectorInput.mean],
+    std: [...detectorInput.std],
+  },
   resize: 'letterbox',
   dynamicInput: dynamic ? { multiple: 32, maxUpscale: 1 } : undefined,
   outputs: { boxes: 'boxes', scores: 'scores' },
@@ -65,7 +73,11 @@ describe.each(variants)('FaceDetector padded passes: $name', ({ dynamic, passes 
 
   it('merges passes on a group photo without duplicating or adding faces', async () => {
     const plain = await new FaceDetector(spec([], dynamic), modelPath, options).detect(scene);
-    const padded = await new FaceDetector(spec([...passes, { factor: 3, margin: 1 }], dynamic), modelPath, options).detect(scene);
+    const padded = await new FaceDetector(
+      spec([...passes, { factor: 3, margin: 1 }], dynamic),
+      modelPath,
+      options,
+    ).detect(scene);
     expect(plain).toHaveLength(3);
     expect(padded).toHaveLength(3);
   });

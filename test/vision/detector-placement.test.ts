@@ -12,31 +12,87 @@ describe('placeImage, fixed input', () => {
   });
 
   it('stretches to the whole input', () => {
-    expect(placeImage(1000, 500, stretch)).toEqual({ inputWidth: 512, inputHeight: 512, contentWidth: 512, contentHeight: 512, left: 0, top: 0 });
+    expect(placeImage(1000, 500, stretch)).toEqual({
+      inputWidth: 512,
+      inputHeight: 512,
+      contentWidth: 512,
+      contentHeight: 512,
+      left: 0,
+      top: 0,
+    });
   });
 
   it('shrinks the content to 1/factor of the input, centred; the canvas stays the input', () => {
     const half = { factor: 2, margin: 0.5 };
-    expect(placeImage(250, 250, letterbox, half)).toEqual({ inputWidth: 512, inputHeight: 512, contentWidth: 256, contentHeight: 256, left: 128, top: 128 });
-    expect(placeImage(1000, 500, stretch, half)).toEqual({ inputWidth: 512, inputHeight: 512, contentWidth: 256, contentHeight: 256, left: 128, top: 128 });
+    expect(placeImage(250, 250, letterbox, half)).toEqual({
+      inputWidth: 512,
+      inputHeight: 512,
+      contentWidth: 256,
+      contentHeight: 256,
+      left: 128,
+      top: 128,
+    });
+    expect(placeImage(1000, 500, stretch, half)).toEqual({
+      inputWidth: 512,
+      inputHeight: 512,
+      contentWidth: 256,
+      contentHeight: 256,
+      left: 128,
+      top: 128,
+    });
   });
 });
 
 describe('placeImage, dynamic input', () => {
   it('cuts the input to a wide photo: no letterbox bars', () => {
-    expect(placeImage(1920, 1080, dynamic)).toEqual({ inputWidth: 512, inputHeight: 288, contentWidth: 512, contentHeight: 288, left: 0, top: 0 });
+    expect(placeImage(1920, 1080, dynamic)).toEqual({
+      inputWidth: 512,
+      inputHeight: 288,
+      contentWidth: 512,
+      contentHeight: 288,
+      left: 0,
+      top: 0,
+    });
   });
 
   it('never upscales past maxUpscale; the canvas is rounded up to the multiple, content centred', () => {
-    expect(placeImage(250, 250, dynamic)).toEqual({ inputWidth: 256, inputHeight: 256, contentWidth: 250, contentHeight: 250, left: 3, top: 3 });
-    expect(placeImage(10, 7, dynamic)).toEqual({ inputWidth: 32, inputHeight: 32, contentWidth: 10, contentHeight: 7, left: 11, top: 12 });
+    expect(placeImage(250, 250, dynamic)).toEqual({
+      inputWidth: 256,
+      inputHeight: 256,
+      contentWidth: 250,
+      contentHeight: 250,
+      left: 3,
+      top: 3,
+    });
+    expect(placeImage(10, 7, dynamic)).toEqual({
+      inputWidth: 32,
+      inputHeight: 32,
+      contentWidth: 10,
+      contentHeight: 7,
+      left: 11,
+      top: 12,
+    });
   });
 
   it('a padded pass shrinks the content by its factor and adds its margin on each side', () => {
     // 512 / 4 = 128 px content, plus 25% of it per side = 192.
-    expect(placeImage(250, 250, dynamic, { factor: 4, margin: 0.25 })).toEqual({ inputWidth: 192, inputHeight: 192, contentWidth: 128, contentHeight: 128, left: 32, top: 32 });
+    expect(placeImage(250, 250, dynamic, { factor: 4, margin: 0.25 })).toEqual({
+      inputWidth: 192,
+      inputHeight: 192,
+      contentWidth: 128,
+      contentHeight: 128,
+      left: 32,
+      top: 32,
+    });
     // Margin (factor - 1) / 2 gives the fixed-canvas picture: content 256 centred in 512.
-    expect(placeImage(1000, 1000, dynamic, { factor: 2, margin: 0.5 })).toEqual({ inputWidth: 512, inputHeight: 512, contentWidth: 256, contentHeight: 256, left: 128, top: 128 });
+    expect(placeImage(1000, 1000, dynamic, { factor: 2, margin: 0.5 })).toEqual({
+      inputWidth: 512,
+      inputHeight: 512,
+      contentWidth: 256,
+      contentHeight: 256,
+      left: 128,
+      top: 128,
+    });
   });
 });
 
@@ -47,7 +103,12 @@ describe('toImagePoint', () => {
   ] as const)('inverts the placement (%s): input corners of the content map to image corners', (_name, sizing) => {
     const p = placeImage(1000, 500, sizing, { factor: 1.5, margin: 0.3 });
     const topLeft = toImagePoint([p.left / p.inputWidth, p.top / p.inputHeight], p, 1000, 500);
-    const bottomRight = toImagePoint([(p.left + p.contentWidth) / p.inputWidth, (p.top + p.contentHeight) / p.inputHeight], p, 1000, 500);
+    const bottomRight = toImagePoint(
+      [(p.left + p.contentWidth) / p.inputWidth, (p.top + p.contentHeight) / p.inputHeight],
+      p,
+      1000,
+      500,
+    );
     expect(topLeft[0]).toBeCloseTo(0, 9);
     expect(topLeft[1]).toBeCloseTo(0, 9);
     expect(bottomRight[0]).toBeCloseTo(1000, 9);

@@ -19,11 +19,24 @@ function specWith(overrides: Partial<EmbedderSpec>): EmbedderSpec {
   return embedderSpecSchema.parse({
     file: modelFile,
     id: 'face-api-resnet-test',
-    input: { name: 'input', width: 150, height: 150, layout: 'NCHW', mean: FACE_RECOGNITION_MEAN, std: FACE_RECOGNITION_STD },
+    input: {
+      name: 'input',
+      width: 150,
+      height: 150,
+      layout: 'NCHW',
+      mean: FACE_RECOGNITION_MEAN,
+      std: FACE_RECOGNITION_STD,
+    },
     output: 'embedding',
     dimensions: 128,
     // Unused by FaceEmbedder: alignment happens before it.
-    template: [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]],
+    template: [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ],
     ...overrides,
   });
 }
@@ -34,7 +47,12 @@ async function demoChips(): Promise<Uint8Array[]> {
   for (let i = 1; i <= 4; i++) {
     const file = join(demoDir, `sample${i}.jpg`);
     for (const left of [0, 600]) {
-      const raw = await sharp(file).extract({ left, top: 200, width: 600, height: 600 }).resize(150, 150).removeAlpha().raw().toBuffer();
+      const raw = await sharp(file)
+        .extract({ left, top: 200, width: 600, height: 600 })
+        .resize(150, 150)
+        .removeAlpha()
+        .raw()
+        .toBuffer();
       chips.push(new Uint8Array(raw));
     }
   }
@@ -85,7 +103,9 @@ describe('FaceEmbedder', () => {
   });
 
   it('reports a manifest that names an output the model lacks', async () => {
-    const err = await new FaceEmbedder(specWith({ output: 'features' }), modelFile, 1).embed([chips[0]]).catch((e: unknown) => e);
+    const err = await new FaceEmbedder(specWith({ output: 'features' }), modelFile, 1)
+      .embed([chips[0]])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FrsError);
     expect((err as FrsError).code).toBe('MODEL_INVALID');
   });

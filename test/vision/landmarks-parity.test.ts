@@ -25,14 +25,30 @@ const modelPath = join(models, 'face-landmarks-68.onnx');
 const samples = [1, 3, 5].map((i) => join(faceApiModelDir, `../demo/sample${i}.jpg`));
 const spec: LandmarkSpec = {
   file: modelPath,
-  input: { name: 'input', width: 112, height: 112, layout: 'NCHW', channels: 'RGB', mean: [...landmarkInput.mean], std: [...landmarkInput.std] },
+  input: {
+    name: 'input',
+    width: 112,
+    height: 112,
+    layout: 'NCHW',
+    channels: 'RGB',
+    mean: [...landmarkInput.mean],
+    std: [...landmarkInput.std],
+  },
   output: 'landmarks',
   points: 68,
   cropMargin: 0,
 };
 const detectorSpec: DetectorSpec = {
   file: 'face-detector-ssd-mobilenetv1.onnx',
-  input: { name: 'input', width: 512, height: 512, layout: 'NCHW', channels: 'RGB', mean: [...detectorInput.mean], std: [...detectorInput.std] },
+  input: {
+    name: 'input',
+    width: 512,
+    height: 512,
+    layout: 'NCHW',
+    channels: 'RGB',
+    mean: [...detectorInput.mean],
+    std: [...detectorInput.std],
+  },
   resize: 'letterbox',
   outputs: { boxes: 'boxes', scores: 'scores' },
   paddedPasses: [],
@@ -43,10 +59,16 @@ const faces: Array<{ image: DecodedImage; box: Box; label: string }> = [];
 
 beforeAll(async () => {
   faceapi = await loadFaceApi(1);
-  const detector = new FaceDetector(detectorSpec, join(models, detectorSpec.file), { minScore: 0.5, minFaceSize: 24, intraOpThreads: 1 });
+  const detector = new FaceDetector(detectorSpec, join(models, detectorSpec.file), {
+    minScore: 0.5,
+    minFaceSize: 24,
+    intraOpThreads: 1,
+  });
   for (const path of samples) {
     const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
-    (await detector.detect(image)).forEach((d, i) => faces.push({ image, box: d.box, label: `${path.split('/').pop()}#${i}` }));
+    (await detector.detect(image)).forEach((d, i) =>
+      faces.push({ image, box: d.box, label: `${path.split('/').pop()}#${i}` }),
+    );
   }
 });
 
@@ -97,7 +119,10 @@ describe('LandmarkLocator', () => {
 
   it('gives five points in face order inside the face box', async () => {
     const locator = new LandmarkLocator(spec, modelPath, 1);
-    const all = await locator.locate(faces[0].image, faces.filter((f) => f.image === faces[0].image).map((f) => f.box));
+    const all = await locator.locate(
+      faces[0].image,
+      faces.filter((f) => f.image === faces[0].image).map((f) => f.box),
+    );
     expect(all.length).toBeGreaterThan(1);
     all.forEach((points, i) => {
       const [leftEye, rightEye, nose, mouthLeft, mouthRight] = fivePointsFrom68(points);

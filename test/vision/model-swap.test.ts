@@ -19,25 +19,59 @@ import { buildTinyDetector, buildTinyEmbedder, pseudoRandom } from '../models/ti
 const IMAGE = { width: 320, height: 160 };
 const DET = { width: 64, height: 48, mean: [40, 100, 180], std: [50, 40, 30] }; // BGR order
 const EMB = { width: 32, height: 32, dimensions: 8, mean: [90, 110, 130], std: [60, 70, 80] }; // BGR order
-const TEMPLATE: Point[] = [[10.5, 12], [21.5, 12], [16, 18], [11.5, 24], [20.5, 24]];
-const BOXES = [[0.1, 0.25, 0.4, 0.75], [0.55, 0.2, 0.9, 0.8], [0.42, 0.25, 0.52, 0.45]];
+const TEMPLATE: Point[] = [
+  [10.5, 12],
+  [21.5, 12],
+  [16, 18],
+  [11.5, 24],
+  [20.5, 24],
+];
+const BOXES = [
+  [0.1, 0.25, 0.4, 0.75],
+  [0.55, 0.2, 0.9, 0.8],
+  [0.42, 0.25, 0.52, 0.45],
+];
 const BASE_SCORES = [0.45, 0.25, -0.1];
 /** Five points as shares of each box: eyes, nose, mouth corners. */
-const FACE_SHAPE = [[0.3, 0.35], [0.7, 0.35], [0.5, 0.55], [0.35, 0.75], [0.65, 0.75]];
-const LANDMARKS = BOXES.map(([x1, y1, x2, y2]) => FACE_SHAPE.flatMap(([fx, fy]) => [x1 + fx * (x2 - x1), y1 + fy * (y2 - y1)]));
+const FACE_SHAPE = [
+  [0.3, 0.35],
+  [0.7, 0.35],
+  [0.5, 0.55],
+  [0.35, 0.75],
+  [0.65, 0.75],
+];
+const LANDMARKS = BOXES.map(([x1, y1, x2, y2]) =>
+  FACE_SHAPE.flatMap(([fx, fy]) => [x1 + fx * (x2 - x1), y1 + fy * (y2 - y1)]),
+);
 const WEIGHTS = pseudoRandom(3 * EMB.width * EMB.height * EMB.dimensions, 7);
 
 const manifest = {
   detector: {
     file: 'tiny-detector.onnx',
-    input: { name: 'image', width: DET.width, height: DET.height, layout: 'NHWC', channels: 'BGR', mean: DET.mean, std: DET.std },
+    input: {
+      name: 'image',
+      width: DET.width,
+      height: DET.height,
+      layout: 'NHWC',
+      channels: 'BGR',
+      mean: DET.mean,
+      std: DET.std,
+    },
     resize: 'stretch',
     outputs: { boxes: 'det_boxes', scores: 'det_scores', landmarks: 'det_points' },
   },
   embedder: {
     id: 'tiny-embedder-8d-v1',
     file: 'tiny-embedder.onnx',
-    input: { name: 'chip', width: EMB.width, height: EMB.height, layout: 'NCHW', channels: 'BGR', mean: EMB.mean, std: EMB.std },
+    input: {
+      name: 'chip',
+      width: EMB.width,
+      height: EMB.height,
+      layout: 'NCHW',
+      channels: 'BGR',
+      mean: EMB.mean,
+      std: EMB.std,
+    },
     output: 'vector',
     dimensions: EMB.dimensions,
     batchSize: 1,
@@ -69,7 +103,9 @@ async function generatedImage(): Promise<DecodedImage> {
       rgb[o + 1] = Math.round(60 + (80 * y) / height);
       rgb[o + 2] = Math.round(60 + 30 * Math.sin(x / 17) * Math.cos(y / 13));
     }
-  const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const png = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   return decodeImage(png, { maxPixels: 1e7 });
 }
 
@@ -114,51 +150,63 @@ function directEmbedding(landmarks: Point[]): Float32Array {
 }
 
 beforeAll(async () => {
-  writeFileSync(join(dir, 'tiny-detector.onnx'), buildTinyDetector({
-    width: DET.width,
-    height: DET.height,
-    boxes: BOXES,
-    landmarks: LANDMARKS,
-    baseScores: BASE_SCORES,
-    names: { input: 'image', boxes: 'det_boxes', scores: 'det_scores', landmarks: 'det_points' },
-  }));
-  writeFileSync(join(dir, 'tiny-embedder.onnx'), buildTinyEmbedder({
-    width: EMB.width,
-    height: EMB.height,
-    weights: WEIGHTS,
-    dimensions: EMB.dimensions,
-    names: { input: 'chip', output: 'vector' },
-  }));
+  writeFileSync(
+    join(dir, 'tiny-detector.onnx'),
+    buildTinyDetector({
+      width: DET.width,
+      height: DET.height,
+      boxes: BOXES,
+      landmarks: LANDMARKS,
+      baseScores: BASE_SCORES,
+      names: { input: 'image', boxes: 'det_boxes', scores: 'det_scores', landmarks: 'det_points' },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'tiny-embedder.onnx'),
+    buildTinyEmbedder({
+      width: EMB.width,
+      height: EMB.height,
+      weights: WEIGHTS,
+      dimensions: EMB.dimensions,
+      names: { input: 'chip', output: 'vector' },
+    }),
+  );
   image = await generatedImage();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a detector swapped in by manifest (NHWC 64x48, BGR, own mean/std, own output names)', () => {
-  it.each(['stretch', 'letterbox'] as const)('maps boxes and landmarks back to original pixels for resize %s', async (mode) => {
-    const offset = expectedScoreOffset(mode);
-    const scores = BASE_SCORES.map((b) => b + offset);
-    // Keep the two best candidates whatever the mode's offset: the threshold lies between 2nd and 3rd.
-    const minScore = (scores[1] + scores[2]) / 2;
-    const analyzer = FaceAnalyzer.fromManifestFile(writeManifest((m) => ({ ...m, detector: { ...m.detector, resize: mode } })), {
-      ...settings,
-      FRS_MIN_DETECTION_SCORE: minScore,
-    });
-    const faces = await analyzer.detect(image);
-    expect(faces).toHaveLength(2);
-    faces.forEach((face, i) => {
-      const [x1, y1] = toImage(BOXES[i].slice(0, 2), mode);
-      const [x2, y2] = toImage(BOXES[i].slice(2), mode);
-      [x1, y1, x2, y2].forEach((v, k) => expect(face.box[k]).toBeCloseTo(v, 2));
-      expect(Math.abs(face.score - scores[i])).toBeLessThan(0.02);
-      expect(face.landmarks).toHaveLength(5);
-      face.landmarks.forEach((p, k) => {
-        const [ex, ey] = toImage(LANDMARKS[i].slice(k * 2, k * 2 + 2), mode);
-        expect(p[0]).toBeCloseTo(ex, 2);
-        expect(p[1]).toBeCloseTo(ey, 2);
+  it.each(['stretch', 'letterbox'] as const)(
+    'maps boxes and landmarks back to original pixels for resize %s',
+    async (mode) => {
+      const offset = expectedScoreOffset(mode);
+      const scores = BASE_SCORES.map((b) => b + offset);
+      // Keep the two best candidates whatever the mode's offset: the threshold lies between 2nd and 3rd.
+      const minScore = (scores[1] + scores[2]) / 2;
+      const analyzer = FaceAnalyzer.fromManifestFile(
+        writeManifest((m) => ({ ...m, detector: { ...m.detector, resize: mode } })),
+        {
+          ...settings,
+          FRS_MIN_DETECTION_SCORE: minScore,
+        },
+      );
+      const faces = await analyzer.detect(image);
+      expect(faces).toHaveLength(2);
+      faces.forEach((face, i) => {
+        const [x1, y1] = toImage(BOXES[i].slice(0, 2), mode);
+        const [x2, y2] = toImage(BOXES[i].slice(2), mode);
+        [x1, y1, x2, y2].forEach((v, k) => expect(face.box[k]).toBeCloseTo(v, 2));
+        expect(Math.abs(face.score - scores[i])).toBeLessThan(0.02);
+        expect(face.landmarks).toHaveLength(5);
+        face.landmarks.forEach((p, k) => {
+          const [ex, ey] = toImage(LANDMARKS[i].slice(k * 2, k * 2 + 2), mode);
+          expect(p[0]).toBeCloseTo(ex, 2);
+          expect(p[1]).toBeCloseTo(ey, 2);
+        });
       });
-    });
-  });
+    },
+  );
 
   it('normalises its input per the manifest and applies the score threshold', async () => {
     // With the blue channel normalised as (B - 40) / 50 the offset is about 0.4; red (a wrong
@@ -167,7 +215,8 @@ describe('a detector swapped in by manifest (NHWC 64x48, BGR, own mean/std, own 
     expect(offset).toBeGreaterThan(0.3);
     expect(offset).toBeLessThan(0.5);
     const scores = BASE_SCORES.map((b) => b + offset);
-    const run = (minScore: number) => FaceAnalyzer.fromManifestFile(writeManifest(), { ...settings, FRS_MIN_DETECTION_SCORE: minScore }).detect(image);
+    const run = (minScore: number) =>
+      FaceAnalyzer.fromManifestFile(writeManifest(), { ...settings, FRS_MIN_DETECTION_SCORE: minScore }).detect(image);
 
     const all = await run(scores[2] - 0.05);
     expect(all.map((f) => f.score)).toHaveLength(3);
@@ -180,10 +229,16 @@ describe('a detector swapped in by manifest (NHWC 64x48, BGR, own mean/std, own 
 
   it('reads the outputs the manifest names', async () => {
     const analyzer = FaceAnalyzer.fromManifestFile(
-      writeManifest((m) => ({ ...m, detector: { ...m.detector, outputs: { ...m.detector.outputs, scores: 'confidence' } } })),
+      writeManifest((m) => ({
+        ...m,
+        detector: { ...m.detector, outputs: { ...m.detector.outputs, scores: 'confidence' } },
+      })),
       settings,
     );
-    await expect(analyzer.detect(image)).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('"confidence"') });
+    await expect(analyzer.detect(image)).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringContaining('"confidence"'),
+    });
   });
 });
 
@@ -206,31 +261,49 @@ describe('an embedder swapped in by manifest (32x32 NCHW BGR, 8-d, own template)
   });
 
   it('rejects a model whose output does not have the manifest dimensions', async () => {
-    const analyzer = FaceAnalyzer.fromManifestFile(writeManifest((m) => ({ ...m, embedder: { ...m.embedder, dimensions: 16 } })), settings);
-    await expect(analyzer.analyze(image, { embeddings: true })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('16') });
+    const analyzer = FaceAnalyzer.fromManifestFile(
+      writeManifest((m) => ({ ...m, embedder: { ...m.embedder, dimensions: 16 } })),
+      settings,
+    );
+    await expect(analyzer.analyze(image, { embeddings: true })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringContaining('16'),
+    });
   });
 });
 
 describe('manifest validation', () => {
   it('rejects a manifest with neither a landmarks model nor detector landmarks', () => {
-    const path = writeManifest((m) => ({ ...m, detector: { ...m.detector, outputs: { boxes: 'det_boxes', scores: 'det_scores' } } }));
+    const path = writeManifest((m) => ({
+      ...m,
+      detector: { ...m.detector, outputs: { boxes: 'det_boxes', scores: 'det_scores' } },
+    }));
     expect(() => FaceAnalyzer.fromManifestFile(path, settings)).toThrow(FrsError);
-    expect(() => FaceAnalyzer.fromManifestFile(path, settings)).toThrow(expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringMatching(/landmarks/) }));
+    expect(() => FaceAnalyzer.fromManifestFile(path, settings)).toThrow(
+      expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringMatching(/landmarks/) }),
+    );
   });
 
   it.each([
-    ['detector.input.layout', (m: Manifest) => ({ ...m, detector: { ...m.detector, input: { ...m.detector.input, layout: 'NCWH' } } })],
+    [
+      'detector.input.layout',
+      (m: Manifest) => ({ ...m, detector: { ...m.detector, input: { ...m.detector.input, layout: 'NCWH' } } }),
+    ],
     ['embedder.template', (m: Manifest) => ({ ...m, embedder: { ...m.embedder, template: TEMPLATE.slice(0, 4) } })],
     ['embedder.dimensions', (m: Manifest) => ({ ...m, embedder: { ...m.embedder, dimensions: 0 } })],
     ['embedder.id', (m: Manifest) => ({ ...m, embedder: { ...m.embedder, id: undefined } })],
   ])('names the bad field %s', (field, edit) => {
     const path = writeManifest(edit);
-    expect(() => loadManifest(path)).toThrow(expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringContaining(`${field}:`) }));
+    expect(() => loadManifest(path)).toThrow(
+      expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringContaining(`${field}:`) }),
+    );
   });
 
   it('reports an unreadable manifest as MODEL_INVALID with its path', () => {
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{ "detector": ');
-    expect(() => loadManifest(path)).toThrow(expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringContaining(path) }));
+    expect(() => loadManifest(path)).toThrow(
+      expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringContaining(path) }),
+    );
   });
 });

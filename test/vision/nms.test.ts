@@ -32,7 +32,12 @@ describe('nonMaxSuppression', () => {
   const d = (box: Box, score: number, id: string) => ({ box, score, id });
 
   it('keeps the best of overlapping boxes and every separate box, best first', () => {
-    const items = [d([0, 0, 10, 10], 0.6, 'a'), d([1, 1, 11, 11], 0.9, 'b'), d([50, 50, 60, 60], 0.7, 'c'), d([0, 0, 10, 9], 0.5, 'e')];
+    const items = [
+      d([0, 0, 10, 10], 0.6, 'a'),
+      d([1, 1, 11, 11], 0.9, 'b'),
+      d([50, 50, 60, 60], 0.7, 'c'),
+      d([0, 0, 10, 9], 0.5, 'e'),
+    ];
     expect(nonMaxSuppression(items, { iou: 0.5 }).map((x) => x.id)).toEqual(['b', 'c']);
   });
 
@@ -54,8 +59,16 @@ describe('nonMaxSuppression', () => {
     const loose = d([0, 0, 40, 30], 0.5, 'loose');
     const inner = d([12, 12, 20, 20], 0.4, 'inner');
     const other = d([50, 10, 70, 30], 0.8, 'other');
-    expect(nonMaxSuppression([face, loose, inner, other], { iou: 0.5 }).map((x) => x.id)).toEqual(['face', 'other', 'loose', 'inner']);
-    expect(nonMaxSuppression([face, loose, inner, other], { iou: 0.5, containment: 0.9 }).map((x) => x.id)).toEqual(['face', 'other']);
+    expect(nonMaxSuppression([face, loose, inner, other], { iou: 0.5 }).map((x) => x.id)).toEqual([
+      'face',
+      'other',
+      'loose',
+      'inner',
+    ]);
+    expect(nonMaxSuppression([face, loose, inner, other], { iou: 0.5, containment: 0.9 }).map((x) => x.id)).toEqual([
+      'face',
+      'other',
+    ]);
   });
 
   it('honours maxResults and breaks score ties by input order', () => {

@@ -30,12 +30,25 @@ const FACES_PER_IMAGE = 3;
 const spec: EmbedderSpec = embedderSpecSchema.parse({
   file: modelFile,
   id: 'face-api-resnet-test',
-  input: { name: 'input', width: SIZE, height: SIZE, layout: 'NCHW', mean: FACE_RECOGNITION_MEAN, std: FACE_RECOGNITION_STD },
+  input: {
+    name: 'input',
+    width: SIZE,
+    height: SIZE,
+    layout: 'NCHW',
+    mean: FACE_RECOGNITION_MEAN,
+    std: FACE_RECOGNITION_STD,
+  },
   output: 'embedding',
   dimensions: 128,
   batchSize: 4,
   // Unused here: chips are cut from detection boxes, not aligned.
-  template: [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]],
+  template: [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ],
 });
 
 interface Face {
@@ -47,7 +60,14 @@ interface Face {
   mirrored: Uint8Array;
 }
 
-async function cropSquare(rgb: Buffer, width: number, height: number, cx: number, cy: number, side: number): Promise<Uint8Array> {
+async function cropSquare(
+  rgb: Buffer,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  side: number,
+): Promise<Uint8Array> {
   const s = Math.min(Math.round(side), width, height);
   const left = Math.min(Math.max(0, Math.round(cx - s / 2)), width - s);
   const top = Math.min(Math.max(0, Math.round(cy - s / 2)), height - s);
@@ -68,7 +88,11 @@ function mirror(chip: Uint8Array): Uint8Array {
 }
 
 async function detectFaces(faceapi: FaceApi, image: string): Promise<Face[]> {
-  const { data, info } = await sharp(join(demoDir, image)).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(join(demoDir, image))
+    .rotate()
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const tensor = faceapi.tf.tensor3d(data, [info.height, info.width, 3], 'int32');
   const detections: Array<{ score: number; box: { x: number; y: number; width: number; height: number } }> =
     await faceapi.detectAllFaces(tensor, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 }));
@@ -87,7 +111,9 @@ async function detectFaces(faceapi: FaceApi, image: string): Promise<Face[]> {
 }
 
 const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i] * b[i];
     na += a[i] * a[i];
@@ -98,7 +124,7 @@ const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 describe('face recognition ONNX model', () => {
   let faceapi: FaceApi;
-  let faces: Face[] = [];
+  const faces: Face[] = [];
 
   beforeAll(async () => {
     faceapi = await loadFaceApi(1);
@@ -129,7 +155,9 @@ describe('face recognition ONNX model', () => {
       for (let i = 0; i < 128; i++) maxAbs = Math.max(maxAbs, Math.abs(ours[i] - reference[i]));
       minCos = Math.min(minCos, cosine(ours, reference));
     }
-    console.log(`recognition parity over ${chips.length} crops: max |diff| ${maxAbs.toExponential(2)}, min cosine ${minCos.toFixed(7)}`);
+    console.log(
+      `recognition parity over ${chips.length} crops: max |diff| ${maxAbs.toExponential(2)}, min cosine ${minCos.toFixed(7)}`,
+    );
     expect(maxAbs).toBeLessThanOrEqual(1e-3);
     expect(minCos).toBeGreaterThanOrEqual(0.9999);
   });
@@ -153,7 +181,9 @@ describe('face recognition ONNX model', () => {
       worstOther = Math.max(worstOther, closestOther);
       compared++;
     }
-    console.log(`same person: min cosine ${worstSame.toFixed(3)}; different people: max cosine ${worstOther.toFixed(3)}`);
+    console.log(
+      `same person: min cosine ${worstSame.toFixed(3)}; different people: max cosine ${worstOther.toFixed(3)}`,
+    );
     expect(compared).toBeGreaterThanOrEqual(4);
   });
 });

@@ -53,7 +53,10 @@ export function checkModels(dir = DEFAULT_MODELS_DIR, builds: readonly ModelBuil
   });
 }
 
-export function writeModels(dir = DEFAULT_MODELS_DIR, builds: readonly ModelBuild[] = MODEL_BUILDS): Array<{ path: string; bytes: number; sha256: string }> {
+export function writeModels(
+  dir = DEFAULT_MODELS_DIR,
+  builds: readonly ModelBuild[] = MODEL_BUILDS,
+): Array<{ path: string; bytes: number; sha256: string }> {
   mkdirSync(dir, { recursive: true });
   return builds.map(({ file, build }) => {
     const bytes = build();

@@ -23,17 +23,30 @@ export function defaultLandmarkManifestPath(): string {
   return faceApiWeightsManifest('face_landmark_68_model');
 }
 
-
 class LandmarkGraph {
   readonly g = new GraphBuilder('face_api_landmark68');
 
   constructor(private readonly weights: Map<string, NamedTensor>) {}
 
-  private conv(x: Feature, filters: Float32Array, bias: Float32Array | undefined, k: number, out: number, stride: number, group: number, name: string): Feature {
+  private conv(
+    x: Feature,
+    filters: Float32Array,
+    bias: Float32Array | undefined,
+    k: number,
+    out: number,
+    stride: number,
+    group: number,
+    name: string,
+  ): Feature {
     const [p0, p1] = samePads(x.size, k, stride);
     const inputs = [x.name, this.g.weight(`${name}_w`, filters, [out, x.channels / group, k, k])];
     if (bias) inputs.push(this.g.weight(`${name}_b`, bias, [out]));
-    const y = this.g.op('Conv', inputs, { kernel_shape: [k, k], strides: [stride, stride], pads: [p0, p0, p1, p1], group }, name);
+    const y = this.g.op(
+      'Conv',
+      inputs,
+      { kernel_shape: [k, k], strides: [stride, stride], pads: [p0, p0, p1, p1], group },
+      name,
+    );
     return { name: y, size: Math.ceil(x.size / stride), channels: out };
   }
 
@@ -83,12 +96,24 @@ export function buildLandmark68(manifestPath = defaultLandmarkManifestPath()): U
   const flat = g.op('Flatten', [pooled], { axis: 1 });
   const fcW = take(weights, 'fc/weights');
   const fcB = take(weights, 'fc/bias');
-  g.node('Gemm', [flat, g.weight('fc_w', fcW.data as Float32Array, fcW.shape), g.weight('fc_b', fcB.data as Float32Array, fcB.shape)], {}, { outputs: ['landmarks'] });
+  g.node(
+    'Gemm',
+    [
+      flat,
+      g.weight('fc_w', fcW.data as Float32Array, fcW.shape),
+      g.weight('fc_b', fcB.data as Float32Array, fcB.shape),
+    ],
+    {},
+    { outputs: ['landmarks'] },
+  );
   g.output('landmarks', [1, fcB.shape[0]]);
   return g.build({
     opset: 13,
     docString: 'face-api 68-point face landmark net converted by FRS (tools/convert/face-api-landmark68.ts).',
-    metadata: { source: '@vladmandic/face-api face_landmark_68_model', input_normalisation: '(pixel - [122.782, 117.001, 104.298]) / 255, RGB, NCHW' },
+    metadata: {
+      source: '@vladmandic/face-api face_landmark_68_model',
+      input_normalisation: '(pixel - [122.782, 117.001, 104.298]) / 255, RGB, NCHW',
+    },
   });
 }
 

@@ -32,9 +32,16 @@ const manifestPath = join(
 
 type Weights = Map<string, NamedTensor>;
 
-
 /** conv + bias then scale: (conv(x, W) + b) * s + t = conv(x, W * s) + (b * s + t). */
-function convLayer(g: GraphBuilder, weights: Weights, x: Feature, prefix: string, stride: 1 | 2, pad: 'same' | 'valid', relu: boolean): Feature {
+function convLayer(
+  g: GraphBuilder,
+  weights: Weights,
+  x: Feature,
+  prefix: string,
+  stride: 1 | 2,
+  pad: 'same' | 'valid',
+  relu: boolean,
+): Feature {
   const filters = take(weights, `${prefix}/conv/filters`);
   const [kh, kw, cin, cout] = filters.shape;
   if (cin !== x.channels) throw new Error(`${prefix}: expects ${cin} channels, got ${x.channels}`);
@@ -81,7 +88,11 @@ function residualDown(g: GraphBuilder, weights: Weights, x: Feature, prefix: str
   // ... and zero channels to the shortcut when the block widens.
   if (pooled.channels !== b.channels) {
     const extra = b.channels - pooled.channels;
-    pooled = { ...pooled, name: g.op('Pad', [pooled.name, g.ints(`${prefix}/pad_c`, [0, 0, 0, 0, 0, extra, 0, 0])]), channels: b.channels };
+    pooled = {
+      ...pooled,
+      name: g.op('Pad', [pooled.name, g.ints(`${prefix}/pad_c`, [0, 0, 0, 0, 0, extra, 0, 0])]),
+      channels: b.channels,
+    };
   }
   return { ...b, name: g.op('Relu', [g.op('Add', [pooled.name, b.name])]) };
 }
@@ -91,8 +102,20 @@ export function buildFaceRecognitionOnnx(): Uint8Array {
   const g = new GraphBuilder('face_recognition_resnet');
   const input = g.input('input', ['N', 3, FACE_RECOGNITION_SIZE, FACE_RECOGNITION_SIZE]);
 
-  let x = convLayer(g, weights, { name: input, channels: 3, size: FACE_RECOGNITION_SIZE }, 'conv32_down', 2, 'valid', true);
-  x = { ...x, name: g.op('MaxPool', [x.name], { kernel_shape: [3, 3], strides: [2, 2] }), size: Math.floor((x.size - 3) / 2) + 1 };
+  let x = convLayer(
+    g,
+    weights,
+    { name: input, channels: 3, size: FACE_RECOGNITION_SIZE },
+    'conv32_down',
+    2,
+    'valid',
+    true,
+  );
+  x = {
+    ...x,
+    name: g.op('MaxPool', [x.name], { kernel_shape: [3, 3], strides: [2, 2] }),
+    size: Math.floor((x.size - 3) / 2) + 1,
+  };
   for (const block of ['conv32_1', 'conv32_2', 'conv32_3']) x = residual(g, weights, x, block);
   x = residualDown(g, weights, x, 'conv64_down');
   for (const block of ['conv64_1', 'conv64_2', 'conv64_3']) x = residual(g, weights, x, block);
@@ -109,7 +132,8 @@ export function buildFaceRecognitionOnnx(): Uint8Array {
 
   return g.build({
     opset: 13,
-    docString: 'face-api FaceRecognitionNet (dlib ResNet face descriptor) converted by tools/convert/face-api-recognition.ts',
+    docString:
+      'face-api FaceRecognitionNet (dlib ResNet face descriptor) converted by tools/convert/face-api-recognition.ts',
     metadata: {
       input_mean: FACE_RECOGNITION_MEAN.join(','),
       input_std: FACE_RECOGNITION_STD.join(','),

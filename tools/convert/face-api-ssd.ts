@@ -33,7 +33,6 @@ export function defaultSsdManifestPath(): string {
   return faceApiWeightsManifest('ssd_mobilenetv1_model');
 }
 
-
 class SsdGraph {
   readonly g = new GraphBuilder('face_api_ssd_mobilenetv1');
   private readonly zero = this.g.weight('clip_min', [0], []);
@@ -41,11 +40,25 @@ class SsdGraph {
 
   constructor(private readonly weights: Map<string, NamedTensor>) {}
 
-  private conv(x: Feature, filters: Float32Array, bias: Float32Array, k: number, out: number, stride: number, group: number, name: string): Feature {
+  private conv(
+    x: Feature,
+    filters: Float32Array,
+    bias: Float32Array,
+    k: number,
+    out: number,
+    stride: number,
+    group: number,
+    name: string,
+  ): Feature {
     const w = this.g.weight(`${name}_w`, filters, [out, x.channels / group, k, k]);
     const b = this.g.weight(`${name}_b`, bias, [out]);
     // SAME_UPPER is TF's SAME (the odd pixel after) for whatever size arrives at run time.
-    const y = this.g.op('Conv', [x.name, w, b], { kernel_shape: [k, k], strides: [stride, stride], auto_pad: 'SAME_UPPER', group }, name);
+    const y = this.g.op(
+      'Conv',
+      [x.name, w, b],
+      { kernel_shape: [k, k], strides: [stride, stride], auto_pad: 'SAME_UPPER', group },
+      name,
+    );
     return { name: y, size: Math.ceil(x.size / stride), channels: out };
   }
 
@@ -100,7 +113,8 @@ class SsdGraph {
   anchors(x: Feature, head: HeadAnchors, inputWh: string, idx: number): { centers: string; sizes: string } {
     const g = this.g;
     const shape = g.op('Shape', [x.name]);
-    const dim = (axis: number): string => g.op('Gather', [shape, g.ints(`a${idx}_axis${axis}`, [axis], [])], { axis: 0 });
+    const dim = (axis: number): string =>
+      g.op('Gather', [shape, g.ints(`a${idx}_axis${axis}`, [axis], [])], { axis: 0 });
     const [rows, cols] = [dim(2), dim(3)];
     const half = g.weight(`a${idx}_half`, [0.5], []);
     const positions = (count: string, name: string): string => {
@@ -110,13 +124,27 @@ class SsdGraph {
     };
     const per = head.sizes.length / 2;
     const unsqueeze = (t: string, name: string): string => g.op('Unsqueeze', [t, g.ints(name, [0])]);
-    const grid = g.op('Concat', [unsqueeze(rows, `a${idx}_u0`), unsqueeze(cols, `a${idx}_u1`), g.ints(`a${idx}_tail`, [per, 1])], { axis: 0 });
-    const cx = g.op('Expand', [g.op('Reshape', [positions(cols, `a${idx}_x`), g.ints(`a${idx}_xshape`, [1, -1, 1, 1])]), grid]);
-    const cy = g.op('Expand', [g.op('Reshape', [positions(rows, `a${idx}_y`), g.ints(`a${idx}_yshape`, [-1, 1, 1, 1])]), grid]);
+    const grid = g.op(
+      'Concat',
+      [unsqueeze(rows, `a${idx}_u0`), unsqueeze(cols, `a${idx}_u1`), g.ints(`a${idx}_tail`, [per, 1])],
+      { axis: 0 },
+    );
+    const cx = g.op('Expand', [
+      g.op('Reshape', [positions(cols, `a${idx}_x`), g.ints(`a${idx}_xshape`, [1, -1, 1, 1])]),
+      grid,
+    ]);
+    const cy = g.op('Expand', [
+      g.op('Reshape', [positions(rows, `a${idx}_y`), g.ints(`a${idx}_yshape`, [-1, 1, 1, 1])]),
+      grid,
+    ]);
     const centers = g.op('Reshape', [g.op('Concat', [cx, cy], { axis: 3 }), g.ints(`a${idx}_flat`, [-1, 2])]);
     // Pixel sizes over the input's width and height, repeated for every cell.
     const sizesPerCell = g.op('Div', [g.weight(`a${idx}_pixel_sizes`, head.sizes, [per, 2]), inputWh]);
-    const repeats = g.op('Concat', [unsqueeze(g.op('Mul', [rows, cols]), `a${idx}_u3`), g.ints(`a${idx}_ones`, [1, 1])], { axis: 0 });
+    const repeats = g.op(
+      'Concat',
+      [unsqueeze(g.op('Mul', [rows, cols]), `a${idx}_u3`), g.ints(`a${idx}_ones`, [1, 1])],
+      { axis: 0 },
+    );
     const tiled = g.op('Tile', [unsqueeze(sizesPerCell, `a${idx}_u2`), repeats]);
     return { centers, sizes: g.op('Reshape', [tiled, g.ints(`a${idx}_flat2`, [-1, 2])]) };
   }
@@ -194,8 +222,16 @@ export function buildSsdMobilenetV1(manifestPath = defaultSsdManifestPath()): Ui
   }
   const features = [conv11, x, extra[1], extra[3], extra[5], extra[7]];
   const heads = features.map((feat, i) => net.predictor(feat, i));
-  const encodings = g.op('Concat', heads.map((h) => h.boxes), { axis: 1 }); // [1,N,4] ty,tx,th,tw
-  const logits = g.op('Concat', heads.map((h) => h.classes), { axis: 1 }); // [1,N,3]
+  const encodings = g.op(
+    'Concat',
+    heads.map((h) => h.boxes),
+    { axis: 1 },
+  ); // [1,N,4] ty,tx,th,tw
+  const logits = g.op(
+    'Concat',
+    heads.map((h) => h.classes),
+    { axis: 1 },
+  ); // [1,N,3]
 
   // Score = sigmoid of class 1 (face); class 0 is background.
   const faceLogit = g.op('Gather', [logits, g.ints('face_class', [1], [])], { axis: 2 });
@@ -203,14 +239,27 @@ export function buildSsdMobilenetV1(manifestPath = defaultSsdManifestPath()): Ui
 
   // Anchors from the feature maps' shapes; encodings reordered to tx,ty,tw,th so results come out x,y.
   const headAnchors = headAnchorsFromPriors(take(weights, 'Output/extra_dim').data as Float32Array);
-  const inputWh = g.op('Cast', [g.op('Gather', [g.op('Shape', [input]), g.ints('wh_axes', [3, 2])], { axis: 0 })], { to: 1 });
+  const inputWh = g.op('Cast', [g.op('Gather', [g.op('Shape', [input]), g.ints('wh_axes', [3, 2])], { axis: 0 })], {
+    to: 1,
+  });
   const anchors = features.map((feat, i) => net.anchors(feat, headAnchors[i], inputWh, i));
-  const anchorCenter = g.op('Concat', anchors.map((a) => a.centers), { axis: 0 });
-  const anchorSize = g.op('Concat', anchors.map((a) => a.sizes), { axis: 0 });
+  const anchorCenter = g.op(
+    'Concat',
+    anchors.map((a) => a.centers),
+    { axis: 0 },
+  );
+  const anchorSize = g.op(
+    'Concat',
+    anchors.map((a) => a.sizes),
+    { axis: 0 },
+  );
   const xy = g.op('Gather', [encodings, g.ints('xy_order', [1, 0, 3, 2])], { axis: 2 });
   const tCenter = g.op('Slice', [xy, g.ints('c_start', [0]), g.ints('c_end', [2]), g.ints('c_axis', [2])]);
   const tSize = g.op('Slice', [xy, g.ints('s_start', [2]), g.ints('s_end', [4]), g.ints('s_axis', [2])]);
-  const center = g.op('Add', [g.op('Mul', [g.op('Div', [tCenter, g.weight('center_scale', [CENTER_SCALE], [])]), anchorSize]), anchorCenter]);
+  const center = g.op('Add', [
+    g.op('Mul', [g.op('Div', [tCenter, g.weight('center_scale', [CENTER_SCALE], [])]), anchorSize]),
+    anchorCenter,
+  ]);
   const expSize = g.op('Exp', [g.op('Div', [tSize, g.weight('size_scale', [SIZE_SCALE], [])])]);
   const half = g.op('Div', [g.op('Mul', [expSize, anchorSize]), g.weight('two', [2], [])]);
   const min = g.op('Sub', [center, half]);
@@ -222,7 +271,10 @@ export function buildSsdMobilenetV1(manifestPath = defaultSsdManifestPath()): Ui
   return g.build({
     opset: 13,
     docString: 'face-api SSD MobileNetV1 face detector converted by FRS (tools/convert/face-api-ssd.ts).',
-    metadata: { source: '@vladmandic/face-api ssd_mobilenetv1_model', input_normalisation: '(pixel - 127.5) / 127.5, RGB, NCHW' },
+    metadata: {
+      source: '@vladmandic/face-api ssd_mobilenetv1_model',
+      input_normalisation: '(pixel - 127.5) / 127.5, RGB, NCHW',
+    },
   });
 }
 

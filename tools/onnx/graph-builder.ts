@@ -7,7 +7,8 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
-export type AttrValue = number | number[] | string | { float: number } | { floats: number[] } | { tensor: Float32Array; dims: number[] };
+export type AttrValue =
+  number | number[] | string | { float: number } | { floats: number[] } | { tensor: Float32Array; dims: number[] };
 
 /** Integer attributes are the default; wrap floats as `{ float: x }` so 1.0 is not sent as int 1. */
 export function f(value: number): { float: number } {
@@ -21,7 +22,12 @@ export function fs(values: number[]): { floats: number[] } {
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
 
-function tensorProto(name: string, data: Float32Array | BigInt64Array | number[], dims: number[], type: 'float32' | 'int64'): onnxProto.onnx.ITensorProto {
+function tensorProto(
+  name: string,
+  data: Float32Array | BigInt64Array | number[],
+  dims: number[],
+  type: 'float32' | 'int64',
+): onnxProto.onnx.ITensorProto {
   if (type === 'int64') {
     const values = Array.from(data as ArrayLike<number | bigint>, (v) => BigInt(v));
     const raw = new Uint8Array(values.length * 8);
@@ -99,10 +105,17 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output names (one unless `outputs` says more). */
-  node(op: string, inputs: string[], attrs: Record<string, AttrValue> = {}, opts: { outputs?: number | string[]; name?: string } = {}): string[] {
+  node(
+    op: string,
+    inputs: string[],
+    attrs: Record<string, AttrValue> = {},
+    opts: { outputs?: number | string[]; name?: string } = {},
+  ): string[] {
     const outNames = Array.isArray(opts.outputs)
       ? opts.outputs.map((n) => (this.names.add(n), n))
-      : Array.from({ length: opts.outputs ?? 1 }, (_, i) => this.fresh(`${opts.name ?? op.toLowerCase()}${i ? `_o${i}` : ''}`));
+      : Array.from({ length: opts.outputs ?? 1 }, (_, i) =>
+          this.fresh(`${opts.name ?? op.toLowerCase()}${i ? `_o${i}` : ''}`),
+        );
     this.nodes.push({
       opType: op,
       name: this.fresh(`n_${opts.name ?? op.toLowerCase()}`),
@@ -119,7 +132,9 @@ export class GraphBuilder {
   }
 
   /** Serialises to ONNX bytes (IR 8, default-domain opset given). */
-  build(opts: { opset?: number; producer?: string; docString?: string; metadata?: Record<string, string> } = {}): Uint8Array {
+  build(
+    opts: { opset?: number; producer?: string; docString?: string; metadata?: Record<string, string> } = {},
+  ): Uint8Array {
     const model: onnxProto.onnx.IModelProto = {
       irVersion: 8,
       producerName: opts.producer ?? 'frs-convert',

@@ -2,7 +2,8 @@
  * Multi-row statements with numbered parameters (@c0, @c1, ...), chunked to stay under SQL
  * Server's 2,100 parameters and 1,000 VALUES rows per statement.
  */
-import type { Params, SqlType } from './mssql-scope.js';
+import sql from 'mssql';
+import type { MssqlScope, Params, SqlType } from './mssql-scope.js';
 
 export interface Column<R> {
   name: string;
@@ -23,13 +24,36 @@ export function chunk<R>(rows: R[], columnCount: number): R[][] {
 /** `(@a0, @b0), (@a1, @b1)` and its parameters, for VALUES lists. */
 export function valuesList<R>(rows: R[], columns: Column<R>[]): { text: string; params: Params } {
   const params: Params = {};
-  const tuples = rows.map((row, i) =>
-    `(${columns
-      .map((c) => {
-        params[`${c.name}${i}`] = [c.type, c.value(row)];
-        return `@${c.name}${i}`;
-      })
-      .join(', ')})`,
+  const tuples = rows.map(
+    (row, i) =>
+      `(${columns
+        .map((c) => {
+          params[`${c.name}${i}`] = [c.type, c.value(row)];
+          return `@${c.name}${i}`;
+        })
+        .join(', ')})`,
   );
   return { text: tuples.join(',\n'), params };
+}
+
+/** One integer column named `id`, for lists of row ids. */
+export const ID_COLUMN: Column<number>[] = [{ name: 'id', type: sql.Int, value: (id) => id }];
+
+/** One UPDATE ... FROM (VALUES ...) per chunk, all chunks in one transaction; returns rows changed. */
+export async function updateFromValues<R>(
+  scope: MssqlScope,
+  rows: R[],
+  columns: Column<R>[],
+  statement: (values: string) => string,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  return scope.atomic(async (tx) => {
+    let changed = 0;
+    for (const part of chunk(rows, columns.length)) {
+      const values = valuesList(part, columns);
+      const result = await tx.query(statement(values.text), values.params);
+      changed += result.rowsAffected.reduce((a, b) => a + b, 0);
+    }
+    return changed;
+  });
 }

@@ -8,7 +8,12 @@
 import sql from 'mssql';
 import { FrsError } from '../../errors.js';
 
-const ENTRA_DEFAULT = new Set(['active directory default', 'active directory managed identity', 'active directory msi', 'active directory integrated']);
+const ENTRA_DEFAULT = new Set([
+  'active directory default',
+  'active directory managed identity',
+  'active directory msi',
+  'active directory integrated',
+]);
 
 /** The Authentication keyword, lowercased; its values never contain ';' so a regex will do. */
 export function authenticationKeyword(connectionString: string): string | undefined {
@@ -21,7 +26,11 @@ export function mssqlConfig(connectionString: string): sql.config {
   try {
     parsed = sql.ConnectionPool.parseConnectionString(connectionString);
   } catch (err) {
-    throw new FrsError('CONFIG_INVALID', `FRS_DATABASE is not a valid SQL Server connection string: ${(err as Error).message}`, { cause: err });
+    throw new FrsError(
+      'CONFIG_INVALID',
+      `FRS_DATABASE is not a valid SQL Server connection string: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   if (!parsed.server) throw new FrsError('CONFIG_INVALID', 'FRS_DATABASE names no server (Server=...).');
   const config: sql.config = {

@@ -8,7 +8,12 @@ import type { MssqlScope } from './mssql-scope.js';
 const NAME = sql.NVarChar(200);
 const REQUEST_COLUMNS = 'Id, Kind, Status, Payload, Result, RequestedAt, StartedAt, FinishedAt';
 
-export async function acquireLock(scope: MssqlScope, name: string, owner: string, ttlSeconds: number): Promise<boolean> {
+export async function acquireLock(
+  scope: MssqlScope,
+  name: string,
+  owner: string,
+  ttlSeconds: number,
+): Promise<boolean> {
   // HOLDLOCK keeps the key range locked when the row is missing, so two first-time
   // acquirers cannot both insert.
   const result = await scope.query(
@@ -29,7 +34,10 @@ export async function acquireLock(scope: MssqlScope, name: string, owner: string
 }
 
 export async function releaseLock(scope: MssqlScope, name: string, owner: string): Promise<boolean> {
-  const result = await scope.query('DELETE FROM FrsLocks WHERE Name = @name AND Owner = @owner', { name: [NAME, name], owner: [NAME, owner] });
+  const result = await scope.query('DELETE FROM FrsLocks WHERE Name = @name AND Owner = @owner', {
+    name: [NAME, name],
+    owner: [NAME, owner],
+  });
   return result.rowsAffected[0] === 1;
 }
 
@@ -47,7 +55,11 @@ export async function enqueueRequest(scope: MssqlScope, kind: string, options: E
     END
     COMMIT;
     SELECT @id AS Id;`,
-    { kind: [sql.NVarChar(100), kind], payload: [sql.NVarChar(sql.MAX), jsonOrNull(options.payload)], dedupe: [sql.Bit, options.dedupe === true] },
+    {
+      kind: [sql.NVarChar(100), kind],
+      payload: [sql.NVarChar(sql.MAX), jsonOrNull(options.payload)],
+      dedupe: [sql.Bit, options.dedupe === true],
+    },
   );
   return num(result.recordset[0].Id);
 }
@@ -58,13 +70,20 @@ export async function takeRequest(scope: MssqlScope, kind: string): Promise<FrsR
       SELECT TOP (1) ${REQUEST_COLUMNS} FROM FrsRequests WITH (UPDLOCK, READPAST, ROWLOCK)
       WHERE Kind = @kind AND Status = N'queued' ORDER BY Id)
     UPDATE picked SET Status = N'running', StartedAt = SYSUTCDATETIME()
-      OUTPUT ${REQUEST_COLUMNS.split(', ').map((c) => `inserted.${c}`).join(', ')};`,
+      OUTPUT ${REQUEST_COLUMNS.split(', ')
+        .map((c) => `inserted.${c}`)
+        .join(', ')};`,
     { kind: [sql.NVarChar(100), kind] },
   );
   return result.recordset[0] ? requestFromRow(result.recordset[0]) : null;
 }
 
-export async function finishRequest(scope: MssqlScope, id: number, status: 'done' | 'failed', resultValue?: unknown): Promise<boolean> {
+export async function finishRequest(
+  scope: MssqlScope,
+  id: number,
+  status: 'done' | 'failed',
+  resultValue?: unknown,
+): Promise<boolean> {
   const result = await scope.query(
     `UPDATE FrsRequests SET Status = @status, Result = @result, FinishedAt = SYSUTCDATETIME()
       WHERE Id = @id AND Status IN (N'queued', N'running')`,

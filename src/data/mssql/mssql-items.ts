@@ -1,7 +1,14 @@
 /** Media registration and the claim → complete / fail life cycle of a media item (T-SQL). */
 import sql from 'mssql';
 import { encodeEmbedding } from '../embedding-codec.js';
-import type { ClaimedItem, FaceRecord, MediaItemState, NewFace, RegisteredMediaFile, RegisterMediaFileInput } from '../repository.js';
+import type {
+  ClaimedItem,
+  FaceRecord,
+  MediaItemState,
+  NewFace,
+  RegisteredMediaFile,
+  RegisterMediaFileInput,
+} from '../repository.js';
 import { bool, faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull } from '../row-mappers.js';
 import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
@@ -10,7 +17,10 @@ import type { MssqlScope } from './mssql-scope.js';
 const TEXT = sql.NVarChar(sql.MAX);
 const PATH_HASH = `CAST(HASHBYTES('SHA2_256', CAST(@path AS NVARCHAR(MAX))) AS BINARY(32))`;
 
-export async function registerMediaFile(scope: MssqlScope, input: RegisterMediaFileInput): Promise<RegisteredMediaFile> {
+export async function registerMediaFile(
+  scope: MssqlScope,
+  input: RegisterMediaFileInput,
+): Promise<RegisteredMediaFile> {
   // UPDLOCK + HOLDLOCK range-lock the looked-up path, so a concurrent registration of the
   // same path waits and then finds this row instead of inserting a second one.
   const result = await scope.query(
@@ -36,7 +46,12 @@ export async function registerMediaFile(scope: MssqlScope, input: RegisterMediaF
     END
     COMMIT;
     SELECT @fileId AS MediaFileId, @itemId AS MediaItemId, @created AS Created;`,
-    { path: [TEXT, input.filePath], name: [TEXT, input.fileName], ext: [sql.NVarChar(50), input.extension], hash: [sql.NVarChar(128), input.contentHash ?? null] },
+    {
+      path: [TEXT, input.filePath],
+      name: [TEXT, input.fileName],
+      ext: [sql.NVarChar(50), input.extension],
+      hash: [sql.NVarChar(128), input.contentHash ?? null],
+    },
   );
   const row = result.recordset[0];
   return { mediaFileId: num(row.MediaFileId), mediaItemId: num(row.MediaItemId), created: bool(row.Created) };
@@ -50,7 +65,14 @@ export async function getMediaItem(scope: MssqlScope, id: number): Promise<Media
 // A pending item's LeaseExpiresAt, when set, is the earliest retry time after a failure.
 const CLAIMABLE = `((Status = N'pending' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt <= SYSUTCDATETIME())) OR (Status = N'processing' AND LeaseExpiresAt <= SYSUTCDATETIME()))`;
 
-export async function claimPendingItems(scope: MssqlScope, owner: string, limit: number, leaseSeconds: number, maxAttempts: number, onlyItemId?: number): Promise<ClaimedItem[]> {
+export async function claimPendingItems(
+  scope: MssqlScope,
+  owner: string,
+  limit: number,
+  leaseSeconds: number,
+  maxAttempts: number,
+  onlyItemId?: number,
+): Promise<ClaimedItem[]> {
   // READPAST skips rows another claimer has locked, UPDLOCK keeps the rows we read ours
   // until the update: concurrent workers get disjoint items without waiting on each other.
   const result = await scope.query(
@@ -72,14 +94,29 @@ export async function claimPendingItems(scope: MssqlScope, owner: string, limit:
     COMMIT;
     SELECT c.Id, c.MediaFileId, c.Attempts, m.FilePath, m.FileName
       FROM @claimed c JOIN MediaFile m ON m.Id = c.MediaFileId ORDER BY c.Id;`,
-    { owner: [sql.NVarChar(200), owner], limit: [sql.Int, limit], max: [sql.Int, maxAttempts], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)], only: [sql.Int, onlyItemId ?? null] },
+    {
+      owner: [sql.NVarChar(200), owner],
+      limit: [sql.Int, limit],
+      max: [sql.Int, maxAttempts],
+      leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)],
+      only: [sql.Int, onlyItemId ?? null],
+    },
   );
   return result.recordset.map((r) => ({
-    id: num(r.Id), mediaFileId: num(r.MediaFileId), filePath: String(r.FilePath), fileName: strOrNull(r.FileName), attempts: num(r.Attempts),
+    id: num(r.Id),
+    mediaFileId: num(r.MediaFileId),
+    filePath: String(r.FilePath),
+    fileName: strOrNull(r.FileName),
+    attempts: num(r.Attempts),
   }));
 }
 
-export async function renewLease(scope: MssqlScope, itemId: number, owner: string, leaseSeconds: number): Promise<boolean> {
+export async function renewLease(
+  scope: MssqlScope,
+  itemId: number,
+  owner: string,
+  leaseSeconds: number,
+): Promise<boolean> {
   const result = await scope.query(
     `UPDATE MediaItems SET LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
       WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
@@ -89,7 +126,9 @@ export async function renewLease(scope: MssqlScope, itemId: number, owner: strin
 }
 
 async function ownsLease(scope: MssqlScope, itemId: number, owner: string): Promise<boolean> {
-  const result = await scope.query(`SELECT Status, LeaseOwner FROM MediaItems WITH (UPDLOCK, ROWLOCK) WHERE Id = @id`, { id: [sql.Int, itemId] });
+  const result = await scope.query(`SELECT Status, LeaseOwner FROM MediaItems WITH (UPDLOCK, ROWLOCK) WHERE Id = @id`, {
+    id: [sql.Int, itemId],
+  });
   const row = result.recordset[0];
   return row !== undefined && row.Status === 'processing' && row.LeaseOwner === owner;
 }
@@ -124,23 +163,42 @@ export function completeItem(scope: MssqlScope, itemId: number, owner: string, f
     if (!(await ownsLease(tx, itemId, owner))) return false;
     const id: [typeof sql.Int, number] = [sql.Int, itemId];
     // Faces of an earlier, interrupted attempt go; a user's verified faces never do.
-    await tx.query(`${CLEAR_ITEM_PORTRAITS_SQL};
-      DELETE FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0;`, { id });
+    await tx.query(
+      `${CLEAR_ITEM_PORTRAITS_SQL};
+      DELETE FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0;`,
+      { id },
+    );
     await insertFaces(tx, itemId, faces);
-    await tx.query(`UPDATE MediaItems SET Status = N'done', IsFacesExtracted = 1, FacesExtractedOn = SYSUTCDATETIME(),
-        LeaseOwner = NULL, LeaseExpiresAt = NULL, LastError = NULL WHERE Id = @id`, { id });
+    await tx.query(
+      `UPDATE MediaItems SET Status = N'done', IsFacesExtracted = 1, FacesExtractedOn = SYSUTCDATETIME(),
+        LeaseOwner = NULL, LeaseExpiresAt = NULL, LastError = NULL WHERE Id = @id`,
+      { id },
+    );
     return true;
   });
 }
 
-export async function failItem(scope: MssqlScope, itemId: number, owner: string, error: string, maxAttempts: number, retryDelaySeconds = 0): Promise<'pending' | 'failed' | null> {
+export async function failItem(
+  scope: MssqlScope,
+  itemId: number,
+  owner: string,
+  error: string,
+  maxAttempts: number,
+  retryDelaySeconds = 0,
+): Promise<'pending' | 'failed' | null> {
   const result = await scope.query(
     `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN N'failed' ELSE N'pending' END,
         LastError = @error, LeaseOwner = NULL,
         LeaseExpiresAt = CASE WHEN Attempts >= @max OR @delay <= 0 THEN NULL ELSE DATEADD(SECOND, @delay, SYSUTCDATETIME()) END
       OUTPUT inserted.Status
       WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
-    { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], error: [TEXT, error], max: [sql.Int, maxAttempts], delay: [sql.Int, retryDelaySeconds] },
+    {
+      id: [sql.Int, itemId],
+      owner: [sql.NVarChar(200), owner],
+      error: [TEXT, error],
+      max: [sql.Int, maxAttempts],
+      delay: [sql.Int, retryDelaySeconds],
+    },
   );
   const row = result.recordset[0];
   return row ? (row.Status as 'pending' | 'failed') : null;

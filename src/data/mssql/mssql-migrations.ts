@@ -19,7 +19,8 @@ interface MssqlMigration {
   statements: string[];
 }
 
-const createIfMissing = (table: string, body: string) => `IF OBJECT_ID(N'${table}', N'U') IS NULL CREATE TABLE ${table} (${body})`;
+const createIfMissing = (table: string, body: string) =>
+  `IF OBJECT_ID(N'${table}', N'U') IS NULL CREATE TABLE ${table} (${body})`;
 const addColumn = (table: string, column: string, definition: string) =>
   `IF COL_LENGTH(N'${table}', N'${column}') IS NULL ALTER TABLE ${table} ADD ${column} ${definition}`;
 const addCheck = (table: string, name: string, condition: string) =>
@@ -32,16 +33,28 @@ export const mssqlMigrations: MssqlMigration[] = [
     version: 1,
     name: 'legacy schema (MediaFile, MediaItems, Faces, Persons)',
     statements: [
-      createIfMissing('MediaFile', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, FilePath NVARCHAR(MAX) NOT NULL, FileName NVARCHAR(400) NULL,
-        Extensions NVARCHAR(50) NULL, CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`),
-      createIfMissing('MediaItems', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, MediaFileId INT NOT NULL, Name NVARCHAR(400) NULL,
-        IsFacesExtracted BIT NOT NULL DEFAULT 0, FacesExtractedOn DATETIME2 NULL`),
-      createIfMissing('Faces', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, MediaItemId INT NOT NULL, PersonId INT NULL,
+      createIfMissing(
+        'MediaFile',
+        `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, FilePath NVARCHAR(MAX) NOT NULL, FileName NVARCHAR(400) NULL,
+        Extensions NVARCHAR(50) NULL, CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`,
+      ),
+      createIfMissing(
+        'MediaItems',
+        `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, MediaFileId INT NOT NULL, Name NVARCHAR(400) NULL,
+        IsFacesExtracted BIT NOT NULL DEFAULT 0, FacesExtractedOn DATETIME2 NULL`,
+      ),
+      createIfMissing(
+        'Faces',
+        `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, MediaItemId INT NOT NULL, PersonId INT NULL,
         BoundingBox NVARCHAR(MAX) NULL, Embedding VARBINARY(MAX) NULL, FrameNumber INT NULL, Name NVARCHAR(400) NULL,
-        IsUserVerified BIT NOT NULL DEFAULT 0, CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`),
-      createIfMissing('Persons', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, PortraitMediaFileId INT NULL, PortraitFaceId INT NULL,
+        IsUserVerified BIT NOT NULL DEFAULT 0, CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`,
+      ),
+      createIfMissing(
+        'Persons',
+        `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, PortraitMediaFileId INT NULL, PortraitFaceId INT NULL,
         Name NVARCHAR(400) NULL, Rank NVARCHAR(200) NULL, Appointment NVARCHAR(400) NULL, Type NVARCHAR(100) NULL,
-        CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`),
+        CreatedAt DATETIME2 NULL DEFAULT SYSUTCDATETIME(), ModifiedAt DATETIME2 NULL`,
+      ),
     ],
   },
   {
@@ -50,7 +63,11 @@ export const mssqlMigrations: MssqlMigration[] = [
     statements: [
       addColumn('MediaFile', 'ContentHash', 'NVARCHAR(128) NULL'),
       // FilePath may be NVARCHAR(MAX), which cannot be indexed: look paths up by their hash.
-      addColumn('MediaFile', 'FilePathHash', `AS CAST(HASHBYTES('SHA2_256', CAST(FilePath AS NVARCHAR(MAX))) AS BINARY(32)) PERSISTED`),
+      addColumn(
+        'MediaFile',
+        'FilePathHash',
+        `AS CAST(HASHBYTES('SHA2_256', CAST(FilePath AS NVARCHAR(MAX))) AS BINARY(32)) PERSISTED`,
+      ),
       addColumn('MediaItems', 'Status', `NVARCHAR(16) NOT NULL CONSTRAINT DF_MediaItems_Status DEFAULT N'pending'`),
       addCheck('MediaItems', 'CK_MediaItems_Status', `Status IN (N'pending', N'processing', N'done', N'failed')`),
       addColumn('MediaItems', 'Attempts', 'INT NOT NULL CONSTRAINT DF_MediaItems_Attempts DEFAULT 0'),
@@ -72,11 +89,17 @@ export const mssqlMigrations: MssqlMigration[] = [
     version: 3,
     name: 'coordination tables: FrsLocks, FrsRequests',
     statements: [
-      createIfMissing('FrsLocks', `Name NVARCHAR(200) NOT NULL PRIMARY KEY, Owner NVARCHAR(200) NOT NULL,
-        AcquiredAt DATETIME2 NOT NULL, ExpiresAt DATETIME2 NOT NULL`),
-      createIfMissing('FrsRequests', `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, Kind NVARCHAR(100) NOT NULL,
+      createIfMissing(
+        'FrsLocks',
+        `Name NVARCHAR(200) NOT NULL PRIMARY KEY, Owner NVARCHAR(200) NOT NULL,
+        AcquiredAt DATETIME2 NOT NULL, ExpiresAt DATETIME2 NOT NULL`,
+      ),
+      createIfMissing(
+        'FrsRequests',
+        `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, Kind NVARCHAR(100) NOT NULL,
         Status NVARCHAR(16) NOT NULL DEFAULT N'queued' CHECK (Status IN (N'queued', N'running', N'done', N'failed')),
-        Payload NVARCHAR(MAX) NULL, Result NVARCHAR(MAX) NULL, RequestedAt DATETIME2 NOT NULL, StartedAt DATETIME2 NULL, FinishedAt DATETIME2 NULL`),
+        Payload NVARCHAR(MAX) NULL, Result NVARCHAR(MAX) NULL, RequestedAt DATETIME2 NOT NULL, StartedAt DATETIME2 NULL, FinishedAt DATETIME2 NULL`,
+      ),
     ],
   },
   {
@@ -106,18 +129,25 @@ export const mssqlMigrations: MssqlMigration[] = [
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;
 
-const VERSION_TABLE = createIfMissing('FrsSchemaVersion', `Version INT NOT NULL PRIMARY KEY, Name NVARCHAR(200) NOT NULL,
-  AppliedAt DATETIME2 NOT NULL DEFAULT SYSUTCDATETIME()`);
+const VERSION_TABLE = createIfMissing(
+  'FrsSchemaVersion',
+  `Version INT NOT NULL PRIMARY KEY, Name NVARCHAR(200) NOT NULL,
+  AppliedAt DATETIME2 NOT NULL DEFAULT SYSUTCDATETIME()`,
+);
 
 /** Runs `work` in a transaction that holds the migration app lock. */
-async function underMigrationLock(pool: sql.ConnectionPool, work: (request: () => sql.Request) => Promise<void>): Promise<void> {
+async function underMigrationLock(
+  pool: sql.ConnectionPool,
+  work: (request: () => sql.Request) => Promise<void>,
+): Promise<void> {
   const transaction = new sql.Transaction(pool);
   await transaction.begin();
   try {
     const lock = await new sql.Request(transaction).query<{ Result: number }>(`DECLARE @r INT;
       EXEC @r = sp_getapplock @Resource = N'FrsSchemaMigration', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 50000;
       SELECT @r AS Result;`);
-    if (lock.recordset[0].Result < 0) throw new FrsError('LOCKED', 'Another FRS instance is migrating the database; try again shortly.');
+    if (lock.recordset[0].Result < 0)
+      throw new FrsError('LOCKED', 'Another FRS instance is migrating the database; try again shortly.');
     await work(() => new sql.Request(transaction));
     await transaction.commit();
   } catch (err) {
@@ -131,12 +161,16 @@ export async function migrateMssql(pool: sql.ConnectionPool): Promise<void> {
     await request().batch(VERSION_TABLE);
   });
   const current = async (request: () => sql.Request) =>
-    (await request().query<{ v: number }>('SELECT COALESCE(MAX(Version), 0) AS v FROM FrsSchemaVersion')).recordset[0].v;
+    (await request().query<{ v: number }>('SELECT COALESCE(MAX(Version), 0) AS v FROM FrsSchemaVersion')).recordset[0]
+      .v;
   for (const migration of mssqlMigrations) {
     await underMigrationLock(pool, async (request) => {
       const found = await current(request);
       if (found > latestMssqlVersion) {
-        throw new FrsError('DATABASE_ERROR', `The database schema is version ${found}, newer than this FRS supports (${latestMssqlVersion}). Update FRS.`);
+        throw new FrsError(
+          'DATABASE_ERROR',
+          `The database schema is version ${found}, newer than this FRS supports (${latestMssqlVersion}). Update FRS.`,
+        );
       }
       if (found >= migration.version) return;
       for (const statement of migration.statements) await request().batch(statement);
@@ -150,7 +184,10 @@ export async function migrateMssql(pool: sql.ConnectionPool): Promise<void> {
 
 /** True where the server knows the VECTOR type (Azure SQL, SQL Server 2025). */
 export async function detectVectorSupport(pool: sql.ConnectionPool): Promise<boolean> {
-  const result = await pool.request().query<{ HasVector: number }>(
-    `SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.types WHERE name = N'vector') THEN 1 ELSE 0 END AS HasVector`);
+  const result = await pool
+    .request()
+    .query<{ HasVector: number }>(
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.types WHERE name = N'vector') THEN 1 ELSE 0 END AS HasVector`,
+    );
   return result.recordset[0].HasVector === 1;
 }

@@ -4,25 +4,27 @@
  */
 import sql from 'mssql';
 import { databaseError } from '../database-error.js';
+import { bindOperations, BoundOperations, runWithErrorMapping } from '../operations.js';
 import type { Repository, RepositoryOps } from '../repository.js';
 import { mssqlConfig } from './mssql-config.js';
 import { detectVectorSupport, migrateMssql } from './mssql-migrations.js';
-import { MssqlOperations } from './mssql-operations.js';
-import { PoolScope } from './mssql-scope.js';
+import { mssqlOperations } from './mssql-operations.js';
+import { type MssqlScope, PoolScope } from './mssql-scope.js';
 
 export interface MssqlCapabilities {
   /** The server has the VECTOR type; FRS still stores VARBINARY (see mssql-migrations). */
   vectorType: boolean;
 }
 
-export class MssqlRepository extends MssqlOperations implements Repository {
+export class MssqlRepository extends BoundOperations implements Repository {
   readonly kind = 'mssql' as const;
 
   private constructor(
     private readonly pool: sql.ConnectionPool,
     readonly capabilities: MssqlCapabilities,
+    private readonly scope: MssqlScope = new PoolScope(pool),
   ) {
-    super(new PoolScope(pool));
+    super(bindOperations(mssqlOperations, scope, runWithErrorMapping));
   }
 
   static async open(connectionString: string): Promise<MssqlRepository> {
@@ -40,10 +42,12 @@ export class MssqlRepository extends MssqlOperations implements Repository {
   }
 
   transaction<T>(fn: (tx: RepositoryOps) => Promise<T>): Promise<T> {
-    return this.scope.atomic((txScope) => fn(new MssqlOperations(txScope))).catch((err: unknown) => {
-      // fn's own errors pass through; only driver failures (begin/commit) become DATABASE_ERROR.
-      throw err instanceof sql.MSSQLError ? databaseError('running a transaction', err) : err;
-    });
+    return this.scope
+      .atomic((txScope) => fn(bindOperations(mssqlOperations, txScope, runWithErrorMapping)))
+      .catch((err: unknown) => {
+        // fn's own errors pass through; only driver failures (begin/commit) become DATABASE_ERROR.
+        throw err instanceof sql.MSSQLError ? databaseError('running a transaction', err) : err;
+      });
   }
 
   async close(): Promise<void> {

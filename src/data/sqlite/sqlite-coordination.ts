@@ -10,11 +10,14 @@ type Db = Database.Database;
 export function acquireLock(db: Db, name: string, owner: string, ttlSeconds: number): boolean {
   const now = nowIso();
   // One statement: insert, or take over only when expired or already ours (then it renews).
-  const result = sql(db, `INSERT INTO FrsLocks (Name, Owner, AcquiredAt, ExpiresAt) VALUES (@name, @owner, @now, @expires)
+  const result = sql(
+    db,
+    `INSERT INTO FrsLocks (Name, Owner, AcquiredAt, ExpiresAt) VALUES (@name, @owner, @now, @expires)
     ON CONFLICT (Name) DO UPDATE SET
       AcquiredAt = CASE WHEN FrsLocks.Owner = excluded.Owner THEN FrsLocks.AcquiredAt ELSE excluded.AcquiredAt END,
       Owner = excluded.Owner, ExpiresAt = excluded.ExpiresAt
-    WHERE FrsLocks.Owner = excluded.Owner OR FrsLocks.ExpiresAt <= @now`).run({ name, owner, now, expires: isoAfter(ttlSeconds) });
+    WHERE FrsLocks.Owner = excluded.Owner OR FrsLocks.ExpiresAt <= @now`,
+  ).run({ name, owner, now, expires: isoAfter(ttlSeconds) });
   return result.changes === 1;
 }
 
@@ -26,26 +29,38 @@ export function enqueueRequest(db: Db, kind: string, options: EnqueueOptions = {
   return db
     .transaction((): number => {
       if (options.dedupe) {
-        const queued = sql(db, `SELECT Id FROM FrsRequests WHERE Kind = ? AND Status = 'queued' ORDER BY Id LIMIT 1`).get(kind) as Row | undefined;
+        const queued = sql(
+          db,
+          `SELECT Id FROM FrsRequests WHERE Kind = ? AND Status = 'queued' ORDER BY Id LIMIT 1`,
+        ).get(kind) as Row | undefined;
         if (queued) return num(queued.Id);
       }
-      const inserted = sql(db, `INSERT INTO FrsRequests (Kind, Status, Payload, RequestedAt) VALUES (?, 'queued', ?, ?)`).run(
-        kind, jsonOrNull(options.payload), nowIso());
+      const inserted = sql(
+        db,
+        `INSERT INTO FrsRequests (Kind, Status, Payload, RequestedAt) VALUES (?, 'queued', ?, ?)`,
+      ).run(kind, jsonOrNull(options.payload), nowIso());
       return Number(inserted.lastInsertRowid);
     })
     .immediate();
 }
 
 export function takeRequest(db: Db, kind: string): FrsRequest | null {
-  const row = sql(db, `UPDATE FrsRequests SET Status = 'running', StartedAt = ?
+  const row = sql(
+    db,
+    `UPDATE FrsRequests SET Status = 'running', StartedAt = ?
     WHERE Id = (SELECT Id FROM FrsRequests WHERE Kind = ? AND Status = 'queued' ORDER BY Id LIMIT 1)
-    RETURNING *`).get(nowIso(), kind) as Row | undefined;
+    RETURNING *`,
+  ).get(nowIso(), kind) as Row | undefined;
   return row ? requestFromRow(row) : null;
 }
 
 export function finishRequest(db: Db, id: number, status: 'done' | 'failed', result?: unknown): boolean {
-  return sql(db, `UPDATE FrsRequests SET Status = ?, Result = ?, FinishedAt = ? WHERE Id = ? AND Status IN ('queued', 'running')`).run(
-    status, jsonOrNull(result), nowIso(), id).changes === 1;
+  return (
+    sql(
+      db,
+      `UPDATE FrsRequests SET Status = ?, Result = ?, FinishedAt = ? WHERE Id = ? AND Status IN ('queued', 'running')`,
+    ).run(status, jsonOrNull(result), nowIso(), id).changes === 1
+  );
 }
 
 export function getRequest(db: Db, id: number): FrsRequest | null {

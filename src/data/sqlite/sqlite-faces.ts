@@ -1,23 +1,21 @@
-/** Embeddings, clustering inputs, face assignment and persons (SQLite). */
+/** Embeddings, clustering inputs, face assignment (SQLite). */
 import type Database from 'better-sqlite3';
 import { encodeEmbedding } from '../embedding-codec.js';
-import type {
-  EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace, NewPerson, PersonDetail, PersonSummary, PortraitUpdate, TidyResult,
-} from '../repository.js';
-import { faceFromRow, groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, personFromRow, strOrNull, type Row } from '../row-mappers.js';
-import {
-  EMPTY_PERSON_CONDITION, FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, FACES_OF_PERSON_SQL, GET_PERSON_SQL, LIST_PERSONS_SQL, STALE_PORTRAIT_CONDITION, UNGROUPED_FACES_CONDITION,
-} from '../shared-queries.js';
+import type { EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace } from '../repository.js';
+import { groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, strOrNull, type Row } from '../row-mappers.js';
+import { FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, UNGROUPED_FACES_CONDITION } from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
-import { normalizePersons } from '../person-input.js';
 
 type Db = Database.Database;
 
 export function facesWithoutEmbedding(db: Db, model: string, limit: number): FaceToEmbed[] {
-  const rows = sql(db, `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
+  const rows = sql(
+    db,
+    `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
     WHERE f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model
-    ORDER BY f.Id LIMIT @limit`).all({ model, limit }) as Row[];
+    ORDER BY f.Id LIMIT @limit`,
+  ).all({ model, limit }) as Row[];
   return rows.map((r) => ({
     id: num(r.Id),
     mediaItemId: num(r.MediaItemId),
@@ -36,8 +34,10 @@ export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {
     const now = nowIso();
     let changed = 0;
     for (const u of updates) {
-      changed += sql(db, 'UPDATE Faces SET Embedding = ?, EmbeddingModel = ?, GroupedAt = NULL, ModifiedAt = ? WHERE Id = ?').run(
-        encodeEmbedding(u.embedding), u.model, now, u.faceId).changes;
+      changed += sql(
+        db,
+        'UPDATE Faces SET Embedding = ?, EmbeddingModel = ?, GroupedAt = NULL, ModifiedAt = ? WHERE Id = ?',
+      ).run(encodeEmbedding(u.embedding), u.model, now, u.faceId).changes;
     }
     return changed;
   })();
@@ -69,8 +69,11 @@ export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
     const now = nowIso();
     let changed = 0;
     for (const a of assignments) {
-      changed += sql(db, `UPDATE Faces SET PersonId = ?, ModifiedAt = ?
-        WHERE Id = ? AND COALESCE(IsUserVerified, 0) = 0 AND PersonId IS NOT ?`).run(a.personId, now, a.faceId, a.personId).changes;
+      changed += sql(
+        db,
+        `UPDATE Faces SET PersonId = ?, ModifiedAt = ?
+        WHERE Id = ? AND COALESCE(IsUserVerified, 0) = 0 AND PersonId IS NOT ?`,
+      ).run(a.personId, now, a.faceId, a.personId).changes;
     }
     return changed;
   })();
@@ -81,53 +84,12 @@ export function verifyFaces(db: Db, assignments: FaceAssignment[]): number {
     const now = nowIso();
     let changed = 0;
     for (const a of assignments) {
-      changed += sql(db, 'UPDATE Faces SET PersonId = ?, IsUserVerified = 1, ModifiedAt = ? WHERE Id = ?').run(a.personId, now, a.faceId).changes;
+      changed += sql(db, 'UPDATE Faces SET PersonId = ?, IsUserVerified = 1, ModifiedAt = ? WHERE Id = ?').run(
+        a.personId,
+        now,
+        a.faceId,
+      ).changes;
     }
     return changed;
   })();
-}
-
-export function tidyPersons(db: Db, personIds: number[]): TidyResult {
-  return db.transaction((): TidyResult => {
-    const now = nowIso();
-    const result: TidyResult = { portraitsCleared: 0, personsDeleted: 0 };
-    for (const id of personIds) {
-      result.portraitsCleared += sql(db, `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, ModifiedAt = @now
-        WHERE Id = @id AND ${STALE_PORTRAIT_CONDITION}`).run({ id, now }).changes;
-      result.personsDeleted += sql(db, `DELETE FROM Persons WHERE Id = @id AND ${EMPTY_PERSON_CONDITION}`).run({ id }).changes;
-    }
-    return result;
-  })();
-}
-
-export function createPersons(db: Db, persons: number | NewPerson[]): number[] {
-  const list = normalizePersons(persons);
-  return db.transaction((): number[] => {
-    const now = nowIso();
-    return list.map((p) => Number(sql(db, `INSERT INTO Persons (Name, Rank, Appointment, Type, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?, ?)`).run(
-      p.name ?? null, p.rank ?? null, p.appointment ?? null, p.type ?? null, now, now).lastInsertRowid));
-  })();
-}
-
-export function setPortraits(db: Db, updates: PortraitUpdate[]): number {
-  return db.transaction((): number => {
-    const now = nowIso();
-    let changed = 0;
-    for (const u of updates) {
-      changed += sql(db, 'UPDATE Persons SET PortraitFaceId = ?, PortraitMediaFileId = ?, ModifiedAt = ? WHERE Id = ?').run(
-        u.faceId, u.mediaFileId, now, u.personId).changes;
-    }
-    return changed;
-  })();
-}
-
-export function listPersons(db: Db): PersonSummary[] {
-  return (sql(db, LIST_PERSONS_SQL).all() as Row[]).map(personFromRow);
-}
-
-export function getPerson(db: Db, id: number): PersonDetail | null {
-  const row = sql(db, GET_PERSON_SQL).get({ id }) as Row | undefined;
-  if (!row) return null;
-  const faces = (sql(db, FACES_OF_PERSON_SQL).all({ id }) as Row[]).map(faceFromRow);
-  return { ...personFromRow(row), faces };
 }

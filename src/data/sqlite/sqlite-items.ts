@@ -1,7 +1,14 @@
 /** Media registration and the claim → complete / fail life cycle of a media item (SQLite). */
 import type Database from 'better-sqlite3';
 import { encodeEmbedding } from '../embedding-codec.js';
-import type { ClaimedItem, FaceRecord, MediaItemState, NewFace, RegisteredMediaFile, RegisterMediaFileInput } from '../repository.js';
+import type {
+  ClaimedItem,
+  FaceRecord,
+  MediaItemState,
+  NewFace,
+  RegisteredMediaFile,
+  RegisterMediaFileInput,
+} from '../repository.js';
 import { faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull, type Row } from '../row-mappers.js';
 import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
@@ -14,22 +21,33 @@ export function registerMediaFile(db: Db, input: RegisterMediaFileInput): Regist
   return db
     .transaction((): RegisteredMediaFile => {
       const now = nowIso();
-      const existing = sql(db, 'SELECT Id, ContentHash FROM MediaFile WHERE FilePath = ? ORDER BY Id LIMIT 1').get(input.filePath) as Row | undefined;
+      const existing = sql(db, 'SELECT Id, ContentHash FROM MediaFile WHERE FilePath = ? ORDER BY Id LIMIT 1').get(
+        input.filePath,
+      ) as Row | undefined;
       let mediaFileId: number;
       if (existing) {
         mediaFileId = num(existing.Id);
-        if (existing.ContentHash == null && input.contentHash) {
-          sql(db, 'UPDATE MediaFile SET ContentHash = ?, ModifiedAt = ? WHERE Id = ?').run(input.contentHash, now, mediaFileId);
+        if ((existing.ContentHash === null || existing.ContentHash === undefined) && input.contentHash) {
+          sql(db, 'UPDATE MediaFile SET ContentHash = ?, ModifiedAt = ? WHERE Id = ?').run(
+            input.contentHash,
+            now,
+            mediaFileId,
+          );
         }
       } else {
-        const inserted = sql(db, 'INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?, ?)').run(
-          input.filePath, input.fileName, input.extension, input.contentHash ?? null, now, now);
+        const inserted = sql(
+          db,
+          'INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(input.filePath, input.fileName, input.extension, input.contentHash ?? null, now, now);
         mediaFileId = Number(inserted.lastInsertRowid);
       }
-      const item = sql(db, 'SELECT Id FROM MediaItems WHERE MediaFileId = ? ORDER BY Id LIMIT 1').get(mediaFileId) as Row | undefined;
+      const item = sql(db, 'SELECT Id FROM MediaItems WHERE MediaFileId = ? ORDER BY Id LIMIT 1').get(mediaFileId) as
+        Row | undefined;
       if (item) return { mediaFileId, mediaItemId: num(item.Id), created: false };
-      const insertedItem = sql(db, `INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, Status, Attempts) VALUES (?, ?, 0, 'pending', 0)`).run(
-        mediaFileId, input.fileName);
+      const insertedItem = sql(
+        db,
+        `INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, Status, Attempts) VALUES (?, ?, 0, 'pending', 0)`,
+      ).run(mediaFileId, input.fileName);
       return { mediaFileId, mediaItemId: Number(insertedItem.lastInsertRowid), created: !existing };
     })
     .immediate();
@@ -43,31 +61,60 @@ export function getMediaItem(db: Db, id: number): MediaItemState | null {
 // A pending item's LeaseExpiresAt, when set, is the earliest retry time after a failure.
 const CLAIMABLE = `((Status = 'pending' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt <= @now)) OR (Status = 'processing' AND LeaseExpiresAt <= @now))`;
 
-export function claimPendingItems(db: Db, owner: string, limit: number, leaseSeconds: number, maxAttempts: number, onlyItemId?: number): ClaimedItem[] {
+export function claimPendingItems(
+  db: Db,
+  owner: string,
+  limit: number,
+  leaseSeconds: number,
+  maxAttempts: number,
+  onlyItemId?: number,
+): ClaimedItem[] {
   return db
     .transaction((): ClaimedItem[] => {
       const now = nowIso();
-      sql(db, `UPDATE MediaItems SET Status = 'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
+      sql(
+        db,
+        `UPDATE MediaItems SET Status = 'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
           LastError = COALESCE(LastError, 'gave up: lease expired after the last attempt')
-        WHERE ${CLAIMABLE} AND Attempts >= @max`).run({ now, max: maxAttempts });
-      const claimed = sql(db, `UPDATE MediaItems SET Status = 'processing', Attempts = Attempts + 1, LeaseOwner = @owner, LeaseExpiresAt = @expires
+        WHERE ${CLAIMABLE} AND Attempts >= @max`,
+      ).run({ now, max: maxAttempts });
+      const claimed = sql(
+        db,
+        `UPDATE MediaItems SET Status = 'processing', Attempts = Attempts + 1, LeaseOwner = @owner, LeaseExpiresAt = @expires
         WHERE Id IN (SELECT Id FROM MediaItems WHERE ${CLAIMABLE} AND Attempts < @max AND (@only IS NULL OR Id = @only) ORDER BY Id LIMIT @limit)
-        RETURNING Id`).all({ now, max: maxAttempts, owner, expires: isoAfter(leaseSeconds), limit, only: onlyItemId ?? null }) as Row[];
+        RETURNING Id`,
+      ).all({
+        now,
+        max: maxAttempts,
+        owner,
+        expires: isoAfter(leaseSeconds),
+        limit,
+        only: onlyItemId ?? null,
+      }) as Row[];
       if (claimed.length === 0) return [];
       const ids = JSON.stringify(claimed.map((r) => num(r.Id)));
-      const rows = sql(db, `SELECT i.Id, i.MediaFileId, i.Attempts, m.FilePath, m.FileName
+      const rows = sql(
+        db,
+        `SELECT i.Id, i.MediaFileId, i.Attempts, m.FilePath, m.FileName
         FROM MediaItems i JOIN MediaFile m ON m.Id = i.MediaFileId
-        WHERE i.Id IN (SELECT value FROM json_each(?)) ORDER BY i.Id`).all(ids) as Row[];
+        WHERE i.Id IN (SELECT value FROM json_each(?)) ORDER BY i.Id`,
+      ).all(ids) as Row[];
       return rows.map((r) => ({
-        id: num(r.Id), mediaFileId: num(r.MediaFileId), filePath: String(r.FilePath), fileName: strOrNull(r.FileName), attempts: num(r.Attempts),
+        id: num(r.Id),
+        mediaFileId: num(r.MediaFileId),
+        filePath: String(r.FilePath),
+        fileName: strOrNull(r.FileName),
+        attempts: num(r.Attempts),
       }));
     })
     .immediate();
 }
 
 export function renewLease(db: Db, itemId: number, owner: string, leaseSeconds: number): boolean {
-  const result = sql(db, `UPDATE MediaItems SET LeaseExpiresAt = ? WHERE Id = ? AND Status = 'processing' AND LeaseOwner = ?`).run(
-    isoAfter(leaseSeconds), itemId, owner);
+  const result = sql(
+    db,
+    `UPDATE MediaItems SET LeaseExpiresAt = ? WHERE Id = ? AND Status = 'processing' AND LeaseOwner = ?`,
+  ).run(isoAfter(leaseSeconds), itemId, owner);
   return result.changes === 1;
 }
 
@@ -105,21 +152,40 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
       sql(db, CLEAR_ITEM_PORTRAITS_SQL).run({ id: itemId });
       sql(db, 'DELETE FROM Faces WHERE MediaItemId = ? AND COALESCE(IsUserVerified, 0) = 0').run(itemId);
       for (const face of faces) insertFace(db, itemId, face, now);
-      sql(db, `UPDATE MediaItems SET Status = 'done', IsFacesExtracted = 1, FacesExtractedOn = ?, LeaseOwner = NULL, LeaseExpiresAt = NULL, LastError = NULL
-        WHERE Id = ?`).run(now, itemId);
+      sql(
+        db,
+        `UPDATE MediaItems SET Status = 'done', IsFacesExtracted = 1, FacesExtractedOn = ?, LeaseOwner = NULL, LeaseExpiresAt = NULL, LastError = NULL
+        WHERE Id = ?`,
+      ).run(now, itemId);
       return true;
     })
     .immediate();
 }
 
-export function failItem(db: Db, itemId: number, owner: string, error: string, maxAttempts: number, retryDelaySeconds = 0): 'pending' | 'failed' | null {
+export function failItem(
+  db: Db,
+  itemId: number,
+  owner: string,
+  error: string,
+  maxAttempts: number,
+  retryDelaySeconds = 0,
+): 'pending' | 'failed' | null {
   return db
     .transaction((): 'pending' | 'failed' | null => {
       if (!ownsLease(db, itemId, owner)) return null;
-      const row = sql(db, `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN 'failed' ELSE 'pending' END,
+      const row = sql(
+        db,
+        `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN 'failed' ELSE 'pending' END,
           LastError = @error, LeaseOwner = NULL,
           LeaseExpiresAt = CASE WHEN Attempts >= @max OR @delay <= 0 THEN NULL ELSE @retryAt END
-        WHERE Id = @id RETURNING Status`).get({ max: maxAttempts, error, id: itemId, delay: retryDelaySeconds, retryAt: isoAfter(retryDelaySeconds) }) as Row;
+        WHERE Id = @id RETURNING Status`,
+      ).get({
+        max: maxAttempts,
+        error,
+        id: itemId,
+        delay: retryDelaySeconds,
+        retryAt: isoAfter(retryDelaySeconds),
+      }) as Row;
       return row.Status as 'pending' | 'failed';
     })
     .immediate();

@@ -69,14 +69,24 @@ export const sqliteMigrations: SqliteMigration[] = [
     name: 'pipeline columns: content hash, item status and lease, face details',
     up(db) {
       addColumn(db, 'MediaFile', 'ContentHash', 'TEXT');
-      addColumn(db, 'MediaItems', 'Status', `TEXT NOT NULL DEFAULT 'pending' CHECK (Status IN ('pending', 'processing', 'done', 'failed'))`);
+      addColumn(
+        db,
+        'MediaItems',
+        'Status',
+        `TEXT NOT NULL DEFAULT 'pending' CHECK (Status IN ('pending', 'processing', 'done', 'failed'))`,
+      );
       addColumn(db, 'MediaItems', 'Attempts', 'INTEGER NOT NULL DEFAULT 0');
       addColumn(db, 'MediaItems', 'LastError', 'TEXT');
       addColumn(db, 'MediaItems', 'LeaseOwner', 'TEXT');
       addColumn(db, 'MediaItems', 'LeaseExpiresAt', 'TEXT');
       // What the legacy tool already extracted is not processed again.
       db.exec(`UPDATE MediaItems SET Status = 'done' WHERE IsFacesExtracted = 1 AND Status = 'pending'`);
-      addColumn(db, 'Faces', 'DetectorScore', 'REAL CHECK (DetectorScore IS NULL OR (DetectorScore >= 0 AND DetectorScore <= 1))');
+      addColumn(
+        db,
+        'Faces',
+        'DetectorScore',
+        'REAL CHECK (DetectorScore IS NULL OR (DetectorScore >= 0 AND DetectorScore <= 1))',
+      );
       addColumn(db, 'Faces', 'Landmarks', 'TEXT');
       addColumn(db, 'Faces', 'ThumbnailPath', 'TEXT');
       // NULL on legacy rows: their embeddings came from an unknown model.
@@ -142,16 +152,24 @@ export function migrateSqlite(db: Database.Database): void {
     Version INTEGER PRIMARY KEY,
     Name TEXT NOT NULL,
     AppliedAt TEXT NOT NULL)`);
-  const currentVersion = () => (db.prepare('SELECT COALESCE(MAX(Version), 0) AS v FROM FrsSchemaVersion').get() as { v: number }).v;
+  const currentVersion = () =>
+    (db.prepare('SELECT COALESCE(MAX(Version), 0) AS v FROM FrsSchemaVersion').get() as { v: number }).v;
   const found = currentVersion();
   if (found > latestSqliteVersion) {
-    throw new FrsError('DATABASE_ERROR', `The database schema is version ${found}, newer than this FRS supports (${latestSqliteVersion}). Update FRS.`);
+    throw new FrsError(
+      'DATABASE_ERROR',
+      `The database schema is version ${found}, newer than this FRS supports (${latestSqliteVersion}). Update FRS.`,
+    );
   }
   for (const migration of sqliteMigrations) {
     db.transaction(() => {
       if (currentVersion() >= migration.version) return;
       migration.up(db);
-      db.prepare('INSERT INTO FrsSchemaVersion (Version, Name, AppliedAt) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+      db.prepare('INSERT INTO FrsSchemaVersion (Version, Name, AppliedAt) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
     }).immediate();
   }
 }

@@ -7,11 +7,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { acquireSharedMutex, AsyncMutex, releaseSharedMutex } from '../async-mutex.js';
+import { acquireSharedMutex, type AsyncMutex, releaseSharedMutex } from '../async-mutex.js';
 import { databaseError } from '../database-error.js';
+import { bindOperations, BoundOperations, runWithErrorMapping as attempt } from '../operations.js';
 import type { Repository, RepositoryOps } from '../repository.js';
 import { migrateSqlite } from './sqlite-migrations.js';
-import { type Gate, SqliteOperations } from './sqlite-operations.js';
+import { sqliteOperations } from './sqlite-operations.js';
 
 export interface SqliteOptions {
   /** How long a write waits for another process's lock before failing. */
@@ -21,30 +22,26 @@ export interface SqliteOptions {
 /** Which file's transaction the current async call chain is inside, if any. */
 const insideTransaction = new AsyncLocalStorage<AsyncMutex>();
 
-const attempt: Gate = async (action, work) => {
-  try {
-    return work();
-  } catch (err) {
-    throw databaseError(action, err);
-  }
-};
-
 let savepointCounter = 0;
 let memoryDatabases = 0;
 
-export class SqliteRepository extends SqliteOperations implements Repository {
+export class SqliteRepository extends BoundOperations implements Repository {
   readonly kind = 'sqlite' as const;
   private readonly txOps: RepositoryOps;
 
   private constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly mutex: AsyncMutex,
     private readonly mutexKey: string,
   ) {
     // Outside a transaction every call queues behind running transactions; inside one
     // (same async chain) it runs at once, as part of it.
-    super(db, (action, work) => (insideTransaction.getStore() === mutex ? attempt(action, work) : mutex.run(() => attempt(action, work))));
-    this.txOps = new SqliteOperations(db, attempt);
+    super(
+      bindOperations(sqliteOperations, db, (action, work) =>
+        insideTransaction.getStore() === mutex ? attempt(action, work) : mutex.run(() => attempt(action, work)),
+      ),
+    );
+    this.txOps = bindOperations(sqliteOperations, db, attempt);
   }
 
   static open(file: string, options: SqliteOptions = {}): SqliteRepository {

@@ -7,18 +7,27 @@ import type { DecodedImage } from '../decode.js';
 import type { Point } from '../types.js';
 import { estimateSimilarity, invertSimilarity } from './similarity.js';
 
-export function warpChip(image: DecodedImage, landmarks: Point[], template: Point[], width: number, height: number): Uint8Array {
+export function warpChip(
+  image: DecodedImage,
+  landmarks: Point[],
+  template: Point[],
+  width: number,
+  height: number,
+): Uint8Array {
   const inv = invertSimilarity(estimateSimilarity(landmarks, template));
   const { data, width: W, height: H } = image;
   const out = new Uint8Array(width * height * 3);
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
       // pixel centres: sample at (u + 0.5, v + 0.5) in chip space
-      const cu = u + 0.5, cv = v + 0.5;
+      const cu = u + 0.5,
+        cv = v + 0.5;
       const x = inv.a * cu - inv.b * cv + inv.tx - 0.5;
       const y = inv.b * cu + inv.a * cv + inv.ty - 0.5;
-      const x0 = Math.floor(x), y0 = Math.floor(y);
-      const fx = x - x0, fy = y - y0;
+      const x0 = Math.floor(x),
+        y0 = Math.floor(y);
+      const fx = x - x0,
+        fy = y - y0;
       const o = (v * width + u) * 3;
       for (let c = 0; c < 3; c++) {
         const p00 = pixel(data, W, H, x0, y0, c);

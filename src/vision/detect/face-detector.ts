@@ -11,7 +11,14 @@ import { getSession } from '../models/onnx-session.js';
 import { toInputTensor } from '../tensor.js';
 import type { Box, Point } from '../types.js';
 import { nonMaxSuppression } from './nms.js';
-import { placeImage, renderInput, toImagePoint, WHOLE_IMAGE_PASS, type InputSizing, type PassPlan } from './placement.js';
+import {
+  placeImage,
+  renderInput,
+  toImagePoint,
+  WHOLE_IMAGE_PASS,
+  type InputSizing,
+  type PassPlan,
+} from './placement.js';
 
 /**
  * A padded pass exists for faces that fill the frame; there, a box smaller than this share of the
@@ -61,12 +68,18 @@ export class FaceDetector {
     this.iouThreshold = options.iouThreshold ?? 0.5;
     this.maxFaces = options.maxFaces ?? 1000;
     this.paddedMinShare = options.paddedPassMinFaceShare ?? PADDED_PASS_MIN_FACE_SHARE;
-    this.sizing = { width: spec.input.width, height: spec.input.height, resize: spec.resize, dynamic: spec.dynamicInput };
+    this.sizing = {
+      width: spec.input.width,
+      height: spec.input.height,
+      resize: spec.resize,
+      dynamic: spec.dynamicInput,
+    };
   }
 
   async detect(image: DecodedImage): Promise<Detection[]> {
     const candidates: Detection[] = [];
-    for (const plan of [WHOLE_IMAGE_PASS, ...this.spec.paddedPasses]) candidates.push(...(await this.pass(image, plan)));
+    for (const plan of [WHOLE_IMAGE_PASS, ...this.spec.paddedPasses])
+      candidates.push(...(await this.pass(image, plan)));
     return this.select(candidates);
   }
 
@@ -76,7 +89,9 @@ export class FaceDetector {
    */
   select(candidates: Detection[]): Detection[] {
     const faces = nonMaxSuppression(candidates, { iou: this.iouThreshold, containment: CONTAINMENT_THRESHOLD });
-    return faces.filter((d) => Math.max(d.box[2] - d.box[0], d.box[3] - d.box[1]) >= this.options.minFaceSize).slice(0, this.maxFaces);
+    return faces
+      .filter((d) => Math.max(d.box[2] - d.box[0], d.box[3] - d.box[1]) >= this.options.minFaceSize)
+      .slice(0, this.maxFaces);
   }
 
   /**
@@ -87,7 +102,10 @@ export class FaceDetector {
     const { input, outputs } = this.spec;
     const placement = placeImage(image.width, image.height, this.sizing, plan);
     const pixels = await renderInput(image, placement);
-    const session = await getSession(this.modelPath, { intraOpThreads: this.options.intraOpThreads, sha256: this.spec.sha256 });
+    const session = await getSession(this.modelPath, {
+      intraOpThreads: this.options.intraOpThreads,
+      sha256: this.spec.sha256,
+    });
     const tensorSpec = { ...input, width: placement.inputWidth, height: placement.inputHeight };
     const result = await session.run({ [input.name]: toInputTensor([pixels], tensorSpec) });
 
@@ -95,9 +113,11 @@ export class FaceDetector {
     const scores = outputData(result, outputs.scores);
     const marks = outputs.landmarks ? outputData(result, outputs.landmarks) : undefined;
     const n = scores.length;
-    if (boxes.length !== n * 4) throw new FrsError('MODEL_INVALID', `Detector returned ${boxes.length / 4} boxes for ${n} scores.`);
+    if (boxes.length !== n * 4)
+      throw new FrsError('MODEL_INVALID', `Detector returned ${boxes.length / 4} boxes for ${n} scores.`);
     const pointsPerBox = marks ? marks.length / n / 2 : 0;
-    if (marks && !Number.isInteger(pointsPerBox)) throw new FrsError('MODEL_INVALID', `Detector landmarks output has ${marks.length} values for ${n} boxes.`);
+    if (marks && !Number.isInteger(pointsPerBox))
+      throw new FrsError('MODEL_INVALID', `Detector landmarks output has ${marks.length} values for ${n} boxes.`);
 
     const toImage = (x: number, y: number): Point => toImagePoint([x, y], placement, image.width, image.height);
     const minSide = plan.factor > 1 ? this.paddedMinShare * Math.min(image.width, image.height) : 0;
@@ -107,7 +127,12 @@ export class FaceDetector {
       if (!(score >= this.options.minScore)) continue;
       const [x1, y1] = toImage(boxes[i * 4], boxes[i * 4 + 1]);
       const [x2, y2] = toImage(boxes[i * 4 + 2], boxes[i * 4 + 3]);
-      const box: Box = [clamp(x1, image.width), clamp(y1, image.height), clamp(x2, image.width), clamp(y2, image.height)];
+      const box: Box = [
+        clamp(x1, image.width),
+        clamp(y1, image.height),
+        clamp(x2, image.width),
+        clamp(y2, image.height),
+      ];
       if (Math.max(box[2] - box[0], box[3] - box[1]) < minSide) continue;
       const landmarks: Point[] = [];
       for (let k = 0; marks && k < pointsPerBox; k++) {
@@ -122,7 +147,8 @@ export class FaceDetector {
 
 function outputData(result: Record<string, { data: unknown }>, name: string): Float32Array {
   const tensor = result[name];
-  if (!tensor || !(tensor.data instanceof Float32Array)) throw new FrsError('MODEL_INVALID', `Detector has no float32 output named "${name}".`);
+  if (!tensor || !(tensor.data instanceof Float32Array))
+    throw new FrsError('MODEL_INVALID', `Detector has no float32 output named "${name}".`);
   return tensor.data;
 }
 

@@ -47,7 +47,12 @@ export const WHOLE_IMAGE_PASS: PassPlan = { factor: 1, margin: 0 };
 /** Colour of the area around the content: black, as face-api pads its detector input. */
 export const PAD_VALUE = 0;
 
-export function placeImage(width: number, height: number, sizing: InputSizing, pass: PassPlan = WHOLE_IMAGE_PASS): Placement {
+export function placeImage(
+  width: number,
+  height: number,
+  sizing: InputSizing,
+  pass: PassPlan = WHOLE_IMAGE_PASS,
+): Placement {
   const { dynamic } = sizing;
   let sx = sizing.width / (width * pass.factor);
   let sy = sizing.height / (height * pass.factor);
@@ -56,7 +61,8 @@ export function placeImage(width: number, height: number, sizing: InputSizing, p
   const clampTo = (v: number, max: number): number => Math.max(1, Math.min(max, Math.round(v)));
   const contentWidth = clampTo(width * sx, sizing.width);
   const contentHeight = clampTo(height * sy, sizing.height);
-  const roundUp = (v: number): number => (dynamic ? Math.max(dynamic.multiple, Math.ceil(v / dynamic.multiple) * dynamic.multiple) : v);
+  const roundUp = (v: number): number =>
+    dynamic ? Math.max(dynamic.multiple, Math.ceil(v / dynamic.multiple) * dynamic.multiple) : v;
   const inputWidth = dynamic ? roundUp(contentWidth * (1 + 2 * pass.margin)) : sizing.width;
   const inputHeight = dynamic ? roundUp(contentHeight * (1 + 2 * pass.margin)) : sizing.height;
   return {

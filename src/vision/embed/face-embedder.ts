@@ -22,7 +22,10 @@ export class FaceEmbedder {
     const expected = input.width * input.height * 3;
     chips.forEach((chip, i) => {
       if (chip.length !== expected) {
-        throw new FrsError('INVALID_INPUT', `Face chip ${i} is ${chip.length} bytes; expected ${expected} (${input.width}x${input.height} RGB).`);
+        throw new FrsError(
+          'INVALID_INPUT',
+          `Face chip ${i} is ${chip.length} bytes; expected ${expected} (${input.width}x${input.height} RGB).`,
+        );
       }
     });
 
@@ -37,9 +40,13 @@ export class FaceEmbedder {
       if (!tensor) throw new FrsError('MODEL_INVALID', `Embedder has no output named "${output}".`);
       const data = tensor.data as Float32Array;
       if (data.length !== batch.length * dimensions) {
-        throw new FrsError('MODEL_INVALID', `Embedder output has ${data.length} values; expected ${batch.length} x ${dimensions}.`);
+        throw new FrsError(
+          'MODEL_INVALID',
+          `Embedder output has ${data.length} values; expected ${batch.length} x ${dimensions}.`,
+        );
       }
-      for (let n = 0; n < batch.length; n++) vectors.push(l2Normalise(data.subarray(n * dimensions, (n + 1) * dimensions)));
+      for (let n = 0; n < batch.length; n++)
+        vectors.push(l2Normalise(data.subarray(n * dimensions, (n + 1) * dimensions)));
     }
     return vectors;
   }

@@ -25,5 +25,11 @@ function mean(points: Point[], indices: number[]): Point {
 
 export function fivePointsFrom68(points: Point[]): Point[] {
   if (points.length !== 68) throw new FrsError('INVALID_INPUT', `Expected 68 landmarks, got ${points.length}.`);
-  return [mean(points, LEFT_EYE), mean(points, RIGHT_EYE), [...points[NOSE_TIP]], [...points[MOUTH_LEFT]], [...points[MOUTH_RIGHT]]];
+  return [
+    mean(points, LEFT_EYE),
+    mean(points, RIGHT_EYE),
+    [...points[NOSE_TIP]],
+    [...points[MOUTH_LEFT]],
+    [...points[MOUTH_RIGHT]],
+  ];
 }

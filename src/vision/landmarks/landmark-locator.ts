@@ -25,7 +25,8 @@ export class LandmarkLocator {
   /** spec.points points per box, in image pixels, in the model's order. */
   async locate(image: DecodedImage, boxes: Box[]): Promise<Point[][]> {
     const { input, output, points, cropMargin } = this.spec;
-    if (input.width !== input.height) throw new FrsError('MODEL_INVALID', `Landmark model input must be square, got ${input.width}x${input.height}.`);
+    if (input.width !== input.height)
+      throw new FrsError('MODEL_INVALID', `Landmark model input must be square, got ${input.width}x${input.height}.`);
     const result: Point[][] = [];
     if (boxes.length === 0) return result;
     const session = await getSession(this.modelPath, { intraOpThreads: this.intraOpThreads, sha256: this.spec.sha256 });
@@ -33,10 +34,20 @@ export class LandmarkLocator {
       const crop = squareCrop(box, cropMargin);
       const pixels = await renderCrop(image, crop, input.width);
       const out = (await session.run({ [input.name]: toInputTensor([pixels], input) }))[output];
-      if (!out || !(out.data instanceof Float32Array)) throw new FrsError('MODEL_INVALID', `Landmark model has no float32 output named "${output}".`);
-      if (out.data.length !== points * 2) throw new FrsError('MODEL_INVALID', `Landmark model returned ${out.data.length} values; expected ${points * 2}.`);
+      if (!out || !(out.data instanceof Float32Array))
+        throw new FrsError('MODEL_INVALID', `Landmark model has no float32 output named "${output}".`);
+      if (out.data.length !== points * 2)
+        throw new FrsError(
+          'MODEL_INVALID',
+          `Landmark model returned ${out.data.length} values; expected ${points * 2}.`,
+        );
       const xy = out.data;
-      result.push(Array.from({ length: points }, (_, k): Point => [crop.left + xy[k * 2] * crop.side, crop.top + xy[k * 2 + 1] * crop.side]));
+      result.push(
+        Array.from({ length: points }, (_, k): Point => [
+          crop.left + xy[k * 2] * crop.side,
+          crop.top + xy[k * 2 + 1] * crop.side,
+        ]),
+      );
     }
     return result;
   }

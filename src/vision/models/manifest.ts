@@ -30,7 +30,13 @@ export const inputSpecSchema = z.object({
 });
 export type InputSpec = z.infer<typeof inputSpecSchema>;
 
-const modelFile = { file: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() };
+const modelFile = {
+  file: z.string().min(1),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+};
 
 /** A padded pass: a bare number is the factor, with the margin that keeps the fixed-canvas picture. */
 const paddedPassSchema = z
@@ -51,7 +57,9 @@ export const detectorSpecSchema = z.object({
    * The model takes any height and width that are multiples of `multiple`: each pass gets an input
    * cut to the image (aspect kept), never upscaled past `maxUpscale`.
    */
-  dynamicInput: z.object({ multiple: z.number().int().positive().default(32), maxUpscale: z.number().positive().default(1) }).optional(),
+  dynamicInput: z
+    .object({ multiple: z.number().int().positive().default(32), maxUpscale: z.number().positive().default(1) })
+    .optional(),
   outputs: z.object({ boxes: z.string(), scores: z.string(), landmarks: z.string().optional() }),
   /**
    * Extra passes for faces that fill the frame: the image shrunk `factor` times with a black
@@ -108,7 +116,9 @@ export function loadManifest(path: string): ModelManifest {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new FrsError('MODEL_INVALID', `Cannot read model manifest ${path}: ${(err as Error).message}`, { cause: err });
+    throw new FrsError('MODEL_INVALID', `Cannot read model manifest ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parseManifest(json, dirname(resolve(path)));
 }

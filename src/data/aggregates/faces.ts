@@ -1,0 +1,107 @@
+/** Faces: embeddings and the grouping bookkeeping of each face. */
+import type { ActionLabels } from './action-labels.js';
+import type { BoundingBox, Point } from './geometry.js';
+
+export interface NewFace {
+  boundingBox: BoundingBox;
+  /** 0..1; the database rejects anything outside (CHECK constraint). */
+  detectorScore: number;
+  landmarks?: Point[] | null;
+  /** Faces.Name in the legacy schema: the thumbnail's file name. */
+  thumbnailName?: string | null;
+  /** Where the thumbnail lives (local path or blob name). */
+  thumbnailPath?: string | null;
+  frameNumber?: number | null;
+  sharpness?: number | null;
+  embedding?: Float32Array | null;
+  embeddingModel?: string | null;
+}
+
+export interface FaceRecord {
+  id: number;
+  mediaItemId: number;
+  personId: number | null;
+  boundingBox: BoundingBox | null;
+  detectorScore: number | null;
+  landmarks: Point[] | null;
+  thumbnailName: string | null;
+  thumbnailPath: string | null;
+  frameNumber: number | null;
+  sharpness: number | null;
+  embeddingModel: string | null;
+  hasEmbedding: boolean;
+  isUserVerified: boolean;
+}
+
+/** What the embedder needs to (re)compute one face's embedding. */
+export interface FaceToEmbed {
+  id: number;
+  mediaItemId: number;
+  mediaFileId: number;
+  filePath: string;
+  boundingBox: BoundingBox | null;
+  landmarks: Point[] | null;
+  thumbnailName: string | null;
+  thumbnailPath: string | null;
+  frameNumber: number | null;
+}
+
+export interface EmbeddingUpdate {
+  faceId: number;
+  embedding: Float32Array;
+  model: string;
+}
+
+/** A face with an embedding from the grouping model, as the group stage reads it. */
+export interface GroupingFace {
+  id: number;
+  /** The original the face is in; portraits point at it (Persons.PortraitMediaFileId). */
+  mediaFileId: number;
+  embedding: Float32Array;
+  sharpness: number | null;
+  score: number | null;
+  personId: number | null;
+  isUserVerified: boolean;
+  /** False until a grouping run has seen the face with this embedding (Faces.GroupedAt). */
+  grouped: boolean;
+}
+
+export interface FaceAssignment {
+  faceId: number;
+  /** null unassigns. */
+  personId: number | null;
+}
+
+export interface FaceOps {
+  /** Faces with no embedding from `model` (none at all, or one from another/unknown model). */
+  facesWithoutEmbedding(model: string, limit: number): Promise<FaceToEmbed[]>;
+  /** Stores embeddings; a face with a new embedding counts as not grouped yet. */
+  setEmbeddings(updates: EmbeddingUpdate[]): Promise<number>;
+  /** Every face with an embedding from `model`, verified or not, with its person; in id order. */
+  facesForGrouping(model: string): Promise<GroupingFace[]>;
+  /**
+   * A value that changes whenever the input of a regroup changes (faces added, removed, moved,
+   * verified, grouped or embedded; persons added or removed). Equal values: nothing a regroup reads changed.
+   */
+  groupingFingerprint(model: string): Promise<string>;
+  /** True when an unverified face has an embedding from `model` that no grouping run has seen yet. */
+  hasUngroupedFaces(model: string): Promise<boolean>;
+  /** Records that a grouping run has seen these faces (sets Faces.GroupedAt). Returns faces changed. */
+  markFacesGrouped(faceIds: number[]): Promise<number>;
+  /** Sets PersonId; user-verified faces are never changed. Returns faces changed. */
+  assignFaces(assignments: FaceAssignment[]): Promise<number>;
+  /** A user's decision: sets PersonId and IsUserVerified = 1. */
+  verifyFaces(assignments: FaceAssignment[]): Promise<number>;
+}
+
+/** What each operation is doing, for DATABASE_ERROR messages ("Database error while ..."). */
+export const faceActions: ActionLabels<FaceOps> = {
+  facesWithoutEmbedding: 'listing faces to embed',
+  setEmbeddings: 'saving embeddings',
+  facesForGrouping: 'reading faces to group',
+  groupingFingerprint: 'reading the grouping fingerprint',
+  hasUngroupedFaces: 'looking for faces not grouped yet',
+  markFacesGrouped: 'marking faces grouped',
+  assignFaces: 'assigning faces',
+  verifyFaces: 'verifying faces',
+};
