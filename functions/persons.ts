@@ -1,9 +1,10 @@
 /** HTTP GET /api/persons (persons with face counts and portrait links) and /api/persons/{id} (one person with its faces). */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { FrsError } from '../src/errors.js';
 import { getServices } from '../src/services.js';
 import { errorResponse, invalid, json } from './_shared/http.js';
+import { httpRoute } from './_shared/routes.js';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().optional() });
 
@@ -31,4 +32,4 @@ export async function personsHandler(request: HttpRequest, _context: InvocationC
   }
 }
 
-app.http('persons', { methods: ['GET'], authLevel: 'function', route: 'persons/{id?}', handler: personsHandler });
+httpRoute({ name: 'persons', methods: ['GET'], route: 'persons/{id?}', handler: personsHandler });

@@ -4,11 +4,12 @@
  * `?mode=queue` record a request the timer runs (202 with where to see its status).
  * GET /api/recluster/{id} reports a queued request.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { FrsError } from '../src/errors.js';
 import { getServices } from '../src/services.js';
 import { errorResponse, invalid, json } from './_shared/http.js';
+import { httpRoute } from './_shared/routes.js';
 import { functionLogger } from './_shared/logger.js';
 
 /** Above this many faces a recluster may outlive the HTTP timeout (bench/results/recluster-scale.md). */
@@ -61,9 +62,4 @@ function queued(id: number, request: HttpRequest, reason: string): HttpResponseI
   };
 }
 
-app.http('recluster', {
-  methods: ['POST', 'GET'],
-  authLevel: 'function',
-  route: 'recluster/{id?}',
-  handler: reclusterHandler,
-});
+httpRoute({ name: 'recluster', methods: ['POST', 'GET'], route: 'recluster/{id?}', handler: reclusterHandler });

@@ -1,10 +1,11 @@
 /** HTTP POST /api/test: detect (and optionally embed) faces in the posted image; changes nothing. */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { FrsError } from '../src/errors.js';
 import { getServices } from '../src/services.js';
 import { reportImage } from '../src/vision/image-report.js';
 import { errorResponse, invalid, json, readBody } from './_shared/http.js';
+import { httpRoute } from './_shared/routes.js';
 
 const query = z.object({
   embeddings: z
@@ -43,4 +44,4 @@ export async function testHandler(request: HttpRequest, context: InvocationConte
   }
 }
 
-app.http('test', { methods: ['POST'], authLevel: 'function', route: 'test', handler: testHandler });
+httpRoute({ name: 'test', methods: ['POST'], route: 'test', handler: testHandler });
