@@ -17,19 +17,24 @@ import { PipelineService } from './pipeline/pipeline-service.js';
 import { BlobStore } from './storage/blob-store.js';
 import { LocalFolderStore } from './storage/local-folder-store.js';
 import type { ObjectStore } from './storage/object-store.js';
+import { mapPath, parsePathMap, type PathMapRule } from './storage/path-map.js';
 import { FaceAnalyzer } from './vision/face-analyzer.js';
 
 export class Services {
   private analyzerInstance?: FaceAnalyzer;
   private repoInstance?: Promise<Repository>;
   private stores?: { media: ObjectStore | null; thumbnails: ObjectStore };
+  /** FRS_PATH_MAP, parsed (the settings schema already validated it). */
+  readonly pathMap: PathMapRule[];
   /** Unique per process: item leases and locks are held in its name. */
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
     readonly settings: Settings,
     readonly log: Logger = consoleLogger,
-  ) {}
+  ) {
+    this.pathMap = parsePathMap(settings.FRS_PATH_MAP);
+  }
 
   get analyzer(): FaceAnalyzer {
     this.analyzerInstance ??= FaceAnalyzer.fromManifestFile(
@@ -72,19 +77,30 @@ export class Services {
     return this.stores;
   }
 
-  /** Reads an original: a blob name in the media container, or a local path (relative ones under FRS_MEDIA_DIR). */
+  /**
+   * Where an original is now: FRS_PATH_MAP applied to its MediaFile.FilePath, giving a blob
+   * name in the media container or a local path (relative ones under FRS_MEDIA_DIR).
+   */
+  locateOriginal = (filePath: string): { blob: string } | { file: string } => {
+    const mapped = mapPath(filePath, this.pathMap);
+    return this.usesBlobStorage ? { blob: mapped } : { file: resolve(this.settings.FRS_MEDIA_DIR, mapped) };
+  };
+
+  /** Reads an original by its MediaFile.FilePath (see locateOriginal). */
   readOriginal = async (filePath: string): Promise<Uint8Array> => {
+    const where = this.locateOriginal(filePath);
     const { media } = this.storage();
-    if (media) return media.get(filePath);
+    if ('blob' in where) return media!.get(where.blob);
+    const shown = where.file === filePath ? filePath : `${filePath} (mapped to ${where.file})`;
     try {
-      return await readFile(resolve(this.settings.FRS_MEDIA_DIR, filePath));
+      return await readFile(where.file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new FrsError(
         'NOT_FOUND',
         code === 'ENOENT'
-          ? `The original ${filePath} no longer exists.`
-          : `Cannot read ${filePath}: ${(err as Error).message}`,
+          ? `The original ${shown} no longer exists${this.pathMap.length ? '' : ' (FRS_PATH_MAP maps paths registered on another machine)'}.`
+          : `Cannot read ${shown}: ${(err as Error).message}`,
         { cause: err },
       );
     }

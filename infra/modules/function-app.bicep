@@ -166,6 +166,9 @@ var frsSettings = {
   FRS_BLOB_ACCOUNT_URL: 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
   FRS_MEDIA_CONTAINER: mediaContainerName
   FRS_THUMBNAILS_CONTAINER: thumbnailsContainerName
+  // Empty: paths need no mapping. Set it when a database from the replaced system lists
+  // Windows paths, e.g. 'C:/Users/ADMIN/Images=>legacy' (blob prefix in the media container).
+  FRS_PATH_MAP: ''
 
   // --- models & vision ---
   FRS_MODEL_MANIFEST: 'models/manifest.json'

@@ -15,7 +15,7 @@ export async function runPipelineCommand(
   const pipeline = await services.pipeline();
   const { repo, log } = pipeline.ctx;
   const register = async () => {
-    if (args.images) await registerFolder(repo, args.images, log, pipeline.dryRun);
+    if (args.images) await registerFolder(repo, args.images, log, pipeline.dryRun, services.pathMap);
   };
   const progress = progressPrinter('detect');
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FrsError } from '../errors.js';
+import { parsePathMap } from '../storage/path-map.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
@@ -52,6 +53,19 @@ export const settingsSchema = z.object({
     .max(63)
     .default('thumbnails')
     .describe('Blob container for face thumbnails.'),
+  FRS_PATH_MAP: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      try {
+        parsePathMap(text);
+      } catch (err) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+      }
+    })
+    .describe(
+      'Where registered originals are now: from=>to pairs separated by ";" (e.g. C:/Users/ADMIN/Images=>/data/photos). A MediaFile.FilePath starting with "from" is read from "to" plus the rest of the path; "to" is a local folder, or a blob name prefix with Blob Storage. Windows prefixes match case-insensitively, with \\ and / alike.',
+    ),
 
   // --- models & vision ---
   FRS_MODEL_MANIFEST: z

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import type { Repository } from '../data/repository.js';
+import { unmapPath, type PathMapRule } from '../storage/path-map.js';
 import { walkImages } from '../storage/walk-images.js';
 import type { Logger } from './context.js';
 
@@ -34,12 +35,14 @@ export async function registerFolder(
   dir: string,
   log: Logger,
   dryRun = false,
+  pathMap: PathMapRule[] = [],
 ): Promise<RegisterSummary> {
   const summary: RegisterSummary = { found: 0, registered: 0, alreadyKnown: 0 };
   for (const path of walkImages(resolve(dir))) {
     summary.found++;
     if (dryRun) continue;
-    const result = await registerOriginal(repo, path, await readFile(path));
+    // A file under a mapped folder is registered by the path the replaced system stored, so it is found, not added again.
+    const result = await registerOriginal(repo, unmapPath(path, pathMap), await readFile(path));
     if (result.created) summary.registered++;
     else summary.alreadyKnown++;
   }
