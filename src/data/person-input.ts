@@ -1,4 +1,5 @@
 import { FrsError } from '../errors.js';
+import { assertFits } from './legacy-limits.js';
 import type { NewPerson } from './repository.js';
 
 /** createPersons takes a count or a list; both adapters work on the list. */
@@ -8,4 +9,11 @@ export function normalizePersons(persons: number | NewPerson[]): NewPerson[] {
     throw new FrsError('INVALID_INPUT', `createPersons needs a whole number of persons, got ${persons}.`);
   }
   return Array.from({ length: persons }, () => ({}));
+}
+
+/** The replaced system's column sizes: a too-long name, rank or appointment is refused, never cut. */
+export function assertPersonFits(person: NewPerson): void {
+  assertFits('Persons.Name', person.name);
+  assertFits('Persons.Rank', person.rank);
+  assertFits('Persons.Appointment', person.appointment);
 }

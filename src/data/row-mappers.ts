@@ -125,6 +125,7 @@ export function personFromRow(r: Row): PersonSummary {
   return {
     id: num(r.Id),
     name: strOrNull(r.Name),
+    nameIsGenerated: bool(r.NameIsGenerated),
     rank: strOrNull(r.Rank),
     appointment: strOrNull(r.Appointment),
     type: strOrNull(r.Type),

@@ -4,7 +4,7 @@
  */
 import { FACE_COLUMNS } from './row-mappers.js';
 
-const PERSON_SELECT = `SELECT p.Id, p.Name, p.Rank, p.Appointment, p.Type, p.PortraitFaceId, p.PortraitMediaFileId,
+const PERSON_SELECT = `SELECT p.Id, p.Name, CASE WHEN p.Name = p.GeneratedName THEN 1 ELSE 0 END AS NameIsGenerated, p.Rank, p.Appointment, p.Type, p.PortraitFaceId, p.PortraitMediaFileId,
   COALESCE(c.Total, 0) AS FaceCount, COALESCE(c.Verified, 0) AS VerifiedFaceCount,
   pf.Name AS PortraitThumbnailName, pf.ThumbnailPath AS PortraitThumbnailPath
 FROM Persons p
@@ -56,10 +56,24 @@ export const UNGROUPED_FACES_CONDITION = `GroupedAt IS NULL AND COALESCE(IsUserV
 export const STALE_PORTRAIT_CONDITION = `Persons.PortraitFaceId IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.Id = Persons.PortraitFaceId AND f.PersonId = Persons.Id)`;
 
+/** A person's Name that no user typed: empty, or still the generated `Unknown-<id>` (Persons.GeneratedName). */
+export const UNNAMED_PERSON_CONDITION = `(COALESCE(Persons.Name, '') = '' OR Persons.Name = Persons.GeneratedName)`;
+
 /** Persons a regroup may drop: nothing assigned and nothing a user typed in. */
-export const EMPTY_PERSON_CONDITION = `COALESCE(Persons.Name, '') = '' AND COALESCE(Persons.Rank, '') = '' AND COALESCE(Persons.Appointment, '') = ''
+export const EMPTY_PERSON_CONDITION = `${UNNAMED_PERSON_CONDITION} AND COALESCE(Persons.Rank, '') = '' AND COALESCE(Persons.Appointment, '') = ''
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
 
 /** Before an item's unverified faces are replaced: portraits showing them would dangle. */
 export const CLEAR_ITEM_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL
 WHERE PortraitFaceId IN (SELECT Id FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0)`;
+
+/** Faces FRS can make a thumbnail for (a box), optionally only those without one, after @after. */
+export const FACES_NEEDING_THUMBNAILS_CONDITION = `f.BoundingBox IS NOT NULL AND f.Id > @after
+  AND (@onlyMissing = 0 OR f.ThumbnailPath IS NULL OR f.ThumbnailPath = '')`;
+
+/** Model name recorded for an embedding stored without one (the replaced system's). */
+export const UNKNOWN_MODEL_NAME = 'replaced-system';
+
+/** Items the replaced system's habit put back: IsFacesExtracted set to 0 on an item FRS finished. */
+export const REQUEUE_UNEXTRACTED_SQL = `UPDATE MediaItems SET Status = 'pending', Attempts = 0, LastError = NULL, LeaseOwner = NULL, LeaseExpiresAt = NULL
+WHERE Status = 'done' AND IsFacesExtracted = 0`;

@@ -10,7 +10,17 @@ import { legacyEmbedding } from './legacy-schema.js';
 import { runRepositoryContract } from './repository.contract.js';
 
 const connectionString = process.env.FRS_TEST_MSSQL;
-const TABLES = ['Faces', 'MediaItems', 'MediaFile', 'Persons', 'FrsLocks', 'FrsRequests', 'FrsSchemaVersion'];
+// Referencing tables first: the replaced system's foreign keys (migration 8 adds them) forbid any other order.
+const TABLES = [
+  'dbo.Faces',
+  'dbo.MediaItems',
+  'dbo.Persons',
+  'dbo.MediaFile',
+  'dbo.FrsLocks',
+  'dbo.FrsRequests',
+  'dbo.FrsOldEmbeddings',
+  'dbo.FrsSchemaVersion',
+];
 
 async function onServer<T>(work: (pool: sql.ConnectionPool) => Promise<T>): Promise<T> {
   const pool = await new sql.ConnectionPool(mssqlConfig(connectionString!)).connect();
@@ -74,7 +84,7 @@ if (!connectionString) {
       const versions = await onServer(
         async (pool) => (await pool.request().query('SELECT Version FROM FrsSchemaVersion ORDER BY Version')).recordset,
       );
-      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5]);
+      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5, 8]);
     });
   });
 }

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrsError } from '../../src/errors.js';
+import { generatedPersonName } from '../../src/data/person-names.js';
 import type { NewFace, Repository } from '../../src/data/repository.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -603,6 +604,115 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(done!.finishedAt).not.toBeNull();
       expect(await a.enqueueRequest('recluster', { dedupe: true })).not.toBe(first); // nothing queued any more
       expect(await a.getRequest(424_242)).toBeNull();
+    });
+
+    it('names new persons Unknown-<id> without counting the name as user-entered', async () => {
+      const repo = await connect();
+      const [generated, named] = await repo.createPersons([{}, { name: 'Ada' }]);
+      const list = await repo.listPersons();
+      expect(list.find((p) => p.id === generated)).toMatchObject({
+        name: generatedPersonName(generated),
+        nameIsGenerated: true,
+      });
+      expect(list.find((p) => p.id === named)).toMatchObject({ name: 'Ada', nameIsGenerated: false });
+      // Empty: the generated name does not keep it; the typed one does.
+      expect(await repo.tidyPersons([generated, named])).toEqual({ portraitsCleared: 0, personsDeleted: 1 });
+      expect((await repo.listPersons()).map((p) => p.id)).toEqual([named]);
+    });
+
+    it("refuses values longer than the replaced system's columns, naming the column, writing nothing", async () => {
+      const repo = await connect();
+      const long = `/media/${'x'.repeat(500)}.jpg`;
+      const err = await repo
+        .registerMediaFile({ filePath: long, fileName: 'x.jpg', extension: '.jpg' })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FrsError);
+      expect((err as FrsError).message).toMatch(/MediaFile\.FilePath holds at most 500 characters/);
+      await expect(repo.createPersons([{ name: 'Ada', rank: 'r'.repeat(51) }])).rejects.toThrow(/Persons\.Rank .* 50/);
+      expect(await repo.stats()).toMatchObject({ mediaFiles: 0, persons: 0 });
+    });
+
+    it('keeps embeddings of another model when faces are re-embedded or re-detected, until removed', async () => {
+      const repo = await connect();
+      const { mediaItemId, faceIds } = await itemWithFaces(repo, 2);
+      const old = embeddingFor(7, 512);
+      expect(await repo.setEmbeddings([{ faceId: faceIds[0], embedding: old, model: 'm0' }])).toBe(1);
+      // m1 -> m0 kept the m1 embedding; m0 again keeps nothing more.
+      expect(await repo.setEmbeddings([{ faceId: faceIds[0], embedding: embeddingFor(8), model: 'm0' }])).toBe(1);
+      expect(await repo.oldEmbeddingCounts()).toEqual([{ model: 'm1', dimensions: 8, faces: 1 }]);
+      expect(await repo.setEmbeddings([{ faceId: faceIds[1], embedding: embeddingFor(9), model: 'm2' }])).toBe(1);
+      expect(await repo.oldEmbeddingCounts()).toEqual([{ model: 'm1', dimensions: 8, faces: 2 }]);
+
+      // Re-detection replaces the unverified faces: embeddings of another model than the new faces' are kept.
+      await repo.claimPendingItems('w', 1, 60, 3); // nothing pending: item is done
+      expect(await repo.requeueItems([mediaItemId], [])).toEqual([mediaItemId]);
+      await repo.claimPendingItems('w', 1, 60, 3);
+      expect(
+        await repo.completeItem(mediaItemId, 'w', [newFace({ embedding: embeddingFor(1), embeddingModel: 'm2' })]),
+      ).toBe(true);
+      expect(await repo.oldEmbeddingCounts()).toEqual([
+        { model: 'm0', dimensions: 8, faces: 1 },
+        { model: 'm1', dimensions: 8, faces: 2 },
+      ]);
+      expect(await repo.removeOldEmbeddings('m1')).toBe(2);
+      expect(await repo.removeOldEmbeddings()).toBe(1);
+      expect(await repo.oldEmbeddingCounts()).toEqual([]);
+    });
+
+    it('queues items again by id or path, and extracted items without faces', async () => {
+      const repo = await connect();
+      const ids = await registerMany(repo, 3);
+      const claimed = await repo.claimPendingItems('w', 3, 60, 3);
+      expect(claimed).toHaveLength(3);
+      await repo.completeItem(ids[0], 'w', [newFace()]);
+      await repo.completeItem(ids[1], 'w', []);
+      // ids[2] is leased right now: left alone.
+      expect(await repo.requeueItems([ids[0], ids[2], 999_999], ['/media/photo-1.jpg', '/nowhere.jpg'])).toEqual([
+        ids[0],
+        ids[1],
+      ]);
+      expect(await repo.getMediaItem(ids[0])).toMatchObject({ status: 'pending', attempts: 0, leaseOwner: null });
+      expect(await repo.getMediaItem(ids[2])).toMatchObject({ status: 'processing', leaseOwner: 'w' });
+      await repo.claimPendingItems('w', 2, 60, 3);
+      await repo.completeItem(ids[0], 'w', [newFace()]);
+      await repo.completeItem(ids[1], 'w', []);
+      await repo.completeItem(ids[2], 'w', []);
+      expect(await repo.requeueItemsWithoutFaces()).toEqual([ids[1], ids[2]]);
+      expect((await repo.stats()).items).toMatchObject({ pending: 2, done: 1 });
+    });
+
+    it('lists faces without thumbnails and records the ones made, keeping existing names', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 1, '/media/t1.jpg');
+      const { mediaItemId } = await repo.registerMediaFile({
+        filePath: '/media/t2.jpg',
+        fileName: 't2.jpg',
+        extension: '.jpg',
+      });
+      await repo.claimPendingItems('w', 1, 60, 3);
+      await repo.completeItem(mediaItemId, 'w', [
+        newFace({ thumbnailPath: null, thumbnailName: 'legacy_TN0' }),
+        newFace({ thumbnailPath: null, thumbnailName: null }),
+      ]);
+      const missing = await repo.facesNeedingThumbnails(true, 0, 10);
+      expect(missing.map((f) => f.filePath)).toEqual(['/media/t2.jpg', '/media/t2.jpg']);
+      expect(missing[0]).toMatchObject({ mediaItemId, boundingBox: [10, 20, 110, 140], thumbnailName: 'legacy_TN0' });
+      expect((await repo.facesNeedingThumbnails(false, 0, 10)).map((f) => f.id)).toEqual([
+        faceIds[0],
+        ...missing.map((f) => f.id),
+      ]);
+      expect((await repo.facesNeedingThumbnails(true, missing[0].id, 10)).map((f) => f.id)).toEqual([missing[1].id]);
+      expect(
+        await repo.setThumbnails(
+          missing.map((f) => ({ faceId: f.id, thumbnailPath: `faces/${f.id}.jpg`, thumbnailName: `t_${f.id}.jpg` })),
+        ),
+      ).toBe(2);
+      expect(await repo.facesNeedingThumbnails(true, 0, 10)).toEqual([]);
+      const faces = await repo.facesOfItem(mediaItemId);
+      expect(faces.map((f) => [f.thumbnailName, f.thumbnailPath])).toEqual([
+        ['legacy_TN0', `faces/${missing[0].id}.jpg`],
+        [`t_${missing[1].id}.jpg`, `faces/${missing[1].id}.jpg`],
+      ]);
     });
 
     it('wraps database failures in FrsError DATABASE_ERROR', async () => {

@@ -72,10 +72,29 @@ export interface FaceAssignment {
   personId: number | null;
 }
 
+export interface ThumbnailUpdate {
+  faceId: number;
+  /** Where the thumbnail now lives (local path or blob name): Faces.ThumbnailPath. */
+  thumbnailPath: string;
+  /** Faces.Name, written only where it is empty (the replaced system's own names stay). */
+  thumbnailName: string;
+}
+
+/** Embeddings kept from other models (FrsOldEmbeddings), per model. */
+export interface OldEmbeddingCount {
+  model: string;
+  dimensions: number;
+  faces: number;
+}
+
 export interface FaceOps {
   /** Faces with no embedding from `model` (none at all, or one from another/unknown model). */
   facesWithoutEmbedding(model: string, limit: number): Promise<FaceToEmbed[]>;
-  /** Stores embeddings; a face with a new embedding counts as not grouped yet. */
+  /**
+   * Stores embeddings; a face with a new embedding counts as not grouped yet. An embedding it
+   * replaces that came from another model (or from no known model: the replaced system's) is
+   * kept in FrsOldEmbeddings with its model name, until removeOldEmbeddings.
+   */
   setEmbeddings(updates: EmbeddingUpdate[]): Promise<number>;
   /** Every face with an embedding from `model`, verified or not, with its person; in id order. */
   facesForGrouping(model: string): Promise<GroupingFace[]>;
@@ -92,6 +111,12 @@ export interface FaceOps {
   assignFaces(assignments: FaceAssignment[]): Promise<number>;
   /** A user's decision: sets PersonId and IsUserVerified = 1. */
   verifyFaces(assignments: FaceAssignment[]): Promise<number>;
+  /** Faces with a box and (onlyMissing) no thumbnail, with Id > afterId, in id order. */
+  facesNeedingThumbnails(onlyMissing: boolean, afterId: number, limit: number): Promise<FaceToEmbed[]>;
+  setThumbnails(updates: ThumbnailUpdate[]): Promise<number>;
+  oldEmbeddingCounts(): Promise<OldEmbeddingCount[]>;
+  /** Deletes kept embeddings (of one model, or all); returns how many. */
+  removeOldEmbeddings(model?: string): Promise<number>;
 }
 
 /** What each operation is doing, for DATABASE_ERROR messages ("Database error while ..."). */
@@ -104,4 +129,8 @@ export const faceActions: ActionLabels<FaceOps> = {
   markFacesGrouped: 'marking faces grouped',
   assignFaces: 'assigning faces',
   verifyFaces: 'verifying faces',
+  facesNeedingThumbnails: 'listing faces without thumbnails',
+  setThumbnails: 'saving thumbnail paths',
+  oldEmbeddingCounts: 'counting kept embeddings',
+  removeOldEmbeddings: 'removing kept embeddings',
 };

@@ -77,6 +77,14 @@ export interface MediaItemOps {
   /** Failed items back to pending with attempts reset; returns how many. */
   retryFailedItems(): Promise<number>;
   facesOfItem(itemId: number): Promise<FaceRecord[]>;
+  /**
+   * Puts the items with these ids, or whose MediaFile.FilePath is one of `filePaths`, back to
+   * pending with attempts reset and IsFacesExtracted = 0 (items leased right now are left alone);
+   * returns the ids requeued.
+   */
+  requeueItems(itemIds: number[], filePaths: string[]): Promise<number[]>;
+  /** Items marked extracted (done) that have no face, back to pending; returns their ids. */
+  requeueItemsWithoutFaces(): Promise<number[]>;
 }
 
 /** What each operation is doing, for DATABASE_ERROR messages ("Database error while ..."). */
@@ -89,4 +97,6 @@ export const mediaItemActions: ActionLabels<MediaItemOps> = {
   failItem: 'recording a failed item',
   retryFailedItems: 'retrying failed items',
   facesOfItem: 'reading faces of an item',
+  requeueItems: 'queueing items again',
+  requeueItemsWithoutFaces: 'queueing items without faces again',
 };

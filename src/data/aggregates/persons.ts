@@ -17,7 +17,10 @@ export interface PortraitUpdate {
 
 export interface PersonSummary {
   id: number;
+  /** What front ends show: a user's name, or the generated `Unknown-<id>` (see nameIsGenerated). */
   name: string | null;
+  /** True while Name is the one FRS (or the replaced system) generated: the person counts as unnamed. */
+  nameIsGenerated: boolean;
   rank: string | null;
   appointment: string | null;
   type: string | null;
@@ -44,7 +47,10 @@ export interface PersonOps {
    * deletes persons left with no faces and no user-entered Name, Rank or Appointment.
    */
   tidyPersons(personIds: number[]): Promise<TidyResult>;
-  /** Creates `n` unnamed persons, or one per entry; ids in input order. */
+  /**
+   * Creates `n` unnamed persons, or one per entry; ids in input order. A person created without
+   * a name gets the display name generatedPersonName(id) ("Unknown-<id>"), marked as generated.
+   */
   createPersons(persons: number | NewPerson[]): Promise<number[]>;
   setPortraits(updates: PortraitUpdate[]): Promise<number>;
   /** Persons with face counts and portrait, most faces first. */

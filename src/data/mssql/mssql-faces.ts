@@ -5,6 +5,7 @@ import type { EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace } from 
 import { groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, strOrNull } from '../row-mappers.js';
 import { FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, UNGROUPED_FACES_CONDITION } from '../shared-queries.js';
 import { type Column, ID_COLUMN, updateFromValues } from './mssql-batch.js';
+import { archiveEmbeddingsSql } from './mssql-old-embeddings.js';
 import type { MssqlScope } from './mssql-scope.js';
 
 export async function facesWithoutEmbedding(scope: MssqlScope, model: string, limit: number): Promise<FaceToEmbed[]> {
@@ -28,12 +29,27 @@ export async function facesWithoutEmbedding(scope: MssqlScope, model: string, li
   }));
 }
 
-export function setEmbeddings(scope: MssqlScope, updates: EmbeddingUpdate[]): Promise<number> {
+export async function setEmbeddings(scope: MssqlScope, updates: EmbeddingUpdate[]): Promise<number> {
+  if (updates.length === 0) return 0;
+  const archived: Column<EmbeddingUpdate>[] = [
+    { name: 'id', type: sql.Int, value: (u) => u.faceId },
+    { name: 'model', type: sql.NVarChar(200), value: (u) => u.model },
+  ];
   const columns: Column<EmbeddingUpdate>[] = [
     { name: 'id', type: sql.Int, value: (u) => u.faceId },
     { name: 'emb', type: sql.VarBinary(sql.MAX), value: (u) => encodeEmbedding(u.embedding) },
     { name: 'model', type: sql.NVarChar(200), value: (u) => u.model },
   ];
+  return scope.atomic(async (tx) => {
+    // Embeddings of another model are kept before they are overwritten.
+    await updateFromValues(tx, updates, archived, (values) =>
+      archiveEmbeddingsSql('1 = 1', 'v.model', `dbo.Faces f JOIN (VALUES ${values}) AS v (id, model) ON f.Id = v.id`),
+    );
+    return setEmbeddingValues(tx, updates, columns);
+  });
+}
+
+function setEmbeddingValues(scope: MssqlScope, updates: EmbeddingUpdate[], columns: Column<EmbeddingUpdate>[]) {
   return updateFromValues(
     scope,
     updates,

@@ -10,7 +10,9 @@ import type {
   RegisterMediaFileInput,
 } from '../repository.js';
 import { bool, faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull } from '../row-mappers.js';
-import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
+import { assertFits, assertRegistrationFits } from '../legacy-limits.js';
+import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL, REQUEUE_UNEXTRACTED_SQL } from '../shared-queries.js';
+import { archiveEmbeddingsSql } from './mssql-old-embeddings.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';
 
@@ -21,6 +23,7 @@ export async function registerMediaFile(
   scope: MssqlScope,
   input: RegisterMediaFileInput,
 ): Promise<RegisteredMediaFile> {
+  assertRegistrationFits(input);
   // UPDLOCK + HOLDLOCK range-lock the looked-up path, so a concurrent registration of the
   // same path waits and then finds this row instead of inserting a second one.
   const result = await scope.query(
@@ -31,8 +34,8 @@ export async function registerMediaFile(
       WHERE FilePathHash = ${PATH_HASH} AND FilePath = @path ORDER BY Id;
     IF @fileId IS NULL
     BEGIN
-      INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, CreatedAt, ModifiedAt)
-        VALUES (@path, @name, @ext, @hash, SYSUTCDATETIME(), SYSUTCDATETIME());
+      INSERT INTO MediaFile (FilePath, FileName, Extensions, Extension, ContentHash, CreatedAt, ModifiedAt)
+        VALUES (@path, @name, @ext, @ext, @hash, SYSUTCDATETIME(), SYSUTCDATETIME());
       SET @fileId = CAST(SCOPE_IDENTITY() AS INT);
       SET @created = 1;
     END
@@ -78,6 +81,7 @@ export async function claimPendingItems(
   const result = await scope.query(
     `SET XACT_ABORT ON;
     BEGIN TRAN;
+    ${REQUEUE_UNEXTRACTED_SQL};
     UPDATE MediaItems WITH (READPAST, ROWLOCK)
       SET Status = N'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
           LastError = COALESCE(LastError, N'gave up: lease expired after the last attempt')
@@ -146,6 +150,10 @@ const FACE_COLUMNS: Column<NewFace>[] = [
 ];
 
 export async function insertFaces(scope: MssqlScope, itemId: number, faces: NewFace[]): Promise<void> {
+  for (const f of faces) {
+    assertFits('Faces.BoundingBox', JSON.stringify(f.boundingBox));
+    assertFits('Faces.Name', f.thumbnailName);
+  }
   for (const rows of chunk(faces, FACE_COLUMNS.length + 1)) {
     const values = valuesList(rows, FACE_COLUMNS);
     await scope.query(
@@ -163,10 +171,12 @@ export function completeItem(scope: MssqlScope, itemId: number, owner: string, f
     if (!(await ownsLease(tx, itemId, owner))) return false;
     const id: [typeof sql.Int, number] = [sql.Int, itemId];
     // Faces of an earlier, interrupted attempt go; a user's verified faces never do.
+    const model = faces.find((f) => f.embedding && f.embeddingModel)?.embeddingModel ?? null;
     await tx.query(
       `${CLEAR_ITEM_PORTRAITS_SQL};
+      ${archiveEmbeddingsSql('f.MediaItemId = @id AND COALESCE(f.IsUserVerified, 0) = 0')};
       DELETE FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0;`,
-      { id },
+      { id, model: [sql.NVarChar(200), model] },
     );
     await insertFaces(tx, itemId, faces);
     await tx.query(
@@ -212,4 +222,33 @@ export async function retryFailedItems(scope: MssqlScope): Promise<number> {
 export async function facesOfItem(scope: MssqlScope, itemId: number): Promise<FaceRecord[]> {
   const result = await scope.query(FACES_OF_ITEM_SQL, { id: [sql.Int, itemId] });
   return result.recordset.map(faceFromRow);
+}
+
+/** Not while another worker holds a live lease on it. */
+const REQUEUEABLE = `NOT (i.Status = N'processing' AND i.LeaseExpiresAt > SYSUTCDATETIME())`;
+const REQUEUE_SET = `i.Status = N'pending', i.Attempts = 0, i.IsFacesExtracted = 0, i.LastError = NULL, i.LeaseOwner = NULL, i.LeaseExpiresAt = NULL`;
+
+export async function requeueItems(scope: MssqlScope, itemIds: number[], filePaths: string[]): Promise<number[]> {
+  // Ids and paths travel as JSON arrays (OPENJSON), so any number of them is one statement.
+  const result = await scope.query(
+    `UPDATE i SET ${REQUEUE_SET}
+      OUTPUT inserted.Id
+      FROM dbo.MediaItems i
+      WHERE ${REQUEUEABLE} AND (i.Id IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids))
+        OR i.MediaFileId IN (SELECT m.Id FROM dbo.MediaFile m
+          WHERE m.FilePath IN (SELECT CAST(value AS NVARCHAR(4000)) FROM OPENJSON(@paths))))`,
+    { ids: [TEXT, JSON.stringify(itemIds)], paths: [TEXT, JSON.stringify(filePaths)] },
+  );
+  return result.recordset.map((r) => num(r.Id)).sort((a, b) => a - b);
+}
+
+export async function requeueItemsWithoutFaces(scope: MssqlScope): Promise<number[]> {
+  const result = await scope.query(
+    `UPDATE i SET ${REQUEUE_SET}
+      OUTPUT inserted.Id
+      FROM dbo.MediaItems i
+      WHERE (i.Status = N'done' OR i.IsFacesExtracted = 1) AND ${REQUEUEABLE}
+        AND NOT EXISTS (SELECT 1 FROM dbo.Faces f WHERE f.MediaItemId = i.Id)`,
+  );
+  return result.recordset.map((r) => num(r.Id)).sort((a, b) => a - b);
 }

@@ -12,6 +12,7 @@
  */
 import sql from 'mssql';
 import { FrsError } from '../../errors.js';
+import { LEGACY_GENERATED_NAME_PATTERN } from '../person-names.js';
 
 interface MssqlMigration {
   version: number;
@@ -27,6 +28,65 @@ const addCheck = (table: string, name: string, condition: string) =>
   `IF OBJECT_ID(N'${name}', N'C') IS NULL ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${condition})`;
 const addIndex = (table: string, name: string, definition: string) =>
   `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'${name}' AND object_id = OBJECT_ID(N'${table}')) CREATE INDEX ${name} ON ${table} ${definition}`;
+
+/**
+ * Adds one of the replaced system's foreign keys unless the column already has one (its
+ * script's databases do). WITH CHECK where every row satisfies it; an older database with
+ * orphan rows gets it WITH NOCHECK, so the migration keeps every row and new writes are checked.
+ */
+const addForeignKey = (table: string, name: string, column: string, referenced: string) =>
+  `IF OBJECT_ID(N'dbo.${name}', N'F') IS NULL AND NOT EXISTS (
+    SELECT 1 FROM sys.foreign_key_columns k
+    WHERE k.parent_object_id = OBJECT_ID(N'dbo.${table}') AND k.referenced_object_id = OBJECT_ID(N'dbo.${referenced}')
+      AND COL_NAME(k.parent_object_id, k.parent_column_id) = N'${column}')
+  BEGIN
+    IF EXISTS (SELECT 1 FROM dbo.${table} c WHERE c.${column} IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM dbo.${referenced} r WHERE r.Id = c.${column}))
+      ALTER TABLE dbo.${table} WITH NOCHECK ADD CONSTRAINT ${name} FOREIGN KEY (${column}) REFERENCES dbo.${referenced} (Id);
+    ELSE
+      ALTER TABLE dbo.${table} WITH CHECK ADD CONSTRAINT ${name} FOREIGN KEY (${column}) REFERENCES dbo.${referenced} (Id);
+  END`;
+
+/** Migration 8, statement by statement (each its own batch, so later ones see the columns earlier ones add). */
+function dropInStatements(): string[] {
+  const dbo = (table: string) => `dbo.${table}`;
+  return [
+    // The replaced system's code writes these three; its script never created them.
+    addColumn(dbo('Faces'), 'IsUserVerified', 'BIT NOT NULL CONSTRAINT DF_Faces_IsUserVerified DEFAULT 0'),
+    addColumn(dbo('Persons'), 'PortraitFaceId', 'INT NULL'),
+    addColumn(dbo('Persons'), 'Type', 'NVARCHAR(50) NULL'),
+    // Its script says Extensions, some installations say Extension: both exist from here on, same values.
+    `IF COL_LENGTH(N'dbo.MediaFile', N'Extensions') IS NULL
+    BEGIN
+      ALTER TABLE dbo.MediaFile ADD Extensions NVARCHAR(10) NULL;
+      IF COL_LENGTH(N'dbo.MediaFile', N'Extension') IS NOT NULL
+        EXEC sp_executesql N'UPDATE dbo.MediaFile SET Extensions = Extension';
+    END`,
+    `IF COL_LENGTH(N'dbo.MediaFile', N'Extension') IS NULL
+    BEGIN
+      ALTER TABLE dbo.MediaFile ADD Extension NVARCHAR(10) NULL;
+      EXEC sp_executesql N'UPDATE dbo.MediaFile SET Extension = Extensions';
+    END`,
+    // A name equal to GeneratedName was given by FRS (or the replaced system), not typed by a user.
+    addColumn(dbo('Persons'), 'GeneratedName', 'NVARCHAR(255) NULL'),
+    `UPDATE dbo.Persons SET GeneratedName = Name WHERE GeneratedName IS NULL AND Name LIKE N'${LEGACY_GENERATED_NAME_PATTERN}'`,
+    // A fresh FRS database gets the replaced system's four foreign keys.
+    addForeignKey('MediaItems', 'FK_MediaItems_MediaFile', 'MediaFileId', 'MediaFile'),
+    addForeignKey('Faces', 'FK_Faces_MediaItem', 'MediaItemId', 'MediaItems'),
+    addForeignKey('Faces', 'FK_Faces_Person', 'PersonId', 'Persons'),
+    addForeignKey('Persons', 'FK_Persons_Media', 'PortraitMediaFileId', 'MediaFile'),
+    // Embeddings of another model, kept when FRS re-embeds or re-detects a face (no foreign
+    // key: they outlive the face row on purpose, with the item and box they belonged to).
+    createIfMissing(
+      dbo('FrsOldEmbeddings'),
+      `Id INT IDENTITY(1,1) NOT NULL PRIMARY KEY, FaceId INT NOT NULL, MediaItemId INT NULL, BoundingBox NVARCHAR(MAX) NULL,
+      Model NVARCHAR(200) NOT NULL, Dimensions INT NOT NULL, Embedding VARBINARY(MAX) NOT NULL,
+      SavedAt DATETIME2 NOT NULL CONSTRAINT DF_FrsOldEmbeddings_SavedAt DEFAULT SYSUTCDATETIME()`,
+    ),
+    `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'UX_FrsOldEmbeddings_Face' AND object_id = OBJECT_ID(N'dbo.FrsOldEmbeddings'))
+      CREATE UNIQUE INDEX UX_FrsOldEmbeddings_Face ON dbo.FrsOldEmbeddings (FaceId, Model)`,
+  ];
+}
 
 export const mssqlMigrations: MssqlMigration[] = [
   {
@@ -124,6 +184,11 @@ export const mssqlMigrations: MssqlMigration[] = [
       addColumn('Faces', 'GroupedAt', 'DATETIME2 NULL'),
       addIndex('Faces', 'IX_Faces_GroupedAt', '(GroupedAt, EmbeddingModel)'),
     ],
+  },
+  {
+    version: 8,
+    name: "drop-in: the replaced system's columns and foreign keys, generated names, old embeddings",
+    statements: dropInStatements(),
   },
 ];
 

@@ -3,6 +3,7 @@ import type { OperationImpl } from '../operations.js';
 import * as coordination from './mssql-coordination.js';
 import * as faces from './mssql-faces.js';
 import * as items from './mssql-items.js';
+import * as oldEmbeddings from './mssql-old-embeddings.js';
 import * as persons from './mssql-persons.js';
 import type { MssqlScope } from './mssql-scope.js';
 
@@ -10,5 +11,6 @@ export const mssqlOperations: OperationImpl<MssqlScope> = {
   ...items,
   ...faces,
   ...persons,
+  ...oldEmbeddings,
   ...coordination,
 };

@@ -1,6 +1,7 @@
 /** Persons: creating, tidying, portraits and listings (T-SQL). */
 import sql from 'mssql';
-import { normalizePersons } from '../person-input.js';
+import { assertPersonFits, normalizePersons } from '../person-input.js';
+import { generatedPersonName } from '../person-names.js';
 import type { NewPerson, PersonDetail, PersonSummary, PortraitUpdate, TidyResult } from '../repository.js';
 import { faceFromRow, num, personFromRow } from '../row-mappers.js';
 import {
@@ -38,8 +39,14 @@ export async function tidyPersons(scope: MssqlScope, personIds: number[]): Promi
   });
 }
 
+const GENERATED_NAME_COLUMNS: Column<number>[] = [
+  { name: 'id', type: sql.Int, value: (id) => id },
+  { name: 'name', type: sql.NVarChar(255), value: (id) => generatedPersonName(id) },
+];
+
 export async function createPersons(scope: MssqlScope, persons: number | NewPerson[]): Promise<number[]> {
   const list = normalizePersons(persons);
+  list.forEach(assertPersonFits);
   if (list.length === 0) return [];
   return scope.atomic(async (tx) => {
     const ids: number[] = [];
@@ -58,6 +65,15 @@ export async function createPersons(scope: MssqlScope, persons: number | NewPers
       const result = await tx.query(statements.join('\n'), params);
       for (const recordset of result.recordsets as unknown as { Id: number }[][]) ids.push(num(recordset[0].Id));
     }
+    // Persons created without a name get the display name Unknown-<id>, marked as generated.
+    const unnamed = ids.filter((_, i) => !list[i].name);
+    await updateFromValues(
+      tx,
+      unnamed,
+      GENERATED_NAME_COLUMNS,
+      (values) => `UPDATE p SET p.Name = v.name, p.GeneratedName = v.name
+      FROM dbo.Persons p JOIN (VALUES ${values}) AS v (id, name) ON p.Id = v.id`,
+    );
     return ids;
   });
 }

@@ -4,6 +4,7 @@ import { encodeEmbedding } from '../embedding-codec.js';
 import type { EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace } from '../repository.js';
 import { groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, strOrNull, type Row } from '../row-mappers.js';
 import { FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, UNGROUPED_FACES_CONDITION } from '../shared-queries.js';
+import { archiveEmbeddings } from './sqlite-old-embeddings.js';
 import { nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -34,6 +35,7 @@ export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {
     const now = nowIso();
     let changed = 0;
     for (const u of updates) {
+      archiveEmbeddings(db, 'Id = @id', { id: u.faceId }, u.model);
       changed += sql(
         db,
         'UPDATE Faces SET Embedding = ?, EmbeddingModel = ?, GroupedAt = NULL, ModifiedAt = ? WHERE Id = ?',

@@ -10,12 +10,15 @@ import type {
   RegisterMediaFileInput,
 } from '../repository.js';
 import { faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull, type Row } from '../row-mappers.js';
-import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
+import { assertFits, assertRegistrationFits } from '../legacy-limits.js';
+import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL, REQUEUE_UNEXTRACTED_SQL } from '../shared-queries.js';
+import { archiveEmbeddings } from './sqlite-old-embeddings.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
 
 export function registerMediaFile(db: Db, input: RegisterMediaFileInput): RegisteredMediaFile {
+  assertRegistrationFits(input);
   // IMMEDIATE: the lookup and the insert happen under the write lock, so the same path
   // registered by two processes at once still yields one row.
   return db
@@ -37,8 +40,8 @@ export function registerMediaFile(db: Db, input: RegisterMediaFileInput): Regist
       } else {
         const inserted = sql(
           db,
-          'INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?, ?)',
-        ).run(input.filePath, input.fileName, input.extension, input.contentHash ?? null, now, now);
+          'INSERT INTO MediaFile (FilePath, FileName, Extensions, Extension, ContentHash, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(input.filePath, input.fileName, input.extension, input.extension, input.contentHash ?? null, now, now);
         mediaFileId = Number(inserted.lastInsertRowid);
       }
       const item = sql(db, 'SELECT Id FROM MediaItems WHERE MediaFileId = ? ORDER BY Id LIMIT 1').get(mediaFileId) as
@@ -72,6 +75,8 @@ export function claimPendingItems(
   return db
     .transaction((): ClaimedItem[] => {
       const now = nowIso();
+      // Another application set IsFacesExtracted back to 0 on a finished item: queue it again.
+      sql(db, REQUEUE_UNEXTRACTED_SQL).run();
       sql(
         db,
         `UPDATE MediaItems SET Status = 'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
@@ -128,9 +133,12 @@ const INSERT_FACE = `INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embe
   VALUES (@item, NULL, @box, @embedding, @frame, @name, 0, @now, @now, @score, @landmarks, @thumbnailPath, @model, @sharpness)`;
 
 export function insertFace(db: Db, itemId: number, face: NewFace, now: string): void {
+  const box = JSON.stringify(face.boundingBox);
+  assertFits('Faces.BoundingBox', box);
+  assertFits('Faces.Name', face.thumbnailName);
   sql(db, INSERT_FACE).run({
     item: itemId,
-    box: JSON.stringify(face.boundingBox),
+    box,
     embedding: face.embedding ? encodeEmbedding(face.embedding) : null,
     frame: face.frameNumber ?? null,
     name: face.thumbnailName ?? null,
@@ -150,6 +158,8 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
       const now = nowIso();
       // Faces of an earlier, interrupted attempt go; a user's verified faces never do.
       sql(db, CLEAR_ITEM_PORTRAITS_SQL).run({ id: itemId });
+      const model = faces.find((f) => f.embedding && f.embeddingModel)?.embeddingModel ?? null;
+      archiveEmbeddings(db, 'MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0', { id: itemId }, model);
       sql(db, 'DELETE FROM Faces WHERE MediaItemId = ? AND COALESCE(IsUserVerified, 0) = 0').run(itemId);
       for (const face of faces) insertFace(db, itemId, face, now);
       sql(
@@ -197,4 +207,30 @@ export function retryFailedItems(db: Db): number {
 
 export function facesOfItem(db: Db, itemId: number): FaceRecord[] {
   return (sql(db, FACES_OF_ITEM_SQL).all({ id: itemId }) as Row[]).map(faceFromRow);
+}
+
+/** Not while another worker holds a live lease on it. */
+const REQUEUEABLE = `NOT (Status = 'processing' AND LeaseExpiresAt > @now)`;
+const REQUEUE_SET = `Status = 'pending', Attempts = 0, IsFacesExtracted = 0, LastError = NULL, LeaseOwner = NULL, LeaseExpiresAt = NULL`;
+
+export function requeueItems(db: Db, itemIds: number[], filePaths: string[]): number[] {
+  const rows = sql(
+    db,
+    `UPDATE MediaItems SET ${REQUEUE_SET}
+    WHERE ${REQUEUEABLE} AND (Id IN (SELECT value FROM json_each(@ids))
+      OR MediaFileId IN (SELECT Id FROM MediaFile WHERE FilePath IN (SELECT value FROM json_each(@paths))))
+    RETURNING Id`,
+  ).all({ now: nowIso(), ids: JSON.stringify(itemIds), paths: JSON.stringify(filePaths) }) as Row[];
+  return rows.map((r) => num(r.Id)).sort((a, b) => a - b);
+}
+
+export function requeueItemsWithoutFaces(db: Db): number[] {
+  const rows = sql(
+    db,
+    `UPDATE MediaItems SET ${REQUEUE_SET}
+    WHERE (Status = 'done' OR IsFacesExtracted = 1) AND ${REQUEUEABLE}
+      AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.MediaItemId = MediaItems.Id)
+    RETURNING Id`,
+  ).all({ now: nowIso() }) as Row[];
+  return rows.map((r) => num(r.Id)).sort((a, b) => a - b);
 }

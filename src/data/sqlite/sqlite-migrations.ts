@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { FrsError } from '../../errors.js';
+import { LEGACY_GENERATED_NAME_PATTERN } from '../person-names.js';
 
 interface SqliteMigration {
   version: number;
@@ -137,6 +138,42 @@ export const sqliteMigrations: SqliteMigration[] = [
       // NULL on existing rows: the first recognise after the upgrade regroups once.
       addColumn(db, 'Faces', 'GroupedAt', 'TEXT');
       db.exec('CREATE INDEX IF NOT EXISTS IX_Faces_GroupedAt ON Faces (GroupedAt, EmbeddingModel)');
+    },
+  },
+  {
+    version: 8,
+    name: "drop-in: the replaced system's columns, generated names, old embeddings",
+    up(db) {
+      // Its code writes these three but its script never created them; add what is missing.
+      addColumn(db, 'Faces', 'IsUserVerified', 'INTEGER NOT NULL DEFAULT 0');
+      addColumn(db, 'Persons', 'PortraitFaceId', 'INTEGER');
+      addColumn(db, 'Persons', 'Type', 'TEXT');
+      // Its script says Extensions, some installations say Extension: both exist from here on, same values.
+      const hadExtensions = hasColumn(db, 'MediaFile', 'Extensions');
+      const hadExtension = hasColumn(db, 'MediaFile', 'Extension');
+      addColumn(db, 'MediaFile', 'Extensions', 'TEXT');
+      addColumn(db, 'MediaFile', 'Extension', 'TEXT');
+      if (!hadExtensions && hadExtension) db.exec('UPDATE MediaFile SET Extensions = Extension');
+      if (hadExtensions && !hadExtension) db.exec('UPDATE MediaFile SET Extension = Extensions');
+      // A name equal to GeneratedName was given by FRS (or the replaced system), not by a user.
+      addColumn(db, 'Persons', 'GeneratedName', 'TEXT');
+      db.prepare(`UPDATE Persons SET GeneratedName = Name WHERE GeneratedName IS NULL AND Name LIKE ?`).run(
+        LEGACY_GENERATED_NAME_PATTERN,
+      );
+      // Embeddings of another model, kept when FRS re-embeds or re-detects a face (no foreign
+      // key: they outlive the face row on purpose, with the item and box they belonged to).
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsOldEmbeddings (
+          Id INTEGER PRIMARY KEY AUTOINCREMENT,
+          FaceId INTEGER NOT NULL,
+          MediaItemId INTEGER,
+          BoundingBox TEXT,
+          Model TEXT NOT NULL,
+          Dimensions INTEGER NOT NULL,
+          Embedding BLOB NOT NULL,
+          SavedAt TEXT NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS UX_FrsOldEmbeddings_Face ON FrsOldEmbeddings (FaceId, Model);
+        CREATE INDEX IF NOT EXISTS IX_Faces_ThumbnailPath ON Faces (ThumbnailPath, Id);`);
     },
   },
 ];

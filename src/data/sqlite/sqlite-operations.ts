@@ -4,11 +4,13 @@ import type { OperationImpl } from '../operations.js';
 import * as coordination from './sqlite-coordination.js';
 import * as faces from './sqlite-faces.js';
 import * as items from './sqlite-items.js';
+import * as oldEmbeddings from './sqlite-old-embeddings.js';
 import * as persons from './sqlite-persons.js';
 
 export const sqliteOperations: OperationImpl<Database.Database> = {
   ...items,
   ...faces,
   ...persons,
+  ...oldEmbeddings,
   ...coordination,
 };

@@ -10,7 +10,8 @@ import {
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
-import { normalizePersons } from '../person-input.js';
+import { assertPersonFits, normalizePersons } from '../person-input.js';
+import { generatedPersonName } from '../person-names.js';
 
 type Db = Database.Database;
 
@@ -34,16 +35,22 @@ export function tidyPersons(db: Db, personIds: number[]): TidyResult {
 
 export function createPersons(db: Db, persons: number | NewPerson[]): number[] {
   const list = normalizePersons(persons);
+  list.forEach(assertPersonFits);
   return db.transaction((): number[] => {
     const now = nowIso();
-    return list.map((p) =>
-      Number(
+    return list.map((p) => {
+      const id = Number(
         sql(
           db,
           `INSERT INTO Persons (Name, Rank, Appointment, Type, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?, ?)`,
         ).run(p.name ?? null, p.rank ?? null, p.appointment ?? null, p.type ?? null, now, now).lastInsertRowid,
-      ),
-    );
+      );
+      if (!p.name) {
+        const generated = generatedPersonName(id);
+        sql(db, 'UPDATE Persons SET Name = ?, GeneratedName = ? WHERE Id = ?').run(generated, generated, id);
+      }
+      return id;
+    });
   })();
 }
 

@@ -53,6 +53,9 @@ export class SqliteRepository extends BoundOperations implements Repository {
       // WAL lets readers work while the pipeline writes; NORMAL sync is safe with WAL.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // Enforce the foreign keys a database declares (the replaced system's four, in its
+      // translated schema): FRS's deletes must respect them, as on SQL Server.
+      db.pragma('foreign_keys = ON');
       migrateSqlite(db);
     } catch (err) {
       db?.close();
