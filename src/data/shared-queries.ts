@@ -74,6 +74,6 @@ export const FACES_NEEDING_THUMBNAILS_CONDITION = `f.BoundingBox IS NOT NULL AND
 /** Model name recorded for an embedding stored without one (the replaced system's). */
 export const UNKNOWN_MODEL_NAME = 'replaced-system';
 
-/** Items the replaced system's habit put back: IsFacesExtracted set to 0 on an item FRS finished. */
+/** Items the replaced system's habit put back (SQLite; the T-SQL claim adds lock hints): IsFacesExtracted set to 0 on an item FRS finished. */
 export const REQUEUE_UNEXTRACTED_SQL = `UPDATE MediaItems SET Status = 'pending', Attempts = 0, LastError = NULL, LeaseOwner = NULL, LeaseExpiresAt = NULL
 WHERE Status = 'done' AND IsFacesExtracted = 0`;

@@ -5,12 +5,15 @@ import { mapPath, parsePathMap, unmapPath } from '../../src/storage/path-map.js'
 const LEGACY = 'C:/Users/ADMIN/Downloads/DeepFrame-UP/services/image_grouping/image_face_detection/Images';
 
 describe('FRS_PATH_MAP', () => {
-  it('maps the replaced system\'s Windows paths case-insensitively, with \\ and / alike', () => {
+  it("maps the replaced system's Windows paths case-insensitively, with \\ and / alike", () => {
     const rules = parsePathMap(`${LEGACY}=>/data/photos; D:\\Archive\\=>archive/2019`);
     expect(mapPath(`${LEGACY}/hamidMir.jpg`, rules)).toBe('/data/photos/hamidMir.jpg');
-    expect(mapPath(`c:\\users\\admin\\downloads\\DeepFrame-UP\\services\\image_grouping\\image_face_detection\\images\\Sub\\IK.png`, rules)).toBe(
-      '/data/photos/Sub/IK.png',
-    );
+    expect(
+      mapPath(
+        `c:\\users\\admin\\downloads\\DeepFrame-UP\\services\\image_grouping\\image_face_detection\\images\\Sub\\IK.png`,
+        rules,
+      ),
+    ).toBe('/data/photos/Sub/IK.png');
     // Blob prefix as the target; the rest of the path keeps its letters.
     expect(mapPath('d:/archive/Party/A.JPG', rules)).toBe('archive/2019/Party/A.JPG');
     // Only whole segments match, and unmatched paths stay as they are.
@@ -34,7 +37,9 @@ describe('FRS_PATH_MAP', () => {
 
   it('is validated by the settings schema with an error naming the setting', () => {
     expect(loadSettings({ FRS_PATH_MAP: `${LEGACY}=>/data/photos` }).FRS_PATH_MAP).toBe(`${LEGACY}=>/data/photos`);
-    expect(() => loadSettings({ FRS_PATH_MAP: 'C:/photos' })).toThrow(/FRS_PATH_MAP: "C:\/photos" is not a from=>to pair/);
+    expect(() => loadSettings({ FRS_PATH_MAP: 'C:/photos' })).toThrow(
+      /FRS_PATH_MAP: "C:\/photos" is not a from=>to pair/,
+    );
     expect(() => loadSettings({ FRS_PATH_MAP: '=>/x' })).toThrow(/FRS_PATH_MAP: .*empty "from"/);
   });
 });

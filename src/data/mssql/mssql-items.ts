@@ -11,7 +11,7 @@ import type {
 } from '../repository.js';
 import { bool, faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull } from '../row-mappers.js';
 import { assertFits, assertRegistrationFits } from '../legacy-limits.js';
-import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL, REQUEUE_UNEXTRACTED_SQL } from '../shared-queries.js';
+import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
 import { archiveEmbeddingsSql } from './mssql-old-embeddings.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';
@@ -81,7 +81,10 @@ export async function claimPendingItems(
   const result = await scope.query(
     `SET XACT_ABORT ON;
     BEGIN TRAN;
-    ${REQUEUE_UNEXTRACTED_SQL};
+    -- Another application set IsFacesExtracted back to 0 on a finished item: queue it again.
+    UPDATE dbo.MediaItems WITH (READPAST, ROWLOCK)
+      SET Status = N'pending', Attempts = 0, LastError = NULL, LeaseOwner = NULL, LeaseExpiresAt = NULL
+      WHERE Status = N'done' AND IsFacesExtracted = 0;
     UPDATE MediaItems WITH (READPAST, ROWLOCK)
       SET Status = N'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
           LastError = COALESCE(LastError, N'gave up: lease expired after the last attempt')
