@@ -6,7 +6,20 @@
 import { parseArgs } from 'node:util';
 import { FrsError } from '../errors.js';
 
-export const MODES = ['test', 'db', 'watch', 'recognize', 'all', 'automate', 'recluster', 'persons'] as const;
+export const MODES = [
+  'test',
+  'db',
+  'watch',
+  'recognize',
+  'all',
+  'automate',
+  'recluster',
+  'persons',
+  'thumbnails',
+  'reprocess',
+  'export',
+  'old-embeddings',
+] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface CliArgs {
@@ -21,6 +34,19 @@ export interface CliArgs {
   intervalMs: number;
   once: boolean;
   help: boolean;
+  /** Regroup even when nothing is new: the replaced system's `--recluster` with another mode, or alone in its loop. */
+  recluster: boolean;
+  /** thumbnails: only faces without one. */
+  missing: boolean;
+  /** reprocess: items marked extracted that have no face. */
+  noFaces: boolean;
+  /** export: the folder to write one sub-folder per person into. */
+  byPerson?: string;
+  /** export: link the photos instead of copying face thumbnails. */
+  photos: boolean;
+  /** old-embeddings: delete them (of --model only, when given). */
+  remove: boolean;
+  model?: string;
 }
 
 export function parseDuration(text: string): number {
@@ -51,6 +77,12 @@ function parseOptions(argv: string[]) {
       interval: { type: 'string', default: '3m' },
       once: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      missing: { type: 'boolean' },
+      'no-faces': { type: 'boolean' },
+      'by-person': { type: 'string' },
+      photos: { type: 'boolean' },
+      remove: { type: 'boolean' },
+      model: { type: 'string' },
     },
   });
 }
@@ -64,7 +96,8 @@ export function parseCli(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
 
-  const flagged = (['db', 'watch', 'recognize', 'all', 'automate', 'recluster'] as const).filter((m) => values[m]);
+  // --recluster is a modifier (legacyMode); the `recluster` subcommand is a mode.
+  const flagged = (['db', 'watch', 'recognize', 'all', 'automate'] as const).filter((m) => values[m]);
   const modes: Mode[] = [...(values.test ? (['test'] as const) : []), ...flagged];
   let paths = [...(values.test ?? [])];
   let rest = positionals;
@@ -73,13 +106,14 @@ export function parseCli(argv: string[]): CliArgs {
     rest = rest.slice(1);
   }
   paths = [...paths, ...rest];
-  const unique = [...new Set(modes)];
-  if (unique.length > 1)
-    throw new FrsError('INVALID_INPUT', `Choose one mode; got ${unique.map((m) => `--${m}`).join(', ')}.`);
-  const mode = unique[0] ?? 'all';
+  const { mode, recluster } = legacyMode([...new Set(modes)], values.recluster === true);
   if (mode === 'test' && paths.length === 0 && !values.help)
     throw new FrsError('INVALID_INPUT', '`frs test` needs an image or folder path.');
-  if (mode !== 'test' && paths.length > 0)
+  if (mode === 'reprocess' && paths.length === 0 && !values['no-faces'] && !values.help)
+    throw new FrsError('INVALID_INPUT', '`frs reprocess` needs item ids or file paths, or --no-faces.');
+  if (mode === 'export' && !values['by-person'] && !values.help)
+    throw new FrsError('INVALID_INPUT', '`frs export` needs --by-person DIR.');
+  if (mode !== 'test' && mode !== 'reprocess' && paths.length > 0)
     throw new FrsError(
       'INVALID_INPUT',
       `Unexpected argument(s) for ${mode}: ${paths.join(' ')} (use --images DIR to register a folder).`,
@@ -97,7 +131,34 @@ export function parseCli(argv: string[]): CliArgs {
     intervalMs: parseDuration(values.interval ?? '3m'),
     once: values.once ?? false,
     help: values.help ?? false,
+    recluster,
+    missing: values.missing ?? false,
+    noFaces: values['no-faces'] ?? false,
+    byPerson: values['by-person'],
+    photos: values.photos ?? false,
+    remove: values.remove ?? false,
+    model: values.model,
   };
+}
+
+/**
+ * The replaced system's mode flags combined as it combined them: `--recluster` with
+ * `--recognize` or `--all` is that mode with a regroup even when nothing is new, and
+ * `--recluster` alone is its automated loop with a regroup every cycle. The `frs recluster`
+ * subcommand stays one regroup (it is counted in `modes` but not as the flag).
+ */
+export function legacyMode(modes: Mode[], reclusterFlag: boolean): { mode: Mode; recluster: boolean } {
+  if (modes.length > 1)
+    throw new FrsError('INVALID_INPUT', `Choose one mode; got ${modes.map((m) => `--${m}`).join(', ')}.`);
+  const mode = modes[0];
+  if (!reclusterFlag) return { mode: mode ?? 'all', recluster: false };
+  if (mode === undefined) return { mode: 'automate', recluster: true };
+  if (mode === 'recluster') return { mode, recluster: false };
+  if (mode === 'all' || mode === 'recognize' || mode === 'automate') return { mode, recluster: true };
+  throw new FrsError(
+    'INVALID_INPUT',
+    `--recluster combines with --all, --recognize or --automate, or runs alone (the automated loop); got --${mode}.`,
+  );
 }
 
 export const USAGE = `Usage: frs <mode> [options]
@@ -111,6 +172,13 @@ Modes (the seed tool's flags work too: --test <image>, --db, --watch, ...):
   automate                 the full pipeline every --interval (default 3m)
   recluster                regroup every unverified face now, even when nothing is new
   persons                  list persons and their faces
+  thumbnails [--missing]   thumbnails from the stored boxes (only faces without one with --missing)
+  reprocess <id|path>...   queue items again and run the pipeline; --no-faces: items extracted without faces
+  export --by-person DIR   one folder per person with its face thumbnails [--photos: links to the photos]
+  old-embeddings           embeddings of other models kept by FRS [--remove [--model M]]
+
+The replaced system's combinations: --all --recluster and --recognize --recluster regroup even
+when nothing is new; --recluster alone is its automated loop (every --interval) with a regroup.
 
 Options:
   --images DIR      register the image files under DIR as media items first

@@ -6,6 +6,12 @@ import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.j
 import { registerFolder } from '../pipeline/register-stage.js';
 import type { CliArgs } from './args.js';
 import { progressPrinter } from './progress.js';
+import {
+  runExportCommand,
+  runOldEmbeddingsCommand,
+  runReprocessCommand,
+  runThumbnailsCommand,
+} from './dropin-commands.js';
 
 export async function runPipelineCommand(
   services: Services,
@@ -25,11 +31,13 @@ export async function runPipelineCommand(
       await pipeline.detect(progress);
       break;
     case 'recognize':
-      await pipeline.recognize();
+      // --recognize --recluster: the replaced system's recognition with a regroup even when nothing is new.
+      if (args.recluster) await pipeline.recognizeAndRecluster();
+      else await pipeline.recognize();
       break;
     case 'all': {
       await register();
-      printSummary(await pipeline.runAll(progress), out);
+      printSummary(await pipeline.runAll(progress, { recluster: args.recluster }), out);
       break;
     }
     case 'recluster':
@@ -40,11 +48,20 @@ export async function runPipelineCommand(
       await loop(args, log.info, async () => {
         await register();
         if (args.mode === 'watch') await pipeline.detect(progress);
-        else printSummary(await pipeline.runAll(progress), out);
+        // --recluster alone (or with --automate): the replaced system's loop, regrouping every cycle.
+        else printSummary(await pipeline.runAll(progress, { recluster: args.recluster }), out);
       });
       break;
     case 'persons':
       break;
+    case 'thumbnails':
+      return runThumbnailsCommand(pipeline, args, out);
+    case 'reprocess':
+      return runReprocessCommand(services, pipeline, args, out);
+    case 'old-embeddings':
+      return runOldEmbeddingsCommand(pipeline, args, out);
+    case 'export':
+      return runExportCommand(services, pipeline, args, out);
     case 'test':
       throw new Error('test mode is handled by the test command');
   }
@@ -124,7 +141,7 @@ async function printPersons(pipeline: PipelineService, args: CliArgs, out: (line
     const detail = await repo.getPerson(p.id);
     const files = new Set(detail?.faces.map((f) => f.mediaItemId));
     out(
-      `  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${files.size} item(s), portrait ${p.portraitThumbnailPath ?? '-'}`,
+      `  person ${p.id}${p.name ? ` (${p.name}${p.nameIsGenerated ? ', generated' : ''})` : ''}: ${p.faceCount} face(s) in ${files.size} item(s), portrait ${p.portraitThumbnailPath ?? '-'}`,
     );
     for (const f of detail?.faces ?? [])
       out(

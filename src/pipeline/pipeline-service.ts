@@ -7,6 +7,7 @@ import type { PipelineContext } from './context.js';
 import { runDetection, type DetectSummary } from './detect-stage.js';
 import { runEmbedding, type EmbedSummary } from './embed-stage.js';
 import { runGrouping, runRecluster, type GroupSummary } from './group-stage.js';
+import { runThumbnails, type ThumbnailSummary } from './thumbnail-stage.js';
 
 export const GROUPING_LOCK = 'grouping';
 
@@ -19,6 +20,8 @@ export interface RecognizeSummary {
 
 export interface RunSummary {
   detected: DetectSummary;
+  /** Thumbnails made for faces that had none (rows of the replaced system). */
+  thumbnails: ThumbnailSummary;
   recognized: RecognizeSummary;
   reclusterRequests: number;
   ms: number;
@@ -46,13 +49,33 @@ export class PipelineService {
     return this.withGroupingLock(() => runRecluster(this.ctx, { dryRun: this.dryRun }));
   }
 
-  /** Detection then recognition, plus any recluster a user asked for over HTTP. */
-  async runAll(onProgress?: (done: number, total: number) => void): Promise<RunSummary> {
+  /** Thumbnails from their boxes for faces that have none (onlyMissing), or for every face. */
+  thumbnails(onlyMissing = true): Promise<ThumbnailSummary> {
+    return runThumbnails(this.ctx, { onlyMissing, dryRun: this.dryRun });
+  }
+
+  /**
+   * Detection, missing thumbnails, then recognition (or, with `recluster`, a regroup even when
+   * nothing is new: the replaced system's `--all --recluster`), plus any recluster a user asked
+   * for over HTTP.
+   */
+  async runAll(
+    onProgress?: (done: number, total: number) => void,
+    opts: { recluster?: boolean } = {},
+  ): Promise<RunSummary> {
     const started = Date.now();
     const detected = await this.detect(onProgress);
-    const recognized = await this.recognize();
+    const thumbnails = await this.thumbnails();
+    const recognized = opts.recluster ? await this.recognizeAndRecluster() : await this.recognize();
     const reclusterRequests = this.dryRun ? 0 : await this.serveReclusterRequests();
-    return { detected, recognized, reclusterRequests, ms: Date.now() - started };
+    return { detected, thumbnails, recognized, reclusterRequests, ms: Date.now() - started };
+  }
+
+  /** Embeddings, then a regroup even when nothing is new (the replaced system's `--recognize --recluster`). */
+  async recognizeAndRecluster(): Promise<RecognizeSummary> {
+    const embedded = await runEmbedding(this.ctx, { dryRun: this.dryRun });
+    const grouped = await this.withGroupingLock(() => runRecluster(this.ctx, { dryRun: this.dryRun }));
+    return { embedded, grouped, busy: grouped === null };
   }
 
   /** Runs queued recluster requests (queued by the HTTP function when the work is too big for a request). */

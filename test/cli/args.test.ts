@@ -22,7 +22,7 @@ describe('parseCli', () => {
     [['--watch'], ['watch']],
     [['--recognize'], ['recognize']],
     [['--all'], ['all']],
-    [['--recluster'], ['recluster']],
+    [['--recluster'], ['automate', '--recluster']],
     [['--dry-run'], ['all', '--dry-run']],
     [
       ['--automate', '--interval', '90s'],
@@ -38,6 +38,30 @@ describe('parseCli', () => {
     expect(parseCli(['--all']).mode).toBe('all');
     expect(parseCli(['--dry-run'])).toMatchObject({ mode: 'all', dryRun: true });
     expect(parseCli(['--automate', '--interval', '90s'])).toMatchObject({ mode: 'automate', intervalMs: 90_000 });
+  });
+
+  it('combines --recluster as the replaced system did; the recluster subcommand stays one regroup', () => {
+    expect(parseCli(['--all', '--recluster'])).toMatchObject({ mode: 'all', recluster: true });
+    expect(parseCli(['--recluster', '--recognize'])).toMatchObject({ mode: 'recognize', recluster: true });
+    expect(parseCli(['--recluster'])).toMatchObject({ mode: 'automate', recluster: true, intervalMs: 180_000 });
+    expect(parseCli(['--recluster', '--interval', '90s'])).toMatchObject({ mode: 'automate', intervalMs: 90_000 });
+    expect(parseCli(['recluster'])).toMatchObject({ mode: 'recluster', recluster: false });
+    expect(parseCli(['--dry-run'])).toMatchObject({ mode: 'all', recluster: false, dryRun: true });
+    expect(parseError(['--db', '--recluster']).message).toMatch(/--recluster combines with --all, --recognize/);
+    expect(parseError(['--all', '--recognize', '--recluster']).message).toMatch(/Choose one mode/);
+  });
+
+  it('parses the drop-in commands', () => {
+    expect(parseCli(['thumbnails', '--missing'])).toMatchObject({ mode: 'thumbnails', missing: true });
+    expect(parseCli(['reprocess', '12', 'C:/x/a.jpg'])).toMatchObject({
+      mode: 'reprocess',
+      paths: ['12', 'C:/x/a.jpg'],
+    });
+    expect(parseCli(['reprocess', '--no-faces'])).toMatchObject({ mode: 'reprocess', noFaces: true, paths: [] });
+    expect(parseCli(['export', '--by-person', 'out', '--photos'])).toMatchObject({ byPerson: 'out', photos: true });
+    expect(parseCli(['old-embeddings', '--remove', '--model', 'x'])).toMatchObject({ remove: true, model: 'x' });
+    expect(parseError(['reprocess']).message).toMatch(/needs item ids or file paths, or --no-faces/);
+    expect(parseError(['export']).message).toMatch(/needs --by-person DIR/);
   });
 
   it('runs everything once when no mode is given, every 3 minutes when automated', () => {
