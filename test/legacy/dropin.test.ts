@@ -1,0 +1,242 @@
+/**
+ * Drop-in on the replaced system's database: a SQLite database made exactly as its script
+ * leaves it (with and without the three columns its code adds by hand, `Extensions` or
+ * `Extension`), filled with rows like its code writes (absolute Windows paths, items extracted
+ * and not, faces without thumbnails, 512-d embeddings, `Unknown-<n>` persons), then FRS's own
+ * command line over it with FRS_PATH_MAP pointing at real photos.
+ */
+import { cpSync, existsSync, lstatSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
+import { runPipelineCommand } from '../../src/cli/pipeline-command.js';
+import type { Services } from '../../src/services.js';
+import { createLegacyScriptSqlite, LEGACY_IMAGES, type LegacyVariant } from '../data/legacy-schema.js';
+import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+
+const demoDir = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
+
+/** sample1.jpg's three faces, as boxes [x1, y1, x2, y2] the replaced system stored them. */
+const SAMPLE1_BOXES = [
+  [1478, 218, 1675, 436],
+  [411, 341, 592, 593],
+  [833, 407, 1023, 652],
+];
+const legacyEmbedding = (seed: number) =>
+  Buffer.from(Float32Array.from({ length: 512 }, (_, i) => Math.sin(seed * 7 + i) / 20).buffer);
+
+/** The rows its code writes, through its own columns only. */
+function fillLikeTheReplacedSystem(db: Database.Database, variant: LegacyVariant): void {
+  const ext = variant.extensionColumn;
+  const file = db.prepare(
+    `INSERT INTO MediaFile (FilePath, FileName, ${ext}, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?)`,
+  );
+  file.run(`${LEGACY_IMAGES}/sample1.jpg`, 'sample1.jpg', '.jpg', '2024-03-01 10:00:00.1234567', '2024-03-01 10:00:00');
+  // Registered from another tool: backslashes and other letter case.
+  file.run(
+    `${LEGACY_IMAGES.toLowerCase().replace(/\//g, '\\')}\\sample2.jpg`,
+    'sample2.jpg',
+    '.jpg',
+    '2024-03-01 10:00:01',
+    null,
+  );
+  file.run(`${LEGACY_IMAGES}/sample3.jpg`, 'sample3.jpg', '.jpg', '2024-03-01 10:00:02', null);
+  file.run(`${LEGACY_IMAGES}/sample4.jpg`, 'sample4.jpg', '.jpg', '2024-03-01 10:00:03', null);
+  // The same photo again in a sub-folder: its faces match sample1's, so FRS has persons to form.
+  file.run(`${LEGACY_IMAGES}/copies/sample1.jpg`, 'sample1.jpg', '.jpg', '2024-03-01 10:00:04', null);
+  const item = db.prepare(
+    'INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, FacesExtractedOn) VALUES (?, ?, ?, ?)',
+  );
+  item.run(1, 'sample1.jpg', 1, '2024-03-01 10:05:00');
+  item.run(2, 'sample2.jpg', 0, null);
+  // Marked extracted, but no face was stored (its reprocess_media_missing_faces case).
+  item.run(3, 'sample3.jpg', 1, '2024-03-01 10:06:00');
+  item.run(4, 'sample4.jpg', 0, null);
+  item.run(5, 'sample1.jpg', 0, null);
+  const person = db.prepare('INSERT INTO Persons (PortraitMediaFileId, Name, Rank, Appointment) VALUES (?, ?, ?, ?)');
+  person.run(1, 'Unknown-1', null, null);
+  person.run(1, 'Hamid Mir', 'Maj', 'Anchor');
+  person.run(null, 'Unknown-3', null, null);
+  if (variant.addedColumns) db.exec(`UPDATE Persons SET Type = 'auto', PortraitFaceId = 2 WHERE Id = 1`);
+  const face = db.prepare(
+    'INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, Name, CreatedAt, ModifiedAt) VALUES (1, ?, ?, ?, ?, ?, ?)',
+  );
+  SAMPLE1_BOXES.forEach((box, n) =>
+    face.run(n === 0 ? 2 : 1, `[${box.join(', ')}]`, legacyEmbedding(n), `sample1_TN${n}`, '2024-03-01 10:05:00', null),
+  );
+  if (variant.addedColumns) db.exec('UPDATE Faces SET IsUserVerified = 1 WHERE Id = 1');
+}
+
+const VARIANTS: Array<[string, LegacyVariant]> = [
+  ['its script as written', { addedColumns: false, extensionColumn: 'Extensions' }],
+  ['with the three added columns and Extension', { addedColumns: true, extensionColumn: 'Extension' }],
+];
+
+describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, variant) => {
+  let env: PipelineEnv;
+  let services: Services;
+  let photos: string;
+  let raw: Database.Database;
+  let mediaFileBefore: unknown[];
+  const q = <T>(text: string, ...params: unknown[]) => raw.prepare(text).all(...params) as T[];
+
+  async function frs(...argv: string[]): Promise<string[]> {
+    const lines: string[] = [];
+    const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await runPipelineCommand(services, parseCli(argv), (l) => lines.push(l))).toBe(0);
+    } finally {
+      quiet.mockRestore();
+    }
+    return lines;
+  }
+
+  beforeAll(() => {
+    env = pipelineEnv();
+    photos = join(env.dir, 'photos');
+    cpSync(demoDir, photos, { recursive: true });
+    cpSync(join(demoDir, 'sample1.jpg'), join(photos, 'copies', 'sample1.jpg'));
+    const db = createLegacyScriptSqlite(env.settings.FRS_DATABASE, variant);
+    fillLikeTheReplacedSystem(db, variant);
+    mediaFileBefore = db.prepare('SELECT * FROM MediaFile ORDER BY Id').all();
+    db.close();
+    services = env.services({ FRS_PATH_MAP: `${LEGACY_IMAGES}=>${photos}` });
+    raw = new Database(env.settings.FRS_DATABASE, { readonly: true });
+  });
+  afterAll(async () => {
+    raw?.close();
+    await env.cleanup();
+  });
+
+  it('frs all finds every item through FRS_PATH_MAP, processes the pending ones and keeps the rest', async () => {
+    const out = await frs('all');
+    expect(out.join('\n')).toMatch(/3 item\(s\) processed, 10 face\(s\) found, 0 failed/);
+    const items = q<{ Id: number; Status: string; IsFacesExtracted: number; Faces: number }>(
+      `SELECT i.Id, i.Status, i.IsFacesExtracted, (SELECT COUNT(*) FROM Faces f WHERE f.MediaItemId = i.Id) AS Faces
+       FROM MediaItems i ORDER BY i.Id`,
+    );
+    expect(items).toEqual([
+      { Id: 1, Status: 'done', IsFacesExtracted: 1, Faces: 3 },
+      { Id: 2, Status: 'done', IsFacesExtracted: 1, Faces: 3 },
+      { Id: 3, Status: 'done', IsFacesExtracted: 1, Faces: 0 },
+      { Id: 4, Status: 'done', IsFacesExtracted: 1, Faces: 4 },
+      { Id: 5, Status: 'done', IsFacesExtracted: 1, Faces: 3 },
+    ]);
+    // Nothing of MediaFile changed: paths, names, extensions, local CreatedAt.
+    expect(
+      q('SELECT * FROM MediaFile ORDER BY Id').map((r) => strip(r, ['ContentHash', 'Extension', 'Extensions'])),
+    ).toEqual(mediaFileBefore.map((r) => strip(r, ['Extension', 'Extensions'])));
+    expect(q<{ E: string; Es: string }>('SELECT Extension AS E, Extensions AS Es FROM MediaFile')).toEqual(
+      Array(5).fill({ E: '.jpg', Es: '.jpg' }),
+    );
+  });
+
+  it("keeps the replaced system's faces: same rows and names, a thumbnail made from each box, old embeddings kept", () => {
+    const legacy = q<{ Id: number; BoundingBox: string; Name: string; ThumbnailPath: string; EmbeddingModel: string }>(
+      'SELECT Id, BoundingBox, Name, ThumbnailPath, EmbeddingModel FROM Faces WHERE MediaItemId = 1 ORDER BY Id',
+    );
+    expect(legacy.map((f) => [f.Id, f.BoundingBox, f.Name])).toEqual(
+      SAMPLE1_BOXES.map((b, n) => [n + 1, `[${b.join(', ')}]`, `sample1_TN${n}`]),
+    );
+    for (const f of legacy) {
+      expect(f.ThumbnailPath).toBe(`faces/1/face-${f.Id}.jpg`);
+      expect(existsSync(join(env.settings.FRS_THUMBNAILS_DIR, f.ThumbnailPath))).toBe(true);
+      expect(f.EmbeddingModel).toBe(services.analyzer.embeddingModel);
+    }
+    expectOldEmbeddingsKept();
+  });
+
+  it('names new persons Unknown-<id> as generated, and keeps the named person with its rank', async () => {
+    const persons = q<{ Id: number; Name: string; Rank: string; Appointment: string; GeneratedName: string | null }>(
+      'SELECT Id, Name, Rank, Appointment, GeneratedName FROM Persons ORDER BY Id',
+    );
+    expect(persons.find((p) => p.Id === 2)).toMatchObject({
+      Name: 'Hamid Mir',
+      Rank: 'Maj',
+      Appointment: 'Anchor',
+      GeneratedName: null,
+    });
+    for (const p of persons.filter((p) => p.Id !== 2)) {
+      expect(p.Name).toBe(`Unknown-${p.Id}`);
+      expect(p.GeneratedName).toBe(p.Name);
+    }
+    expect(persons.some((p) => p.Id > 3)).toBe(true);
+    const listing = (await frs('persons')).join('\n');
+    expect(listing).toMatch(/person 2 \(Hamid Mir\)/);
+    expect(listing).toMatch(/\(Unknown-\d+, generated\)/);
+  });
+
+  it('recluster keeps every value and the old embeddings', async () => {
+    await frs('recluster');
+    expect(q('SELECT Name, Rank, Appointment FROM Persons WHERE Id = 2')).toEqual([
+      { Name: 'Hamid Mir', Rank: 'Maj', Appointment: 'Anchor' },
+    ]);
+    if (variant.addedColumns) expect(q('SELECT PersonId FROM Faces WHERE Id = 1')).toEqual([{ PersonId: 2 }]);
+    expect(q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces')[0].N).toBe(13);
+    // The copy's faces are with sample1's: every face of sample1 has a person.
+    expect(q('SELECT PersonId FROM Faces WHERE MediaItemId = 1 AND PersonId IS NULL')).toEqual([]);
+    expectOldEmbeddingsKept();
+    expect((await frs('old-embeddings')).join('\n')).toMatch(/replaced-system: 3 face\(s\), 512-d/);
+  });
+
+  it('honours its habits: IsFacesExtracted = 0 queues an item again; reprocess --no-faces re-detects empty ones', async () => {
+    const writer = new Database(env.settings.FRS_DATABASE);
+    writer.prepare('UPDATE MediaItems SET IsFacesExtracted = 0 WHERE Id = 4').run();
+    writer.close();
+    expect((await frs('db')).join('\n')).toBe('');
+    expect(q('SELECT Status, IsFacesExtracted FROM MediaItems WHERE Id = 4')).toEqual([
+      { Status: 'done', IsFacesExtracted: 1 },
+    ]);
+    expect(q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE MediaItemId = 4')[0].N).toBe(4);
+
+    expect((await frs('reprocess', '--no-faces')).join('\n')).toMatch(/1 item\(s\) queued again \(3\)/);
+    expect(q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE MediaItemId = 3')[0].N).toBe(3);
+    // A path as the replaced system registered it.
+    expect((await frs('reprocess', `${LEGACY_IMAGES}/sample4.jpg`)).join('\n')).toMatch(/queued again \(4\)/);
+    expectOldEmbeddingsKept();
+  });
+
+  it('exports by person: a folder per person, Person_<id> for unnamed ones; a rerun removes what went stale', async () => {
+    const out = join(env.dir, 'ByPerson');
+    await frs('export', '--by-person', out);
+    const folders = readdirSync(out).filter((f) => !f.startsWith('.'));
+    expect(folders).toContain('Hamid Mir');
+    expect(folders.every((f) => f === 'Hamid Mir' || /^Person_\d+$/.test(f))).toBe(true);
+    const assigned = q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE PersonId IS NOT NULL')[0].N;
+    const thumbnails = folders.flatMap((f) => readdirSync(join(out, f)));
+    expect(thumbnails).toHaveLength(assigned);
+    expect(thumbnails.every((n) => /^face_\d+\.jpg$/.test(n))).toBe(true);
+    writeFileSync(join(out, 'Hamid Mir', 'notes.txt'), 'mine');
+
+    // Rerun as links to the photos: the thumbnails it wrote go, the user's file stays.
+    const summary = (await frs('export', '--by-person', out, '--photos')).join('\n');
+    expect(summary).toMatch(new RegExp(`${assigned} stale file\\(s\\) removed`));
+    const files = folders.flatMap((f) => readdirSync(join(out, f)).map((n) => join(out, f, n)));
+    const links = files.filter((f) => !f.endsWith('notes.txt'));
+    expect(files).toContain(join(out, 'Hamid Mir', 'notes.txt'));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) {
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(link).startsWith(photos)).toBe(true);
+      expect(existsSync(link)).toBe(true);
+    }
+  });
+
+  function expectOldEmbeddingsKept(): void {
+    const old = q<{ FaceId: number; Model: string; Dimensions: number; Embedding: Buffer; BoundingBox: string }>(
+      'SELECT FaceId, Model, Dimensions, Embedding, BoundingBox FROM FrsOldEmbeddings ORDER BY FaceId',
+    );
+    expect(old.map((o) => [o.FaceId, o.Model, o.Dimensions, o.BoundingBox])).toEqual(
+      SAMPLE1_BOXES.map((b, n) => [n + 1, 'replaced-system', 512, `[${b.join(', ')}]`]),
+    );
+    old.forEach((o, n) => expect(o.Embedding.equals(legacyEmbedding(n))).toBe(true));
+  }
+});
+
+function strip(row: unknown, columns: string[]): Record<string, unknown> {
+  const copy = { ...(row as Record<string, unknown>) };
+  for (const c of columns) delete copy[c];
+  return copy;
+}
