@@ -8,12 +8,12 @@
 import { cpSync, existsSync, lstatSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { runPipelineCommand } from '../../src/cli/pipeline-command.js';
 import type { Services } from '../../src/services.js';
-import { createLegacyScriptSqlite, LEGACY_IMAGES, type LegacyVariant } from '../data/legacy-schema.js';
+import { LEGACY_IMAGES, type LegacyVariant } from '../data/legacy-schema.js';
+import { type LegacyDb, mssqlLegacyDb, sqliteLegacyDb } from './legacy-db.js';
 import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 
 const demoDir = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
@@ -28,59 +28,78 @@ const legacyEmbedding = (seed: number) =>
   Buffer.from(Float32Array.from({ length: 512 }, (_, i) => Math.sin(seed * 7 + i) / 20).buffer);
 
 /** The rows its code writes, through its own columns only. */
-function fillLikeTheReplacedSystem(db: Database.Database, variant: LegacyVariant): void {
+async function fillLikeTheReplacedSystem(db: LegacyDb, variant: LegacyVariant): Promise<void> {
   const ext = variant.extensionColumn;
-  const file = db.prepare(
-    `INSERT INTO MediaFile (FilePath, FileName, ${ext}, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?)`,
+  const file = (...values: unknown[]) =>
+    db.run(
+      `INSERT INTO MediaFile (FilePath, FileName, ${ext}, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?)`,
+      ...values,
+    );
+  await file(
+    `${LEGACY_IMAGES}/sample1.jpg`,
+    'sample1.jpg',
+    '.jpg',
+    '2024-03-01 10:00:00.1234567',
+    '2024-03-01 10:00:00',
   );
-  file.run(`${LEGACY_IMAGES}/sample1.jpg`, 'sample1.jpg', '.jpg', '2024-03-01 10:00:00.1234567', '2024-03-01 10:00:00');
   // Registered from another tool: backslashes and other letter case.
-  file.run(
+  await file(
     `${LEGACY_IMAGES.toLowerCase().replace(/\//g, '\\')}\\sample2.jpg`,
     'sample2.jpg',
     '.jpg',
     '2024-03-01 10:00:01',
     null,
   );
-  file.run(`${LEGACY_IMAGES}/sample3.jpg`, 'sample3.jpg', '.jpg', '2024-03-01 10:00:02', null);
-  file.run(`${LEGACY_IMAGES}/sample4.jpg`, 'sample4.jpg', '.jpg', '2024-03-01 10:00:03', null);
+  await file(`${LEGACY_IMAGES}/sample3.jpg`, 'sample3.jpg', '.jpg', '2024-03-01 10:00:02', null);
+  await file(`${LEGACY_IMAGES}/sample4.jpg`, 'sample4.jpg', '.jpg', '2024-03-01 10:00:03', null);
   // The same photo again in a sub-folder: its faces match sample1's, so FRS has persons to form.
-  file.run(`${LEGACY_IMAGES}/copies/sample1.jpg`, 'sample1.jpg', '.jpg', '2024-03-01 10:00:04', null);
-  const item = db.prepare(
-    'INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, FacesExtractedOn) VALUES (?, ?, ?, ?)',
-  );
-  item.run(1, 'sample1.jpg', 1, '2024-03-01 10:05:00');
-  item.run(2, 'sample2.jpg', 0, null);
+  await file(`${LEGACY_IMAGES}/copies/sample1.jpg`, 'sample1.jpg', '.jpg', '2024-03-01 10:00:04', null);
+  const item = (...values: unknown[]) =>
+    db.run(
+      'INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, FacesExtractedOn) VALUES (?, ?, ?, ?)',
+      ...values,
+    );
+  await item(1, 'sample1.jpg', 1, '2024-03-01 10:05:00');
+  await item(2, 'sample2.jpg', 0, null);
   // Marked extracted, but no face was stored (its reprocess_media_missing_faces case).
-  item.run(3, 'sample3.jpg', 1, '2024-03-01 10:06:00');
-  item.run(4, 'sample4.jpg', 0, null);
-  item.run(5, 'sample1.jpg', 0, null);
-  const person = db.prepare('INSERT INTO Persons (PortraitMediaFileId, Name, Rank, Appointment) VALUES (?, ?, ?, ?)');
-  person.run(1, 'Unknown-1', null, null);
-  person.run(1, 'Hamid Mir', 'Maj', 'Anchor');
-  person.run(null, 'Unknown-3', null, null);
-  if (variant.addedColumns) db.exec(`UPDATE Persons SET Type = 'auto', PortraitFaceId = 2 WHERE Id = 1`);
-  const face = db.prepare(
-    'INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, Name, CreatedAt, ModifiedAt) VALUES (1, ?, ?, ?, ?, ?, ?)',
-  );
-  SAMPLE1_BOXES.forEach((box, n) =>
-    face.run(n === 0 ? 2 : 1, `[${box.join(', ')}]`, legacyEmbedding(n), `sample1_TN${n}`, '2024-03-01 10:05:00', null),
-  );
-  if (variant.addedColumns) db.exec('UPDATE Faces SET IsUserVerified = 1 WHERE Id = 1');
+  await item(3, 'sample3.jpg', 1, '2024-03-01 10:06:00');
+  await item(4, 'sample4.jpg', 0, null);
+  await item(5, 'sample1.jpg', 0, null);
+  const person = (...values: unknown[]) =>
+    db.run('INSERT INTO Persons (PortraitMediaFileId, Name, Rank, Appointment) VALUES (?, ?, ?, ?)', ...values);
+  await person(1, 'Unknown-1', null, null);
+  await person(1, 'Hamid Mir', 'Maj', 'Anchor');
+  await person(null, 'Unknown-3', null, null);
+  if (variant.addedColumns) await db.run(`UPDATE Persons SET Type = 'auto', PortraitFaceId = 2 WHERE Id = 1`);
+  for (const [n, box] of SAMPLE1_BOXES.entries())
+    await db.run(
+      'INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, Name, CreatedAt, ModifiedAt) VALUES (1, ?, ?, ?, ?, ?, ?)',
+      n === 0 ? 2 : 1,
+      `[${box.join(', ')}]`,
+      legacyEmbedding(n),
+      `sample1_TN${n}`,
+      '2024-03-01 10:05:00',
+      null,
+    );
+  if (variant.addedColumns) await db.run('UPDATE Faces SET IsUserVerified = 1 WHERE Id = 1');
 }
 
 const VARIANTS: Array<[string, LegacyVariant]> = [
   ['its script as written', { addedColumns: false, extensionColumn: 'Extensions' }],
   ['with the three added columns and Extension', { addedColumns: true, extensionColumn: 'Extension' }],
 ];
+const mssqlConnection = process.env.FRS_TEST_MSSQL;
+/** SQLite always (the script translated); SQL Server when FRS_TEST_MSSQL is set (the T-SQL script itself). */
+const DIALECTS = ['SQLite', ...(mssqlConnection ? ['SQL Server'] : [])];
+const CASES = DIALECTS.flatMap((d) => VARIANTS.map(([name, variant]) => [`${d}, ${name}`, d, variant] as const));
 
-describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, variant) => {
+describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect, variant) => {
   let env: PipelineEnv;
   let services: Services;
   let photos: string;
-  let raw: Database.Database;
+  let raw: LegacyDb;
   let mediaFileBefore: unknown[];
-  const q = <T>(text: string, ...params: unknown[]) => raw.prepare(text).all(...params) as T[];
+  const q = <T>(text: string, ...params: unknown[]) => raw.all<T>(text, ...params);
 
   async function frs(...argv: string[]): Promise<string[]> {
     const lines: string[] = [];
@@ -93,28 +112,27 @@ describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, varia
     return lines;
   }
 
-  beforeAll(() => {
+  beforeAll(async () => {
     env = pipelineEnv();
     photos = join(env.dir, 'photos');
     cpSync(demoDir, photos, { recursive: true });
     cpSync(join(demoDir, 'sample1.jpg'), join(photos, 'copies', 'sample1.jpg'));
-    const db = createLegacyScriptSqlite(env.settings.FRS_DATABASE, variant);
-    fillLikeTheReplacedSystem(db, variant);
-    mediaFileBefore = db.prepare('SELECT * FROM MediaFile ORDER BY Id').all();
-    db.close();
-    services = env.services({ FRS_PATH_MAP: `${LEGACY_IMAGES}=>${photos}` });
-    raw = new Database(env.settings.FRS_DATABASE, { readonly: true });
+    const database = dialect === 'SQLite' ? env.settings.FRS_DATABASE : mssqlConnection!;
+    raw = dialect === 'SQLite' ? sqliteLegacyDb(database, variant) : await mssqlLegacyDb(database, variant);
+    await fillLikeTheReplacedSystem(raw, variant);
+    mediaFileBefore = await q('SELECT * FROM MediaFile ORDER BY Id');
+    services = env.services({ FRS_DATABASE: database, FRS_PATH_MAP: `${LEGACY_IMAGES}=>${photos}` });
   });
   afterAll(async () => {
-    raw?.close();
+    await raw?.close();
     await env.cleanup();
   });
 
   it('frs all finds every item through FRS_PATH_MAP, processes the pending ones and keeps the rest', async () => {
     const out = await frs('all');
     expect(out.join('\n')).toMatch(/3 item\(s\) processed, 10 face\(s\) found, 0 failed/);
-    const items = q<{ Id: number; Status: string; IsFacesExtracted: number; Faces: number }>(
-      `SELECT i.Id, i.Status, i.IsFacesExtracted, (SELECT COUNT(*) FROM Faces f WHERE f.MediaItemId = i.Id) AS Faces
+    const items = await q<{ Id: number; Status: string; IsFacesExtracted: number; Faces: number }>(
+      `SELECT i.Id, i.Status, CAST(i.IsFacesExtracted AS INT) AS IsFacesExtracted, (SELECT COUNT(*) FROM Faces f WHERE f.MediaItemId = i.Id) AS Faces
        FROM MediaItems i ORDER BY i.Id`,
     );
     expect(items).toEqual([
@@ -125,18 +143,23 @@ describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, varia
       { Id: 5, Status: 'done', IsFacesExtracted: 1, Faces: 3 },
     ]);
     // Nothing of MediaFile changed: paths, names, extensions, local CreatedAt.
-    expect(
-      q('SELECT * FROM MediaFile ORDER BY Id').map((r) => strip(r, ['ContentHash', 'Extension', 'Extensions'])),
-    ).toEqual(mediaFileBefore.map((r) => strip(r, ['Extension', 'Extensions'])));
-    expect(q<{ E: string; Es: string }>('SELECT Extension AS E, Extensions AS Es FROM MediaFile')).toEqual(
-      Array(5).fill({ E: '.jpg', Es: '.jpg' }),
+    const added = ['ContentHash', 'FilePathHash', 'Extension', 'Extensions'];
+    expect((await q('SELECT * FROM MediaFile ORDER BY Id')).map((r) => strip(r, added))).toEqual(
+      mediaFileBefore.map((r) => strip(r, added)),
     );
+    expect(
+      await q<{ E: string; Es: string }>('SELECT Extension AS E, Extensions AS Es FROM MediaFile ORDER BY Id'),
+    ).toEqual(Array(5).fill({ E: '.jpg', Es: '.jpg' }));
   });
 
-  it("keeps the replaced system's faces: same rows and names, a thumbnail made from each box, old embeddings kept", () => {
-    const legacy = q<{ Id: number; BoundingBox: string; Name: string; ThumbnailPath: string; EmbeddingModel: string }>(
-      'SELECT Id, BoundingBox, Name, ThumbnailPath, EmbeddingModel FROM Faces WHERE MediaItemId = 1 ORDER BY Id',
-    );
+  it("keeps the replaced system's faces: same rows and names, a thumbnail made from each box, old embeddings kept", async () => {
+    const legacy = await q<{
+      Id: number;
+      BoundingBox: string;
+      Name: string;
+      ThumbnailPath: string;
+      EmbeddingModel: string;
+    }>('SELECT Id, BoundingBox, Name, ThumbnailPath, EmbeddingModel FROM Faces WHERE MediaItemId = 1 ORDER BY Id');
     expect(legacy.map((f) => [f.Id, f.BoundingBox, f.Name])).toEqual(
       SAMPLE1_BOXES.map((b, n) => [n + 1, `[${b.join(', ')}]`, `sample1_TN${n}`]),
     );
@@ -145,13 +168,17 @@ describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, varia
       expect(existsSync(join(env.settings.FRS_THUMBNAILS_DIR, f.ThumbnailPath))).toBe(true);
       expect(f.EmbeddingModel).toBe(services.analyzer.embeddingModel);
     }
-    expectOldEmbeddingsKept();
+    await expectOldEmbeddingsKept();
   });
 
   it('names new persons Unknown-<id> as generated, and keeps the named person with its rank', async () => {
-    const persons = q<{ Id: number; Name: string; Rank: string; Appointment: string; GeneratedName: string | null }>(
-      'SELECT Id, Name, Rank, Appointment, GeneratedName FROM Persons ORDER BY Id',
-    );
+    const persons = await q<{
+      Id: number;
+      Name: string;
+      Rank: string;
+      Appointment: string;
+      GeneratedName: string | null;
+    }>('SELECT Id, Name, Rank, Appointment, GeneratedName FROM Persons ORDER BY Id');
     expect(persons.find((p) => p.Id === 2)).toMatchObject({
       Name: 'Hamid Mir',
       Rank: 'Maj',
@@ -170,32 +197,31 @@ describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, varia
 
   it('recluster keeps every value and the old embeddings', async () => {
     await frs('recluster');
-    expect(q('SELECT Name, Rank, Appointment FROM Persons WHERE Id = 2')).toEqual([
+    expect(await q('SELECT Name, Rank, Appointment FROM Persons WHERE Id = 2')).toEqual([
       { Name: 'Hamid Mir', Rank: 'Maj', Appointment: 'Anchor' },
     ]);
-    if (variant.addedColumns) expect(q('SELECT PersonId FROM Faces WHERE Id = 1')).toEqual([{ PersonId: 2 }]);
-    expect(q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces')[0].N).toBe(13);
+    if (variant.addedColumns) expect(await q('SELECT PersonId FROM Faces WHERE Id = 1')).toEqual([{ PersonId: 2 }]);
+    expect((await q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces'))[0].N).toBe(13);
     // The copy's faces are with sample1's: every face of sample1 has a person.
-    expect(q('SELECT PersonId FROM Faces WHERE MediaItemId = 1 AND PersonId IS NULL')).toEqual([]);
-    expectOldEmbeddingsKept();
+    expect(await q('SELECT PersonId FROM Faces WHERE MediaItemId = 1 AND PersonId IS NULL')).toEqual([]);
+    await expectOldEmbeddingsKept();
     expect((await frs('old-embeddings')).join('\n')).toMatch(/replaced-system: 3 face\(s\), 512-d/);
   });
 
   it('honours its habits: IsFacesExtracted = 0 queues an item again; reprocess --no-faces re-detects empty ones', async () => {
-    const writer = new Database(env.settings.FRS_DATABASE);
-    writer.prepare('UPDATE MediaItems SET IsFacesExtracted = 0 WHERE Id = 4').run();
-    writer.close();
+    // Another application's habit: set the flag back to have the item run again.
+    await raw.run('UPDATE MediaItems SET IsFacesExtracted = 0 WHERE Id = 4');
     expect((await frs('db')).join('\n')).toBe('');
-    expect(q('SELECT Status, IsFacesExtracted FROM MediaItems WHERE Id = 4')).toEqual([
-      { Status: 'done', IsFacesExtracted: 1 },
-    ]);
-    expect(q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE MediaItemId = 4')[0].N).toBe(4);
+    expect(
+      await q('SELECT Status, CAST(IsFacesExtracted AS INT) AS IsFacesExtracted FROM MediaItems WHERE Id = 4'),
+    ).toEqual([{ Status: 'done', IsFacesExtracted: 1 }]);
+    expect((await q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE MediaItemId = 4'))[0].N).toBe(4);
 
     expect((await frs('reprocess', '--no-faces')).join('\n')).toMatch(/1 item\(s\) queued again \(3\)/);
-    expect(q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE MediaItemId = 3')[0].N).toBe(3);
+    expect((await q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE MediaItemId = 3'))[0].N).toBe(3);
     // A path as the replaced system registered it.
     expect((await frs('reprocess', `${LEGACY_IMAGES}/sample4.jpg`)).join('\n')).toMatch(/queued again \(4\)/);
-    expectOldEmbeddingsKept();
+    await expectOldEmbeddingsKept();
   });
 
   it('exports by person: a folder per person, Person_<id> for unnamed ones; a rerun removes what went stale', async () => {
@@ -204,7 +230,7 @@ describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, varia
     const folders = readdirSync(out).filter((f) => !f.startsWith('.'));
     expect(folders).toContain('Hamid Mir');
     expect(folders.every((f) => f === 'Hamid Mir' || /^Person_\d+$/.test(f))).toBe(true);
-    const assigned = q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE PersonId IS NOT NULL')[0].N;
+    const assigned = (await q<{ N: number }>('SELECT COUNT(*) AS N FROM Faces WHERE PersonId IS NOT NULL'))[0].N;
     const thumbnails = folders.flatMap((f) => readdirSync(join(out, f)));
     expect(thumbnails).toHaveLength(assigned);
     expect(thumbnails.every((n) => /^face_\d+\.jpg$/.test(n))).toBe(true);
@@ -224,8 +250,8 @@ describe.each(VARIANTS)('a database made by the replaced system (%s)', (_, varia
     }
   });
 
-  function expectOldEmbeddingsKept(): void {
-    const old = q<{ FaceId: number; Model: string; Dimensions: number; Embedding: Buffer; BoundingBox: string }>(
+  async function expectOldEmbeddingsKept(): Promise<void> {
+    const old = await q<{ FaceId: number; Model: string; Dimensions: number; Embedding: Buffer; BoundingBox: string }>(
       'SELECT FaceId, Model, Dimensions, Embedding, BoundingBox FROM FrsOldEmbeddings ORDER BY FaceId',
     );
     expect(old.map((o) => [o.FaceId, o.Model, o.Dimensions, o.BoundingBox])).toEqual(
