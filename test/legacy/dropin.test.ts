@@ -8,10 +8,8 @@
 import { cpSync, existsSync, lstatSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseCli } from '../../src/cli/args.js';
-import { runPipelineCommand } from '../../src/cli/pipeline-command.js';
-import type { Services } from '../../src/services.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
 import { LEGACY_IMAGES, type LegacyVariant } from '../data/legacy-schema.js';
 import { type LegacyDb, mssqlLegacyDb, sqliteLegacyDb } from './legacy-db.js';
 import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
@@ -95,21 +93,20 @@ const CASES = DIALECTS.flatMap((d) => VARIANTS.map(([name, variant]) => [`${d}, 
 
 describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect, variant) => {
   let env: PipelineEnv;
-  let services: Services;
+  let cliEnv: Record<string, string>;
   let photos: string;
   let raw: LegacyDb;
   let mediaFileBefore: unknown[];
   const q = <T>(text: string, ...params: unknown[]) => raw.all<T>(text, ...params);
 
+  /** `frs <argv>` through the real command line; returns its stdout lines (exit code 0 expected). */
   async function frs(...argv: string[]): Promise<string[]> {
-    const lines: string[] = [];
-    const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await runPipelineCommand(services, parseCli(argv), (l) => lines.push(l))).toBe(0);
-    } finally {
-      quiet.mockRestore();
-    }
-    return lines;
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), env: cliEnv };
+    const code = await runCli(argv, { ...io, interactive: false });
+    expect(code, `frs ${argv.join(' ')}: ${stderr}`).toBe(0);
+    return stdout.split('\n').filter((l) => l !== '');
   }
 
   beforeAll(async () => {
@@ -121,7 +118,14 @@ describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect,
     raw = dialect === 'SQLite' ? sqliteLegacyDb(database, variant) : await mssqlLegacyDb(database, variant);
     await fillLikeTheReplacedSystem(raw, variant);
     mediaFileBefore = await q('SELECT * FROM MediaFile ORDER BY Id');
-    services = env.services({ FRS_DATABASE: database, FRS_PATH_MAP: `${LEGACY_IMAGES}=>${photos}` });
+    cliEnv = {
+      FRS_DATABASE: database,
+      FRS_THUMBNAILS_DIR: env.settings.FRS_THUMBNAILS_DIR,
+      FRS_MEDIA_DIR: env.imagesDir,
+      FRS_INTRA_OP_THREADS: '1',
+      FRS_BATCH_SIZE: '4',
+      FRS_PATH_MAP: `${LEGACY_IMAGES}=>${photos}`,
+    };
   });
   afterAll(async () => {
     await raw?.close();
@@ -163,10 +167,14 @@ describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect,
     expect(legacy.map((f) => [f.Id, f.BoundingBox, f.Name])).toEqual(
       SAMPLE1_BOXES.map((b, n) => [n + 1, `[${b.join(', ')}]`, `sample1_TN${n}`]),
     );
+    const frsModel = await q<{ EmbeddingModel: string }>(
+      'SELECT DISTINCT EmbeddingModel FROM Faces WHERE MediaItemId = 2',
+    );
+    expect(frsModel).toHaveLength(1);
     for (const f of legacy) {
       expect(f.ThumbnailPath).toBe(`faces/1/face-${f.Id}.jpg`);
       expect(existsSync(join(env.settings.FRS_THUMBNAILS_DIR, f.ThumbnailPath))).toBe(true);
-      expect(f.EmbeddingModel).toBe(services.analyzer.embeddingModel);
+      expect(f.EmbeddingModel).toBe(frsModel[0].EmbeddingModel);
     }
     await expectOldEmbeddingsKept();
   });
@@ -206,12 +214,18 @@ describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect,
     expect(await q('SELECT PersonId FROM Faces WHERE MediaItemId = 1 AND PersonId IS NULL')).toEqual([]);
     await expectOldEmbeddingsKept();
     expect((await frs('old-embeddings')).join('\n')).toMatch(/replaced-system: 3 face\(s\), 512-d/);
+    // Its flags: --recognize --recluster regroups and lists; --recluster alone is the loop (one cycle here).
+    expect((await frs('--recognize', '--recluster')).join('\n')).toMatch(/person 2 \(Hamid Mir\)/);
+    expect((await frs('--recluster', '--once')).join('\n')).toMatch(
+      /^summary: 0 item\(s\) processed.* \d+ face\(s\) grouped/,
+    );
+    await expectOldEmbeddingsKept();
   });
 
   it('honours its habits: IsFacesExtracted = 0 queues an item again; reprocess --no-faces re-detects empty ones', async () => {
     // Another application's habit: set the flag back to have the item run again.
     await raw.run('UPDATE MediaItems SET IsFacesExtracted = 0 WHERE Id = 4');
-    expect((await frs('db')).join('\n')).toBe('');
+    expect(await frs('db')).toEqual([]);
     expect(
       await q('SELECT Status, CAST(IsFacesExtracted AS INT) AS IsFacesExtracted FROM MediaItems WHERE Id = 4'),
     ).toEqual([{ Status: 'done', IsFacesExtracted: 1 }]);
