@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import type { Repository } from '../data/repository.js';
+import { FrsError } from '../errors.js';
 import { unmapPath, type PathMapRule } from '../storage/path-map.js';
 import { walkImages } from '../storage/walk-images.js';
 import type { Logger } from './context.js';
@@ -14,6 +15,8 @@ export interface RegisterSummary {
   found: number;
   registered: number;
   alreadyKnown: number;
+  /** Files whose path or name does not fit the replaced system's columns (logged; nothing written). */
+  refused: number;
 }
 
 export function contentHash(bytes: Uint8Array): string {
@@ -37,17 +40,26 @@ export async function registerFolder(
   dryRun = false,
   pathMap: PathMapRule[] = [],
 ): Promise<RegisterSummary> {
-  const summary: RegisterSummary = { found: 0, registered: 0, alreadyKnown: 0 };
+  const summary: RegisterSummary = { found: 0, registered: 0, alreadyKnown: 0, refused: 0 };
   for (const path of walkImages(resolve(dir))) {
     summary.found++;
     if (dryRun) continue;
     // A file under a mapped folder is registered by the path the replaced system stored, so it is found, not added again.
-    const result = await registerOriginal(repo, unmapPath(path, pathMap), await readFile(path));
+    let result;
+    try {
+      result = await registerOriginal(repo, unmapPath(path, pathMap), await readFile(path));
+    } catch (err) {
+      // A path too long for MediaFile.FilePath (or a name for FileName) is refused, never cut; the others go on.
+      if (!(err instanceof FrsError && err.code === 'INVALID_INPUT')) throw err;
+      summary.refused++;
+      log.warn(`register: ${path} skipped: ${err.message}`);
+      continue;
+    }
     if (result.created) summary.registered++;
     else summary.alreadyKnown++;
   }
   log.info(
-    `register: ${summary.found} image(s) under ${dir}${dryRun ? ' (dry run: nothing registered)' : `, ${summary.registered} new, ${summary.alreadyKnown} already known`}`,
+    `register: ${summary.found} image(s) under ${dir}${dryRun ? ' (dry run: nothing registered)' : `, ${summary.registered} new, ${summary.alreadyKnown} already known${summary.refused ? `, ${summary.refused} refused` : ''}`}`,
   );
   return summary;
 }

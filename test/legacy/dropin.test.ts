@@ -177,6 +177,19 @@ describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect,
       expect(f.EmbeddingModel).toBe(frsModel[0].EmbeddingModel);
     }
     await expectOldEmbeddingsKept();
+    // On demand: none is missing any more; without --missing every face's thumbnail is made again, in place.
+    expect(await frs('thumbnails', '--missing')).toEqual(['thumbnails: 0 face(s) got a thumbnail, 0 skipped']);
+    expect(await frs('thumbnails')).toEqual(['thumbnails: 13 face(s) got a thumbnail, 0 skipped']);
+    const again = await q<{ Id: number; ThumbnailPath: string }>(
+      'SELECT Id, ThumbnailPath FROM Faces WHERE MediaItemId = 1',
+    );
+    expect(again.map((f) => f.ThumbnailPath)).toEqual(again.map((f) => `faces/1/face-${f.Id}.jpg`));
+    // On demand: none is missing any more; without --missing every face's thumbnail is made again, in place.
+    expect(await frs('thumbnails', '--missing')).toEqual(['thumbnails: 0 face(s) got a thumbnail, 0 skipped']);
+    expect(await frs('thumbnails')).toEqual(['thumbnails: 13 face(s) got a thumbnail, 0 skipped']);
+    expect(
+      await q('SELECT Id FROM Faces WHERE MediaItemId = 1 AND ThumbnailPath <> ' + "'faces/1/face-' || Id || '.jpg'"),
+    ).toEqual([]);
   });
 
   it('names new persons Unknown-<id> as generated, and keeps the named person with its rank', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
+import { silentLogger } from '../../src/pipeline/context.js';
+import { Services } from '../../src/services.js';
 import { mapPath, parsePathMap, unmapPath } from '../../src/storage/path-map.js';
 
 const LEGACY = 'C:/Users/ADMIN/Downloads/DeepFrame-UP/services/image_grouping/image_face_detection/Images';
@@ -41,5 +43,23 @@ describe('FRS_PATH_MAP', () => {
       /FRS_PATH_MAP: "C:\/photos" is not a from=>to pair/,
     );
     expect(() => loadSettings({ FRS_PATH_MAP: '=>/x' })).toThrow(/FRS_PATH_MAP: .*empty "from"/);
+  });
+});
+
+describe('Services.locateOriginal', () => {
+  it('maps to a blob name in the media container when Blob Storage is configured, to a local file otherwise', () => {
+    const map = `${LEGACY}=>legacy/photos`;
+    const blob = new Services(
+      loadSettings({ FRS_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', FRS_PATH_MAP: map }),
+      silentLogger,
+    );
+    expect(blob.locateOriginal(`${LEGACY.toUpperCase()}\\2019\\a.jpg`)).toEqual({ blob: 'legacy/photos/2019/a.jpg' });
+    expect(blob.locateOriginal('uploads/b.jpg')).toEqual({ blob: 'uploads/b.jpg' });
+    const local = new Services(
+      loadSettings({ FRS_MEDIA_DIR: '/srv/media', FRS_PATH_MAP: `${LEGACY}=>/data/photos` }),
+      silentLogger,
+    );
+    expect(local.locateOriginal(`${LEGACY}/a.jpg`)).toEqual({ file: '/data/photos/a.jpg' });
+    expect(local.locateOriginal('rel/b.jpg')).toEqual({ file: '/srv/media/rel/b.jpg' });
   });
 });
