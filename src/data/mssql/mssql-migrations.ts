@@ -42,9 +42,13 @@ const addForeignKey = (table: string, name: string, column: string, referenced: 
   BEGIN
     IF EXISTS (SELECT 1 FROM dbo.${table} c WHERE c.${column} IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM dbo.${referenced} r WHERE r.Id = c.${column}))
+    BEGIN
       ALTER TABLE dbo.${table} WITH NOCHECK ADD CONSTRAINT ${name} FOREIGN KEY (${column}) REFERENCES dbo.${referenced} (Id);
+    END
     ELSE
+    BEGIN
       ALTER TABLE dbo.${table} WITH CHECK ADD CONSTRAINT ${name} FOREIGN KEY (${column}) REFERENCES dbo.${referenced} (Id);
+    END
   END`;
 
 /** Migration 8, statement by statement (each its own batch, so later ones see the columns earlier ones add). */
