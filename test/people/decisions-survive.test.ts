@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { gaussian, seededRandom } from '../../src/clustering/random.js';
-import type { FaceDetail, PersonSummary } from '../../src/data/repository.js';
+import type { FaceDetail, PersonSummary, RepositoryOps } from '../../src/data/repository.js';
 import { FrsError } from '../../src/errors.js';
 import { PeopleService } from '../../src/people/people-service.js';
 import { runGrouping, runRecluster } from '../../src/pipeline/group-stage.js';
@@ -109,4 +109,46 @@ describe('regroups never undo a decision', () => {
       }
     });
   }
+});
+
+describe('a people action while a regroup is deciding', () => {
+  it('makes the regroup decide again under the lock instead of writing its stale plan', async () => {
+    const l = (lib = await syntheticLibrary());
+    const normal = gaussian(seededRandom(11));
+    const centres = [randomUnit(32, normal), randomUnit(32, normal)];
+    const faceIds = await l.addPhoto([0, 0, 0, 1, 1, 1].map((i) => noisyCopy(centres[i], 0.02, normal)));
+    await runRecluster(l.ctx);
+    const people = new PeopleService(l.repo, MODEL);
+    const a = (await people.face(faceIds[0])).personId!;
+    const b = (await people.face(faceIds[3])).personId!;
+    expect(a).not.toBe(b);
+
+    // After the regroup's first read (outside its transaction), the user merges b into a.
+    const reads = { outside: 0, inside: 0 };
+    const readOutside = l.repo.facesForGrouping.bind(l.repo);
+    l.repo.facesForGrouping = async (model: string) => {
+      reads.outside++;
+      const faces = await readOutside(model);
+      if (reads.outside === 1) await people.mergePersons(a, [b]);
+      return faces;
+    };
+    const original = l.repo.transaction.bind(l.repo);
+    l.repo.transaction = <T>(fn: (tx: RepositoryOps) => Promise<T>) =>
+      original((tx) =>
+        fn(
+          Object.assign(Object.create(tx) as RepositoryOps, {
+            facesForGrouping: (model: string) => (reads.inside++, tx.facesForGrouping(model)),
+          }),
+        ),
+      );
+    await runRecluster(l.ctx);
+    expect(reads).toEqual({ outside: 1, inside: 1 });
+    l.repo.facesForGrouping = readOutside;
+    l.repo.transaction = original;
+    // The merge stands: one person with all six faces, all verified; b is gone, no face points at it.
+    const merged = await people.person(a);
+    expect(merged.faces.items.map((f) => f.id)).toEqual(faceIds);
+    expect(merged.faces.items.every((f) => f.isUserVerified)).toBe(true);
+    expect(await l.repo.getPerson(b)).toBeNull();
+  });
 });
