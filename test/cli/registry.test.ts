@@ -17,7 +17,19 @@ describe('the command registry', () => {
     const commands = await loadCommands();
     const names = commands.map((c) => c.name);
     expect(names).toEqual(
-      expect.arrayContaining(['all', 'automate', 'db', 'persons', 'recluster', 'recognize', 'test', 'watch']),
+      expect.arrayContaining([
+        'all',
+        'automate',
+        'db',
+        'face',
+        'person',
+        'persons',
+        'photo',
+        'recluster',
+        'recognize',
+        'test',
+        'watch',
+      ]),
     );
     expect(new Set(names).size).toBe(names.length);
     for (const command of commands)
@@ -31,7 +43,22 @@ describe('the command registry', () => {
         }
       }
     expect(valueOptionNames(commands)).toEqual(
-      new Set(['database', 'images', 'interval', 'thumbnails', 'by-person', 'model']),
+      new Set([
+        'appointment',
+        'by-person',
+        'database',
+        'faces',
+        'images',
+        'interval',
+        'model',
+        'name',
+        'page',
+        'rank',
+        'search',
+        'thumbnails',
+        'to',
+        'type',
+      ]),
     );
   });
 

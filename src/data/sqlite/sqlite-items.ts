@@ -6,12 +6,29 @@ import type {
   FaceRecord,
   MediaItemState,
   NewFace,
+  Photo,
   RegisteredMediaFile,
   RegisterMediaFileInput,
 } from '../repository.js';
-import { faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull, type Row } from '../row-mappers.js';
+import {
+  faceDetailFromRow,
+  faceFromRow,
+  ITEM_COLUMNS,
+  itemFromRow,
+  jsonOrNull,
+  num,
+  strOrNull,
+  type Row,
+} from '../row-mappers.js';
 import { assertFits, assertRegistrationFits } from '../legacy-limits.js';
-import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL, REQUEUE_UNEXTRACTED_SQL } from '../shared-queries.js';
+import {
+  CLEAR_ITEM_PORTRAITS_SQL,
+  FACES_OF_ITEM_SQL,
+  FACES_OF_PHOTO_SQL,
+  PHOTO_COLUMNS,
+  PHOTO_FROM,
+  REQUEUE_UNEXTRACTED_SQL,
+} from '../shared-queries.js';
 import { archiveEmbeddings } from './sqlite-old-embeddings.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
@@ -233,4 +250,21 @@ export function requeueItemsWithoutFaces(db: Db): number[] {
     RETURNING Id`,
   ).all({ now: nowIso() }) as Row[];
   return rows.map((r) => num(r.Id)).sort((a, b) => a - b);
+}
+
+export function photo(db: Db, ref: { itemId: number } | { filePath: string }): Photo | null {
+  const row = (
+    'itemId' in ref
+      ? sql(db, `SELECT ${PHOTO_COLUMNS} ${PHOTO_FROM} WHERE i.Id = ?`).get(ref.itemId)
+      : sql(db, `SELECT ${PHOTO_COLUMNS} ${PHOTO_FROM} WHERE m.FilePath = ? ORDER BY i.Id LIMIT 1`).get(ref.filePath)
+  ) as Row | undefined;
+  if (!row) return null;
+  const itemId = num(row.ItemId);
+  return {
+    itemId,
+    mediaFileId: num(row.MediaFileId),
+    fileName: strOrNull(row.FileName),
+    filePath: String(row.FilePath),
+    faces: (sql(db, FACES_OF_PHOTO_SQL).all({ id: itemId }) as Row[]).map(faceDetailFromRow),
+  };
 }
