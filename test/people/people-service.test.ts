@@ -3,6 +3,7 @@
  * refusal (unknown ids, self-merge, other model, over-long names, empty lists) changing nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generatedPersonName } from '../../src/data/person-names.js';
 import { FrsError } from '../../src/errors.js';
 import { PeopleService } from '../../src/people/people-service.js';
 import { runRecluster } from '../../src/pipeline/group-stage.js';
@@ -83,7 +84,11 @@ describe('PeopleService', () => {
     await refused(() => people.moveFaces([other], persons.a), 'INVALID_INPUT', /current model \(m1\)/);
     await people.unassignFaces([faces.a[3]]);
     await refused(() => people.verifyFaces([faces.a[3]]), 'INVALID_INPUT', /in no person/);
-    expect((await people.person(persons.a)).person.name).toBeNull();
+    // Still the generated display name: none of the refused renames reached it.
+    expect((await people.person(persons.a)).person).toMatchObject({
+      name: generatedPersonName(persons.a),
+      nameIsGenerated: true,
+    });
   });
 
   it('merges, splits, moves, unassigns, verifies, rejects, sets a portrait and deletes', async () => {
