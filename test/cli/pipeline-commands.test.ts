@@ -49,22 +49,39 @@ describe('database commands', () => {
   it('all --images processes the photos and exits 1 because one failed', async () => {
     const { code, stdout, stderr } = await frs('all', '--images', images);
     expect(code).toBe(EXIT.FAILED);
-    expect(stdout).toMatch(/2 item\(s\) processed, \d+ face\(s\) found, 1 failed/);
+    expect(stdout).toMatch(/2 photo\(s\) processed, \d+ face\(s\) found, 1 failed/);
     expect(stderr).toContain('broken.jpg');
   });
 
-  it('persons --json prints one JSON document of the persons', async () => {
+  it('persons --json prints one JSON document: persons, unassigned faces, where thumbnails are', async () => {
     const { code, stdout } = await frs('persons', '--json');
     expect(code).toBe(EXIT.OK);
-    const persons = JSON.parse(stdout) as Array<{ id: number; faces: unknown[] }>;
-    expect(Array.isArray(persons)).toBe(true);
-    for (const p of persons) expect(p.faces.length).toBeGreaterThan(0);
+    const listing = JSON.parse(stdout) as {
+      persons: Array<{ id: number; faces: Array<{ box: number[]; thumbnail: string }> }>;
+      unassignedFaces: number;
+      thumbnails: string;
+    };
+    expect(listing.thumbnails).toBe(env.FRS_THUMBNAILS_DIR);
+    const faces = listing.persons.flatMap((p) => p.faces);
+    expect(faces.length + listing.unassignedFaces).toBeGreaterThanOrEqual(4); // group.jpg: 3+, portrait.jpg: 1+
+    for (const f of faces) {
+      for (const v of f.box) expect(Number.isInteger(v)).toBe(true);
+      expect(existsSync(join(listing.thumbnails, f.thumbnail))).toBe(true);
+    }
+  });
+
+  it('persons prints the counts and where the thumbnails are', async () => {
+    const { code, stdout } = await frs('persons');
+    expect(code).toBe(EXIT.OK);
+    expect(stdout).toMatch(
+      new RegExp(`^\\d+ person\\(s\\), \\d+ face\\(s\\) in no person; thumbnails in ${env.FRS_THUMBNAILS_DIR}\n`),
+    );
   });
 
   it('the seed flag form reruns without changing anything (the broken photo waits for its lease)', async () => {
     const { code, stdout } = await frs('--all', '--images', images);
     expect(code).toBe(EXIT.OK);
-    expect(stdout).toMatch(/0 item\(s\) processed, 0 face\(s\) found, 0 failed; no new faces to group/);
+    expect(stdout).toMatch(/0 photo\(s\) processed, 0 face\(s\) found, 0 failed; no new faces to group/);
   });
 
   it('recluster and db run on the existing database', async () => {

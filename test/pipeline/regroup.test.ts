@@ -214,7 +214,7 @@ describe('regrouping in the pipeline', () => {
     // The new faces are still new: the next run regroups them.
     const retried = await pipeline.recognize();
     expect(retried.grouped).toMatchObject({ regrouped: true });
-    expect(retried.grouped!.facesMoved).toBeGreaterThan(0);
+    expect(retried.grouped!.facesAssigned).toBeGreaterThan(0);
   });
 
   it('decides outside the write transaction; a change made meanwhile makes it decide again under the lock', async () => {
@@ -267,10 +267,10 @@ describe('regrouping in the pipeline', () => {
     const dry = await env.services({ FRS_DRY_RUN: 'true' }).pipeline();
     const recognised = await dry.recognize();
     expect(recognised.grouped).toMatchObject({ regrouped: true, portraitsUpdated: 0, personsDeleted: 0 });
-    expect(recognised.grouped!.facesMoved).toBeGreaterThan(0);
+    expect(recognised.grouped!.facesAssigned).toBeGreaterThan(0);
     expect(recognised.grouped!.newFaces).toBeGreaterThan(0);
     const reclustered = await dry.recluster();
-    expect(reclustered).toMatchObject({ regrouped: true, facesMoved: recognised.grouped!.facesMoved });
+    expect(reclustered).toMatchObject({ regrouped: true, facesAssigned: recognised.grouped!.facesAssigned });
     expect(faceRows(env)).toEqual(before);
     expect(await repo.stats()).toEqual(stats);
   });
