@@ -24,7 +24,8 @@ export function formatDuration(seconds: number): string {
 export function progressLine(label: string, done: number, total: number, elapsedMs: number): string {
   const rate = done / Math.max(0.001, elapsedMs / 1000);
   const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
-  const left = done < total ? `, ${formatDuration((total - done) / rate)} left` : `, ${formatDuration(elapsedMs / 1000)}`;
+  const left =
+    done < total ? `, ${formatDuration((total - done) / rate)} left` : `, ${formatDuration(elapsedMs / 1000)}`;
   return `${label}: ${done}/${total} (${percent}%), ${rate.toFixed(1)} items/s${done > 0 ? left : ''}`;
 }
 
