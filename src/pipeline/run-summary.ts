@@ -26,7 +26,7 @@ export function describeGrouping(g: GroupSummary, opts: { detail?: boolean; dryR
 /** One line for a whole run (detection, grouping, queued reclusters). */
 export function describeRun(s: RunSummary): string {
   const d = s.detected;
-  const g = s.recognized.grouped;
+  const g = s.recognised.grouped;
   return [
     `${d.items} photo(s) processed, ${d.faces} face(s) found, ${d.failed} failed`,
     g ? describeGrouping(g) : 'grouping skipped: another process is grouping right now',

@@ -78,7 +78,7 @@ describe('pipeline over SQLite and a local folder', () => {
     expect((await registerFolder(pipeline.ctx.repo, env.imagesDir, silentLogger)).registered).toBe(0);
     const second = await pipeline.runAll();
     expect(second.detected.items).toBe(0);
-    expect(second.recognized.grouped).toMatchObject({ regrouped: false, personsCreated: 0, facesMoved: 0 }); // nothing new: no regroup
+    expect(second.recognised.grouped).toMatchObject({ regrouped: false, personsCreated: 0, facesMoved: 0 }); // nothing new: no regroup
     expect(await pipeline.ctx.repo.stats()).toEqual(statsBefore);
     expect((await personsWithFaces(services)).map((p) => p.faces.map((f) => f.id))).toEqual(
       persons.map((p) => p.faces.map((f) => f.id)),
