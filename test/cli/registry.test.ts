@@ -17,7 +17,19 @@ describe('the command registry', () => {
     const commands = await loadCommands();
     const names = commands.map((c) => c.name);
     expect(names).toEqual(
-      expect.arrayContaining(['all', 'automate', 'db', 'persons', 'recluster', 'recognize', 'test', 'watch']),
+      expect.arrayContaining([
+        'all',
+        'automate',
+        'db',
+        'face',
+        'person',
+        'persons',
+        'photo',
+        'recluster',
+        'recognize',
+        'test',
+        'watch',
+      ]),
     );
     expect(new Set(names).size).toBe(names.length);
     for (const command of commands)
