@@ -1,5 +1,5 @@
 /** Printing pipeline results: the run summary and the persons listing (human and --json). */
-import type { FaceRecord } from '../data/aggregates/faces.js';
+import type { FaceDetail } from '../data/aggregates/faces.js';
 import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.js';
 import { describeRun } from '../pipeline/run-summary.js';
 import type { CommandContext } from './command.js';
@@ -11,6 +11,8 @@ export function printSummary(s: RunSummary, print: (line: string) => void): void
 interface ListedFace {
   id: number;
   mediaItemId: number;
+  /** The photo, as registered (a local path or a blob name). */
+  file: string;
   /** [x1, y1, x2, y2] rounded to whole pixels of the original. */
   box: number[] | null;
   /** The thumbnail's key in the thumbnail store (relative to `thumbnails`). */
@@ -26,9 +28,10 @@ export interface PersonsListing {
   thumbnails: string;
 }
 
-const listedFace = (f: FaceRecord): ListedFace => ({
+const listedFace = (f: FaceDetail): ListedFace => ({
   id: f.id,
   mediaItemId: f.mediaItemId,
+  file: f.filePath,
   box: f.boundingBox?.map((v) => Math.round(v)) ?? null,
   thumbnail: f.thumbnailPath,
   verified: f.isUserVerified,
@@ -37,17 +40,16 @@ const listedFace = (f: FaceRecord): ListedFace => ({
 export async function loadPersonsListing(pipeline: PipelineService): Promise<PersonsListing> {
   const { repo, thumbnails } = pipeline.ctx;
   const persons = await repo.listPersons();
-  const detailed = await Promise.all(persons.map((p) => repo.getPerson(p.id)));
   return {
-    persons: detailed
-      .filter((p) => p !== null)
-      .map((p) => ({
+    persons: await Promise.all(
+      persons.map(async (p) => ({
         id: p.id,
         name: p.name,
         faceCount: p.faceCount,
         portrait: p.portraitThumbnailPath,
-        faces: p.faces.map(listedFace),
+        faces: (await repo.personFaces(p.id, { offset: 0, limit: Math.max(1, p.faceCount) })).items.map(listedFace),
       })),
+    ),
     unassignedFaces: (await repo.stats()).unassignedFaces,
     thumbnails: thumbnails.location,
   };
@@ -59,13 +61,13 @@ export function formatPersonsListing(listing: PersonsListing): string[] {
       `thumbnails in ${listing.thumbnails}`,
   ];
   for (const p of listing.persons) {
-    const items = new Set(p.faces.map((f) => f.mediaItemId));
+    const photos = new Set(p.faces.map((f) => f.mediaItemId));
     lines.push(
-      `  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${items.size} photo(s), portrait ${p.portrait ?? '-'}`,
+      `  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${photos.size} photo(s), portrait ${p.portrait ?? '-'}`,
     );
     for (const f of p.faces)
       lines.push(
-        `      face ${f.id}  item ${f.mediaItemId}  box ${f.box?.join(',') ?? '-'}  ${f.thumbnail ?? ''}${f.verified ? '  (verified)' : ''}`,
+        `      face ${f.id}  ${f.file}  box ${f.box?.join(',') ?? '-'}  thumbnail ${f.thumbnail ?? '-'}${f.verified ? '  (verified)' : ''}`,
       );
   }
   return lines;
