@@ -2,6 +2,7 @@
 import type { FaceDetail } from '../data/aggregates/faces.js';
 import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.js';
 import { describeRun } from '../pipeline/run-summary.js';
+import { roundBox } from '../vision/round-box.js';
 import type { CommandContext } from './command.js';
 
 export function printSummary(s: RunSummary, print: (line: string) => void): void {
@@ -32,7 +33,7 @@ const listedFace = (f: FaceDetail): ListedFace => ({
   id: f.id,
   mediaItemId: f.mediaItemId,
   file: f.filePath,
-  box: f.boundingBox?.map((v) => Math.round(v)) ?? null,
+  box: roundBox(f.boundingBox),
   thumbnail: f.thumbnailPath,
   verified: f.isUserVerified,
 });
