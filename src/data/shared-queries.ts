@@ -15,6 +15,12 @@ const PERSON_SELECT = `SELECT ${PERSON_COLUMNS} ${PERSON_FROM}`;
 
 export const LIST_PERSONS_SQL = `${PERSON_SELECT} ORDER BY FaceCount DESC, p.Id`;
 export const GET_PERSON_SQL = `${PERSON_SELECT} WHERE p.Id = @id`;
+/** Persons whose id is in a list the caller supplies (`@id` or a VALUES subquery), counted over their own faces only. */
+export const personsWhereIdIn = (ids: string) => `SELECT ${PERSON_COLUMNS} FROM Persons p
+LEFT JOIN (SELECT PersonId, COUNT(*) AS Total, SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END) AS Verified
+           FROM Faces WHERE PersonId IN (${ids}) GROUP BY PersonId) c ON c.PersonId = p.Id
+LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId
+WHERE p.Id IN (${ids}) ORDER BY p.Id`;
 
 /**
  * Paging differs between the dialects (LIMIT/OFFSET vs OFFSET/FETCH), the rest does not: each

@@ -23,6 +23,7 @@ import {
   GET_PERSON_SQL,
   KEPT_PORTRAIT_CONDITION,
   LIST_PERSONS_SQL,
+  personsWhereIdIn,
   SEARCH_PERSONS,
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
@@ -241,4 +242,17 @@ export function fillPortraits(scope: MssqlScope, personIds: number[]): Promise<n
       WHERE f.PersonId = p.Id ORDER BY COALESCE(f.DetectorScore, 0) DESC, f.Id) best
     WHERE p.PortraitFaceId IS NULL;`,
   );
+}
+
+export async function personSummaries(scope: MssqlScope, ids: number[]): Promise<PersonSummary[]> {
+  const found: PersonSummary[] = [];
+  for (const part of chunk([...new Set(ids)], ID_COLUMN.length)) {
+    const values = valuesList(part, ID_COLUMN);
+    const result = await scope.query(
+      personsWhereIdIn(`SELECT v.id FROM (VALUES ${values.text}) AS v (id)`),
+      values.params,
+    );
+    found.push(...result.recordset.map(personFromRow));
+  }
+  return found.sort((a, b) => a.id - b.id);
 }

@@ -22,6 +22,7 @@ import {
   GET_PERSON_SQL,
   KEPT_PORTRAIT_CONDITION,
   LIST_PERSONS_SQL,
+  personsWhereIdIn,
   SEARCH_PERSONS,
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
@@ -211,4 +212,10 @@ export function fillPortraits(db: Db, personIds: number[]): number {
     }
     return changed;
   })();
+}
+
+export function personSummaries(db: Db, ids: number[]): PersonSummary[] {
+  return [...new Set(ids)]
+    .sort((a, b) => a - b)
+    .flatMap((id) => (sql(db, personsWhereIdIn('@id')).all({ id }) as Row[]).map(personFromRow));
 }
