@@ -8,7 +8,7 @@ import { httpRoute } from './_shared/routes.js';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().optional() });
 
-export async function personsHandler(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+export async function personsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   try {
     const params = idParam.safeParse(request.params);
     if (!params.success) throw invalid(params.error);
@@ -28,7 +28,7 @@ export async function personsHandler(request: HttpRequest, _context: InvocationC
       faces: person.faces.map((f) => ({ ...f, thumbnailUrl: link(f.thumbnailPath) })),
     });
   } catch (err) {
-    return errorResponse(err);
+    return errorResponse(err, context);
   }
 }
 

@@ -50,7 +50,7 @@ export async function reclusterHandler(request: HttpRequest, context: Invocation
       );
     return json(200, { status: 'done', summary });
   } catch (err) {
-    return errorResponse(err);
+    return errorResponse(err, context);
   }
 }
 

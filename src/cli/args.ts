@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { FrsError } from '../errors.js';
 
-export const MODES = ['test', 'db', 'watch', 'recognize', 'all', 'automate', 'recluster', 'persons'] as const;
+export const MODES = ['test', 'db', 'watch', 'recognize', 'all', 'automate', 'recluster', 'persons', 'retry-failed'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface CliArgs {
@@ -111,6 +111,7 @@ Modes (the seed tool's flags work too: --test <image>, --db, --watch, ...):
   automate                 the full pipeline every --interval (default 3m)
   recluster                regroup every unverified face now, even when nothing is new
   persons                  list persons and their faces
+  retry-failed             put failed items (and faces that failed to embed) back, to be tried again
 
 Options:
   --images DIR      register the image files under DIR as media items first

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import type { GroupSummary } from '../pipeline/group-stage.js';
 import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.js';
-import { registerFolder } from '../pipeline/register-stage.js';
+import { registerFolder, type RegisterSummary } from '../pipeline/register-stage.js';
+import { failuresLine } from '../pipeline/run-health.js';
 import type { CliArgs } from './args.js';
 import { progressPrinter } from './progress.js';
 
@@ -14,8 +15,15 @@ export async function runPipelineCommand(
 ): Promise<number> {
   const pipeline = await services.pipeline();
   const { repo, log } = pipeline.ctx;
+  const { settings } = pipeline.ctx;
+  let registered: RegisterSummary | undefined;
   const register = async () => {
-    if (args.images) await registerFolder(repo, args.images, log, pipeline.dryRun);
+    if (args.images)
+      registered = await registerFolder(repo, args.images, log, pipeline.dryRun, {
+        maxBytes: settings.FRS_MAX_ORIGINAL_BYTES,
+        // FRS's own thumbnails folder may lie inside the photo folder: never register thumbnails.
+        exclude: services.usesBlobStorage ? [] : [settings.FRS_THUMBNAILS_DIR],
+      });
   };
   const progress = progressPrinter('detect');
 
@@ -29,7 +37,7 @@ export async function runPipelineCommand(
       break;
     case 'all': {
       await register();
-      printSummary(await pipeline.runAll(progress), out);
+      printSummary(await pipeline.runAll(progress), out, registered);
       break;
     }
     case 'recluster':
@@ -40,10 +48,13 @@ export async function runPipelineCommand(
       await loop(args, log.info, async () => {
         await register();
         if (args.mode === 'watch') await pipeline.detect(progress);
-        else printSummary(await pipeline.runAll(progress), out);
+        else printSummary(await pipeline.runAll(progress), out, registered);
       });
       break;
     case 'persons':
+      break;
+    case 'retry-failed':
+      out(`${await pipeline.retryFailed()} failed item(s) put back to pending`);
       break;
     case 'test':
       throw new Error('test mode is handled by the test command');
@@ -79,10 +90,10 @@ async function loop(args: CliArgs, info: (m: string) => void, cycle: () => Promi
   }
 }
 
-function printSummary(s: RunSummary, out: (line: string) => void): void {
+function printSummary(s: RunSummary, out: (line: string) => void, registered?: RegisterSummary): void {
   const g = s.recognized.grouped;
   out(
-    `summary: ${s.detected.items} item(s) processed, ${s.detected.faces} face(s) found, ${s.detected.failed} failed; ` +
+    `summary: ${s.detected.items} item(s) processed, ${s.detected.faces} face(s) found, ${failuresLine(s, registered)}; ` +
       (g ? groupingLine(g) : 'grouping skipped (busy); ') +
       `${(s.ms / 1000).toFixed(1)} s`,
   );

@@ -82,6 +82,17 @@ describe('function registration', () => {
       },
       {
         kind: 'http',
+        name: 'retryFailed',
+        methods: ['POST'],
+        authLevel: 'function',
+        route: 'items/retry-failed',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
         name: 'test',
         methods: ['POST'],
         authLevel: 'function',
@@ -93,7 +104,7 @@ describe('function registration', () => {
       },
     ]);
     // one function per file, and every registration has a handler
-    expect(files).toHaveLength(5);
+    expect(files).toHaveLength(6);
     for (const r of registered) expect(typeof r.options.handler).toBe('function');
   });
 
