@@ -157,8 +157,10 @@ export async function registerFolder(
   try {
     await stat(root);
   } catch (err) {
-    const e = localFileError(root, err);
-    throw new FrsError(e.code, `Cannot register ${dir}: ${e.message}`, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new FrsError('NOT_FOUND', `There is no folder ${dir} (${root}) to register images from.`, { cause: err });
+    throw localFileError(root, err);
   }
   const deps: RegisterDeps = { repo, maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, stillExists: localFileExists };
   const summary: RegisterSummary = { found: 0, registered: 0, alreadyKnown: 0, changed: 0, moved: 0, copies: 0, failed: 0 };

@@ -29,7 +29,14 @@ async function personSignature(services: Services): Promise<string[]> {
   const repo = await services.repository();
   const persons = await repo.listPersons();
   const detailed = await Promise.all(persons.map((p) => repo.getPerson(p.id)));
-  return detailed.map((p) => p!.faces.map((f) => f.id).sort((a, b) => a - b).join(',')).sort();
+  return detailed
+    .map((p) =>
+      p!.faces
+        .map((f) => f.id)
+        .sort((a, b) => a - b)
+        .join(','),
+    )
+    .sort();
 }
 
 describe('content identity', () => {

@@ -106,7 +106,9 @@ function readLibrary(dir: string, images: string): LibraryState {
     const byPerson = new Map<number, string[]>();
     for (const r of rows) if (r.person !== null) byPerson.set(r.person, [...(byPerson.get(r.person) ?? []), key(r)]);
     const thumbnailsDir = join(dir, 'thumbnails');
-    const thumbnailFiles = (readdirSync(thumbnailsDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    const thumbnailFiles = (
+      readdirSync(thumbnailsDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[]
+    )
       .filter((e) => e.isFile())
       .map((e) => relative(thumbnailsDir, join(e.parentPath, e.name)).split(sep).join('/'))
       .sort();
@@ -185,7 +187,11 @@ describe('fault injection: the worker killed at random points', () => {
     // Every photo done, or failed with its own error.
     expect(crashed.items.map((i) => [i.path, i.status])).toEqual(clean.items.map((i) => [i.path, i.status]));
     for (const item of crashed.items) {
-      if (item.path === 'huge.jpg') expect(item).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^FILE_TOO_LARGE: .*huge\.jpg/) as string });
+      if (item.path === 'huge.jpg')
+        expect(item).toMatchObject({
+          status: 'failed',
+          lastError: expect.stringMatching(/^FILE_TOO_LARGE: .*huge\.jpg/) as string,
+        });
       else expect(item, context).toMatchObject({ status: 'done', lastError: null });
     }
     // No face twice: the same faces as the clean run, each once.
