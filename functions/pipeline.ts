@@ -19,7 +19,9 @@ export async function pipelineHandler(timer: Timer, context: InvocationContext) 
   const g = summary.recognized.grouped;
   const r = summary.reconciled;
   context.log(
-    (r.found ? `pipeline: reconcile registered ${r.registered + r.copies + r.moved} missed blob(s)${r.more ? ' (more next run)' : ''}; ` : 'pipeline: ') +
+    (r.found
+      ? `pipeline: reconcile registered ${r.registered + r.copies + r.moved} missed blob(s)${r.more ? ' (more next run)' : ''}; `
+      : 'pipeline: ') +
       `${summary.detected.items} item(s) detected (${summary.detected.faces} faces; ${failuresLine(summary)}), ` +
       (g
         ? g.regrouped

@@ -34,8 +34,12 @@ export function errorResponse(err: unknown, log: ErrorLog = console): HttpRespon
   const status = STATUS[e.code];
   if (status !== undefined) return json(status, { error: e.toJSON() });
   const id = randomUUID();
-  log.error(`internal error ${id}: ${e.code}: ${e.message}${err instanceof Error && err.stack ? `\n${err.stack}` : ''}`);
-  return json(500, { error: { code: 'INTERNAL', message: `internal error (id ${id}); the details are in the log`, id } });
+  log.error(
+    `internal error ${id}: ${e.code}: ${e.message}${err instanceof Error && err.stack ? `\n${err.stack}` : ''}`,
+  );
+  return json(500, {
+    error: { code: 'INTERNAL', message: `internal error (id ${id}); the details are in the log`, id },
+  });
 }
 
 export function invalid(error: ZodError): FrsError {

@@ -6,7 +6,17 @@
 import { parseArgs } from 'node:util';
 import { FrsError } from '../errors.js';
 
-export const MODES = ['test', 'db', 'watch', 'recognize', 'all', 'automate', 'recluster', 'persons', 'retry-failed'] as const;
+export const MODES = [
+  'test',
+  'db',
+  'watch',
+  'recognize',
+  'all',
+  'automate',
+  'recluster',
+  'persons',
+  'retry-failed',
+] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface CliArgs {

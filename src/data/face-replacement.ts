@@ -42,7 +42,8 @@ export function planFaceReplacement(old: OldFace[], fresh: { boundingBox: Boundi
     }
   }
   pairs.sort(
-    (a, b) => b.overlap - a.overlap || Number(b.face.isUserVerified) - Number(a.face.isUserVerified) || a.face.id - b.face.id,
+    (a, b) =>
+      b.overlap - a.overlap || Number(b.face.isUserVerified) - Number(a.face.isUserVerified) || a.face.id - b.face.id,
   );
   const updates = new Map<number, number>();
   const used = new Set<number>();

@@ -16,7 +16,10 @@ export interface ReconcileSummary extends RegisterSummary {
 
 const CHECK_BATCH = 200;
 
-export async function reconcileOriginals(ctx: PipelineContext, opts: { dryRun?: boolean } = {}): Promise<ReconcileSummary> {
+export async function reconcileOriginals(
+  ctx: PipelineContext,
+  opts: { dryRun?: boolean } = {},
+): Promise<ReconcileSummary> {
   const { repo, settings, log } = ctx;
   const summary: ReconcileSummary = {
     found: 0,

@@ -61,7 +61,8 @@ export async function registerOriginal(deps: RegisterDeps, source: OriginalSourc
   const { repo } = deps;
   const known = await repo.findMediaFileByPath(source.path);
   if (
-    known?.mediaItemId != null &&
+    known &&
+    known.mediaItemId !== null &&
     known.contentHash !== null &&
     source.size !== null &&
     source.modifiedMs !== null &&
@@ -72,7 +73,8 @@ export async function registerOriginal(deps: RegisterDeps, source: OriginalSourc
 
   let bytes: Uint8Array;
   try {
-    if (source.size !== null && source.size > deps.maxBytes) throw tooLargeError(source.path, source.size, deps.maxBytes);
+    if (source.size !== null && source.size > deps.maxBytes)
+      throw tooLargeError(source.path, source.size, deps.maxBytes);
     bytes = await source.read();
     if (bytes.byteLength > deps.maxBytes) throw tooLargeError(source.path, bytes.byteLength, deps.maxBytes);
   } catch (err) {
@@ -82,7 +84,11 @@ export async function registerOriginal(deps: RegisterDeps, source: OriginalSourc
     await repo.markItemFailed(itemId, error);
     return { outcome: 'failed', mediaItemId: itemId, error };
   }
-  const facts = { contentHash: contentHash(bytes), fileSize: source.size ?? bytes.byteLength, fileModifiedMs: source.modifiedMs };
+  const facts = {
+    contentHash: contentHash(bytes),
+    fileSize: source.size ?? bytes.byteLength,
+    fileModifiedMs: source.modifiedMs,
+  };
 
   if (known) {
     const state = await repo.updateMediaFileContent(known.mediaFileId, facts);
@@ -162,8 +168,20 @@ export async function registerFolder(
       throw new FrsError('NOT_FOUND', `There is no folder ${dir} (${root}) to register images from.`, { cause: err });
     throw localFileError(root, err);
   }
-  const deps: RegisterDeps = { repo, maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, stillExists: localFileExists };
-  const summary: RegisterSummary = { found: 0, registered: 0, alreadyKnown: 0, changed: 0, moved: 0, copies: 0, failed: 0 };
+  const deps: RegisterDeps = {
+    repo,
+    maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER,
+    stillExists: localFileExists,
+  };
+  const summary: RegisterSummary = {
+    found: 0,
+    registered: 0,
+    alreadyKnown: 0,
+    changed: 0,
+    moved: 0,
+    copies: 0,
+    failed: 0,
+  };
   const onSkip = (path: string, reason: string) => log.warn(`register: skipped ${path}: ${reason}`);
   for (const path of walkImages(root, { exclude: options.exclude, onSkip })) {
     summary.found++;

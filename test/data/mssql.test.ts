@@ -10,7 +10,16 @@ import { legacyEmbedding } from './legacy-schema.js';
 import { runRepositoryContract } from './repository.contract.js';
 
 const connectionString = process.env.FRS_TEST_MSSQL;
-const TABLES = ['Faces', 'MediaItems', 'MediaFile', 'Persons', 'FrsLocks', 'FrsRequests', 'FrsLibrary', 'FrsSchemaVersion'];
+const TABLES = [
+  'Faces',
+  'MediaItems',
+  'MediaFile',
+  'Persons',
+  'FrsLocks',
+  'FrsRequests',
+  'FrsLibrary',
+  'FrsSchemaVersion',
+];
 
 async function onServer<T>(work: (pool: sql.ConnectionPool) => Promise<T>): Promise<T> {
   const pool = await new sql.ConnectionPool(mssqlConfig(connectionString!)).connect();

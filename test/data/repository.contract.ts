@@ -352,7 +352,11 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect((await repo.findMediaFileByPath('/m/copy.jpg'))?.duplicateOfItemId).toBeNull();
       expect((await repo.facesOfItem(mediaItemId)).map((f) => f.id)).toEqual(faceIds); // replaced on completion
 
-      const unreadable = await repo.registerMediaFile({ filePath: '/m/locked.jpg', fileName: 'locked.jpg', extension: '.jpg' });
+      const unreadable = await repo.registerMediaFile({
+        filePath: '/m/locked.jpg',
+        fileName: 'locked.jpg',
+        extension: '.jpg',
+      });
       await repo.markItemFailed(unreadable.mediaItemId, 'NOT_FOUND: permission denied');
       expect(await repo.getMediaItem(unreadable.mediaItemId)).toMatchObject({
         status: 'failed',
@@ -364,14 +368,22 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
 
     it('replaces faces on re-detection: overlapping faces keep id, person and verification', async () => {
       const repo = await connect();
-      const { mediaItemId } = await repo.registerMediaFile({ filePath: '/r/a.jpg', fileName: 'a.jpg', extension: '.jpg' });
+      const { mediaItemId } = await repo.registerMediaFile({
+        filePath: '/r/a.jpg',
+        fileName: 'a.jpg',
+        extension: '.jpg',
+      });
       await repo.claimPendingItems('w', 1, 60, 3);
       const boxes: [number, number, number, number][] = [
         [0, 0, 100, 100],
         [200, 0, 300, 100],
         [400, 0, 500, 100],
       ];
-      await repo.completeItem(mediaItemId, 'w', boxes.map((boundingBox) => newFace({ boundingBox })));
+      await repo.completeItem(
+        mediaItemId,
+        'w',
+        boxes.map((boundingBox) => newFace({ boundingBox })),
+      );
       const [kept, dropped, verifiedGone] = await repo.facesOfItem(mediaItemId);
       const [person] = await repo.createPersons(1);
       await repo.verifyFaces([
@@ -380,8 +392,12 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       ]);
       await repo.assignFaces([{ faceId: dropped.id, personId: person }]);
 
-      await repo.updateMediaFileContent((await repo.findMediaFileByPath('/r/a.jpg'))!.mediaFileId, { contentHash: 'x' });
-      await repo.updateMediaFileContent((await repo.findMediaFileByPath('/r/a.jpg'))!.mediaFileId, { contentHash: 'y' });
+      await repo.updateMediaFileContent((await repo.findMediaFileByPath('/r/a.jpg'))!.mediaFileId, {
+        contentHash: 'x',
+      });
+      await repo.updateMediaFileContent((await repo.findMediaFileByPath('/r/a.jpg'))!.mediaFileId, {
+        contentHash: 'y',
+      });
       await repo.claimPendingItems('w2', 1, 60, 3);
       const fresh = [newFace({ boundingBox: [5, 5, 105, 105] }), newFace({ boundingBox: [600, 0, 700, 100] })];
       expect(await repo.completeItem(mediaItemId, 'w2', fresh)).toBe(true);

@@ -143,7 +143,7 @@ describe('legacy database migrated in place', () => {
     const before = snapshot();
     const repo = await openRepository(file);
     expect(snapshot()).toBe(before);
-    expect(raw<{ n: number }>("SELECT MAX(Version) AS n FROM FrsSchemaVersion")[0].n).toBe(latestSqliteVersion);
+    expect(raw<{ n: number }>('SELECT MAX(Version) AS n FROM FrsSchemaVersion')[0].n).toBe(latestSqliteVersion);
 
     // The legacy tool knows nothing of the new columns; its inserts get usable defaults.
     const db = new Database(file);

@@ -46,7 +46,8 @@ describe('persons function', () => {
       persons: Array<{ id: number; faceCount: number; portraitUrl: string | null }>;
     };
     expect(persons.map((p) => p.faceCount)).toEqual([2, 2, 2]);
-    for (const p of persons) expect(p.portraitUrl).toMatch(/^file:.*\/[0-9a-f]{16}\/faces\/\d+\/[0-9a-f]{12}-\d+\.jpg$/);
+    for (const p of persons)
+      expect(p.portraitUrl).toMatch(/^file:.*\/[0-9a-f]{16}\/faces\/\d+\/[0-9a-f]{12}-\d+\.jpg$/);
   });
 
   it('returns one person with its faces, 404 for an unknown one, 400 for a bad id', async () => {

@@ -63,7 +63,8 @@ describe('blob upload and timer functions against Azurite + SQLite', () => {
     const thumbs = await blobNames('thumbnails');
     expect(thumbs).toHaveLength(3);
     // Keyed by library, item, content and face order.
-    for (const [i, key] of thumbs.entries()) expect(key).toMatch(new RegExp(`^[0-9a-f]{16}/faces/1/[0-9a-f]{12}-${i}\\.jpg$`));
+    for (const [i, key] of thumbs.entries())
+      expect(key).toMatch(new RegExp(`^[0-9a-f]{16}/faces/1/[0-9a-f]{12}-${i}\\.jpg$`));
     const repo = await services.repository();
     const stats = await repo.stats();
     expect(stats).toMatchObject({ mediaFiles: 1, faces: 3, facesWithEmbedding: 3 });

@@ -67,7 +67,9 @@ describe('each file fails on its own', () => {
       repo.getMediaItem((await repo.findMediaFileByPath(join(env.imagesDir, name)))!.mediaItemId!);
     expect(await state('big.jpg')).toMatchObject({
       status: 'failed',
-      lastError: expect.stringMatching(/^FILE_TOO_LARGE: .*big\.jpg is 3000000 bytes; .*FRS_MAX_ORIGINAL_BYTES/) as string,
+      lastError: expect.stringMatching(
+        /^FILE_TOO_LARGE: .*big\.jpg is 3000000 bytes; .*FRS_MAX_ORIGINAL_BYTES/,
+      ) as string,
     });
     expect(await state('vanished.jpg')).toMatchObject({
       status: 'failed',

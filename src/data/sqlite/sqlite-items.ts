@@ -208,7 +208,9 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
       const now = nowIso();
       const plan = planFaceReplacement(facesOfItem(db, itemId), faces);
       for (const id of plan.deletes) {
-        sql(db, 'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL WHERE PortraitFaceId = ?').run(id);
+        sql(db, 'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL WHERE PortraitFaceId = ?').run(
+          id,
+        );
         sql(db, 'DELETE FROM Faces WHERE Id = ?').run(id);
       }
       for (const [i, face] of faces.entries()) {
@@ -258,7 +260,10 @@ export function failItem(
 export function retryFailedItems(db: Db): number {
   return db
     .transaction((): number => {
-      sql(db, 'UPDATE Faces SET EmbeddingFailedModel = NULL, EmbeddingError = NULL WHERE EmbeddingFailedModel IS NOT NULL').run();
+      sql(
+        db,
+        'UPDATE Faces SET EmbeddingFailedModel = NULL, EmbeddingError = NULL WHERE EmbeddingFailedModel IS NOT NULL',
+      ).run();
       return sql(
         db,
         `UPDATE MediaItems SET Status = 'pending', Attempts = 0, LeaseOwner = NULL, LeaseExpiresAt = NULL WHERE Status = 'failed'`,
