@@ -7,12 +7,27 @@ import type {
   LeaseReport,
   MediaItemState,
   NewFace,
+  Photo,
   RegisteredMediaFile,
   RegisterMediaFileInput,
 } from '../repository.js';
-import { faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull, type Row } from '../row-mappers.js';
+import {
+  faceDetailFromRow,
+  faceFromRow,
+  ITEM_COLUMNS,
+  itemFromRow,
+  jsonOrNull,
+  num,
+  strOrNull,
+  type Row,
+} from '../row-mappers.js';
+import {
+  FACES_OF_ITEM_SQL,
+  FACES_OF_PHOTO_SQL,
+  PHOTO_COLUMNS,
+  PHOTO_FROM,
+} from '../shared-queries.js';
 import { planFaceReplacement } from '../face-replacement.js';
-import { FACES_OF_ITEM_SQL } from '../shared-queries.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -208,7 +223,7 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
       const now = nowIso();
       const plan = planFaceReplacement(facesOfItem(db, itemId), faces);
       for (const id of plan.deletes) {
-        sql(db, 'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL WHERE PortraitFaceId = ?').run(
+        sql(db, 'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0 WHERE PortraitFaceId = ?').run(
           id,
         );
         sql(db, 'DELETE FROM Faces WHERE Id = ?').run(id);
@@ -274,4 +289,21 @@ export function retryFailedItems(db: Db): number {
 
 export function facesOfItem(db: Db, itemId: number): FaceRecord[] {
   return (sql(db, FACES_OF_ITEM_SQL).all({ id: itemId }) as Row[]).map(faceFromRow);
+}
+
+export function photo(db: Db, ref: { itemId: number } | { filePath: string }): Photo | null {
+  const row = (
+    'itemId' in ref
+      ? sql(db, `SELECT ${PHOTO_COLUMNS} ${PHOTO_FROM} WHERE i.Id = ?`).get(ref.itemId)
+      : sql(db, `SELECT ${PHOTO_COLUMNS} ${PHOTO_FROM} WHERE m.FilePath = ? ORDER BY i.Id LIMIT 1`).get(ref.filePath)
+  ) as Row | undefined;
+  if (!row) return null;
+  const itemId = num(row.ItemId);
+  return {
+    itemId,
+    mediaFileId: num(row.MediaFileId),
+    fileName: strOrNull(row.FileName),
+    filePath: String(row.FilePath),
+    faces: (sql(db, FACES_OF_PHOTO_SQL).all({ id: itemId }) as Row[]).map(faceDetailFromRow),
+  };
 }
