@@ -126,4 +126,3 @@ export const STALE_PORTRAIT_CONDITION = `Persons.PortraitFaceId IS NOT NULL
 export const EMPTY_PERSON_CONDITION = `COALESCE(Persons.Name, '') = '' AND COALESCE(Persons.Rank, '') = '' AND COALESCE(Persons.Appointment, '') = ''
   AND COALESCE(Persons.IsHidden, 0) = 0
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
-

@@ -22,12 +22,7 @@ import {
   numOrNull,
   strOrNull,
 } from '../row-mappers.js';
-import {
-  FACES_OF_ITEM_SQL,
-  FACES_OF_PHOTO_SQL,
-  PHOTO_COLUMNS,
-  PHOTO_FROM,
-} from '../shared-queries.js';
+import { FACES_OF_ITEM_SQL, FACES_OF_PHOTO_SQL, PHOTO_COLUMNS, PHOTO_FROM } from '../shared-queries.js';
 import { planFaceReplacement } from '../face-replacement.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';

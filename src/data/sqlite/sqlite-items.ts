@@ -21,12 +21,7 @@ import {
   strOrNull,
   type Row,
 } from '../row-mappers.js';
-import {
-  FACES_OF_ITEM_SQL,
-  FACES_OF_PHOTO_SQL,
-  PHOTO_COLUMNS,
-  PHOTO_FROM,
-} from '../shared-queries.js';
+import { FACES_OF_ITEM_SQL, FACES_OF_PHOTO_SQL, PHOTO_COLUMNS, PHOTO_FROM } from '../shared-queries.js';
 import { planFaceReplacement } from '../face-replacement.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
@@ -223,9 +218,10 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
       const now = nowIso();
       const plan = planFaceReplacement(facesOfItem(db, itemId), faces);
       for (const id of plan.deletes) {
-        sql(db, 'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0 WHERE PortraitFaceId = ?').run(
-          id,
-        );
+        sql(
+          db,
+          'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0 WHERE PortraitFaceId = ?',
+        ).run(id);
         sql(db, 'DELETE FROM Faces WHERE Id = ?').run(id);
       }
       for (const [i, face] of faces.entries()) {
