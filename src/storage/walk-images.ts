@@ -3,7 +3,8 @@
  * Hidden entries (".thumbnails", ".git", "._photo.jpg") and folders named in `exclude` (FRS's
  * own thumbnails folder when it lies inside the photo folder) are not walked. A symbolic link
  * to a file is followed; a link to a folder is reported through `onSkip` and not followed
- * (links can form loops); a broken link is yielded so that reading it reports the error.
+ * (links can form loops); a broken link is yielded so that reading it reports the error. A
+ * folder that cannot be listed is reported through `onSkip` and the walk goes on.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -50,7 +51,15 @@ export function* walkImages(path: string, options: WalkOptions = {}): Generator<
 
 function* walkFolder(dir: string, exclude: Set<string>, onSkip?: WalkOptions['onSkip']): Generator<string> {
   if (exclude.has(resolve(dir))) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    // One unreadable folder must not stop the walk of the others.
+    onSkip?.(dir, `the folder cannot be read: ${(err as Error).message}`);
+    return;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.')) continue;
     const child = join(dir, entry.name);
     if (entry.isDirectory()) yield* walkFolder(child, exclude, onSkip);
