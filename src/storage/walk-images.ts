@@ -46,6 +46,8 @@ export function* walkImages(path: string, options: WalkOptions = {}): Generator<
     yield path;
     return;
   }
+  // The folder asked for must be readable; readdirSync's error says why not.
+  readdirSync(path);
   yield* walkFolder(path, new Set((options.exclude ?? []).map((p) => resolve(p))), options.onSkip);
 }
 
