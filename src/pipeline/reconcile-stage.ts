@@ -7,7 +7,7 @@
 import { asFrsError } from '../errors.js';
 import { isImagePath } from '../storage/walk-images.js';
 import type { PipelineContext } from './context.js';
-import { count, registerOriginal, type RegisterSummary } from './register-stage.js';
+import { count, registerFile, type RegisterSummary } from './register-stage.js';
 
 export interface ReconcileSummary extends RegisterSummary {
   /** More unknown blobs than the limit: the next run goes on. */
@@ -45,7 +45,7 @@ export async function reconcileOriginals(
       summary.found++;
       if (opts.dryRun) continue;
       try {
-        const result = await registerOriginal(deps, {
+        const result = await registerFile(deps, {
           path: name,
           size: null,
           modifiedMs: null,

@@ -57,7 +57,7 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export async function registerOriginal(deps: RegisterDeps, source: OriginalSource): Promise<RegisterResult> {
+export async function registerFile(deps: RegisterDeps, source: OriginalSource): Promise<RegisterResult> {
   const { repo } = deps;
   const known = await repo.findMediaFileByPath(source.path);
   if (
@@ -110,6 +110,15 @@ export async function registerOriginal(deps: RegisterDeps, source: OriginalSourc
   });
   if (!registered.created) return { outcome: 'same-content', mediaItemId: registered.mediaItemId }; // registered meanwhile
   return { outcome: original ? 'copy' : 'new', mediaItemId: registered.mediaItemId };
+}
+
+/**
+ * Registers one original by path only (idempotent by path; the content hash is recorded the
+ * first time). For callers that create their own files (the demo album, tests); scans of
+ * folders and containers use registerFile, which also knows moves, edits and copies.
+ */
+export async function registerOriginal(repo: Repository, filePath: string, bytes: Uint8Array | null) {
+  return repo.registerMediaFile({ ...fileInput(filePath), contentHash: bytes ? contentHash(bytes) : null });
 }
 
 function fileInput(path: string) {
@@ -187,7 +196,7 @@ export async function registerFolder(
     summary.found++;
     if (dryRun) continue;
     const info = await stat(path).catch(() => null);
-    const result = await registerOriginal(deps, {
+    const result = await registerFile(deps, {
       path,
       size: info?.size ?? null,
       modifiedMs: info ? Math.floor(info.mtimeMs) : null,

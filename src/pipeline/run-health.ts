@@ -14,7 +14,7 @@ export function failuresLine(s: RunSummary, registered?: RegisterSummary): strin
     [s.reconciled.failed, 'unregistered blob(s)'],
     [detectFailed, 'failed detection(s)'],
     [s.detected.gaveUp, 'given up after crashes'],
-    [s.recognized.embedded.failed, 'face(s) not embedded'],
+    [s.recognised.embedded.failed, 'face(s) not embedded'],
   ] as const;
   const total = parts.reduce((sum, [n]) => sum + n, 0);
   const detail = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);

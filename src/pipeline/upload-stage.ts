@@ -6,7 +6,7 @@
  */
 import type { PipelineContext } from './context.js';
 import { processClaimedItem } from './detect-stage.js';
-import { registerOriginal } from './register-stage.js';
+import { registerFile } from './register-stage.js';
 
 export type UploadOutcome =
   | { status: 'done'; itemId: number; faces: number }
@@ -15,7 +15,7 @@ export type UploadOutcome =
 
 export async function detectUpload(ctx: PipelineContext, blobName: string, bytes: Uint8Array): Promise<UploadOutcome> {
   const { repo, settings, workerId } = ctx;
-  const registered = await registerOriginal(
+  const registered = await registerFile(
     { repo, maxBytes: settings.FRS_MAX_ORIGINAL_BYTES, stillExists: ctx.originalExists },
     { path: blobName, size: bytes.byteLength, modifiedMs: null, read: async () => bytes },
   );

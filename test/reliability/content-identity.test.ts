@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/pipeline/context.js';
-import { registerFolder, registerOriginal } from '../../src/pipeline/register-stage.js';
+import { registerFolder, registerFile } from '../../src/pipeline/register-stage.js';
 import type { Services } from '../../src/services.js';
 import { demoImage } from '../helpers/fixtures.js';
 import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
@@ -137,12 +137,12 @@ describe('content identity', () => {
         return new Uint8Array(0);
       },
     });
-    expect(await registerOriginal(deps, source(known.fileSize!, known.fileModifiedMs!))).toMatchObject({
+    expect(await registerFile(deps, source(known.fileSize!, known.fileModifiedMs!))).toMatchObject({
       outcome: 'unchanged',
     });
     expect(reads).toBe(0);
     // A different mtime: read and hashed (here to new, empty content: detected again).
-    expect((await registerOriginal(deps, source(known.fileSize!, known.fileModifiedMs! + 1))).outcome).toBe('changed');
+    expect((await registerFile(deps, source(known.fileSize!, known.fileModifiedMs! + 1))).outcome).toBe('changed');
     expect(reads).toBe(1);
   });
 });

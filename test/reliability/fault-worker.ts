@@ -17,7 +17,7 @@ try {
   await registerFolder(repo, images, silentLogger, false, { maxBytes: settings.FRS_MAX_ORIGINAL_BYTES });
   const summary = await pipeline.runAll();
   const stats = await repo.stats();
-  process.stdout.write(JSON.stringify({ busy: summary.recognized.busy, items: stats.items }));
+  process.stdout.write(JSON.stringify({ busy: summary.recognised.busy, items: stats.items }));
 } finally {
   await services.close();
 }
