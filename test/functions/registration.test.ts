@@ -203,6 +203,17 @@ describe('function registration', () => {
       },
       {
         kind: 'http',
+        name: 'retryFailed',
+        methods: ['POST'],
+        authLevel: 'function',
+        route: 'items/retry-failed',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
         name: 'test',
         methods: ['POST'],
         authLevel: 'function',
@@ -214,7 +225,7 @@ describe('function registration', () => {
       },
     ]);
     // one function per file, and every registration has a handler
-    expect(files).toHaveLength(16);
+    expect(files).toHaveLength(17);
     for (const r of registered) expect(typeof r.options.handler).toBe('function');
   });
 
