@@ -122,6 +122,14 @@ export const settingsSchema = z.object({
       'Failed detections per media item before it is marked failed for good; a failed item is retried after FRS_LEASE_SECONDS.',
     ),
   FRS_DRY_RUN: bool.default(false).describe('Log what each stage would do and change nothing.'),
+
+  // --- HTTP ---
+  FRS_HTTP_AUTH: z
+    .enum(['key', 'platform'])
+    .default('key')
+    .describe(
+      "Who guards the HTTP API and the people app in Azure: 'key' (function keys) or 'platform' (App Service authentication, e.g. Microsoft Entra ID, in front; requests without its signed-in principal get 401).",
+    ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
