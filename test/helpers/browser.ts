@@ -19,8 +19,11 @@ export function findChromium(): string | null {
 export function requireChromium(): string | null {
   const path = findChromium();
   if (!path && process.env.CI)
-    throw new Error('No Chromium found (set FRS_TEST_CHROMIUM or install the chromium package): browser tests are mandatory in CI.');
-  if (!path) console.log('Skipping browser tests: no Chromium found (install the chromium package or set FRS_TEST_CHROMIUM).');
+    throw new Error(
+      'No Chromium found (set FRS_TEST_CHROMIUM or install the chromium package): browser tests are mandatory in CI.',
+    );
+  if (!path)
+    console.log('Skipping browser tests: no Chromium found (install the chromium package or set FRS_TEST_CHROMIUM).');
   return path;
 }
 
