@@ -23,7 +23,8 @@ export interface Face {
   mediaItemId: number;
   fileName?: string | null;
   filePath?: string | null;
-  box: Box;
+  box?: Box;
+  boundingBox?: Box;
   isUserVerified?: boolean;
   personId?: number | null;
   suggestions?: Suggestion[];
@@ -44,7 +45,8 @@ export interface Page<T> {
 
 export interface PhotoFace {
   id: number;
-  box: Box;
+  box?: Box;
+  boundingBox?: Box;
   personId: number | null;
   personName: string | null;
 }
@@ -117,7 +119,8 @@ export function personLabel(p: { name?: string | null; displayName?: string | nu
 }
 
 /** The box as left/top/width/height in pixels. */
-export function boxRect(box: Box): { x: number; y: number; w: number; h: number } | null {
+export function boxRect(face: { box?: Box; boundingBox?: Box }): { x: number; y: number; w: number; h: number } | null {
+  const box = face.box ?? face.boundingBox;
   if (!box) return null;
   if (Array.isArray(box)) return { x: box[0], y: box[1], w: box[2] - box[0], h: box[3] - box[1] };
   return { x: box.x, y: box.y, w: box.width, h: box.height };

@@ -25,7 +25,7 @@ export function PhotoView({ id }: { id: number }) {
         />
         {size &&
           p.faces.map((f) => {
-            const r = boxRect(f.box);
+            const r = boxRect(f);
             if (!r) return null;
             const label = f.personName ?? (f.personId ? `Person ${f.personId}` : 'Unassigned');
             const style = {

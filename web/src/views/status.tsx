@@ -16,9 +16,25 @@ export function StatusView() {
     setBusy(true);
     void attempt(notify, async () => {
       const r = await library.recluster();
-      notify(r.status === 'done' ? 'Reclustered.' : `Recluster queued (request ${r.requestId}).`);
+      if (r.status === 'done' || r.requestId === undefined) notify('Reclustered.');
+      else {
+        notify(`Recluster queued (request ${r.requestId}); the pipeline timer runs it.`);
+        void watchRequest(r.requestId);
+      }
       status.reload();
     }).finally(() => setBusy(false));
+  };
+  /** Follows a queued recluster until the timer has run it. */
+  const watchRequest = async (id: number) => {
+    for (let i = 0; i < 600; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const request = await library.reclusterRequest(id).catch(() => null);
+      if (request && (request.status === 'done' || request.status === 'failed')) {
+        notify(`Recluster ${request.status}.`, { kind: request.status === 'done' ? 'ok' : 'error' });
+        status.reload();
+        return;
+      }
+    }
   };
   return (
     <section aria-labelledby="status-title">
