@@ -143,7 +143,8 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'person.png') });
     await selectFace(page, moved);
     await clickButton(page, '.action-bar', 'Move to');
-    await page.click(`.picker-item[data-person-id="${to.id}"]`, { delay: 10 });
+    const pick = await page.waitForSelector(`.picker-item[data-person-id="${to.id}"]`);
+    await pick!.click();
     await noticeText(page, 'Moved 1 face');
     expect(face(moved).PersonId).toBe(to.id);
     await gone(page, `.face-tile[data-face-id="${moved}"]`);

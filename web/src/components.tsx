@@ -4,9 +4,19 @@ import { faceThumb, people, personLabel, type Person } from './api';
 import { href } from './router';
 import { useAsync } from './use-async';
 
-export function Portrait({ faceId, alt }: { faceId: number | null; alt: string }) {
+/** `eager` for the first screen: lazy images wait for layout and an intersection check first. */
+export function Portrait({ faceId, alt, eager }: { faceId: number | null; alt: string; eager?: boolean }) {
   return faceId ? (
-    <img class="portrait" src={faceThumb(faceId)} alt={alt} loading="lazy" decoding="async" width={96} height={96} />
+    <img
+      class="portrait"
+      src={faceThumb(faceId)}
+      alt={alt}
+      loading={eager ? 'eager' : 'lazy'}
+      fetchpriority={eager ? 'high' : 'low'}
+      decoding="async"
+      width={96}
+      height={96}
+    />
   ) : (
     <div class="portrait empty" aria-hidden="true">
       ?
@@ -17,10 +27,12 @@ export function Portrait({ faceId, alt }: { faceId: number | null; alt: string }
 export function PersonCard({
   person,
   selected,
+  eager,
   onSelect,
 }: {
   person: Person;
   selected?: boolean;
+  eager?: boolean;
   onSelect?: (shift: boolean) => void;
 }) {
   const label = personLabel(person);
@@ -30,7 +42,7 @@ export function PersonCard({
       data-person-id={person.id}
     >
       <a href={href.person(person.id)} class="person-link">
-        <Portrait faceId={person.portraitFaceId} alt={label} />
+        <Portrait faceId={person.portraitFaceId} alt={label} eager={eager} />
         <span class={`person-name${person.name ? '' : ' unnamed'}`}>{label}</span>
         <span class="face-count">
           {person.faceCount} face{person.faceCount === 1 ? '' : 's'}

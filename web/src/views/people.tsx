@@ -7,6 +7,8 @@ import { useSelection } from '../selection';
 import { useAsync } from '../use-async';
 
 const PAGE_SIZE = 60;
+/** Cards a large desktop screen shows at once: their portraits load without waiting for layout. */
+const FIRST_SCREEN = 32;
 
 export function PeopleView() {
   const [search, setSearch] = useState('');
@@ -96,10 +98,11 @@ export function PeopleView() {
       )}
       <ErrorBox error={list.error} />
       <ul class={`person-grid${list.loading ? ' loading' : ''}`} aria-busy={list.loading}>
-        {items.map((p) => (
+        {items.map((p, i) => (
           <PersonCard
             key={p.id}
             person={p}
+            eager={i < FIRST_SCREEN}
             selected={selection.selected.has(p.id)}
             onSelect={(shift) => selection.toggle(p.id, shift)}
           />
