@@ -20,3 +20,5 @@ END;
 ALTER ROLE db_datareader ADD MEMBER [$(IDENTITY_NAME)];
 ALTER ROLE db_datawriter ADD MEMBER [$(IDENTITY_NAME)];
 ALTER ROLE db_ddladmin ADD MEMBER [$(IDENTITY_NAME)];
+-- dbo.UpsertPerson and dbo.UpsertFace (created by FRS's migration 6, for the replaced system's front ends).
+GRANT EXECUTE ON SCHEMA::dbo TO [$(IDENTITY_NAME)];

@@ -111,7 +111,7 @@ describe('legacy database migrated in place', () => {
     expect(blob.equals(Buffer.from(legacyEmbedding.buffer))).toBe(true);
     expect(
       raw<{ Version: number }>('SELECT Version FROM FrsSchemaVersion ORDER BY Version').map((r) => r.Version),
-    ).toEqual([1, 2, 3, 4, 5]);
+    ).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('replaces faces of an interrupted legacy run on completion, atomically', async () => {
