@@ -224,6 +224,22 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     await page.close();
   });
 
+  it('works with the keyboard: Space selects a face, Escape clears the selection', async () => {
+    const person = personsBySize()[0];
+    const first = facesOf(person.id)[0].Id;
+    const page = await open(`#/persons/${person.id}`);
+    await page.waitForSelector(`.face-tile[data-face-id="${first}"]`);
+    await page.focus(`.face-tile[data-face-id="${first}"] button`);
+    await page.keyboard.press('Space');
+    await page.waitForSelector('.action-bar');
+    expect(await page.$eval(`.face-tile[data-face-id="${first}"] button`, (b) => b.getAttribute('aria-pressed'))).toBe(
+      'true',
+    );
+    await page.keyboard.press('Escape');
+    await gone(page, '.action-bar');
+    await page.close();
+  });
+
   it('fits a phone-width screen without sideways scrolling', async () => {
     const page = await open('#/', 390, 844);
     await page.waitForSelector('.person-card');

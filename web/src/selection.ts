@@ -1,5 +1,5 @@
-/** Selecting items in a grid: click toggles, shift-click selects the range, select all / none. */
-import { useRef, useState } from 'preact/hooks';
+/** Selecting items in a grid: click toggles, shift-click selects the range, select all / none; Escape clears. */
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 export interface Selection {
   selected: Set<number>;
@@ -11,6 +11,19 @@ export interface Selection {
 export function useSelection(order: number[]): Selection {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const anchor = useRef<number | null>(null);
+  const any = selected.size > 0;
+  useEffect(() => {
+    if (!any) return;
+    const onKey = (e: KeyboardEvent) => {
+      // An open dialog takes Escape for itself.
+      if (e.key === 'Escape' && !document.querySelector('[role="dialog"]')) {
+        setSelected(new Set());
+        anchor.current = null;
+      }
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [any]);
   return {
     selected,
     toggle(id, shift) {
