@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FrsError } from '../errors.js';
+import { ncrontabProblem } from './ncrontab.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
@@ -111,7 +112,13 @@ export const settingsSchema = z.object({
     .string()
     .min(1)
     .default('0 */3 * * * *')
-    .describe('NCRONTAB schedule of the timer-triggered pipeline function.'),
+    .superRefine((text, ctx) => {
+      const problem = ncrontabProblem(text);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an NCRONTAB schedule: ${problem}` });
+    })
+    .describe(
+      'NCRONTAB schedule of the timer-triggered pipeline function: 6 fields with seconds, {second} {minute} {hour} {day} {month} {day-of-week}.',
+    ),
   FRS_BATCH_SIZE: int(1, 10_000).default(50).describe('Media items a detection worker claims at a time.'),
   FRS_LEASE_SECONDS: int(10, 86_400)
     .default(600)

@@ -43,24 +43,9 @@ describe('the command registry', () => {
           if (option !== 'help') expect(o.short, `${name} --${option}: -h is help`).not.toBe('h');
         }
       }
-    expect(valueOptionNames(commands)).toEqual(
-      new Set([
-        'appointment',
-        'database',
-        'faces',
-        'host',
-        'images',
-        'interval',
-        'name',
-        'page',
-        'port',
-        'rank',
-        'search',
-        'thumbnails',
-        'to',
-        'type',
-      ]),
-    );
+    const valued = valueOptionNames(commands);
+    for (const name of ['database', 'images', 'interval', 'thumbnails', 'port', 'host']) expect(valued.has(name), name).toBe(true);
+    for (const name of ['json', 'dry-run', 'once']) expect(valued.has(name), name).toBe(false);
   });
 
   it('refuses a module whose command is named unlike its file', async () => {
