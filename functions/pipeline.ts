@@ -1,11 +1,15 @@
 /**
  * Timer (every 3 minutes by default, FRS_PIPELINE_SCHEDULE): the full pipeline once —
- * detection of pending items, embeddings, grouping, queued recluster requests. Detection is
+ * reconciliation (media blobs no item knows, e.g. uploads whose events were lost), detection
+ * of pending items, embeddings, grouping, queued recluster requests. The log line counts every
+ * failure and the leases found stuck. Detection is
  * safe next to other workers (item leases); when another run holds the grouping lock, the
  * grouping step returns quietly and the next tick picks the work up.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { failuresLine } from '../src/pipeline/run-health.js';
 import { getServices } from '../src/services.js';
+import { describeRun } from '../src/pipeline/run-summary.js';
 import { functionLogger } from './_shared/logger.js';
 
 export async function pipelineHandler(timer: Timer, context: InvocationContext) {
@@ -13,17 +17,14 @@ export async function pipelineHandler(timer: Timer, context: InvocationContext) 
   const pipeline = await services.pipeline(functionLogger(context));
   if (timer.isPastDue) context.log('pipeline: timer is past due; running now');
   const summary = await pipeline.runAll();
-  const g = summary.recognized.grouped;
-  context.log(
-    `pipeline: ${summary.detected.items} item(s) detected (${summary.detected.faces} faces, ${summary.detected.failed} failed), ` +
-      (g
-        ? g.regrouped
-          ? `${g.faces} face(s) regrouped (${g.newFaces} new), ${g.facesMoved} changed person, ${g.personsCreated} person(s) created`
-          : 'no new faces to group'
-        : 'grouping busy elsewhere') +
-      `, ${summary.reclusterRequests} recluster request(s), ${summary.ms} ms`,
-  );
+  context.log(`pipeline: ${describeRun(summary)}`);
   return summary;
 }
 
-app.timer('pipeline', { schedule: '%FRS_PIPELINE_SCHEDULE%', handler: pipelineHandler });
+// A failed run (e.g. the database briefly unreachable) is retried with backoff rather than
+// waiting for the next tick; timer triggers support runtime retry policies, blob triggers do not.
+app.timer('pipeline', {
+  schedule: '%FRS_PIPELINE_SCHEDULE%',
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: 3, minimumInterval: 10_000, maximumInterval: 120_000 },
+  handler: pipelineHandler,
+});

@@ -3,7 +3,7 @@
  * and shared by every function invocation and CLI command in the process.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -11,24 +11,25 @@ import { fromAppRoot } from './config/app-root.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { openRepository } from './data/open-repository.js';
 import type { Repository } from './data/repository.js';
-import { FrsError } from './errors.js';
 import { consoleLogger, type Logger, type PipelineContext } from './pipeline/context.js';
 import { PeopleService } from './people/people-service.js';
 import { PipelineService } from './pipeline/pipeline-service.js';
 import { BlobStore } from './storage/blob-store.js';
+import { mapPath, parsePathMap, type PathMapRule, unmapPath } from './storage/path-map.js';
 import { LocalFolderStore } from './storage/local-folder-store.js';
-import type { ObjectStore } from './storage/object-store.js';
-import { mapPath, parsePathMap, type PathMapRule } from './storage/path-map.js';
+import { type ObjectStore, tooLargeError } from './storage/object-store.js';
+import { localFileExists, readLocalFile } from './pipeline/register-stage.js';
 import { FaceAnalyzer } from './vision/face-analyzer.js';
 
 export class Services {
   private analyzerInstance?: FaceAnalyzer;
   private repoInstance?: Promise<Repository>;
   private stores?: { media: ObjectStore | null; thumbnails: ObjectStore };
-  /** FRS_PATH_MAP, parsed (the settings schema already validated it). */
-  readonly pathMap: PathMapRule[];
   /** Unique per process: item leases and locks are held in its name. */
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  /** FRS_PATH_MAP, parsed (the settings schema already validated it). */
+  readonly pathMap: PathMapRule[];
 
   constructor(
     readonly settings: Settings,
@@ -46,7 +47,9 @@ export class Services {
   }
 
   repository(): Promise<Repository> {
-    this.repoInstance ??= openRepository(this.settings.FRS_DATABASE).catch((err: unknown) => {
+    this.repoInstance ??= openRepository(this.settings.FRS_DATABASE, {
+      busyTimeoutMs: this.settings.FRS_SQLITE_BUSY_TIMEOUT_MS,
+    }).catch((err: unknown) => {
       this.repoInstance = undefined;
       throw err;
     });
@@ -87,24 +90,33 @@ export class Services {
     return this.usesBlobStorage ? { blob: mapped } : { file: resolve(this.settings.FRS_MEDIA_DIR, mapped) };
   };
 
-  /** Reads an original by its MediaFile.FilePath (see locateOriginal). */
+  /**
+   * Reads an original by its MediaFile.FilePath (see locateOriginal); larger than
+   * FRS_MAX_ORIGINAL_BYTES fails with FILE_TOO_LARGE, unread.
+   */
   readOriginal = async (filePath: string): Promise<Uint8Array> => {
-    const where = this.locateOriginal(filePath);
     const { media } = this.storage();
-    if ('blob' in where) return media!.get(where.blob);
-    const shown = where.file === filePath ? filePath : `${filePath} (mapped to ${where.file})`;
-    try {
-      return await readFile(where.file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new FrsError(
-        'NOT_FOUND',
-        code === 'ENOENT'
-          ? `The original ${shown} no longer exists${this.pathMap.length ? '' : ' (FRS_PATH_MAP maps paths registered on another machine)'}.`
-          : `Cannot read ${shown}: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+    const maxBytes = this.settings.FRS_MAX_ORIGINAL_BYTES;
+    const where = this.locateOriginal(filePath);
+    if ('blob' in where) return media!.get(where.blob, { maxBytes });
+    const path = where.file;
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0, // the read below reports what is wrong
+    );
+    if (size > maxBytes) throw tooLargeError(filePath, size, maxBytes);
+    return readLocalFile(path);
+  };
+
+  private async *registeredNames(names: AsyncIterable<string>): AsyncIterable<string> {
+    for await (const name of names) yield unmapPath(name, this.pathMap);
+  }
+
+  originalExists = async (filePath: string): Promise<boolean> => {
+    const { media } = this.storage();
+    const where = this.locateOriginal(filePath);
+    if ('blob' in where) return media!.exists(where.blob);
+    return localFileExists(where.file);
   };
 
   async pipelineContext(log: Logger = this.log): Promise<PipelineContext> {
@@ -113,6 +125,9 @@ export class Services {
       repo: await this.repository(),
       analyzer: this.analyzer,
       readOriginal: this.readOriginal,
+      originalExists: this.originalExists,
+      // Blob names in the registered form (FRS_PATH_MAP reversed), so blobs of rows the replaced system made are known.
+      listOriginals: this.storage().media ? () => this.registeredNames(this.storage().media!.list()) : null,
       thumbnails: this.storage().thumbnails,
       log,
       workerId: this.workerId,

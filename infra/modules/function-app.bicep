@@ -53,6 +53,13 @@ param httpPerInstanceConcurrency int = 4
 @description('NCRONTAB schedule of the pipeline timer (FRS_PIPELINE_SCHEDULE).')
 param pipelineSchedule string = '0 */3 * * * *'
 
+@description('FRS_HTTP_AUTH: key (function keys) or platform (App Service authentication in front: modules/app-auth.bicep).')
+@allowed([
+  'key'
+  'platform'
+])
+param httpAuth string = 'key'
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -178,6 +185,8 @@ var frsSettings = {
   FRS_INTRA_OP_THREADS: instanceMemoryMB >= 4096 ? '2' : '1'
   FRS_MAX_PIXELS: '60000000'
   FRS_MAX_UPLOAD_BYTES: '31457280'
+  FRS_SQLITE_BUSY_TIMEOUT_MS: '15000'
+  FRS_MAX_ORIGINAL_BYTES: '209715200'
   FRS_MIN_DETECTION_SCORE: '0.4'
   FRS_MIN_FACE_SIZE: '24'
   FRS_THUMBNAIL_SIZE: '160'
@@ -195,8 +204,12 @@ var frsSettings = {
   FRS_PIPELINE_SCHEDULE: pipelineSchedule
   FRS_BATCH_SIZE: '50'
   FRS_LEASE_SECONDS: '600'
+  FRS_RECONCILE_LIMIT: '200'
   FRS_MAX_ATTEMPTS: '3'
   FRS_DRY_RUN: 'false'
+
+  // --- HTTP ---
+  FRS_HTTP_AUTH: httpAuth
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {

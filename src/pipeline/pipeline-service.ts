@@ -6,12 +6,22 @@
 import type { PipelineContext } from './context.js';
 import { runDetection, type DetectSummary } from './detect-stage.js';
 import { runEmbedding, type EmbedSummary } from './embed-stage.js';
+import { reconcileOriginals, type ReconcileSummary } from './reconcile-stage.js';
 import { runGrouping, runRecluster, type GroupSummary } from './group-stage.js';
 import { runThumbnails, type ThumbnailSummary } from './thumbnail-stage.js';
 
 export const GROUPING_LOCK = 'grouping';
 
-export interface RecognizeSummary {
+/** Above this many faces a recluster may outlive an HTTP request's timeout (bench/results/recluster-scale.md). */
+export const INLINE_FACE_LIMIT = 50_000;
+
+/** How a recluster was asked for: `now` inline, `queue` for the timer, `auto` inline unless the library is large. */
+export type ReclusterMode = 'auto' | 'now' | 'queue';
+
+export type ReclusterOutcome =
+  { status: 'done'; summary: GroupSummary } | { status: 'queued'; requestId: number; reason: string };
+
+export interface RecogniseSummary {
   embedded: EmbedSummary;
   grouped: GroupSummary | null;
   /** True when another process held the grouping lock; nothing was grouped. */
@@ -19,10 +29,12 @@ export interface RecognizeSummary {
 }
 
 export interface RunSummary {
+  /** Blobs of the media container no item knew, registered by this run (Blob Storage only). */
+  reconciled: ReconcileSummary;
   detected: DetectSummary;
-  /** Thumbnails made for faces that had none (rows of the replaced system). */
+  /** Thumbnails made from their boxes for faces that had none (rows of the replaced system). */
   thumbnails: ThumbnailSummary;
-  recognized: RecognizeSummary;
+  recognised: RecogniseSummary;
   reclusterRequests: number;
   ms: number;
 }
@@ -38,7 +50,7 @@ export class PipelineService {
     return runDetection(this.ctx, { dryRun: this.dryRun, onProgress });
   }
 
-  async recognize(): Promise<RecognizeSummary> {
+  async recognise(): Promise<RecogniseSummary> {
     const embedded = await runEmbedding(this.ctx, { dryRun: this.dryRun });
     const grouped = await this.withGroupingLock(() => runGrouping(this.ctx, { dryRun: this.dryRun }));
     return { embedded, grouped, busy: grouped === null };
@@ -49,13 +61,41 @@ export class PipelineService {
     return this.withGroupingLock(() => runRecluster(this.ctx, { dryRun: this.dryRun }));
   }
 
+  /**
+   * A recluster a user asked for: done now when it is small enough (or `now`), otherwise queued
+   * for the pipeline timer (`serveReclusterRequests`), as it is when another process holds the
+   * grouping lock. Queueing is deduplicated: one waiting request serves every asker.
+   */
+  async requestRecluster(mode: ReclusterMode): Promise<ReclusterOutcome> {
+    const { repo } = this.ctx;
+    const queue = async (reason: string): Promise<ReclusterOutcome> => ({
+      status: 'queued',
+      requestId: await repo.enqueueRequest('recluster', { dedupe: true }),
+      reason,
+    });
+    if (mode === 'queue') return queue('queued as asked');
+    if (mode === 'auto') {
+      const { faces } = await repo.stats();
+      if (faces > INLINE_FACE_LIMIT) return queue(`${faces} faces is more than one request should take`);
+    }
+    const summary = await this.recluster();
+    return summary ? { status: 'done', summary } : queue('another process is grouping faces right now');
+  }
+
+  /** Embeddings, then a regroup even when nothing is new (the replaced system's `--recognize --recluster`). */
+  async recogniseAndRecluster(): Promise<RecogniseSummary> {
+    const embedded = await runEmbedding(this.ctx, { dryRun: this.dryRun });
+    const grouped = await this.withGroupingLock(() => runRecluster(this.ctx, { dryRun: this.dryRun }));
+    return { embedded, grouped, busy: grouped === null };
+  }
+
   /** Thumbnails from their boxes for faces that have none (onlyMissing), or for every face. */
   thumbnails(onlyMissing = true): Promise<ThumbnailSummary> {
     return runThumbnails(this.ctx, { onlyMissing, dryRun: this.dryRun });
   }
 
   /**
-   * Detection, missing thumbnails, then recognition (or, with `recluster`, a regroup even when
+   * Detection, missing thumbnails, then recognition (with `recluster`, a regroup even when
    * nothing is new: the replaced system's `--all --recluster`), plus any recluster a user asked
    * for over HTTP.
    */
@@ -64,18 +104,24 @@ export class PipelineService {
     opts: { recluster?: boolean } = {},
   ): Promise<RunSummary> {
     const started = Date.now();
+    const reconciled = await reconcileOriginals(this.ctx, { dryRun: this.dryRun });
     const detected = await this.detect(onProgress);
     const thumbnails = await this.thumbnails();
-    const recognized = opts.recluster ? await this.recognizeAndRecluster() : await this.recognize();
+    const recognised = opts.recluster ? await this.recogniseAndRecluster() : await this.recognise();
     const reclusterRequests = this.dryRun ? 0 : await this.serveReclusterRequests();
-    return { detected, thumbnails, recognized, reclusterRequests, ms: Date.now() - started };
+    return { reconciled, detected, thumbnails, recognised, reclusterRequests, ms: Date.now() - started };
   }
 
-  /** Embeddings, then a regroup even when nothing is new (the replaced system's `--recognize --recluster`). */
-  async recognizeAndRecluster(): Promise<RecognizeSummary> {
-    const embedded = await runEmbedding(this.ctx, { dryRun: this.dryRun });
-    const grouped = await this.withGroupingLock(() => runRecluster(this.ctx, { dryRun: this.dryRun }));
-    return { embedded, grouped, busy: grouped === null };
+  /** Failed items (and faces that failed to embed) back to pending; returns how many items. */
+  async retryFailed(): Promise<number> {
+    if (this.dryRun) {
+      const failed = (await this.ctx.repo.stats()).items.failed;
+      this.ctx.log.info(`retry-failed (dry run): ${failed} failed item(s) would be put back; nothing changed`);
+      return failed;
+    }
+    const n = await this.ctx.repo.retryFailedItems();
+    this.ctx.log.info(`retry-failed: ${n} failed item(s) put back to pending`);
+    return n;
   }
 
   /** Runs queued recluster requests (queued by the HTTP function when the work is too big for a request). */

@@ -20,6 +20,7 @@ const TABLES = [
   'dbo.FrsRequests',
   'dbo.FrsOldEmbeddings',
   'dbo.FrsCannotLink',
+  'dbo.FrsLibrary',
   'dbo.FrsSchemaVersion',
 ];
 
@@ -150,7 +151,7 @@ if (!connectionString) {
       const versions = await onServer(
         async (pool) => (await pool.request().query('SELECT Version FROM FrsSchemaVersion ORDER BY Version')).recordset,
       );
-      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5, 6, 8]);
+      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     });
   });
 }

@@ -111,13 +111,13 @@ describe('legacy database migrated in place', () => {
     expect(blob.equals(Buffer.from(legacyEmbedding.buffer))).toBe(true);
     expect(
       raw<{ Version: number }>('SELECT Version FROM FrsSchemaVersion ORDER BY Version').map((r) => r.Version),
-    ).toEqual([1, 2, 3, 4, 5, 6, 8]);
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('replaces faces of an interrupted legacy run on completion, atomically', async () => {
     const repo = await openRepository(file);
     const [claimed] = await repo.claimPendingItems('w', 5, 60, 3);
-    expect(claimed).toMatchObject({ id: 2, filePath: '/legacy/b.jpg', attempts: 1 });
+    expect(claimed).toMatchObject({ id: 2, filePath: '/legacy/b.jpg', attempts: 0 });
 
     await expect(repo.completeItem(2, 'w', [newFace(), newFace({ detectorScore: -1 })])).rejects.toThrow(FrsError);
     // The delete of the legacy face was rolled back too.

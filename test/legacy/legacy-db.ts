@@ -29,6 +29,8 @@ const TABLES = [
   'dbo.FrsLocks',
   'dbo.FrsRequests',
   'dbo.FrsOldEmbeddings',
+  'dbo.FrsCannotLink',
+  'dbo.FrsLibrary',
   'dbo.FrsSchemaVersion',
 ];
 
@@ -48,7 +50,11 @@ export function sqliteLegacyDb(file: string, variant: LegacyVariant): LegacyDb {
 /** Drops every table in the (disposable) database, then runs the replaced system's T-SQL script as written. */
 export async function mssqlLegacyDb(connectionString: string, variant: LegacyVariant): Promise<LegacyDb> {
   const pool = await new sql.ConnectionPool(mssqlConfig(connectionString)).connect();
-  await pool.request().batch(`DROP TABLE IF EXISTS ${TABLES.join(', ')}`);
+  await pool
+    .request()
+    .batch(
+      `DROP TABLE IF EXISTS ${TABLES.join(', ')}; DROP PROCEDURE IF EXISTS dbo.UpsertPerson; DROP PROCEDURE IF EXISTS dbo.UpsertFace;`,
+    );
   for (const batch of LEGACY_SCRIPT_TSQL)
     await pool.request().batch(variant.extensionColumn === 'Extension' ? useExtensionColumn(batch) : batch);
   if (variant.addedColumns) for (const batch of LEGACY_ADDED_COLUMNS_TSQL) await pool.request().batch(batch);

@@ -127,13 +127,13 @@ describe('regrouping in the pipeline', () => {
   it('does not regroup when nothing is new: noise faces stay unassigned and nothing is written', async () => {
     const { env, add, pipeline } = await newLibrary();
     const first = await add(PHOTOS);
-    expect(first.recognized.grouped).toMatchObject({ regrouped: true });
-    expect(first.recognized.grouped!.noise).toBeGreaterThan(0);
+    expect(first.recognised.grouped).toMatchObject({ regrouped: true });
+    expect(first.recognised.grouped!.noise).toBeGreaterThan(0);
     const before = faceRows(env);
     expect(before.every((r) => r.groupedAt !== null)).toBe(true);
 
     const again = await pipeline.runAll();
-    expect(again.recognized.grouped).toMatchObject({ regrouped: false, facesMoved: 0 });
+    expect(again.recognised.grouped).toMatchObject({ regrouped: false, facesMoved: 0 });
     expect(faceRows(env)).toEqual(before); // not even GroupedAt or ModifiedAt changed
   });
 
@@ -153,8 +153,8 @@ describe('regrouping in the pipeline', () => {
     );
 
     const later = await add(PHOTOS.slice(3));
-    expect(later.recognized.grouped).toMatchObject({ regrouped: true, personsKept: 3, personsDeleted: 0 });
-    expect(later.recognized.grouped!.personsCreated).toBeGreaterThan(0); // sample2's faces, now seen twice
+    expect(later.recognised.grouped).toMatchObject({ regrouped: true, personsKept: 3, personsDeleted: 0 });
+    expect(later.recognised.grouped!.personsCreated).toBeGreaterThan(0); // sample2's faces, now seen twice
     const after = faceRows(env);
     for (const [id, keys] of membersBefore)
       expect(after.filter((r) => r.personId === id).map((r) => r.key)).toEqual(expect.arrayContaining(keys));
@@ -178,7 +178,7 @@ describe('regrouping in the pipeline', () => {
     await repo.verifyFaces([{ faceId: face.faceId, personId: b }]);
 
     const later = await add(PHOTOS.slice(3));
-    expect(later.recognized.grouped!.joinedVerified).toBe(1);
+    expect(later.recognised.grouped!.joinedVerified).toBe(1);
     const after = new Map(faceRows(env).map((r) => [r.faceId, r]));
     expect(after.get(face.faceId)).toMatchObject({ personId: b, verified: 1 });
     expect(after.get(twin.faceId)?.personId).toBe(b); // matches the verified face
@@ -206,15 +206,15 @@ describe('regrouping in the pipeline', () => {
           }),
         ),
       );
-    await expect(pipeline.recognize()).rejects.toThrow(/connection lost/);
+    await expect(pipeline.recognise()).rejects.toThrow(/connection lost/);
     repo.transaction = original;
     expect(faceRows(env)).toEqual(before);
     expect(await repo.listPersons()).toEqual(personsBefore);
 
     // The new faces are still new: the next run regroups them.
-    const retried = await pipeline.recognize();
+    const retried = await pipeline.recognise();
     expect(retried.grouped).toMatchObject({ regrouped: true });
-    expect(retried.grouped!.facesMoved).toBeGreaterThan(0);
+    expect(retried.grouped!.facesAssigned).toBeGreaterThan(0);
   });
 
   it('decides outside the write transaction; a change made meanwhile makes it decide again under the lock', async () => {
@@ -241,7 +241,7 @@ describe('regrouping in the pipeline', () => {
           }),
         ),
       );
-    const result = await pipeline.recognize();
+    const result = await pipeline.recognise();
     expect(reads).toEqual({ outside: 1, inside: 1 });
     expect(result.grouped).toMatchObject({ regrouped: true, joinedVerified: expect.any(Number) });
     expect(faceRows(env).find((r) => r.faceId === victim.faceId)).toMatchObject({ personId: person, verified: 1 });
@@ -265,12 +265,12 @@ describe('regrouping in the pipeline', () => {
     const stats = await repo.stats();
 
     const dry = await env.services({ FRS_DRY_RUN: 'true' }).pipeline();
-    const recognised = await dry.recognize();
+    const recognised = await dry.recognise();
     expect(recognised.grouped).toMatchObject({ regrouped: true, portraitsUpdated: 0, personsDeleted: 0 });
-    expect(recognised.grouped!.facesMoved).toBeGreaterThan(0);
+    expect(recognised.grouped!.facesAssigned).toBeGreaterThan(0);
     expect(recognised.grouped!.newFaces).toBeGreaterThan(0);
     const reclustered = await dry.recluster();
-    expect(reclustered).toMatchObject({ regrouped: true, facesMoved: recognised.grouped!.facesMoved });
+    expect(reclustered).toMatchObject({ regrouped: true, facesAssigned: recognised.grouped!.facesAssigned });
     expect(faceRows(env)).toEqual(before);
     expect(await repo.stats()).toEqual(stats);
   });

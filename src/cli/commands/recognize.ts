@@ -13,8 +13,8 @@ export default defineCommand({
   options: { ...jsonOption, ...reclusterOption, ...databaseOptions },
   async run(ctx) {
     const { pipeline } = await openPipeline(ctx, 'write', undefined);
-    if (ctx.values.recluster) await pipeline.recognizeAndRecluster();
-    else await pipeline.recognize();
+    if (ctx.values.recluster) await pipeline.recogniseAndRecluster();
+    else await pipeline.recognise();
     await printPersons(pipeline, ctx);
     return EXIT.OK;
   },

@@ -29,16 +29,7 @@ import {
   UNASSIGNED_FACES_PAGE,
   UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
-import {
-  chunk,
-  type Column,
-  forIds,
-  ID_COLUMN,
-  MSSQL_PAGING,
-  pagingParams,
-  updateFromValues,
-  valuesList,
-} from './mssql-batch.js';
+import { chunk, type Column, forIds, ID_COLUMN, pagingParams, updateFromValues, valuesList } from './mssql-batch.js';
 import { archiveEmbeddingsSql } from './mssql-old-embeddings.js';
 import type { MssqlScope, Params } from './mssql-scope.js';
 
@@ -46,7 +37,8 @@ export async function facesWithoutEmbedding(scope: MssqlScope, model: string, li
   const result = await scope.query(
     `SELECT TOP (@limit) f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
       FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
-      WHERE f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model
+      WHERE (f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model)
+        AND (f.EmbeddingFailedModel IS NULL OR f.EmbeddingFailedModel <> @model)
       ORDER BY f.Id`,
     { model: [sql.NVarChar(200), model], limit: [sql.Int, limit] },
   );
@@ -61,6 +53,25 @@ export async function facesWithoutEmbedding(scope: MssqlScope, model: string, li
     thumbnailPath: strOrNull(r.ThumbnailPath),
     frameNumber: numOrNull(r.FrameNumber),
   }));
+}
+
+export async function markEmbeddingFailed(
+  scope: MssqlScope,
+  faceIds: number[],
+  model: string,
+  error: string,
+): Promise<number> {
+  if (faceIds.length === 0) return 0;
+  const result = await scope.query(
+    `UPDATE Faces SET EmbeddingFailedModel = @model, EmbeddingError = @error, ModifiedAt = SYSUTCDATETIME()
+      WHERE Id IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids))`,
+    {
+      model: [sql.NVarChar(200), model],
+      error: [sql.NVarChar(sql.MAX), error],
+      ids: [sql.NVarChar(sql.MAX), JSON.stringify(faceIds)],
+    },
+  );
+  return result.rowsAffected[0] ?? 0;
 }
 
 export async function setEmbeddings(scope: MssqlScope, updates: EmbeddingUpdate[]): Promise<number> {
@@ -219,7 +230,7 @@ export async function cannotLinks(scope: MssqlScope): Promise<CannotLink[]> {
 
 export async function unassignedFaces(scope: MssqlScope, model: string, page: PageRequest): Promise<Page<FaceDetail>> {
   const params: Params = { model: [MODEL, model], ...pagingParams(page) };
-  const rows = (await scope.query(UNASSIGNED_FACES_PAGE.page(MSSQL_PAGING), params)).recordset;
+  const rows = (await scope.query(UNASSIGNED_FACES_PAGE.page, params)).recordset;
   return pageFromRows(rows, faceDetailFromRow, page.offset, async () =>
     num((await scope.query(UNASSIGNED_FACES_PAGE.count, params)).recordset[0].N),
   );

@@ -40,7 +40,8 @@ export function facesWithoutEmbedding(db: Db, model: string, limit: number): Fac
     db,
     `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
-    WHERE f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model
+    WHERE (f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model)
+      AND (f.EmbeddingFailedModel IS NULL OR f.EmbeddingFailedModel <> @model)
     ORDER BY f.Id LIMIT @limit`,
   ).all({ model, limit }) as Row[];
   return rows.map((r) => ({
@@ -54,6 +55,15 @@ export function facesWithoutEmbedding(db: Db, model: string, limit: number): Fac
     thumbnailPath: strOrNull(r.ThumbnailPath),
     frameNumber: numOrNull(r.FrameNumber),
   }));
+}
+
+export function markEmbeddingFailed(db: Db, faceIds: number[], model: string, error: string): number {
+  if (faceIds.length === 0) return 0;
+  return sql(
+    db,
+    `UPDATE Faces SET EmbeddingFailedModel = @model, EmbeddingError = @error, ModifiedAt = @now
+    WHERE Id IN (SELECT value FROM json_each(@ids))`,
+  ).run({ model, error, now: nowIso(), ids: JSON.stringify(faceIds) }).changes;
 }
 
 export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {
@@ -197,7 +207,7 @@ export function cannotLinks(db: Db): CannotLink[] {
 
 export function unassignedFaces(db: Db, model: string, page: PageRequest): Promise<Page<FaceDetail>> {
   const params = { model, offset: page.offset, limit: page.limit };
-  const rows = sql(db, UNASSIGNED_FACES_PAGE.page('LIMIT @limit OFFSET @offset')).all(params) as Row[];
+  const rows = sql(db, UNASSIGNED_FACES_PAGE.page).all(params) as Row[];
   return pageFromRows(rows, faceDetailFromRow, page.offset, () =>
     num((sql(db, UNASSIGNED_FACES_PAGE.count).get(params) as Row).N),
   );
