@@ -5,6 +5,8 @@
 export interface Person {
   id: number;
   name: string | null;
+  /** True while `name` is the generated Unknown-<id>: shown, but the name field starts empty. */
+  nameIsGenerated?: boolean;
   displayName?: string | null;
   rank: string | null;
   appointment: string | null;

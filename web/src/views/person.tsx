@@ -59,7 +59,7 @@ export function PersonView({ id }: { id: number }) {
           <h1 id="person-title">{personLabel(person)}</h1>
           <EditField
             label="Name"
-            value={person.name}
+            value={person.nameIsGenerated ? null : person.name}
             onSave={(v) => save({ name: v }, `Renamed to ${v || 'unnamed'}.`)}
           />
           <EditField label="Rank" value={person.rank} onSave={(v) => save({ rank: v }, 'Rank saved.')} />
