@@ -19,7 +19,9 @@ export async function pipelineHandler(timer: Timer, context: InvocationContext) 
       (g
         ? g.regrouped
           ? `${g.faces} face(s) regrouped (${g.newFaces} new), ${g.facesMoved} changed person, ${g.personsCreated} person(s) created`
-          : 'no new faces to group'
+          : g.deferred
+            ? 'grouping deferred (faces kept changing)'
+            : 'no new faces to group'
         : 'grouping busy elsewhere') +
       `, ${summary.reclusterRequests} recluster request(s), ${summary.ms} ms`,
   );
