@@ -37,10 +37,14 @@ describe('SQL Server connection string → mssql config', () => {
   });
 
   it('maps Active Directory Default to one shared token credential without a password', () => {
-    const text = 'Server=tcp:frs.database.windows.net,1433;Database=frs;Authentication=Active Directory Default;Encrypt=True';
+    const text =
+      'Server=tcp:frs.database.windows.net,1433;Database=frs;Authentication=Active Directory Default;Encrypt=True';
     const config = mssqlConfig(text);
     expect(config).toMatchObject({ server: 'frs.database.windows.net', database: 'frs' });
-    expect(config.authentication).toEqual({ type: 'token-credential', options: { credential: sharedCredential(undefined) } });
+    expect(config.authentication).toEqual({
+      type: 'token-credential',
+      options: { credential: sharedCredential(undefined) },
+    });
     expect(config.user).toBeUndefined();
     // Every config (every pool, every connection tedious opens from it) gets the same credential
     // object, whose token cache then serves them all; tedious' azure-active-directory-default

@@ -106,14 +106,15 @@ const ASSIGNMENT_COLUMNS: Column<FaceAssignment>[] = [
 ];
 
 export function assignFaces(scope: MssqlScope, assignments: FaceAssignment[]): Promise<number> {
-  // EXISTS (x EXCEPT y) is a NULL-safe "x differs from y": unchanged rows are not counted.
+  // Only rows whose person really changes (NULL-safe), so unchanged rows are not counted.
   return updateFromValues(
     scope,
     assignments,
     ASSIGNMENT_COLUMNS,
     (values) => `UPDATE f SET f.PersonId = v.person, f.ModifiedAt = SYSUTCDATETIME()
     FROM Faces f JOIN (VALUES ${values}) AS v (face, person) ON f.Id = v.face
-    WHERE COALESCE(f.IsUserVerified, 0) = 0 AND EXISTS (SELECT f.PersonId EXCEPT SELECT v.person)`,
+    WHERE COALESCE(f.IsUserVerified, 0) = 0
+      AND (f.PersonId <> v.person OR (f.PersonId IS NULL AND v.person IS NOT NULL) OR (f.PersonId IS NOT NULL AND v.person IS NULL))`,
   );
 }
 

@@ -159,11 +159,21 @@ export const mssqlMigrations: MssqlMigration[] = [
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;
 
-const VERSION_TABLE = createIfMissing(
+export const VERSION_TABLE = createIfMissing(
   'FrsSchemaVersion',
   `Version INT NOT NULL PRIMARY KEY, Name NVARCHAR(200) NOT NULL,
   AppliedAt DATETIME2 NOT NULL DEFAULT SYSUTCDATETIME()`,
 );
+
+/** Takes the migration app lock for the current transaction; Result < 0: not granted within 50 s. */
+export const MIGRATION_LOCK_SQL = `DECLARE @r INT;
+  EXEC @r = sys.sp_getapplock @Resource = N'FrsSchemaMigration', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 50000;
+  SELECT @r AS Result;`;
+export const APPLIED_SQL = `SELECT COALESCE(MAX(Version), 0) AS Latest,
+  CASE WHEN EXISTS (SELECT 1 FROM dbo.FrsSchemaVersion WHERE Version = @version) THEN 1 ELSE 0 END AS Applied
+FROM dbo.FrsSchemaVersion`;
+export const RECORD_VERSION_SQL = 'INSERT INTO dbo.FrsSchemaVersion (Version, Name) VALUES (@version, @name)';
+export const VECTOR_SUPPORT_SQL = `SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.types WHERE name = N'vector') THEN 1 ELSE 0 END AS HasVector`;
 
 /** Runs `work` in a transaction that holds the migration app lock. */
 async function underMigrationLock(
@@ -173,9 +183,7 @@ async function underMigrationLock(
   const transaction = new sql.Transaction(pool);
   await transaction.begin();
   try {
-    const lock = await new sql.Request(transaction).query<{ Result: number }>(`DECLARE @r INT;
-      EXEC @r = sys.sp_getapplock @Resource = N'FrsSchemaMigration', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 50000;
-      SELECT @r AS Result;`);
+    const lock = await new sql.Request(transaction).query<{ Result: number }>(MIGRATION_LOCK_SQL);
     if (lock.recordset[0].Result < 0)
       throw new FrsError('LOCKED', 'Another FRS instance is migrating the database; try again shortly.');
     await work(() => new sql.Request(transaction));
@@ -209,11 +217,7 @@ async function migrateOn(pool: sql.ConnectionPool): Promise<void> {
     await underMigrationLock(pool, async (request) => {
       const found = await request()
         .input('version', sql.Int, migration.version)
-        .query<{ Latest: number; Applied: number }>(
-          `SELECT COALESCE(MAX(Version), 0) AS Latest,
-            CASE WHEN EXISTS (SELECT 1 FROM dbo.FrsSchemaVersion WHERE Version = @version) THEN 1 ELSE 0 END AS Applied
-          FROM dbo.FrsSchemaVersion`,
-        );
+        .query<{ Latest: number; Applied: number }>(APPLIED_SQL);
       const { Latest: latest, Applied: applied } = found.recordset[0];
       if (latest > latestMssqlVersion) {
         throw new FrsError(
@@ -228,17 +232,13 @@ async function migrateOn(pool: sql.ConnectionPool): Promise<void> {
       await request()
         .input('version', sql.Int, migration.version)
         .input('name', sql.NVarChar(200), migration.name)
-        .query('INSERT INTO dbo.FrsSchemaVersion (Version, Name) VALUES (@version, @name)');
+        .query(RECORD_VERSION_SQL);
     });
   }
 }
 
 /** True where the server knows the VECTOR type (Azure SQL, SQL Server 2025). */
 export async function detectVectorSupport(pool: sql.ConnectionPool): Promise<boolean> {
-  const result = await pool
-    .request()
-    .query<{ HasVector: number }>(
-      `SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.types WHERE name = N'vector') THEN 1 ELSE 0 END AS HasVector`,
-    );
+  const result = await pool.request().query<{ HasVector: number }>(VECTOR_SUPPORT_SQL);
   return result.recordset[0].HasVector === 1;
 }

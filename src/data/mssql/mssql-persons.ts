@@ -52,9 +52,9 @@ export async function createPersons(scope: MssqlScope, persons: number | NewPers
   if (list.length === 0) return [];
   return scope.atomic(async (tx) => {
     const ids: number[] = [];
-    // One INSERT per person, its id OUTPUT INTO a table variable with the person's position
-    // (a bare OUTPUT clause fails with error 334 on a table with triggers, and a multi-row
-    // INSERT ... OUTPUT does not promise input order).
+    // One INSERT per person, its id OUTPUT INTO a table variable (a bare OUTPUT clause fails with
+    // error 334 on a table with triggers). Single-row INSERTs run one after another, so the
+    // IDENTITY ids grow in input order, which a multi-row INSERT ... OUTPUT would not promise.
     for (const part of chunk(list, 4)) {
       const params: Record<string, [ReturnType<typeof sql.NVarChar>, unknown]> = {};
       const statements = part.map((p, i) => {
@@ -62,13 +62,13 @@ export async function createPersons(scope: MssqlScope, persons: number | NewPers
         params[`r${i}`] = [TEXT, p.rank ?? null];
         params[`a${i}`] = [TEXT, p.appointment ?? null];
         params[`t${i}`] = [TEXT, p.type ?? null];
-        return `INSERT INTO Persons (Name, Rank, Appointment, Type, CreatedAt, ModifiedAt) OUTPUT ${i}, inserted.Id INTO @ids (Position, Id)
+        return `INSERT INTO Persons (Name, Rank, Appointment, Type, CreatedAt, ModifiedAt) OUTPUT inserted.Id INTO @ids
           VALUES (@n${i}, @r${i}, @a${i}, @t${i}, SYSUTCDATETIME(), SYSUTCDATETIME());`;
       });
       const result = await tx.query(
-        `DECLARE @ids TABLE (Position INT PRIMARY KEY, Id INT NOT NULL);
+        `DECLARE @ids TABLE (Id INT NOT NULL PRIMARY KEY);
         ${statements.join('\n')}
-        SELECT Id FROM @ids ORDER BY Position;`,
+        SELECT Id FROM @ids ORDER BY Id;`,
         params,
       );
       for (const row of result.recordset) ids.push(num(row.Id));

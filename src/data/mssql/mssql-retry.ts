@@ -44,7 +44,6 @@ interface ErrorShape {
   isTransient?: unknown;
   originalError?: unknown;
   cause?: unknown;
-  errors?: unknown;
 }
 
 /** True when err (or any error it wraps) is a fault that retrying the same work can clear. */
@@ -57,7 +56,9 @@ export function isTransientSqlError(err: unknown, depth = 0): boolean {
   if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
   // A connection (not a request) that timed out: the server is unreachable for now.
   if (e.code === 'ETIMEOUT' && e.name === 'ConnectionError') return true;
-  const nested = [e.originalError, e.cause, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
+  // Wrapped errors: mssql's originalError, FrsError's cause (a failed rollback's AggregateError has
+  // the callback's error as its cause; the rollback error alone does not make the work retryable).
+  const nested = [e.originalError, e.cause];
   return nested.some((inner) => isTransientSqlError(inner, depth + 1));
 }
 
