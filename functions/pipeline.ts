@@ -1,5 +1,6 @@
 /**
- * Timer (every 3 minutes by default, FRS_PIPELINE_SCHEDULE): the full pipeline once —
+ * Timer (every 2 hours by default, FRS_PIPELINE_SCHEDULE, so that a serverless database can pause
+ * in between; uploads are detected at once by detectOnUpload): the full pipeline once —
  * detection of pending items, embeddings, grouping, queued recluster requests. Detection is
  * safe next to other workers (item leases); when another run holds the grouping lock, the
  * grouping step returns quietly and the next tick picks the work up.

@@ -110,8 +110,10 @@ export const settingsSchema = z.object({
   FRS_PIPELINE_SCHEDULE: z
     .string()
     .min(1)
-    .default('0 */3 * * * *')
-    .describe('NCRONTAB schedule of the timer-triggered pipeline function.'),
+    .default('0 0 */2 * * *')
+    .describe(
+      'NCRONTAB schedule of the timer-triggered pipeline function (grouping of new faces, queued reclusters). Every 2 hours by default so that a serverless database pauses in between; uploads are detected at once through Event Grid either way.',
+    ),
   FRS_BATCH_SIZE: int(1, 10_000).default(50).describe('Media items a detection worker claims at a time.'),
   FRS_LEASE_SECONDS: int(10, 86_400)
     .default(600)
