@@ -12,7 +12,7 @@
 # blob into memory). Events Event Grid cannot deliver within its retries go to the `deadletter`
 # container (written by the topic's own identity); the timer's reconciliation pass registers any
 # photo in `media` that no item knows, so a dead-lettered upload is still processed.
-set -u
+set -eu
 
 rg=${AZURE_RESOURCE_GROUP:-}
 app=${AZURE_FUNCTION_APP_NAME:-}
