@@ -185,6 +185,9 @@ var frsSettings = {
   FRS_INTRA_OP_THREADS: instanceMemoryMB >= 4096 ? '2' : '1'
   FRS_MAX_PIXELS: '60000000'
   FRS_MAX_UPLOAD_BYTES: '31457280'
+  // The test endpoint runs the models on request: 30 a minute per instance, at most
+  // maximumInstanceCount instances with httpPerInstanceConcurrency requests each.
+  FRS_TEST_RATE_PER_MINUTE: '30'
   FRS_MIN_DETECTION_SCORE: '0.4'
   FRS_MIN_FACE_SIZE: '24'
   FRS_THUMBNAIL_SIZE: '160'

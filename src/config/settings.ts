@@ -69,7 +69,14 @@ export const settingsSchema = z.object({
     ),
   FRS_MAX_UPLOAD_BYTES: int(1, 1_073_741_824)
     .default(30 * 1024 * 1024)
-    .describe('Largest request body the HTTP test function accepts.'),
+    .describe(
+      'Largest request body the HTTP test function accepts; on Azure also the largest upload Event Grid delivers to detectOnUpload (infra/hooks/postdeploy.sh).',
+    ),
+  FRS_TEST_RATE_PER_MINUTE: int(0, 100_000)
+    .default(30)
+    .describe(
+      'Requests a minute one instance of the HTTP test function serves (it runs the models; bursts up to a quarter of it); more get 429 RATE_LIMITED. 0 turns the endpoint off.',
+    ),
   FRS_MIN_DETECTION_SCORE: num(0, 1).default(0.4).describe('Faces scoring below this are dropped.'),
   FRS_MIN_FACE_SIZE: int(1, 10_000)
     .default(24)
