@@ -44,6 +44,14 @@ function answer(): sql.IResult<Row> {
   } as unknown as sql.IResult<Row>;
 }
 
+function answerWith(rows: Row[]): sql.IResult<Row> {
+  const recordset = Object.assign([...rows], {
+    columns: {},
+    toTable: () => undefined,
+  }) as unknown as sql.IRecordSet<Row>;
+  return { recordset, recordsets: [recordset], rowsAffected: [rows.length], output: {} } as unknown as sql.IResult<Row>;
+}
+
 export class FakeDriver implements MssqlDriver {
   readonly sent: SentStatement[] = [];
   readonly events: string[] = [];
@@ -54,6 +62,8 @@ export class FakeDriver implements MssqlDriver {
   readonly failRollback: Array<Error | undefined> = [];
   /** How long each query takes, in ms (to overlap requests). */
   queryMs = 0;
+  /** Answers chosen by the test: rows for a statement (first recordset), or undefined for the default. */
+  respond: (text: string, where: string) => Row[] | undefined = () => undefined;
   inFlight = 0;
   private transactions = 0;
 
@@ -71,7 +81,8 @@ export class FakeDriver implements MssqlDriver {
           if (this.queryMs > 0) await new Promise((r) => setTimeout(r, this.queryMs));
           const failure = this.failNext.shift();
           if (failure) throw failure;
-          return answer();
+          const rows = this.respond(text, where);
+          return rows ? answerWith(rows) : answer();
         } finally {
           this.inFlight--;
         }
