@@ -202,3 +202,70 @@ describe('SQL Server transactions', () => {
     await expect(repo.transaction(async () => 1)).rejects.toMatchObject({ code: 'DATABASE_ERROR' });
   });
 });
+
+describe('opening a paused serverless database', () => {
+  it('waits for it to resume (40613 on login) instead of failing the run', async () => {
+    const warnings: string[] = [];
+    const sleeps: number[] = [];
+    let attempts = 0;
+    const repo = await MssqlRepository.connect(
+      'opening the SQL Server database',
+      async () => {
+        if (++attempts < 4)
+          throw Object.assign(new Error("Database 'frs' on server 'x' is not currently available."), {
+            name: 'ConnectionError',
+            code: 'ELOGIN',
+            isTransient: true,
+          });
+        return { driver: new FakeDriver(), vectorType: false };
+      },
+      {
+        retry: {
+          baseDelayMs: 1000,
+          maxDelayMs: 15_000,
+          maxTotalMs: 120_000,
+          sleep: async (ms) => void sleeps.push(ms),
+        },
+        warn: (m) => warnings.push(m),
+      },
+    );
+    expect(attempts).toBe(4);
+    expect(await repo.getMediaItem(1)).toMatchObject({ id: 1 });
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/database not available yet .*retry 1/);
+  });
+
+  it('reports DATABASE_ERROR when the server stays unavailable past the bound, or at once for a wrong login', async () => {
+    const retry = { baseDelayMs: 1000, maxDelayMs: 15_000, maxTotalMs: 20_000, sleep: async () => {} };
+    let attempts = 0;
+    const paused = MssqlRepository.connect(
+      'opening',
+      async () => {
+        attempts++;
+        throw sqlError(40613, 'not currently available');
+      },
+      { retry, warn: () => {} },
+    );
+    await expect(paused).rejects.toMatchObject({ code: 'DATABASE_ERROR' });
+    expect(attempts).toBeGreaterThan(2);
+    expect(attempts).toBeLessThan(10);
+
+    attempts = 0;
+    const denied = MssqlRepository.connect(
+      'opening',
+      async () => {
+        attempts++;
+        throw Object.assign(new Error("Login failed for user '<token-identified principal>'."), {
+          name: 'ConnectionError',
+          code: 'ELOGIN',
+        });
+      },
+      { retry, warn: () => {} },
+    );
+    await expect(denied).rejects.toMatchObject({
+      code: 'DATABASE_ERROR',
+      message: expect.stringMatching(/Login failed/),
+    });
+    expect(attempts).toBe(1);
+  });
+});

@@ -26,7 +26,7 @@ export interface MssqlOptions {
   warn?: (message: string) => void;
 }
 
-function describe(err: unknown): string {
+function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -44,7 +44,7 @@ export class MssqlRepository extends BoundOperations implements Repository {
     const retry: RetryPolicy = {
       ...(options.retry ?? DEFAULT_RETRY_POLICY),
       onRetry: (err, attempt, delayMs) =>
-        warn(`SQL Server: transient fault (${describe(err)}); retry ${attempt} in ${delayMs} ms`),
+        warn(`SQL Server: transient fault (${messageOf(err)}); retry ${attempt} in ${delayMs} ms`),
     };
     const scope = new PoolScope(driver);
     // Outside a transaction each operation is one atomic batch: retried whole. Inside one, the
@@ -61,30 +61,47 @@ export class MssqlRepository extends BoundOperations implements Repository {
   static async open(connectionString: string, options: MssqlOptions = {}): Promise<MssqlRepository> {
     const config = mssqlConfig(connectionString);
     const warn = options.warn ?? ((m: string) => console.warn(m));
-    const retry = {
-      ...(options.retry ?? DEFAULT_RETRY_POLICY),
-      onRetry: (err: unknown, attempt: number, delayMs: number) =>
-        warn(`SQL Server: database not available yet (${describe(err)}); retry ${attempt} in ${delayMs} ms`),
-    };
-    try {
-      // A paused serverless database refuses logins with 40613 until it has resumed (about a minute).
-      const { pool, vectorType } = await withRetry(retry, async () => {
+    return MssqlRepository.connect(
+      `opening the SQL Server database on '${config.server}'`,
+      async () => {
         const pool = new sql.ConnectionPool(config);
         // Idle pooled connections that break (failover, network) emit 'error' on the pool; without
         // a listener Node would treat it as an unhandled error and end the process.
-        pool.on('error', (err: unknown) => warn(`SQL Server: pooled connection failed: ${describe(err)}`));
+        pool.on('error', (err: unknown) => warn(`SQL Server: pooled connection failed: ${messageOf(err)}`));
         try {
           await pool.connect();
           await migrateMssql(config);
-          return { pool, vectorType: await detectVectorSupport(pool) };
+          return { driver: poolDriver(pool), vectorType: await detectVectorSupport(pool) };
         } catch (err) {
           await pool.close().catch(() => undefined);
           throw err;
         }
-      });
-      return new MssqlRepository(poolDriver(pool), { vectorType }, { ...options, warn });
+      },
+      { ...options, warn },
+    );
+  }
+
+  /**
+   * Connects (and migrates) with `attempt`, retried while the server answers with transient
+   * faults: a paused serverless database refuses logins with 40613 until it has resumed (about a
+   * minute), and the run that woke it should not fail for it.
+   */
+  static async connect(
+    action: string,
+    attempt: () => Promise<{ driver: MssqlDriver; vectorType: boolean }>,
+    options: MssqlOptions = {},
+  ): Promise<MssqlRepository> {
+    const warn = options.warn ?? ((m: string) => console.warn(m));
+    const retry = {
+      ...(options.retry ?? DEFAULT_RETRY_POLICY),
+      onRetry: (err: unknown, n: number, delayMs: number) =>
+        warn(`SQL Server: database not available yet (${messageOf(err)}); retry ${n} in ${delayMs} ms`),
+    };
+    try {
+      const { driver, vectorType } = await withRetry(retry, attempt);
+      return new MssqlRepository(driver, { vectorType }, { ...options, warn });
     } catch (err) {
-      throw databaseError(`opening the SQL Server database on '${config.server}'`, err);
+      throw databaseError(action, err);
     }
   }
 
