@@ -1,7 +1,8 @@
 /** A one-line progress report for long runs: items done / total and rate, at most every 2 s. */
 export function progressPrinter(
   label: string,
-  write: (line: string) => void = (l) => process.stderr.write(l),
+  write: (text: string) => void = (l) => process.stderr.write(l),
+  _opts: { interactive?: boolean } = {},
 ): (done: number, total: number) => void {
   const started = Date.now();
   let last = 0;

@@ -1,0 +1,26 @@
+/** `frs all` (old: `--all`, and the default): detection, then recognition, once. */
+import { defineCommand, EXIT } from '../command.js';
+import { GROUPS } from '../help.js';
+import { personsJson, printPersons, printSummary } from '../pipeline-output.js';
+import { openPipeline } from '../pipeline-runs.js';
+import { databaseOptions, imagesOption, jsonOption } from '../shared-options.js';
+
+export default defineCommand({
+  name: 'all',
+  summary: 'detection, then recognition, once (what frs does without a command)',
+  description: 'Prints a summary and the persons. Exit code 1 when some photos could not be processed.',
+  group: GROUPS.pipeline,
+  options: { ...imagesOption, ...jsonOption, ...databaseOptions },
+  examples: ['frs all --images ~/Pictures', 'frs all --dry-run'],
+  async run(ctx) {
+    const { pipeline, register } = await openPipeline(ctx, 'write', ctx.values.images);
+    await register();
+    const summary = await pipeline.runAll(ctx.progress('detect'));
+    if (ctx.values.json) ctx.printJson({ summary, persons: await personsJson(pipeline) });
+    else {
+      printSummary(summary, ctx.print);
+      await printPersons(pipeline, ctx);
+    }
+    return summary.detected.failed > 0 ? EXIT.FAILED : EXIT.OK;
+  },
+});
