@@ -1,35 +1,32 @@
-/** HTTP GET /api/persons (persons with face counts and portrait links) and /api/persons/{id} (one person with its faces). */
+/**
+ * HTTP GET /api/persons?search=&page=&pageSize=&hidden=false|true|all: persons, largest first,
+ * one page with the total. POST /api/persons {name?, faceIds}: a new person from faces (split).
+ */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import { FrsError } from '../src/errors.js';
-import { getServices } from '../src/services.js';
-import { errorResponse, invalid, json } from './_shared/http.js';
+import { pagedView, personView } from '../src/people/people-view.js';
+import { json } from './_shared/http.js';
+import { idList, jsonBody, pageQuery, parse, queryOf, withPeople } from './_shared/people.js';
 import { httpRoute } from './_shared/routes.js';
 
-const idParam = z.object({ id: z.coerce.number().int().positive().optional() });
+const listQuery = pageQuery.extend({
+  search: z.string().max(255).optional(),
+  hidden: z
+    .enum(['false', 'true', 'all'])
+    .default('false')
+    .transform((h) => (h === 'all' ? 'all' : h === 'true')),
+});
+const createBody = z.object({ name: z.string().nullable().optional(), faceIds: idList }).strict();
 
-export async function personsHandler(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  try {
-    const params = idParam.safeParse(request.params);
-    if (!params.success) throw invalid(params.error);
-    const services = getServices();
-    const repo = await services.repository();
-    const thumbnails = services.storage().thumbnails;
-    const link = (key: string | null) => (key ? thumbnails.url(key) : null);
-    if (params.data.id === undefined) {
-      const persons = await repo.listPersons();
-      return json(200, { persons: persons.map((p) => ({ ...p, portraitUrl: link(p.portraitThumbnailPath) })) });
+export function personsHandler(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  return withPeople(async (people) => {
+    if (request.method === 'POST') {
+      const body = parse(createBody, await jsonBody(request));
+      return json(201, personView(await people.createPerson(body)));
     }
-    const person = await repo.getPerson(params.data.id);
-    if (!person) throw new FrsError('NOT_FOUND', `No person ${params.data.id}.`);
-    return json(200, {
-      ...person,
-      portraitUrl: link(person.portraitThumbnailPath),
-      faces: person.faces.map((f) => ({ ...f, thumbnailUrl: link(f.thumbnailPath) })),
-    });
-  } catch (err) {
-    return errorResponse(err);
-  }
+    const query = parse(listQuery, queryOf(request));
+    return json(200, pagedView(await people.listPersons(query), personView));
+  });
 }
 
-httpRoute({ name: 'persons', methods: ['GET'], route: 'persons/{id?}', handler: personsHandler });
+httpRoute({ name: 'persons', methods: ['GET', 'POST'], route: 'persons', handler: personsHandler });

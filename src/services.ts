@@ -13,6 +13,7 @@ import { openRepository } from './data/open-repository.js';
 import type { Repository } from './data/repository.js';
 import { FrsError } from './errors.js';
 import { consoleLogger, type Logger, type PipelineContext } from './pipeline/context.js';
+import { PeopleService } from './people/people-service.js';
 import { PipelineService } from './pipeline/pipeline-service.js';
 import { BlobStore } from './storage/blob-store.js';
 import { LocalFolderStore } from './storage/local-folder-store.js';
@@ -104,6 +105,11 @@ export class Services {
 
   async pipeline(log?: Logger): Promise<PipelineService> {
     return new PipelineService(await this.pipelineContext(log));
+  }
+
+  /** The people loop over the repository, for the current embedding model. */
+  async people(): Promise<PeopleService> {
+    return new PeopleService(await this.repository(), this.analyzer.embeddingModel);
   }
 
   async close(): Promise<void> {

@@ -29,3 +29,6 @@ ALTER ROLE db_datawriter ADD MEMBER [$(IDENTITY_NAME)];
 -- Earlier FRS versions gave the app db_ddladmin; schema changes are the migration step's now.
 IF IS_ROLEMEMBER(N'db_ddladmin', N'$(IDENTITY_NAME)') = 1
     ALTER ROLE db_ddladmin DROP MEMBER [$(IDENTITY_NAME)];
+
+-- dbo.UpsertPerson and dbo.UpsertFace (created by FRS's migration 6, for the replaced system's front ends).
+GRANT EXECUTE ON SCHEMA::dbo TO [$(IDENTITY_NAME)];

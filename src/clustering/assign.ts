@@ -25,10 +25,15 @@ export interface FaceToMatch<F> {
   embedding: Embedding;
 }
 
-export interface AssignOptions {
+export interface AssignOptions<T = never, P = never> {
   /** Cosine similarity at or above which a face joins a person (FRS_MATCH_THRESHOLD). */
   threshold: number;
   mode?: MatchMode;
+  /**
+   * False for a pair the user ruled out (a cannot-link: the face was taken out of the person).
+   * The face then goes to its best allowed person, or is left over.
+   */
+  allowed?: (face: T, personId: P) => boolean;
 }
 
 export interface Assignment<F, P> {
@@ -49,9 +54,9 @@ const QUERY_SLACK = 1e-9;
 export function assignToPersons<F, P, T extends FaceToMatch<F>>(
   known: readonly KnownFace<P>[],
   faces: readonly T[],
-  options: AssignOptions,
+  options: AssignOptions<T, P>,
 ): AssignResult<F, P, T> {
-  const { threshold, mode = 'nearest-face' } = options;
+  const { threshold, mode = 'nearest-face', allowed } = options;
   if (!(threshold >= -1 && threshold <= 1))
     throw new FrsError('INVALID_INPUT', `Match threshold must be within -1..1 (got ${threshold}).`);
   if (mode !== 'nearest-face' && mode !== 'centroid')
@@ -82,6 +87,7 @@ export function assignToPersons<F, P, T extends FaceToMatch<F>>(
   ConeTree.build(references).forEachPairAcross(faceTree, 1 - threshold + QUERY_SLACK, (r, f, similarity) => {
     if (similarity < threshold) return;
     const owner = ownerOf(r);
+    if (allowed && !allowed(faces[f], persons[owner])) return;
     // Highest similarity; exact ties go to the person seen first, whatever the walk order.
     if (similarity > bestSimilarity[f] || (similarity === bestSimilarity[f] && owner < bestOwner[f])) {
       bestOwner[f] = owner;

@@ -30,6 +30,12 @@ export interface GroupOptions {
   umap?: UmapOptions;
 }
 
+/** The user's decisions the grouping must respect beyond the fixed (known) faces. */
+export interface GroupConstraints<F, P> {
+  /** True when the face must not join the person (the user took it out of that person). */
+  cannotLink?: (faceId: F, personId: P) => boolean;
+}
+
 export interface GroupFace<F> {
   id: F;
   embedding: Embedding;
@@ -47,6 +53,7 @@ export function groupFaces<F, P>(
   known: readonly KnownFace<P>[],
   unassigned: readonly GroupFace<F>[],
   options: GroupOptions,
+  constraints: GroupConstraints<F, P> = {},
 ): GroupDecision<F, P> {
   if (!(options.eps >= 0 && options.eps <= 2))
     throw new FrsError('INVALID_INPUT', `DBSCAN eps must be within 0..2 (got ${options.eps}).`);
@@ -65,7 +72,12 @@ export function groupFaces<F, P>(
     id: i,
     embedding: unassigned[i].embedding,
   }));
-  const decided = decideInCanonicalOrder(canonicalKnown, positions, options);
+  const { cannotLink } = constraints;
+  // A pure function of (face, person), so the decision stays independent of input order.
+  const allowed = cannotLink
+    ? (face: GroupFace<number>, personId: P) => !cannotLink(unassigned[face.id].id, personId)
+    : undefined;
+  const decided = decideInCanonicalOrder(canonicalKnown, positions, options, allowed);
   const ascending = (a: number, b: number) => a - b;
   return {
     assignments: decided.assignments
@@ -83,10 +95,12 @@ function decideInCanonicalOrder<P>(
   known: readonly KnownFace<P>[],
   unassigned: readonly GroupFace<number>[],
   options: GroupOptions,
+  allowed?: (face: GroupFace<number>, personId: P) => boolean,
 ): GroupDecision<number, P> {
   const { assignments, leftovers } = assignToPersons<number, P, GroupFace<number>>(known, unassigned, {
     threshold: options.threshold,
     mode: options.mode,
+    allowed,
   });
   let points = leftovers.map((f) => f.embedding);
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);

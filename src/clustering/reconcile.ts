@@ -21,6 +21,11 @@ export interface ReconcileInput<F> {
    * the decision assigns to them and are never reused for a cluster.
    */
   protectedPersons: ReadonlySet<number>;
+  /**
+   * True when the user took the face out of the person: such a face never counts towards keeping
+   * that person, and assignmentChanges leaves it unassigned rather than put it back.
+   */
+  cannotLink?: (faceId: F, personId: number) => boolean;
 }
 
 /**
@@ -28,15 +33,21 @@ export interface ReconcileInput<F> {
  * one. Greedy by overlap (faces of the cluster the person has now), largest first, ties to the
  * lower person id, then the earlier cluster; each person is kept by one cluster at most.
  */
-export function keptPersons<F>({ faces, decision, protectedPersons }: ReconcileInput<F>): Array<number | null> {
+export function keptPersons<F>({
+  faces,
+  decision,
+  protectedPersons,
+  cannotLink,
+}: ReconcileInput<F>): Array<number | null> {
   const current = new Map<F, number | null>(faces.map((f) => [f.id, f.personId]));
   const overlaps: Array<{ cluster: number; personId: number; shared: number }> = [];
   decision.newClusters.forEach((members, cluster) => {
     const shared = new Map<number, number>();
     for (const id of members) {
       const personId = current.get(id);
-      if (personId !== null && personId !== undefined && !protectedPersons.has(personId))
-        shared.set(personId, (shared.get(personId) ?? 0) + 1);
+      if (personId === null || personId === undefined || protectedPersons.has(personId)) continue;
+      if (cannotLink?.(id, personId)) continue;
+      shared.set(personId, (shared.get(personId) ?? 0) + 1);
     }
     for (const [personId, count] of shared) overlaps.push({ cluster, personId, shared: count });
   });
@@ -61,12 +72,14 @@ export interface FaceChange<F> {
 
 /**
  * The faces whose person differs between now and the decision, once every cluster has its
- * person (`clusterPersons[k]`, kept or newly created), in the order of `faces`.
+ * person (`clusterPersons[k]`, kept or newly created), in the order of `faces`. A face whose
+ * cluster continues a person it has a cannot-link with stays out of it: unassigned.
  */
 export function assignmentChanges<F>(
   faces: readonly CurrentFace<F>[],
   decision: GroupDecision<F, number>,
   clusterPersons: readonly number[],
+  cannotLink?: (faceId: F, personId: number) => boolean,
 ): FaceChange<F>[] {
   if (clusterPersons.length !== decision.newClusters.length) {
     throw new RangeError(`${decision.newClusters.length} clusters but ${clusterPersons.length} persons for them.`);
@@ -79,7 +92,8 @@ export function assignmentChanges<F>(
   const changes: FaceChange<F>[] = [];
   for (const face of faces) {
     if (!target.has(face.id)) throw new RangeError(`Face ${String(face.id)} is not in the decision.`);
-    const to = target.get(face.id)!;
+    let to: number | null = target.get(face.id) ?? null;
+    if (to !== null && cannotLink?.(face.id, to)) to = null;
     if (to !== face.personId) changes.push({ faceId: face.id, from: face.personId, to });
   }
   return changes;

@@ -6,11 +6,13 @@
 import { decodeEmbedding } from './embedding-codec.js';
 import type {
   BoundingBox,
+  FaceDetail,
   FaceRecord,
   FrsRequest,
   GroupingFace,
   MediaItemState,
   MediaItemStatus,
+  Page,
   PersonSummary,
   Point,
   RepositoryStats,
@@ -71,7 +73,7 @@ export function embeddingOf(value: unknown): Float32Array {
 
 /** Columns every face query selects (alias f), in the names faceFromRow reads. */
 export const FACE_COLUMNS = `f.Id, f.MediaItemId, f.PersonId, f.BoundingBox, f.DetectorScore, f.Landmarks, f.Name,
-  f.ThumbnailPath, f.FrameNumber, f.Sharpness, f.EmbeddingModel, f.IsUserVerified,
+  f.ThumbnailPath, f.FrameNumber, f.Sharpness, f.EmbeddingModel, f.IsUserVerified, f.IsRejected,
   CASE WHEN f.Embedding IS NULL THEN 0 ELSE 1 END AS HasEmbedding`;
 
 export function faceFromRow(r: Row): FaceRecord {
@@ -89,7 +91,32 @@ export function faceFromRow(r: Row): FaceRecord {
     embeddingModel: strOrNull(r.EmbeddingModel),
     hasEmbedding: bool(r.HasEmbedding),
     isUserVerified: bool(r.IsUserVerified),
+    isRejected: bool(r.IsRejected),
   };
+}
+
+/** FACE_COLUMNS plus the photo and the person's name (FACE_DETAIL_FROM). */
+export const FACE_DETAIL_COLUMNS = `${FACE_COLUMNS}, i.MediaFileId, m.FileName, m.FilePath, fp.Name AS PersonName`;
+
+export function faceDetailFromRow(r: Row): FaceDetail {
+  return {
+    ...faceFromRow(r),
+    mediaFileId: num(r.MediaFileId),
+    fileName: strOrNull(r.FileName),
+    filePath: String(r.FilePath),
+    personName: strOrNull(r.PersonName),
+  };
+}
+
+/** Rows of a page carry COUNT(*) OVER () as TotalRows; an empty page past the end asks `count`. */
+export async function pageFromRows<T>(
+  rows: Row[],
+  map: (r: Row) => T,
+  offset: number,
+  count: () => number | Promise<number>,
+): Promise<Page<T>> {
+  if (rows.length > 0) return { items: rows.map(map), total: num(rows[0].TotalRows) };
+  return { items: [], total: offset > 0 ? await count() : 0 };
 }
 
 export function groupingFaceFromRow(r: Row): GroupingFace {
@@ -134,6 +161,8 @@ export function personFromRow(r: Row): PersonSummary {
     portraitMediaFileId: numOrNull(r.PortraitMediaFileId),
     portraitThumbnailName: strOrNull(r.PortraitThumbnailName),
     portraitThumbnailPath: strOrNull(r.PortraitThumbnailPath),
+    hidden: bool(r.IsHidden),
+    portraitChosen: bool(r.IsPortraitChosen),
   };
 }
 

@@ -2,18 +2,68 @@
  * Read queries whose text is valid in both SQLite and T-SQL (named @params work in
  * better-sqlite3 and mssql alike), so the two adapters cannot drift apart on them.
  */
-import { FACE_COLUMNS } from './row-mappers.js';
+import { FACE_COLUMNS, FACE_DETAIL_COLUMNS } from './row-mappers.js';
 
-const PERSON_SELECT = `SELECT p.Id, p.Name, p.Rank, p.Appointment, p.Type, p.PortraitFaceId, p.PortraitMediaFileId,
-  COALESCE(c.Total, 0) AS FaceCount, COALESCE(c.Verified, 0) AS VerifiedFaceCount,
-  pf.Name AS PortraitThumbnailName, pf.ThumbnailPath AS PortraitThumbnailPath
-FROM Persons p
+const PERSON_COLUMNS = `p.Id, p.Name, p.Rank, p.Appointment, p.Type, p.PortraitFaceId, p.PortraitMediaFileId,
+  p.IsHidden, p.IsPortraitChosen, COALESCE(c.Total, 0) AS FaceCount, COALESCE(c.Verified, 0) AS VerifiedFaceCount,
+  pf.Name AS PortraitThumbnailName, pf.ThumbnailPath AS PortraitThumbnailPath`;
+const PERSON_FROM = `FROM Persons p
 LEFT JOIN (SELECT PersonId, COUNT(*) AS Total, SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END) AS Verified
            FROM Faces WHERE PersonId IS NOT NULL GROUP BY PersonId) c ON c.PersonId = p.Id
 LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId`;
+const PERSON_SELECT = `SELECT ${PERSON_COLUMNS} ${PERSON_FROM}`;
 
 export const LIST_PERSONS_SQL = `${PERSON_SELECT} ORDER BY FaceCount DESC, p.Id`;
 export const GET_PERSON_SQL = `${PERSON_SELECT} WHERE p.Id = @id`;
+
+/**
+ * Paging differs between the dialects (LIMIT/OFFSET vs OFFSET/FETCH), the rest does not: each
+ * listing is one query whose rows carry the total (COUNT(*) OVER ()), plus a count query for
+ * the rare page past the end. Parameters: @offset, @limit and the listing's own.
+ */
+export interface PagedQuery {
+  page(paging: string): string;
+  count: string;
+}
+
+const paged = (columns: string, from: string, where: string, orderBy: string): PagedQuery => ({
+  page: (paging) =>
+    `SELECT ${columns}, COUNT(*) OVER () AS TotalRows ${from} WHERE ${where} ORDER BY ${orderBy} ${paging}`,
+  count: `SELECT COUNT(*) AS N ${from} WHERE ${where}`,
+});
+
+/** @search: a LIKE pattern or NULL; @hidden: 0, 1 or NULL (both). */
+export const SEARCH_PERSONS = paged(
+  PERSON_COLUMNS,
+  PERSON_FROM,
+  `(@search IS NULL OR p.Name LIKE @search ESCAPE '\\') AND (@hidden IS NULL OR COALESCE(p.IsHidden, 0) = @hidden)`,
+  'FaceCount DESC, p.Id',
+);
+
+/** LIKE pattern for "name contains `text`", with LIKE's wildcards escaped (backslash is the escape). */
+export function containsPattern(text: string | undefined): string | null {
+  const trimmed = text?.trim();
+  return trimmed ? `%${trimmed.replace(/[\\%_[]/g, (c) => `\\${c}`)}%` : null;
+}
+
+const FACE_DETAIL_FROM = `FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
+LEFT JOIN Persons fp ON fp.Id = f.PersonId`;
+
+export const FACES_OF_PERSON_PAGE = paged(FACE_DETAIL_COLUMNS, FACE_DETAIL_FROM, 'f.PersonId = @id', 'f.Id');
+/** Faces in no person, not rejected, embedded by @model: what the user may still sort. */
+export const UNASSIGNED_FACES_PAGE = paged(
+  FACE_DETAIL_COLUMNS,
+  FACE_DETAIL_FROM,
+  'f.PersonId IS NULL AND COALESCE(f.IsRejected, 0) = 0 AND f.EmbeddingModel = @model AND f.Embedding IS NOT NULL',
+  'f.Id',
+);
+/** Faces by id (@id0, @id1, ... or a VALUES list: the caller supplies the IN list). */
+export const faceDetailsWhere = (condition: string) =>
+  `SELECT ${FACE_DETAIL_COLUMNS} ${FACE_DETAIL_FROM} WHERE ${condition} ORDER BY f.Id`;
+/** The faces of one photo with their persons, rejected ones left out. */
+export const FACES_OF_PHOTO_SQL = faceDetailsWhere('f.MediaItemId = @id AND COALESCE(f.IsRejected, 0) = 0');
+export const PHOTO_COLUMNS = 'i.Id AS ItemId, i.MediaFileId, m.FileName, m.FilePath';
+export const PHOTO_FROM = 'FROM MediaItems i JOIN MediaFile m ON m.Id = i.MediaFileId';
 export const FACES_OF_PERSON_SQL = `SELECT ${FACE_COLUMNS} FROM Faces f WHERE f.PersonId = @id ORDER BY f.Id`;
 export const FACES_OF_ITEM_SQL = `SELECT ${FACE_COLUMNS} FROM Faces f WHERE f.MediaItemId = @id ORDER BY f.Id`;
 
@@ -27,39 +77,56 @@ export const STATS_SQL = `SELECT
   (SELECT COUNT(*) FROM FrsRequests WHERE Status = 'queued') AS QueuedRequests`;
 export const ITEM_STATUS_COUNTS_SQL = 'SELECT Status, COUNT(*) AS N FROM MediaItems GROUP BY Status';
 
-/** What the group stage reads: every face with an embedding from @model, with its person. */
+/** What the group stage reads: every face with an embedding from @model, with its person; rejected faces never. */
 export const FACES_FOR_GROUPING_SQL = `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified,
   CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped
 FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
-WHERE f.EmbeddingModel = @model AND f.Embedding IS NOT NULL
+WHERE f.EmbeddingModel = @model AND f.Embedding IS NOT NULL AND COALESCE(f.IsRejected, 0) = 0
 ORDER BY f.Id`;
+
+export const CANNOT_LINKS_SQL = 'SELECT FaceId, PersonId FROM FrsCannotLink ORDER BY FaceId, PersonId';
 
 /**
  * Aggregates that change whenever a regroup's input changes: faces added or removed, moved,
- * verified, grouped or (re)embedded, persons added or removed; one scan of each table. A regroup decides outside its write
+ * verified, rejected, grouped or (re)embedded, persons added, removed or edited (portrait,
+ * hidden, any field through ModifiedAt), cannot-link pairs; one scan of each table. Every people
+ * action changes it, so a regroup decided before the action decides again instead of overwriting it. A regroup decides outside its write
  * transaction and decides again under the lock only when this differs (group-stage.ts).
  */
-export const GROUPING_FINGERPRINT_SQL = `SELECT f.*, p.*
+export const GROUPING_FINGERPRINT_SQL = `SELECT f.*, p.*, c.*
 FROM (SELECT COUNT(*) AS Faces, MAX(Id) AS MaxFaceId, SUM(CAST(Id AS BIGINT)) AS FaceIds,
     SUM(CAST(COALESCE(PersonId, 0) AS BIGINT) * (Id % 9973 + 1)) AS Assignments,
     SUM(CASE WHEN COALESCE(IsUserVerified, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Verified,
+    SUM(CASE WHEN COALESCE(IsRejected, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Rejected,
     SUM(CASE WHEN GroupedAt IS NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Ungrouped,
     SUM(CASE WHEN EmbeddingModel = @model AND Embedding IS NOT NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Embedded,
     MAX(ModifiedAt) AS FacesModified
   FROM Faces) f
-CROSS JOIN (SELECT COUNT(*) AS Persons, SUM(CAST(Id AS BIGINT)) AS PersonIds FROM Persons) p`;
+CROSS JOIN (SELECT COUNT(*) AS Persons, SUM(CAST(Id AS BIGINT)) AS PersonIds,
+    SUM(CAST(COALESCE(PortraitFaceId, 0) AS BIGINT) * (Id % 9973 + 1)) AS Portraits,
+    SUM(CASE WHEN COALESCE(IsPortraitChosen, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS ChosenPortraits,
+    SUM(CASE WHEN COALESCE(IsHidden, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Hidden,
+    MAX(ModifiedAt) AS PersonsModified
+  FROM Persons) p
+CROSS JOIN (SELECT COUNT(*) AS CannotLinks, SUM(CAST(FaceId AS BIGINT) * (PersonId % 9973 + 1)) AS CannotLinkPairs
+  FROM FrsCannotLink) c`;
 
 /** Unverified faces with an embedding from @model that no grouping run has seen: new work for recognise. */
 export const UNGROUPED_FACES_CONDITION = `GroupedAt IS NULL AND COALESCE(IsUserVerified, 0) = 0 AND EmbeddingModel = @model AND Embedding IS NOT NULL`;
+
+/** A portrait the user chose, whose face is still the person's: regroups leave it. */
+export const KEPT_PORTRAIT_CONDITION = `COALESCE(Persons.IsPortraitChosen, 0) = 1
+  AND EXISTS (SELECT 1 FROM Faces f WHERE f.Id = Persons.PortraitFaceId AND f.PersonId = Persons.Id)`;
 
 /** Portraits must show their person: true for a row of Persons whose portrait face moved away or was deleted. */
 export const STALE_PORTRAIT_CONDITION = `Persons.PortraitFaceId IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.Id = Persons.PortraitFaceId AND f.PersonId = Persons.Id)`;
 
-/** Persons a regroup may drop: nothing assigned and nothing a user typed in. */
+/** Persons a regroup may drop: nothing assigned and nothing a user typed in or decided (hidden). */
 export const EMPTY_PERSON_CONDITION = `COALESCE(Persons.Name, '') = '' AND COALESCE(Persons.Rank, '') = '' AND COALESCE(Persons.Appointment, '') = ''
+  AND COALESCE(Persons.IsHidden, 0) = 0
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
 
 /** Before an item's unverified faces are replaced: portraits showing them would dangle. */
-export const CLEAR_ITEM_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL
+export const CLEAR_ITEM_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0
 WHERE PortraitFaceId IN (SELECT Id FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0)`;

@@ -80,27 +80,45 @@ interface Plan {
   decision: GroupDecision<number, number>;
   /** Per new cluster: the existing person it continues, or null for a new one. */
   kept: Array<number | null>;
+  /** The user's "not this person" pairs: the face never (re)joins the person. */
+  cannotLink: (faceId: number, personId: number) => boolean;
+}
+
+/** Cannot-link pairs as a lookup (FrsCannotLink). */
+function cannotLinkLookup(
+  pairs: { faceId: number; personId: number }[],
+): (faceId: number, personId: number) => boolean {
+  const excluded = new Map<number, Set<number>>();
+  for (const { faceId, personId } of pairs) {
+    let persons = excluded.get(faceId);
+    if (!persons) excluded.set(faceId, (persons = new Set()));
+    persons.add(personId);
+  }
+  return (faceId, personId) => excluded.get(faceId)?.has(personId) ?? false;
 }
 
 /** Reads the faces and decides; pure computation after the read, so it may run outside the write lock. */
 async function decide(ops: RepositoryOps, ctx: PipelineContext): Promise<Plan> {
+  // Rejected faces are not read at all; verified faces are fixed; cannot-links constrain the rest.
   const all = await ops.facesForGrouping(ctx.analyzer.embeddingModel);
+  const cannotLink = cannotLinkLookup(await ops.cannotLinks());
   const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
   const toGroup = all.filter((f) => !f.isUserVerified);
-  const decision = groupFaces(verified, toGroup, groupOptions(ctx.settings));
-  const kept = keptPersons({ faces: toGroup, decision, protectedPersons: new Set(verified.map((f) => f.personId)) });
-  return { verified, toGroup, decision, kept };
+  const decision = groupFaces(verified, toGroup, groupOptions(ctx.settings), { cannotLink });
+  const protectedPersons = new Set(verified.map((f) => f.personId));
+  const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
+  return { verified, toGroup, decision, kept, cannotLink };
 }
 
 /** Writes a plan (unless dry); `ops` is an open transaction, or the repository for a dry run. */
 async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<Decided> {
-  const { verified, toGroup, decision, kept } = plan;
+  const { verified, toGroup, decision, kept, cannotLink } = plan;
   const toCreate = kept.filter((p) => p === null).length;
   // A dry run stands in negative ids for the persons it would create.
   const created = dryRun ? Array.from({ length: toCreate }, (_, k) => -1 - k) : await ops.createPersons(toCreate);
   let next = 0;
   const clusterPersons = kept.map((p) => p ?? created[next++]);
-  const changes = assignmentChanges(toGroup, decision, clusterPersons);
+  const changes = assignmentChanges(toGroup, decision, clusterPersons, cannotLink);
 
   // Members of every person whose faces changed, after the change.
   const finalPerson = new Map(toGroup.map((f) => [f.id, f.personId]));

@@ -56,9 +56,17 @@ describe('database commands', () => {
   it('persons --json prints one JSON document of the persons', async () => {
     const { code, stdout } = await frs('persons', '--json');
     expect(code).toBe(EXIT.OK);
-    const persons = JSON.parse(stdout) as Array<{ id: number; faces: unknown[] }>;
+    const persons = JSON.parse(stdout) as Array<{
+      id: number;
+      faceCount: number;
+      portraitFaceId: number;
+      portraitUrl: string;
+    }>;
     expect(Array.isArray(persons)).toBe(true);
-    for (const p of persons) expect(p.faces.length).toBeGreaterThan(0);
+    for (const p of persons) {
+      expect(p.faceCount).toBeGreaterThan(0);
+      expect(p.portraitUrl).toBe(`/api/faces/${p.portraitFaceId}/thumbnail`);
+    }
   });
 
   it('the seed flag form reruns without changing anything (the broken photo waits for its lease)', async () => {

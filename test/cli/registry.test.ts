@@ -17,7 +17,19 @@ describe('the command registry', () => {
     const commands = await loadCommands();
     const names = commands.map((c) => c.name);
     expect(names).toEqual(
-      expect.arrayContaining(['all', 'automate', 'db', 'persons', 'recluster', 'recognize', 'test', 'watch']),
+      expect.arrayContaining([
+        'all',
+        'automate',
+        'db',
+        'face',
+        'person',
+        'persons',
+        'photo',
+        'recluster',
+        'recognize',
+        'test',
+        'watch',
+      ]),
     );
     expect(new Set(names).size).toBe(names.length);
     for (const command of commands)
@@ -30,7 +42,22 @@ describe('the command registry', () => {
           if (option !== 'help') expect(o.short, `${name} --${option}: -h is help`).not.toBe('h');
         }
       }
-    expect(valueOptionNames(commands)).toEqual(new Set(['database', 'images', 'interval', 'thumbnails']));
+    expect(valueOptionNames(commands)).toEqual(
+      new Set([
+        'appointment',
+        'database',
+        'faces',
+        'images',
+        'interval',
+        'name',
+        'page',
+        'rank',
+        'search',
+        'thumbnails',
+        'to',
+        'type',
+      ]),
+    );
   });
 
   it('refuses a module whose command is named unlike its file', async () => {

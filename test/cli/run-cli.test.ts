@@ -61,7 +61,7 @@ describe('help and version', () => {
 describe('mistakes', () => {
   it.each([
     [['tset'], 'Unknown command tset. Did you mean test?'],
-    [['help', 'persns'], 'Unknown command persns. Did you mean persons?'],
+    [['help', 'persns'], 'Unknown command persns. Did you mean persons or person?'],
     [['persons', '--jsn'], 'Unknown option --jsn for frs persons. Did you mean --json?'],
     [['all', '--image', 'x'], 'Unknown option --image for frs all. Did you mean --images?'],
     [['db', 'photos'], 'frs db takes no arguments; got photos (use --images DIR to register a folder).'],

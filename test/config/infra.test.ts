@@ -570,3 +570,18 @@ describe('what Flex Consumption rejects, and the private option', () => {
     expect(everyHours * 60).toBeGreaterThan(autoPause);
   });
 });
+
+describe('faces stay private', () => {
+  it('no HTTP answer carries a blob URL into the private containers: thumbnails go through the API', () => {
+    const sources = ['functions', 'src']
+      .flatMap((dir) =>
+        readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)),
+      )
+      .filter((f) => f.endsWith('.ts') && !f.startsWith(join('src', 'storage')));
+    for (const file of sources) {
+      // ObjectStore.url() gives a bare blob URL under a managed identity (no key to sign with).
+      expect(read(file), file).not.toMatch(/\b(thumbnails|media|store|storage\(\)\.\w+)\.url\(/);
+    }
+    expect(read('src/people/people-view.ts')).toContain('`/api/faces/${faceId}/thumbnail`');
+  });
+});

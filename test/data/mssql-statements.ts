@@ -67,6 +67,28 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   finishRequest: (o) => o.finishRequest(1, 'done', { ok: true }),
   getRequest: (o) => o.getRequest(1),
   stats: (o) => o.stats(),
+  // The people operations (migration 6).
+  photo: async (o) => {
+    await o.photo({ itemId: 1 });
+    return o.photo({ filePath: 'a/b.jpg' });
+  },
+  getFaces: (o) => o.getFaces([1, 2]),
+  moveFaces: (o) => o.moveFaces([1, 2], 3),
+  unassignFaces: (o) => o.unassignFaces([1, 2]),
+  confirmFaces: (o) => o.confirmFaces([1, 2]),
+  rejectFaces: (o) => o.rejectFaces([1, 2]),
+  cannotLinks: (o) => o.cannotLinks(),
+  unassignedFaces: (o) => o.unassignedFaces('m1', { offset: 0, limit: 10 }),
+  searchPersons: async (o) => {
+    await o.searchPersons({ offset: 0, limit: 10 });
+    return o.searchPersons({ offset: 10, limit: 10, search: 'ad', hidden: 'all' });
+  },
+  personFaces: (o) => o.personFaces(1, { offset: 0, limit: 10 }),
+  updatePerson: (o) => o.updatePerson(1, { name: 'Ada', rank: null, hidden: true }),
+  mergePersons: (o) => o.mergePersons(1, [2, 3]),
+  choosePortrait: (o) => o.choosePortrait(1, 2),
+  deletePerson: (o) => o.deletePerson(1),
+  fillPortraits: (o) => o.fillPortraits([1, 2]),
 };
 
 export interface CollectedBatch {

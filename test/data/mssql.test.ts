@@ -10,7 +10,16 @@ import { legacyEmbedding } from './legacy-schema.js';
 import { runRepositoryContract } from './repository.contract.js';
 
 const connectionString = process.env.FRS_TEST_MSSQL;
-const TABLES = ['Faces', 'MediaItems', 'MediaFile', 'Persons', 'FrsLocks', 'FrsRequests', 'FrsSchemaVersion'];
+const TABLES = [
+  'Faces',
+  'MediaItems',
+  'MediaFile',
+  'Persons',
+  'FrsLocks',
+  'FrsRequests',
+  'FrsCannotLink',
+  'FrsSchemaVersion',
+];
 
 async function onServer<T>(work: (pool: sql.ConnectionPool) => Promise<T>): Promise<T> {
   const pool = await new sql.ConnectionPool(mssqlConfig(connectionString!)).connect();
@@ -29,9 +38,74 @@ if (!connectionString) {
     it.skip('skipped: set FRS_TEST_MSSQL to the connection string of a disposable SQL Server / Azure SQL database to run it', () => {});
   });
 } else {
-  beforeEach(() => onServer((pool) => pool.request().batch(`DROP TABLE IF EXISTS ${TABLES.join(', ')}`)));
+  beforeEach(() =>
+    onServer((pool) =>
+      pool
+        .request()
+        .batch(
+          `DROP TABLE IF EXISTS ${TABLES.join(', ')}; DROP PROCEDURE IF EXISTS dbo.UpsertPerson; DROP PROCEDURE IF EXISTS dbo.UpsertFace;`,
+        ),
+    ),
+  );
 
   runRepositoryContract('SQL Server', () => openRepository(connectionString));
+
+  describe("the replaced system's stored procedures", () => {
+    it('UpsertPerson inserts, then overwrites only the fields given', async () => {
+      const repo = await openRepository(connectionString);
+      try {
+        const id = await onServer(async (pool) => {
+          const inserted = await pool
+            .request()
+            .input('Name', sql.NVarChar(255), 'Ada')
+            .input('Rank', sql.NVarChar(50), 'Capt')
+            .execute<{ PersonId: number }>('dbo.UpsertPerson');
+          const personId = inserted.recordset[0].PersonId;
+          await pool
+            .request()
+            .input('PersonId', sql.Int, personId)
+            .input('Name', sql.NVarChar(255), null)
+            .input('Appointment', sql.NVarChar(100), 'Pilot')
+            .execute('dbo.UpsertPerson');
+          return personId;
+        });
+        expect(await repo.getPerson(id)).toMatchObject({ name: 'Ada', rank: 'Capt', appointment: 'Pilot' });
+      } finally {
+        await repo.close();
+      }
+    });
+
+    it("UpsertFace inserts and updates faces; a face given a person is the user's decision", async () => {
+      const repo = await openRepository(connectionString);
+      try {
+        const { mediaItemId } = await repo.registerMediaFile({
+          filePath: '/p/a.jpg',
+          fileName: 'a.jpg',
+          extension: '.jpg',
+        });
+        const [p] = await repo.createPersons([{ name: 'Ada' }]);
+        const faceId = await onServer(async (pool) => {
+          const inserted = await pool
+            .request()
+            .input('MediaItemId', sql.Int, mediaItemId)
+            .input('BoundingBox', sql.NVarChar(255), '[1,2,30,40]')
+            .input('Name', sql.NVarChar(255), 'a_TN0.jpg')
+            .execute<{ FaceId: number }>('dbo.UpsertFace');
+          const id = inserted.recordset[0].FaceId;
+          await pool.request().input('FaceId', sql.Int, id).input('PersonId', sql.Int, p).execute('dbo.UpsertFace');
+          return id;
+        });
+        expect((await repo.getFaces([faceId]))[0]).toMatchObject({
+          personId: p,
+          isUserVerified: true,
+          boundingBox: [1, 2, 30, 40],
+          thumbnailName: 'a_TN0.jpg',
+        });
+      } finally {
+        await repo.close();
+      }
+    });
+  });
 
   describe('legacy SQL Server database migrated in place', () => {
     it('keeps legacy rows, maps extracted items to done, and opens twice without change', async () => {
@@ -74,7 +148,7 @@ if (!connectionString) {
       const versions = await onServer(
         async (pool) => (await pool.request().query('SELECT Version FROM FrsSchemaVersion ORDER BY Version')).recordset,
       );
-      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5]);
+      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5, 6]);
     });
   });
 }

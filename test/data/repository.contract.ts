@@ -605,6 +605,243 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await a.getRequest(424_242)).toBeNull();
     });
 
+    it('lists persons one page at a time with the total, name search and the hidden filter', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 6);
+      const [ada, bob, hidden, percent] = await repo.createPersons([
+        { name: 'Ada Lovelace' },
+        { name: 'Bob' },
+        { name: 'Passer-by' },
+        { name: '100% Ada_' },
+      ]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: bob },
+        { faceId: faceIds[1], personId: bob },
+        { faceId: faceIds[2], personId: bob },
+        { faceId: faceIds[3], personId: ada },
+        { faceId: faceIds[4], personId: ada },
+        { faceId: faceIds[5], personId: hidden },
+      ]);
+      await repo.setPortraits([{ personId: bob, faceId: faceIds[1], mediaFileId: null }]);
+      expect(await repo.updatePerson(hidden, { hidden: true })).toBe(true);
+
+      const first = await repo.searchPersons({ offset: 0, limit: 2 });
+      expect(first.total).toBe(3);
+      expect(first.items.map((p) => [p.id, p.faceCount, p.hidden])).toEqual([
+        [bob, 3, false],
+        [ada, 2, false],
+      ]);
+      expect(first.items[0]).toMatchObject({
+        portraitFaceId: faceIds[1],
+        portraitThumbnailPath: 'thumbnails/face.jpg',
+      });
+      expect(await repo.searchPersons({ offset: 2, limit: 2 })).toMatchObject({ total: 3, items: [{ id: percent }] });
+      expect(await repo.searchPersons({ offset: 10, limit: 2 })).toEqual({ items: [], total: 3 });
+      const named = await repo.searchPersons({ offset: 0, limit: 10, search: ' ada ' });
+      expect(named.items.map((p) => p.id)).toEqual([ada, percent]);
+      // LIKE wildcards in the search are literal characters.
+      expect((await repo.searchPersons({ offset: 0, limit: 10, search: '0% a' })).items.map((p) => p.id)).toEqual([
+        percent,
+      ]);
+      expect((await repo.searchPersons({ offset: 0, limit: 10, search: 'a_' })).items.map((p) => p.id)).toEqual([
+        percent,
+      ]);
+      expect(await repo.searchPersons({ offset: 0, limit: 10, hidden: true })).toMatchObject({
+        total: 1,
+        items: [{ id: hidden, hidden: true, faceCount: 1 }],
+      });
+      expect((await repo.searchPersons({ offset: 0, limit: 10, hidden: 'all' })).total).toBe(4);
+      expect(await repo.searchPersons({ offset: 0, limit: 10, search: 'nobody' })).toEqual({ items: [], total: 0 });
+    });
+
+    it("pages a person's faces with their photos", async () => {
+      const repo = await connect();
+      const one = await itemWithFaces(repo, 2, '/media/one.jpg');
+      const two = await itemWithFaces(repo, 1, '/media/two.jpg');
+      const [p] = await repo.createPersons([{ name: 'Ada' }]);
+      await repo.moveFaces([...one.faceIds, ...two.faceIds], p);
+      const page = await repo.personFaces(p, { offset: 1, limit: 1 });
+      expect(page.total).toBe(3);
+      expect(page.items).toHaveLength(1);
+      expect(page.items[0]).toMatchObject({
+        id: one.faceIds[1],
+        filePath: '/media/one.jpg',
+        fileName: 'group.jpg',
+        boundingBox: [10, 20, 110, 140],
+        thumbnailPath: 'thumbnails/face.jpg',
+        personId: p,
+        personName: 'Ada',
+        isUserVerified: true,
+        isRejected: false,
+      });
+      expect((await repo.personFaces(p, { offset: 2, limit: 5 })).items[0].filePath).toBe('/media/two.jpg');
+      expect(await repo.personFaces(p, { offset: 5, limit: 5 })).toEqual({ items: [], total: 3 });
+      expect(await repo.personFaces(424_242, { offset: 0, limit: 5 })).toEqual({ items: [], total: 0 });
+    });
+
+    it('updates the fields given, clears fields set to null, and says when the person is unknown', async () => {
+      const repo = await connect();
+      const [p] = await repo.createPersons([{ name: 'Ada', rank: 'Capt', appointment: 'Pilot', type: 'staff' }]);
+      expect(await repo.updatePerson(p, { name: 'Ada L.', rank: null, hidden: true })).toBe(true);
+      expect(await repo.getPerson(p)).toMatchObject({
+        name: 'Ada L.',
+        rank: null,
+        appointment: 'Pilot',
+        type: 'staff',
+        hidden: true,
+      });
+      expect(await repo.updatePerson(p, {})).toBe(true);
+      expect(await repo.updatePerson(p, { hidden: false })).toBe(true);
+      expect((await repo.getPerson(p))?.hidden).toBe(false);
+      expect(await repo.updatePerson(424_242, { name: 'x' })).toBe(false);
+      expect(await repo.updatePerson(424_242, {})).toBe(false);
+    });
+
+    it('merges persons: faces join the target as verified, empty fields filled, sources deleted', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 5);
+      const [target, s1, s2] = await repo.createPersons([
+        { name: 'Ada' },
+        { name: 'Ada Lovelace', rank: 'Capt' },
+        { appointment: 'Pilot', rank: 'Maj' },
+      ]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: target },
+        { faceId: faceIds[1], personId: s1 },
+        { faceId: faceIds[2], personId: s2 },
+        { faceId: faceIds[3], personId: s2 },
+      ]);
+      await repo.unassignFaces([faceIds[3]]); // "not s2": stays "not" the merged person
+      const result = await repo.mergePersons(target, [s1, s2]);
+      expect(result).toEqual({ movedFaceIds: [faceIds[1], faceIds[2]], personsDeleted: 2 });
+      const merged = await repo.getPerson(target);
+      expect(merged).toMatchObject({ name: 'Ada', rank: 'Capt', appointment: 'Pilot', faceCount: 3 });
+      expect(merged?.faces.every((f) => f.isUserVerified)).toBe(true);
+      expect(await repo.getPerson(s1)).toBeNull();
+      expect(await repo.getPerson(s2)).toBeNull();
+      expect(await repo.cannotLinks()).toEqual([{ faceId: faceIds[3], personId: target }]);
+      expect(await repo.mergePersons(target, [target])).toEqual({ movedFaceIds: [], personsDeleted: 0 });
+    });
+
+    it('moves, unassigns (cannot-link), confirms and rejects faces', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 4);
+      const [p1, p2] = await repo.createPersons(2);
+      await repo.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p1 })));
+
+      expect(await repo.unassignFaces([faceIds[0], faceIds[0]])).toBe(1);
+      expect(await repo.unassignFaces([faceIds[0]])).toBe(0); // already out
+      expect(await repo.cannotLinks()).toEqual([{ faceId: faceIds[0], personId: p1 }]);
+      expect((await repo.getFaces([faceIds[0]]))[0]).toMatchObject({ personId: null, isUserVerified: false });
+
+      expect(await repo.moveFaces([faceIds[1]], p2)).toBe(1);
+      expect(await repo.confirmFaces([faceIds[0], faceIds[2]])).toBe(1); // an unassigned face is not confirmed
+      expect(await repo.rejectFaces([faceIds[3], faceIds[3]])).toBe(1);
+      expect(await repo.rejectFaces([faceIds[3]])).toBe(0);
+
+      const faces = await repo.getFaces([424_242, faceIds[3], faceIds[1], faceIds[2]]);
+      expect(faces.map((f) => [f.id, f.personId, f.isUserVerified, f.isRejected])).toEqual([
+        [faceIds[1], p2, true, false],
+        [faceIds[2], p1, true, false],
+        [faceIds[3], null, true, true],
+      ]);
+      expect(faces[0]).toMatchObject({ filePath: '/media/group.jpg', fileName: 'group.jpg', embeddingModel: 'm1' });
+      // Rejected faces leave grouping and the unassigned list for good.
+      expect((await repo.facesForGrouping('m1')).map((f) => f.id)).toEqual(faceIds.slice(0, 3));
+      const unassigned = await repo.unassignedFaces('m1', { offset: 0, limit: 10 });
+      expect(unassigned).toMatchObject({ total: 1, items: [{ id: faceIds[0] }] });
+      expect(await repo.unassignedFaces('other-model', { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
+      expect(await repo.unassignedFaces('m1', { offset: 3, limit: 10 })).toEqual({ items: [], total: 1 });
+
+      // Moving a face back where the user took it out of lifts the cannot-link.
+      expect(await repo.moveFaces([faceIds[0]], p1)).toBe(1);
+      expect(await repo.cannotLinks()).toEqual([]);
+      expect(await repo.moveFaces([faceIds[3]], p1)).toBe(1); // un-rejects: the user says it is p1
+      expect((await repo.getFaces([faceIds[3]]))[0]).toMatchObject({ personId: p1, isRejected: false });
+    });
+
+    it('keeps a chosen portrait through regroup writes while its face stays, and fills missing ones', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 3);
+      const [p, other] = await repo.createPersons(2);
+      await repo.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p })));
+      expect(await repo.choosePortrait(p, faceIds[0])).toBe(true);
+      expect(await repo.choosePortrait(p, 424_242)).toBe(false);
+      expect(await repo.choosePortrait(other, faceIds[0])).toBe(false); // not other's face
+      expect(await repo.setPortraits([{ personId: p, faceId: faceIds[2], mediaFileId: null }])).toBe(0);
+      expect(await repo.getPerson(p)).toMatchObject({ portraitFaceId: faceIds[0], portraitChosen: true });
+
+      await repo.assignFaces([{ faceId: faceIds[0], personId: other }]); // the chosen face leaves
+      expect(await repo.tidyPersons([p])).toMatchObject({ portraitsCleared: 1 });
+      expect(await repo.getPerson(p)).toMatchObject({ portraitFaceId: null, portraitChosen: false });
+      // Best detector score first (faces 0..2 score 0.50, 0.51, 0.52).
+      expect(await repo.fillPortraits([p, other, 424_242])).toBe(2);
+      expect(await repo.fillPortraits([p])).toBe(0); // has one now
+      expect(await repo.getPerson(p)).toMatchObject({ portraitFaceId: faceIds[2], portraitChosen: false });
+      expect((await repo.getPerson(other))?.portraitFaceId).toBe(faceIds[0]);
+      expect(await repo.setPortraits([{ personId: p, faceId: faceIds[1], mediaFileId: null }])).toBe(1);
+    });
+
+    it('deletes a person: its faces become unassigned and unverified', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 3);
+      const [p, q] = await repo.createPersons([{ name: 'Ada' }, {}]);
+      await repo.moveFaces([faceIds[0], faceIds[1]], p);
+      await repo.assignFaces([{ faceId: faceIds[2], personId: q }]);
+      await repo.unassignFaces([faceIds[2]]);
+      await repo.moveFaces([faceIds[2]], q);
+      await repo.unassignFaces([faceIds[1]]); // cannot-link to p
+      expect(await repo.deletePerson(p)).toBe(1);
+      expect(await repo.deletePerson(p)).toBeNull();
+      expect(await repo.getPerson(p)).toBeNull();
+      expect((await repo.getFaces([faceIds[0]]))[0]).toMatchObject({ personId: null, isUserVerified: false });
+      expect(await repo.cannotLinks()).toEqual([]);
+      expect(await repo.hasUngroupedFaces('m1')).toBe(true); // back to grouping
+    });
+
+    it('shows one photo with its faces and persons, by item id or file path', async () => {
+      const repo = await connect();
+      const { mediaItemId, faceIds } = await itemWithFaces(repo, 3, '/media/some where/photo 1.jpg');
+      const [p] = await repo.createPersons([{ name: 'Ada' }]);
+      await repo.moveFaces([faceIds[1]], p);
+      await repo.rejectFaces([faceIds[2]]);
+      const byId = await repo.photo({ itemId: mediaItemId });
+      expect(byId).toMatchObject({
+        itemId: mediaItemId,
+        filePath: '/media/some where/photo 1.jpg',
+        fileName: 'group.jpg',
+      });
+      expect(byId?.faces.map((f) => [f.id, f.personId, f.personName])).toEqual([
+        [faceIds[0], null, null],
+        [faceIds[1], p, 'Ada'],
+      ]);
+      expect(await repo.photo({ filePath: '/media/some where/photo 1.jpg' })).toEqual(byId);
+      expect(await repo.photo({ itemId: 424_242 })).toBeNull();
+      expect(await repo.photo({ filePath: '/media/none.jpg' })).toBeNull();
+    });
+
+    it('changes the grouping fingerprint with every people action', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 4);
+      const [p1, p2] = await repo.createPersons(2);
+      await repo.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p1 })));
+      const seen = [await repo.groupingFingerprint('m1')];
+      const changes = async (action: () => Promise<unknown>) => {
+        await action();
+        const fp = await repo.groupingFingerprint('m1');
+        expect(seen).not.toContain(fp);
+        seen.push(fp);
+      };
+      await changes(() => repo.choosePortrait(p1, faceIds[0]));
+      await changes(() => repo.updatePerson(p1, { hidden: true }));
+      await changes(() => repo.unassignFaces([faceIds[1]]));
+      await changes(() => repo.confirmFaces([faceIds[2]]));
+      await changes(() => repo.rejectFaces([faceIds[3]]));
+      await changes(() => repo.moveFaces([faceIds[0]], p2));
+      await changes(() => repo.mergePersons(p2, [p1]));
+      await changes(() => repo.deletePerson(p2));
+    });
+
     it('wraps database failures in FrsError DATABASE_ERROR', async () => {
       const repo = await connect();
       await repo.close();

@@ -31,6 +31,21 @@ export const PARSER_GAPS: ParserGap[] = [
     rewrite: (s) => s.replace(/\bTOP \(@\w+\)/g, 'TOP (1)'),
   },
   {
+    // https://learn.microsoft.com/sql/t-sql/queries/select-order-by-clause-transact-sql : OFFSET/FETCH take expressions
+    name: 'OFFSET @variable ROWS FETCH NEXT @variable ROWS ONLY',
+    occurs: /\bOFFSET @/,
+    shape: /\bOFFSET @\w+ ROWS FETCH NEXT @\w+ ROWS ONLY\b/,
+    rewrite: (s) =>
+      s.replace(/\bOFFSET @\w+ ROWS FETCH NEXT @\w+ ROWS ONLY\b/g, 'OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY'),
+  },
+  {
+    // https://learn.microsoft.com/sql/t-sql/language-elements/like-transact-sql : LIKE ... ESCAPE
+    name: "LIKE ... ESCAPE '\\'",
+    occurs: /\bESCAPE\b/,
+    shape: /\bLIKE @\w+ ESCAPE '\\'/,
+    rewrite: (s) => s.replace(/\bLIKE (@\w+) ESCAPE '\\'/g, 'LIKE $1'),
+  },
+  {
     // https://learn.microsoft.com/sql/t-sql/queries/hints-transact-sql-table : TABLOCKX
     name: 'TABLOCKX table hint',
     occurs: /\bTABLOCKX\b/,
@@ -71,8 +86,8 @@ export const PARSER_GAPS: ParserGap[] = [
 
 /** Statements the grammar has no rule for at all, each checked by its exact shape instead. */
 const CONTROL_STATEMENTS: Array<{ name: string; shape: RegExp }> = [
-  { name: 'BEGIN TRAN', shape: /^BEGIN TRAN$/ },
-  { name: 'COMMIT', shape: /^COMMIT$/ },
+  { name: 'BEGIN TRAN', shape: /^BEGIN TRAN(SACTION)?$/ },
+  { name: 'COMMIT', shape: /^COMMIT( TRANSACTION)?$/ },
   { name: 'SAVE TRANSACTION', shape: /^SAVE TRANSACTION frs_sp_\d+$/ },
   { name: 'ROLLBACK TRANSACTION', shape: /^ROLLBACK TRANSACTION frs_sp_\d+$/ },
   {
@@ -149,7 +164,7 @@ function dropBlockEnds(statement: string): string {
   });
 }
 
-const GUARDED = /\b(IF|INSERT|UPDATE|DELETE|SELECT|CREATE|ALTER|ROLLBACK|SET)\b/g;
+const GUARDED = /\b(IF|INSERT|UPDATE|DELETE|SELECT|CREATE|ALTER|ROLLBACK|SET|EXEC)\b/g;
 
 /** `IF <cond> <statement>` → [`SELECT 1 WHERE <cond>`, `<statement>`] (nested IFs unwrapped too). */
 function unwrapIf(statement: string): string[] {
@@ -184,6 +199,13 @@ export function checkBatch(batch: string): StatementReport[] {
   const reports: StatementReport[] = [];
   for (const raw of splitStatements(batch)) {
     for (const piece of unwrapIf(raw)) {
+      // EXEC(N'CREATE PROCEDURE ...'): CREATE PROCEDURE must start a batch. The grammar has no
+      // CREATE PROCEDURE: the header is checked by shape, the body statement by statement.
+      const exec = /^EXEC\(N'([\s\S]*)'\)$/.exec(piece);
+      if (exec) {
+        reports.push(...checkProcedure(exec[1].replaceAll("''", "'")));
+        continue;
+      }
       const control = CONTROL_STATEMENTS.find((c) => c.shape.test(piece));
       if (control) {
         reports.push({ statement: piece, gaps: [], control: control.name, tables: [] });
@@ -213,6 +235,21 @@ export function checkBatch(batch: string): StatementReport[] {
     }
   }
   return reports;
+}
+
+const PARAMETER = /^@\w+ (INT|BIT|FLOAT|NVARCHAR\((\d+|MAX)\)|VARBINARY\((\d+|MAX)\)|DATETIME2)( = NULL)?( OUTPUT)?$/;
+
+/** `CREATE PROCEDURE dbo.Name @a T [= NULL], ... AS <body>`: header by shape, body parsed. */
+function checkProcedure(definition: string): StatementReport[] {
+  const m = /^CREATE PROCEDURE (dbo\.\w+)\s+([\s\S]*?)\s+AS\s+([\s\S]*)$/.exec(definition.trim());
+  if (!m) throw new Error(`not a CREATE PROCEDURE dbo.<name> ... AS ...: ${definition.slice(0, 120)}`);
+  for (const parameter of m[2].split(',').map((p) => p.replace(/\s+/g, ' ').trim()))
+    if (!PARAMETER.test(parameter))
+      throw new Error(`procedure ${m[1]}: parameter not in the checked shape: ${parameter}`);
+  return [
+    { statement: `CREATE PROCEDURE ${m[1]}`, gaps: [], control: 'CREATE PROCEDURE', tables: [] },
+    ...checkBatch(m[3]),
+  ];
 }
 
 const FRS_TABLE_NAMES = new Set<string>(FRS_TABLES);

@@ -2,6 +2,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import sharp from 'sharp';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personHandler } from '../../functions/person.js';
 import { personsHandler } from '../../functions/persons.js';
 import { pipelineHandler } from '../../functions/pipeline.js';
 import { reclusterHandler } from '../../functions/recluster.js';
@@ -38,28 +39,30 @@ function request(method: string, url: string, params: Record<string, string> = {
   return new HttpRequest({ method, url, params, query });
 }
 
-describe('persons function', () => {
+describe('persons functions', () => {
   it('lists persons with face counts and portrait links', async () => {
     const res = await personsHandler(request('GET', 'http://localhost/api/persons'), ctx('persons'));
     expect(res.status).toBe(200);
-    const { persons } = res.jsonBody as {
-      persons: Array<{ id: number; faceCount: number; portraitUrl: string | null }>;
+    const body = res.jsonBody as {
+      items: Array<{ id: number; faceCount: number; portraitUrl: string | null }>;
+      total: number;
     };
-    expect(persons.map((p) => p.faceCount)).toEqual([2, 2, 2]);
-    for (const p of persons) expect(p.portraitUrl).toMatch(/^file:.*faces\/\d+\/\d+\.jpg$/);
+    expect(body.total).toBe(3);
+    expect(body.items.map((p) => p.faceCount)).toEqual([2, 2, 2]);
+    for (const p of body.items) expect(p.portraitUrl).toMatch(/^\/api\/faces\/\d+\/thumbnail$/);
   });
 
   it('returns one person with its faces, 404 for an unknown one, 400 for a bad id', async () => {
-    const one = await personsHandler(request('GET', 'http://localhost/api/persons/1', { id: '1' }), ctx('persons'));
+    const one = await personHandler(request('GET', 'http://localhost/api/persons/1', { id: '1' }), ctx('person'));
     expect(one.status).toBe(200);
-    const body = one.jsonBody as { id: number; faces: Array<{ thumbnailUrl: string; boundingBox: number[] }> };
-    expect(body.id).toBe(1);
-    expect(body.faces).toHaveLength(2);
-    expect(body.faces[0].boundingBox).toHaveLength(4);
+    const body = one.jsonBody as { person: { id: number }; faces: { items: Array<{ box: number[] }>; total: number } };
+    expect(body.person.id).toBe(1);
+    expect(body.faces.total).toBe(2);
+    expect(body.faces.items[0].box).toHaveLength(4);
     expect(
-      (await personsHandler(request('GET', 'http://localhost/api/persons/999', { id: '999' }), ctx('persons'))).status,
+      (await personHandler(request('GET', 'http://localhost/api/persons/999', { id: '999' }), ctx('person'))).status,
     ).toBe(404);
-    const bad = await personsHandler(request('GET', 'http://localhost/api/persons/abc', { id: 'abc' }), ctx('persons'));
+    const bad = await personHandler(request('GET', 'http://localhost/api/persons/abc', { id: 'abc' }), ctx('person'));
     expect(bad.status).toBe(400);
     expect((bad.jsonBody as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
   });

@@ -31,6 +31,33 @@ export interface FaceRecord {
   embeddingModel: string | null;
   hasEmbedding: boolean;
   isUserVerified: boolean;
+  /** The user said this detection is not a face: in no person, never grouped again. */
+  isRejected: boolean;
+}
+
+/** A face with its photo and person, as the people actions and listings show it. */
+export interface FaceDetail extends FaceRecord {
+  mediaFileId: number;
+  fileName: string | null;
+  filePath: string;
+  personName: string | null;
+}
+
+/** A page of a listing: the rows asked for and how many there are in all. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+/** A user's "not this person": the face never rejoins the person. */
+export interface CannotLink {
+  faceId: number;
+  personId: number;
 }
 
 /** What the embedder needs to (re)compute one face's embedding. */
@@ -77,7 +104,7 @@ export interface FaceOps {
   facesWithoutEmbedding(model: string, limit: number): Promise<FaceToEmbed[]>;
   /** Stores embeddings; a face with a new embedding counts as not grouped yet. */
   setEmbeddings(updates: EmbeddingUpdate[]): Promise<number>;
-  /** Every face with an embedding from `model`, verified or not, with its person; in id order. */
+  /** Every face with an embedding from `model`, verified or not, with its person, rejected ones excepted; in id order. */
   facesForGrouping(model: string): Promise<GroupingFace[]>;
   /**
    * A value that changes whenever the input of a regroup changes (faces added, removed, moved,
@@ -95,6 +122,24 @@ export interface FaceOps {
   assignFaces(assignments: FaceAssignment[]): Promise<number>;
   /** A user's decision: sets PersonId and IsUserVerified = 1. */
   verifyFaces(assignments: FaceAssignment[]): Promise<number>;
+
+  /** Faces by id with photo and person (unknown ids are left out), in id order. */
+  getFaces(faceIds: number[]): Promise<FaceDetail[]>;
+  /**
+   * The user put these faces into `personId`: verified, no longer rejected, and a cannot-link to
+   * that person is lifted. Returns faces changed.
+   */
+  moveFaces(faceIds: number[], personId: number): Promise<number>;
+  /** "Not this person": unassigns the faces, unverified, each recorded as cannot-link to the person it left. */
+  unassignFaces(faceIds: number[]): Promise<number>;
+  /** Confirms the faces in the person they are in now (IsUserVerified = 1); unassigned faces are left alone. */
+  confirmFaces(faceIds: number[]): Promise<number>;
+  /** Not a face: leaves its person and grouping for good (IsRejected = 1, verified as such). */
+  rejectFaces(faceIds: number[]): Promise<number>;
+  /** Every cannot-link pair, for the regroup. */
+  cannotLinks(): Promise<CannotLink[]>;
+  /** Faces in no person and not rejected, with an embedding from `model`, in id order. */
+  unassignedFaces(model: string, page: PageRequest): Promise<Page<FaceDetail>>;
 }
 
 /** What each operation is doing, for DATABASE_ERROR messages ("Database error while ..."). */
@@ -107,4 +152,11 @@ export const faceActions: ActionLabels<FaceOps> = {
   markFacesGrouped: 'marking faces grouped',
   assignFaces: 'assigning faces',
   verifyFaces: 'verifying faces',
+  getFaces: 'reading faces',
+  moveFaces: 'moving faces',
+  unassignFaces: 'unassigning faces',
+  confirmFaces: 'confirming faces',
+  rejectFaces: 'rejecting faces',
+  cannotLinks: 'reading cannot-link pairs',
+  unassignedFaces: 'listing unassigned faces',
 };

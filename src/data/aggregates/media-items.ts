@@ -1,6 +1,6 @@
 /** Media items: registering originals, claiming them for detection, recording the outcome. */
 import type { ActionLabels } from './action-labels.js';
-import type { FaceRecord, NewFace } from './faces.js';
+import type { FaceDetail, FaceRecord, NewFace } from './faces.js';
 
 export type MediaItemStatus = 'pending' | 'processing' | 'done' | 'failed';
 
@@ -37,6 +37,14 @@ export interface MediaItemState {
   leaseOwner: string | null;
   leaseExpiresAt: string | null;
   facesExtractedOn: string | null;
+}
+
+export interface Photo {
+  itemId: number;
+  mediaFileId: number;
+  fileName: string | null;
+  filePath: string;
+  faces: FaceDetail[];
 }
 
 export interface MediaItemOps {
@@ -77,6 +85,8 @@ export interface MediaItemOps {
   /** Failed items back to pending with attempts reset; returns how many. */
   retryFailedItems(): Promise<number>;
   facesOfItem(itemId: number): Promise<FaceRecord[]>;
+  /** One photo with its faces and their persons (what Portrait.sql showed); null when unknown. */
+  photo(ref: { itemId: number } | { filePath: string }): Promise<Photo | null>;
 }
 
 /** What each operation is doing, for DATABASE_ERROR messages ("Database error while ..."). */
@@ -89,4 +99,5 @@ export const mediaItemActions: ActionLabels<MediaItemOps> = {
   failItem: 'recording a failed item',
   retryFailedItems: 'retrying failed items',
   facesOfItem: 'reading faces of an item',
+  photo: 'reading a photo',
 };

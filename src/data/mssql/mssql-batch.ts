@@ -57,3 +57,33 @@ export async function updateFromValues<R>(
     return changed;
   });
 }
+
+/**
+ * Runs `statement` over the distinct ids, chunked, all chunks in one transaction; `values` is
+ * a VALUES list of one column `id`. Returns the rows the LAST statement of each batch changed.
+ */
+export async function forIds(
+  scope: MssqlScope,
+  ids: number[],
+  statement: (values: string) => string,
+  params: Params = {},
+): Promise<number> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return 0;
+  return scope.atomic(async (tx) => {
+    let changed = 0;
+    for (const part of chunk(distinct, ID_COLUMN.length + Object.keys(params).length)) {
+      const values = valuesList(part, ID_COLUMN);
+      const result = await tx.query(statement(values.text), { ...values.params, ...params });
+      changed += result.rowsAffected.at(-1) ?? 0;
+    }
+    return changed;
+  });
+}
+
+/** T-SQL paging (needs ORDER BY); parameters from pagingParams. */
+export const MSSQL_PAGING = 'OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY';
+
+export function pagingParams(page: { offset: number; limit: number }): Params {
+  return { offset: [sql.Int, page.offset], limit: [sql.Int, page.limit] };
+}

@@ -1,12 +1,46 @@
 /** Embeddings, clustering inputs, face assignment (T-SQL). */
 import sql from 'mssql';
 import { encodeEmbedding } from '../embedding-codec.js';
-import type { EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace } from '../repository.js';
-import { groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, strOrNull } from '../row-mappers.js';
-import { FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, UNGROUPED_FACES_CONDITION } from '../shared-queries.js';
-import { type Column, ID_COLUMN, updateFromValues } from './mssql-batch.js';
+import type {
+  CannotLink,
+  EmbeddingUpdate,
+  FaceAssignment,
+  FaceDetail,
+  FaceToEmbed,
+  GroupingFace,
+  Page,
+  PageRequest,
+} from '../repository.js';
+import {
+  faceDetailFromRow,
+  groupingFaceFromRow,
+  num,
+  numOrNull,
+  pageFromRows,
+  parseBox,
+  parseLandmarks,
+  strOrNull,
+} from '../row-mappers.js';
+import {
+  CANNOT_LINKS_SQL,
+  FACES_FOR_GROUPING_SQL,
+  faceDetailsWhere,
+  GROUPING_FINGERPRINT_SQL,
+  UNASSIGNED_FACES_PAGE,
+  UNGROUPED_FACES_CONDITION,
+} from '../shared-queries.js';
+import {
+  chunk,
+  type Column,
+  forIds,
+  ID_COLUMN,
+  MSSQL_PAGING,
+  pagingParams,
+  updateFromValues,
+  valuesList,
+} from './mssql-batch.js';
 import { exactly } from './mssql-collation.js';
-import type { MssqlScope } from './mssql-scope.js';
+import type { MssqlScope, Params } from './mssql-scope.js';
 
 /** Model ids compare exactly, as in SQLite (see mssql-collation). */
 const SAME_MODEL = exactly('EmbeddingModel', '@model');
@@ -125,5 +159,78 @@ export function verifyFaces(scope: MssqlScope, assignments: FaceAssignment[]): P
     ASSIGNMENT_COLUMNS,
     (values) => `UPDATE f SET f.PersonId = v.person, f.IsUserVerified = 1, f.ModifiedAt = SYSUTCDATETIME()
     FROM Faces f JOIN (VALUES ${values}) AS v (face, person) ON f.Id = v.face`,
+  );
+}
+
+export async function getFaces(scope: MssqlScope, faceIds: number[]): Promise<FaceDetail[]> {
+  const found: FaceDetail[] = [];
+  for (const part of chunk([...new Set(faceIds)], ID_COLUMN.length)) {
+    const values = valuesList(part, ID_COLUMN);
+    const result = await scope.query(
+      faceDetailsWhere(`f.Id IN (SELECT v.id FROM (VALUES ${values.text}) AS v (id))`),
+      values.params,
+    );
+    found.push(...result.recordset.map(faceDetailFromRow));
+  }
+  return found.sort((a, b) => a.id - b.id);
+}
+
+export function moveFaces(scope: MssqlScope, faceIds: number[], personId: number): Promise<number> {
+  return forIds(
+    scope,
+    faceIds,
+    (
+      values,
+    ) => `DELETE c FROM FrsCannotLink c JOIN (VALUES ${values}) AS v (id) ON c.FaceId = v.id WHERE c.PersonId = @person;
+    UPDATE f SET f.PersonId = @person, f.IsUserVerified = 1, f.IsRejected = 0, f.ModifiedAt = SYSUTCDATETIME()
+    FROM Faces f JOIN (VALUES ${values}) AS v (id) ON f.Id = v.id;`,
+    { person: [sql.Int, personId] },
+  );
+}
+
+export function unassignFaces(scope: MssqlScope, faceIds: number[]): Promise<number> {
+  return forIds(
+    scope,
+    faceIds,
+    (values) => `INSERT INTO FrsCannotLink (FaceId, PersonId)
+      SELECT f.Id, f.PersonId FROM Faces f JOIN (VALUES ${values}) AS v (id) ON f.Id = v.id
+      WHERE f.PersonId IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM FrsCannotLink c WHERE c.FaceId = f.Id AND c.PersonId = f.PersonId);
+    UPDATE f SET f.PersonId = NULL, f.IsUserVerified = 0, f.ModifiedAt = SYSUTCDATETIME()
+    FROM Faces f JOIN (VALUES ${values}) AS v (id) ON f.Id = v.id WHERE f.PersonId IS NOT NULL;`,
+  );
+}
+
+export function confirmFaces(scope: MssqlScope, faceIds: number[]): Promise<number> {
+  return forIds(
+    scope,
+    faceIds,
+    (values) => `UPDATE f SET f.IsUserVerified = 1, f.ModifiedAt = SYSUTCDATETIME()
+    FROM Faces f JOIN (VALUES ${values}) AS v (id) ON f.Id = v.id
+    WHERE f.PersonId IS NOT NULL AND COALESCE(f.IsUserVerified, 0) = 0;`,
+  );
+}
+
+export function rejectFaces(scope: MssqlScope, faceIds: number[]): Promise<number> {
+  return forIds(
+    scope,
+    faceIds,
+    (values) => `UPDATE f SET f.PersonId = NULL, f.IsUserVerified = 1, f.IsRejected = 1, f.ModifiedAt = SYSUTCDATETIME()
+    FROM Faces f JOIN (VALUES ${values}) AS v (id) ON f.Id = v.id WHERE COALESCE(f.IsRejected, 0) = 0;`,
+  );
+}
+
+export async function cannotLinks(scope: MssqlScope): Promise<CannotLink[]> {
+  return (await scope.query(CANNOT_LINKS_SQL)).recordset.map((r) => ({
+    faceId: num(r.FaceId),
+    personId: num(r.PersonId),
+  }));
+}
+
+export async function unassignedFaces(scope: MssqlScope, model: string, page: PageRequest): Promise<Page<FaceDetail>> {
+  const params: Params = { model: [MODEL, model], ...pagingParams(page) };
+  const rows = (await scope.query(UNASSIGNED_FACES_PAGE.page(MSSQL_PAGING), params)).recordset;
+  return pageFromRows(rows, faceDetailFromRow, page.offset, async () =>
+    num((await scope.query(UNASSIGNED_FACES_PAGE.count, params)).recordset[0].N),
   );
 }

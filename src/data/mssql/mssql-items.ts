@@ -6,11 +6,27 @@ import type {
   FaceRecord,
   MediaItemState,
   NewFace,
+  Photo,
   RegisteredMediaFile,
   RegisterMediaFileInput,
 } from '../repository.js';
-import { bool, faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull } from '../row-mappers.js';
-import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
+import {
+  bool,
+  faceDetailFromRow,
+  faceFromRow,
+  ITEM_COLUMNS,
+  itemFromRow,
+  jsonOrNull,
+  num,
+  strOrNull,
+} from '../row-mappers.js';
+import {
+  CLEAR_ITEM_PORTRAITS_SQL,
+  FACES_OF_ITEM_SQL,
+  FACES_OF_PHOTO_SQL,
+  PHOTO_COLUMNS,
+  PHOTO_FROM,
+} from '../shared-queries.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
 import { exactly } from './mssql-collation.js';
 import type { MssqlScope } from './mssql-scope.js';
@@ -219,4 +235,26 @@ export async function retryFailedItems(scope: MssqlScope): Promise<number> {
 export async function facesOfItem(scope: MssqlScope, itemId: number): Promise<FaceRecord[]> {
   const result = await scope.query(FACES_OF_ITEM_SQL, { id: [sql.Int, itemId] });
   return result.recordset.map(faceFromRow);
+}
+
+export async function photo(scope: MssqlScope, ref: { itemId: number } | { filePath: string }): Promise<Photo | null> {
+  const found =
+    'itemId' in ref
+      ? await scope.query(`SELECT ${PHOTO_COLUMNS} ${PHOTO_FROM} WHERE i.Id = @id`, { id: [sql.Int, ref.itemId] })
+      : await scope.query(
+          `SELECT TOP (1) ${PHOTO_COLUMNS} ${PHOTO_FROM}
+          WHERE m.FilePathHash = ${PATH_HASH} AND m.FilePath = @path ORDER BY i.Id`,
+          { path: [TEXT, ref.filePath] },
+        );
+  const row = found.recordset[0];
+  if (!row) return null;
+  const itemId = num(row.ItemId);
+  const faces = await scope.query(FACES_OF_PHOTO_SQL, { id: [sql.Int, itemId] });
+  return {
+    itemId,
+    mediaFileId: num(row.MediaFileId),
+    fileName: strOrNull(row.FileName),
+    filePath: String(row.FilePath),
+    faces: faces.recordset.map(faceDetailFromRow),
+  };
 }

@@ -33,20 +33,91 @@ interface MssqlMigration {
   statements: string[];
 }
 
+/** `dbo.` in front of an object name that has no schema yet. */
+const dbo = (name: string) => (name.includes('.') ? name : `dbo.${name}`);
 const createIfMissing = (table: string, body: string) =>
-  `IF OBJECT_ID(N'dbo.${table}', N'U') IS NULL CREATE TABLE dbo.${table} (${body})`;
+  `IF OBJECT_ID(N'${dbo(table)}', N'U') IS NULL CREATE TABLE ${dbo(table)} (${body})`;
 const addColumn = (table: string, column: string, definition: string) =>
-  `IF COL_LENGTH(N'dbo.${table}', N'${column}') IS NULL ALTER TABLE dbo.${table} ADD ${column} ${definition}`;
+  `IF COL_LENGTH(N'${dbo(table)}', N'${column}') IS NULL ALTER TABLE ${dbo(table)} ADD ${column} ${definition}`;
 const addCheck = (table: string, name: string, condition: string) =>
-  `IF OBJECT_ID(N'dbo.${name}', N'C') IS NULL ALTER TABLE dbo.${table} ADD CONSTRAINT ${name} CHECK (${condition})`;
+  `IF OBJECT_ID(N'${dbo(name)}', N'C') IS NULL ALTER TABLE ${dbo(table)} ADD CONSTRAINT ${name} CHECK (${condition})`;
 /** Editions with online index builds: 3 Enterprise/Developer, 5 Azure SQL Database, 8 Managed Instance. */
 const ONLINE_EDITION = `CAST(SERVERPROPERTY('EngineEdition') AS INT) IN (3, 5, 8)`;
 const addIndex = (table: string, name: string, definition: string) =>
-  `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'${name}' AND object_id = OBJECT_ID(N'dbo.${table}'))
+  `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'${name}' AND object_id = OBJECT_ID(N'${dbo(table)}'))
   BEGIN
-    IF ${ONLINE_EDITION} CREATE INDEX ${name} ON dbo.${table} ${definition} WITH (ONLINE = ON);
-    ELSE CREATE INDEX ${name} ON dbo.${table} ${definition};
+    IF ${ONLINE_EDITION} CREATE INDEX ${name} ON ${dbo(table)} ${definition} WITH (ONLINE = ON);
+    ELSE CREATE INDEX ${name} ON ${dbo(table)} ${definition};
   END`;
+
+/** CREATE PROCEDURE must start its batch, so it runs through EXEC when the procedure is missing. */
+const createProcedureIfMissing = (name: string, definition: string) =>
+  `IF OBJECT_ID(N'${name}', N'P') IS NULL EXEC(N'${definition.replaceAll("'", "''")}')`;
+
+/**
+ * The replaced system's dbo.UpsertPerson (upsert_person.sql): insert when @PersonId is NULL,
+ * otherwise overwrite only the non-NULL fields; returns the id.
+ */
+const UPSERT_PERSON = `CREATE PROCEDURE dbo.UpsertPerson
+  @PersonId INT = NULL, @Name NVARCHAR(255), @Rank NVARCHAR(50) = NULL, @Appointment NVARCHAR(100) = NULL
+AS
+BEGIN
+  SET NOCOUNT ON;
+  IF @PersonId IS NULL
+  BEGIN
+    INSERT INTO dbo.Persons (Name, Rank, Appointment, CreatedAt, ModifiedAt)
+      VALUES (@Name, @Rank, @Appointment, SYSUTCDATETIME(), SYSUTCDATETIME());
+    SET @PersonId = CAST(SCOPE_IDENTITY() AS INT);
+  END
+  ELSE
+    UPDATE dbo.Persons
+      SET Name = COALESCE(@Name, Name), Rank = COALESCE(@Rank, Rank),
+        Appointment = COALESCE(@Appointment, Appointment), ModifiedAt = SYSUTCDATETIME()
+      WHERE Id = @PersonId;
+  SELECT @PersonId AS PersonId;
+END`;
+
+/**
+ * The replaced system's dbo.UpsertFace (link_tables.sql): insert a face, or update the given
+ * fields. FRS additions: a face given a person is the user's decision (IsUserVerified = 1, and
+ * a cannot-link to that person is lifted), so regroups keep it; a new embedding comes from an
+ * unknown model (EmbeddingModel NULL), so FRS embeds the face again.
+ */
+const UPSERT_FACE = `CREATE PROCEDURE dbo.UpsertFace
+  @FaceId INT = NULL, @MediaItemId INT = NULL, @PersonId INT = NULL, @BoundingBox NVARCHAR(255) = NULL,
+  @Name NVARCHAR(255) = NULL, @Embedding VARBINARY(MAX) = NULL
+AS
+BEGIN
+  SET NOCOUNT ON;
+  SET XACT_ABORT ON;
+  DECLARE @Now DATETIME2 = SYSUTCDATETIME();
+  BEGIN TRANSACTION;
+  IF @FaceId IS NULL
+  BEGIN
+    INSERT INTO dbo.Faces (MediaItemId, PersonId, BoundingBox, Name, Embedding, IsUserVerified, CreatedAt, ModifiedAt)
+      VALUES (@MediaItemId, @PersonId, @BoundingBox, @Name, @Embedding,
+        CASE WHEN @PersonId IS NULL THEN 0 ELSE 1 END, @Now, @Now);
+    SET @FaceId = CAST(SCOPE_IDENTITY() AS INT);
+  END
+  ELSE
+  BEGIN
+    UPDATE dbo.Faces
+      SET PersonId = ISNULL(@PersonId, PersonId),
+        IsUserVerified = CASE WHEN @PersonId IS NULL THEN IsUserVerified ELSE 1 END,
+        IsRejected = CASE WHEN @PersonId IS NULL THEN IsRejected ELSE 0 END,
+        BoundingBox = ISNULL(@BoundingBox, BoundingBox),
+        Name = ISNULL(@Name, Name),
+        Embedding = ISNULL(@Embedding, Embedding),
+        EmbeddingModel = CASE WHEN @Embedding IS NULL THEN EmbeddingModel ELSE NULL END,
+        GroupedAt = CASE WHEN @Embedding IS NULL THEN GroupedAt ELSE NULL END,
+        ModifiedAt = @Now
+      WHERE Id = @FaceId;
+    IF @PersonId IS NOT NULL
+      DELETE FROM dbo.FrsCannotLink WHERE FaceId = @FaceId AND PersonId = @PersonId;
+  END
+  COMMIT TRANSACTION;
+  SELECT @FaceId AS FaceId;
+END`;
 
 export const mssqlMigrations: MssqlMigration[] = [
   {
@@ -145,7 +216,27 @@ export const mssqlMigrations: MssqlMigration[] = [
       addIndex('Faces', 'IX_Faces_GroupedAt', '(GroupedAt, EmbeddingModel)'),
     ],
   },
-  // 6, 7 and 8 are other features' migrations (people, reliability, drop-in); gaps are fine.
+  {
+    version: 6,
+    name: 'people decisions: hidden persons, chosen portraits, rejected faces, cannot-link; UpsertPerson, UpsertFace',
+    statements: [
+      addColumn('dbo.Persons', 'IsHidden', 'BIT NOT NULL CONSTRAINT DF_Persons_IsHidden DEFAULT 0'),
+      // 1 while the portrait is the user's choice: regroups keep it as long as its face stays.
+      addColumn('dbo.Persons', 'IsPortraitChosen', 'BIT NOT NULL CONSTRAINT DF_Persons_IsPortraitChosen DEFAULT 0'),
+      // A detection the user said is not a face: out of every person and of grouping for good.
+      addColumn('dbo.Faces', 'IsRejected', 'BIT NOT NULL CONSTRAINT DF_Faces_IsRejected DEFAULT 0'),
+      // Faces the user took out of a person: they never rejoin it.
+      createIfMissing(
+        'dbo.FrsCannotLink',
+        `FaceId INT NOT NULL, PersonId INT NOT NULL, CreatedAt DATETIME2 NOT NULL CONSTRAINT DF_FrsCannotLink_CreatedAt DEFAULT SYSUTCDATETIME(),
+        CONSTRAINT PK_FrsCannotLink PRIMARY KEY (FaceId, PersonId)`,
+      ),
+      addIndex('dbo.FrsCannotLink', 'IX_FrsCannotLink_PersonId', '(PersonId)'),
+      createProcedureIfMissing('dbo.UpsertPerson', UPSERT_PERSON),
+      createProcedureIfMissing('dbo.UpsertFace', UPSERT_FACE),
+    ],
+  },
+  // 7 and 8 are other features' migrations (reliability, drop-in); gaps are fine.
   {
     version: 9,
     name: 'indexes for the timer: portraits by face',

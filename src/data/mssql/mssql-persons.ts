@@ -1,18 +1,43 @@
 /** Persons: creating, tidying, portraits and listings (T-SQL). */
 import sql from 'mssql';
-import { normalizePersons } from '../person-input.js';
-import type { NewPerson, PersonDetail, PersonSummary, PortraitUpdate, TidyResult } from '../repository.js';
-import { faceFromRow, num, personFromRow } from '../row-mappers.js';
+import { mergedFields, normalizePersons, updateAssignments } from '../person-input.js';
+import type {
+  FaceDetail,
+  MergeResult,
+  NewPerson,
+  Page,
+  PageRequest,
+  PersonDetail,
+  PersonQuery,
+  PersonSummary,
+  PersonUpdate,
+  PortraitUpdate,
+  TidyResult,
+} from '../repository.js';
+import { faceDetailFromRow, faceFromRow, num, pageFromRows, personFromRow, type Row } from '../row-mappers.js';
 import {
+  containsPattern,
   EMPTY_PERSON_CONDITION,
+  FACES_OF_PERSON_PAGE,
   FACES_OF_PERSON_SQL,
   GET_PERSON_SQL,
+  KEPT_PORTRAIT_CONDITION,
   LIST_PERSONS_SQL,
+  SEARCH_PERSONS,
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
-import { chunk, type Column, ID_COLUMN, updateFromValues, valuesList } from './mssql-batch.js';
+import {
+  chunk,
+  type Column,
+  forIds,
+  ID_COLUMN,
+  MSSQL_PAGING,
+  pagingParams,
+  updateFromValues,
+  valuesList,
+} from './mssql-batch.js';
 import { isBlank } from './mssql-collation.js';
-import type { MssqlScope } from './mssql-scope.js';
+import type { MssqlScope, Params } from './mssql-scope.js';
 
 const TEXT = sql.NVarChar(sql.MAX);
 
@@ -32,7 +57,7 @@ export async function tidyPersons(scope: MssqlScope, personIds: number[]): Promi
       const values = valuesList(part, ID_COLUMN);
       const ids = `SELECT v.id FROM (VALUES ${values.text}) AS v (id)`;
       const counts = await tx.query(
-        `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, ModifiedAt = SYSUTCDATETIME()
+        `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0, ModifiedAt = SYSUTCDATETIME()
           WHERE Id IN (${ids}) AND ${STALE_PORTRAIT_CONDITION};
         DECLARE @cleared INT = @@ROWCOUNT;
         DELETE FROM Persons WHERE Id IN (${ids}) AND ${EMPTY_PERSON};
@@ -89,8 +114,9 @@ export function setPortraits(scope: MssqlScope, updates: PortraitUpdate[]): Prom
     columns,
     (
       values,
-    ) => `UPDATE p SET p.PortraitFaceId = v.face, p.PortraitMediaFileId = v.mfile, p.ModifiedAt = SYSUTCDATETIME()
-    FROM Persons p JOIN (VALUES ${values}) AS v (person, face, mfile) ON p.Id = v.person`,
+    ) => `UPDATE Persons SET PortraitFaceId = v.face, PortraitMediaFileId = v.mfile, IsPortraitChosen = 0, ModifiedAt = SYSUTCDATETIME()
+    FROM Persons JOIN (VALUES ${values}) AS v (person, face, mfile) ON Persons.Id = v.person
+    WHERE NOT (${KEPT_PORTRAIT_CONDITION})`,
   );
 }
 
@@ -103,4 +129,131 @@ export async function getPerson(scope: MssqlScope, id: number): Promise<PersonDe
   const [persons, faces] = result.recordsets as unknown as Record<string, unknown>[][];
   if (!persons[0]) return null;
   return { ...personFromRow(persons[0]), faces: faces.map(faceFromRow) };
+}
+
+export async function searchPersons(scope: MssqlScope, query: PersonQuery): Promise<Page<PersonSummary>> {
+  const hidden = query.hidden ?? false;
+  const params: Params = {
+    search: [TEXT, containsPattern(query.search)],
+    hidden: [sql.Bit, hidden === 'all' ? null : hidden],
+    ...pagingParams(query),
+  };
+  const rows = (await scope.query(SEARCH_PERSONS.page(MSSQL_PAGING), params)).recordset;
+  return pageFromRows(rows, personFromRow, query.offset, async () =>
+    num((await scope.query(SEARCH_PERSONS.count, params)).recordset[0].N),
+  );
+}
+
+export async function personFaces(scope: MssqlScope, personId: number, page: PageRequest): Promise<Page<FaceDetail>> {
+  const params: Params = { id: [sql.Int, personId], ...pagingParams(page) };
+  const rows = (await scope.query(FACES_OF_PERSON_PAGE.page(MSSQL_PAGING), params)).recordset;
+  return pageFromRows(rows, faceDetailFromRow, page.offset, async () =>
+    num((await scope.query(FACES_OF_PERSON_PAGE.count, params)).recordset[0].N),
+  );
+}
+
+export async function updatePerson(scope: MssqlScope, id: number, update: PersonUpdate): Promise<boolean> {
+  const sets = updateAssignments(update);
+  const params: Params = { id: [sql.Int, id] };
+  for (const s of sets) params[s.param] = [typeof s.value === 'boolean' ? sql.Bit : TEXT, s.value];
+  const text =
+    sets.length === 0
+      ? 'SELECT Id FROM Persons WHERE Id = @id'
+      : `UPDATE Persons SET ${sets.map((s) => `${s.column} = @${s.param}`).join(', ')}, ModifiedAt = SYSUTCDATETIME() WHERE Id = @id`;
+  const result = await scope.query(text, params);
+  return (sets.length === 0 ? result.recordset.length : (result.rowsAffected[0] ?? 0)) > 0;
+}
+
+export async function mergePersons(scope: MssqlScope, targetId: number, sourceIds: number[]): Promise<MergeResult> {
+  const sources = [...new Set(sourceIds)].filter((id) => id !== targetId);
+  if (sources.length === 0) return { movedFaceIds: [], personsDeleted: 0 };
+  return scope.atomic(async (tx) => {
+    const ids = [targetId, ...sources];
+    const values = valuesList(ids, ID_COLUMN);
+    // UPDLOCK: the rows read here are the rows changed below, with no writer in between.
+    const read = await tx.query(
+      `SELECT Id, Name, Rank, Appointment, Type FROM Persons WITH (UPDLOCK, HOLDLOCK)
+      WHERE Id IN (SELECT v.id FROM (VALUES ${values.text}) AS v (id))`,
+      values.params,
+    );
+    const byId = new Map(read.recordset.map((r) => [num(r.Id), r]));
+    const fields = mergedFields(ids.map((id) => byId.get(id) ?? ({} as Row)));
+    await tx.query(
+      'UPDATE Persons SET Name = @n, Rank = @r, Appointment = @a, Type = @t, ModifiedAt = SYSUTCDATETIME() WHERE Id = @id',
+      {
+        id: [sql.Int, targetId],
+        n: [TEXT, fields.Name],
+        r: [TEXT, fields.Rank],
+        a: [TEXT, fields.Appointment],
+        t: [TEXT, fields.Type],
+      },
+    );
+    const source = `SELECT v.id FROM (VALUES ${valuesList(sources, ID_COLUMN).text}) AS v (id)`;
+    const sourceParams = valuesList(sources, ID_COLUMN).params;
+    const moved = await tx.query(
+      `SELECT Id FROM Faces WHERE PersonId IN (${source}) ORDER BY Id;
+      UPDATE Faces SET PersonId = @target, ModifiedAt = SYSUTCDATETIME() WHERE PersonId IN (${source});
+      INSERT INTO FrsCannotLink (FaceId, PersonId)
+        SELECT DISTINCT c.FaceId, @target FROM FrsCannotLink c
+        WHERE c.PersonId IN (${source})
+          AND NOT EXISTS (SELECT 1 FROM FrsCannotLink t WHERE t.FaceId = c.FaceId AND t.PersonId = @target);
+      DELETE FROM FrsCannotLink WHERE PersonId IN (${source});
+      DELETE FROM Persons WHERE Id IN (${source});
+      DECLARE @deleted INT = @@ROWCOUNT;
+      UPDATE Faces SET IsUserVerified = 1, ModifiedAt = SYSUTCDATETIME()
+        WHERE PersonId = @target AND COALESCE(IsUserVerified, 0) = 0;
+      DELETE FROM FrsCannotLink WHERE PersonId = @target AND FaceId IN (SELECT Id FROM Faces WHERE PersonId = @target);
+      SELECT @deleted AS Deleted;`,
+      { ...sourceParams, target: [sql.Int, targetId] },
+    );
+    const [faces, deleted] = moved.recordsets as unknown as Row[][];
+    return { movedFaceIds: faces.map((r) => num(r.Id)), personsDeleted: num(deleted[0].Deleted) };
+  });
+}
+
+export async function choosePortrait(scope: MssqlScope, personId: number, faceId: number): Promise<boolean> {
+  const result = await scope.query(
+    `UPDATE p SET p.PortraitFaceId = f.Id, p.PortraitMediaFileId = i.MediaFileId, p.IsPortraitChosen = 1,
+      p.ModifiedAt = SYSUTCDATETIME()
+    FROM Persons p JOIN Faces f ON f.PersonId = p.Id JOIN MediaItems i ON i.Id = f.MediaItemId
+    WHERE p.Id = @person AND f.Id = @face`,
+    { person: [sql.Int, personId], face: [sql.Int, faceId] },
+  );
+  return (result.rowsAffected[0] ?? 0) > 0;
+}
+
+export async function deletePerson(scope: MssqlScope, id: number): Promise<number | null> {
+  const result = await scope.query(
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    DECLARE @found INT = (SELECT COUNT(*) FROM Persons WITH (UPDLOCK, HOLDLOCK) WHERE Id = @id);
+    DECLARE @faces INT = 0;
+    IF @found > 0
+    BEGIN
+      UPDATE Faces SET PersonId = NULL, IsUserVerified = 0, GroupedAt = NULL, ModifiedAt = SYSUTCDATETIME() WHERE PersonId = @id;
+      SET @faces = @@ROWCOUNT;
+      DELETE FROM FrsCannotLink WHERE PersonId = @id;
+      DELETE FROM Persons WHERE Id = @id;
+    END
+    COMMIT;
+    SELECT @found AS Found, @faces AS Faces;`,
+    { id: [sql.Int, id] },
+  );
+  const row = result.recordset[0];
+  return num(row.Found) > 0 ? num(row.Faces) : null;
+}
+
+export function fillPortraits(scope: MssqlScope, personIds: number[]): Promise<number> {
+  return forIds(
+    scope,
+    personIds,
+    (
+      values,
+    ) => `UPDATE p SET p.PortraitFaceId = best.Id, p.PortraitMediaFileId = best.MediaFileId, p.IsPortraitChosen = 0,
+      p.ModifiedAt = SYSUTCDATETIME()
+    FROM Persons p JOIN (VALUES ${values}) AS v (id) ON p.Id = v.id
+    CROSS APPLY (SELECT TOP (1) f.Id, i.MediaFileId FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+      WHERE f.PersonId = p.Id ORDER BY COALESCE(f.DetectorScore, 0) DESC, f.Id) best
+    WHERE p.PortraitFaceId IS NULL;`,
+  );
 }

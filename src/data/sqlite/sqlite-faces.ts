@@ -1,9 +1,35 @@
 /** Embeddings, clustering inputs, face assignment (SQLite). */
 import type Database from 'better-sqlite3';
 import { encodeEmbedding } from '../embedding-codec.js';
-import type { EmbeddingUpdate, FaceAssignment, FaceToEmbed, GroupingFace } from '../repository.js';
-import { groupingFaceFromRow, num, numOrNull, parseBox, parseLandmarks, strOrNull, type Row } from '../row-mappers.js';
-import { FACES_FOR_GROUPING_SQL, GROUPING_FINGERPRINT_SQL, UNGROUPED_FACES_CONDITION } from '../shared-queries.js';
+import type {
+  CannotLink,
+  EmbeddingUpdate,
+  FaceAssignment,
+  FaceDetail,
+  FaceToEmbed,
+  GroupingFace,
+  Page,
+  PageRequest,
+} from '../repository.js';
+import {
+  faceDetailFromRow,
+  groupingFaceFromRow,
+  num,
+  numOrNull,
+  pageFromRows,
+  parseBox,
+  parseLandmarks,
+  strOrNull,
+  type Row,
+} from '../row-mappers.js';
+import {
+  CANNOT_LINKS_SQL,
+  FACES_FOR_GROUPING_SQL,
+  faceDetailsWhere,
+  GROUPING_FINGERPRINT_SQL,
+  UNASSIGNED_FACES_PAGE,
+  UNGROUPED_FACES_CONDITION,
+} from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -93,4 +119,85 @@ export function verifyFaces(db: Db, assignments: FaceAssignment[]): number {
     }
     return changed;
   })();
+}
+
+export function getFaces(db: Db, faceIds: number[]): FaceDetail[] {
+  const found = new Map<number, FaceDetail>();
+  for (const id of new Set(faceIds)) {
+    const row = sql(db, faceDetailsWhere('f.Id = ?')).get(id) as Row | undefined;
+    if (row) found.set(id, faceDetailFromRow(row));
+  }
+  return [...found.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Runs `statement` once per face id in one transaction; returns rows changed. */
+function perFace(db: Db, faceIds: number[], statement: (id: number, now: string) => number): number {
+  return db.transaction((): number => {
+    const now = nowIso();
+    let changed = 0;
+    for (const id of new Set(faceIds)) changed += statement(id, now);
+    return changed;
+  })();
+}
+
+export function moveFaces(db: Db, faceIds: number[], personId: number): number {
+  return perFace(db, faceIds, (id, now) => {
+    sql(db, 'DELETE FROM FrsCannotLink WHERE FaceId = ? AND PersonId = ?').run(id, personId);
+    return sql(
+      db,
+      'UPDATE Faces SET PersonId = ?, IsUserVerified = 1, IsRejected = 0, ModifiedAt = ? WHERE Id = ?',
+    ).run(personId, now, id).changes;
+  });
+}
+
+export function unassignFaces(db: Db, faceIds: number[]): number {
+  return perFace(db, faceIds, (id, now) => {
+    sql(
+      db,
+      `INSERT OR IGNORE INTO FrsCannotLink (FaceId, PersonId, CreatedAt)
+      SELECT Id, PersonId, ? FROM Faces WHERE Id = ? AND PersonId IS NOT NULL`,
+    ).run(now, id);
+    return sql(
+      db,
+      'UPDATE Faces SET PersonId = NULL, IsUserVerified = 0, ModifiedAt = ? WHERE Id = ? AND PersonId IS NOT NULL',
+    ).run(now, id).changes;
+  });
+}
+
+export function confirmFaces(db: Db, faceIds: number[]): number {
+  return perFace(
+    db,
+    faceIds,
+    (id, now) =>
+      sql(
+        db,
+        `UPDATE Faces SET IsUserVerified = 1, ModifiedAt = ?
+        WHERE Id = ? AND PersonId IS NOT NULL AND COALESCE(IsUserVerified, 0) = 0`,
+      ).run(now, id).changes,
+  );
+}
+
+export function rejectFaces(db: Db, faceIds: number[]): number {
+  return perFace(
+    db,
+    faceIds,
+    (id, now) =>
+      sql(
+        db,
+        `UPDATE Faces SET PersonId = NULL, IsUserVerified = 1, IsRejected = 1, ModifiedAt = ?
+        WHERE Id = ? AND COALESCE(IsRejected, 0) = 0`,
+      ).run(now, id).changes,
+  );
+}
+
+export function cannotLinks(db: Db): CannotLink[] {
+  return (sql(db, CANNOT_LINKS_SQL).all() as Row[]).map((r) => ({ faceId: num(r.FaceId), personId: num(r.PersonId) }));
+}
+
+export function unassignedFaces(db: Db, model: string, page: PageRequest): Promise<Page<FaceDetail>> {
+  const params = { model, offset: page.offset, limit: page.limit };
+  const rows = sql(db, UNASSIGNED_FACES_PAGE.page('LIMIT @limit OFFSET @offset')).all(params) as Row[];
+  return pageFromRows(rows, faceDetailFromRow, page.offset, () =>
+    num((sql(db, UNASSIGNED_FACES_PAGE.count).get(params) as Row).N),
+  );
 }

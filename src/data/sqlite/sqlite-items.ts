@@ -6,11 +6,27 @@ import type {
   FaceRecord,
   MediaItemState,
   NewFace,
+  Photo,
   RegisteredMediaFile,
   RegisterMediaFileInput,
 } from '../repository.js';
-import { faceFromRow, ITEM_COLUMNS, itemFromRow, jsonOrNull, num, strOrNull, type Row } from '../row-mappers.js';
-import { CLEAR_ITEM_PORTRAITS_SQL, FACES_OF_ITEM_SQL } from '../shared-queries.js';
+import {
+  faceDetailFromRow,
+  faceFromRow,
+  ITEM_COLUMNS,
+  itemFromRow,
+  jsonOrNull,
+  num,
+  strOrNull,
+  type Row,
+} from '../row-mappers.js';
+import {
+  CLEAR_ITEM_PORTRAITS_SQL,
+  FACES_OF_ITEM_SQL,
+  FACES_OF_PHOTO_SQL,
+  PHOTO_COLUMNS,
+  PHOTO_FROM,
+} from '../shared-queries.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -197,4 +213,21 @@ export function retryFailedItems(db: Db): number {
 
 export function facesOfItem(db: Db, itemId: number): FaceRecord[] {
   return (sql(db, FACES_OF_ITEM_SQL).all({ id: itemId }) as Row[]).map(faceFromRow);
+}
+
+export function photo(db: Db, ref: { itemId: number } | { filePath: string }): Photo | null {
+  const row = (
+    'itemId' in ref
+      ? sql(db, `SELECT ${PHOTO_COLUMNS} ${PHOTO_FROM} WHERE i.Id = ?`).get(ref.itemId)
+      : sql(db, `SELECT ${PHOTO_COLUMNS} ${PHOTO_FROM} WHERE m.FilePath = ? ORDER BY i.Id LIMIT 1`).get(ref.filePath)
+  ) as Row | undefined;
+  if (!row) return null;
+  const itemId = num(row.ItemId);
+  return {
+    itemId,
+    mediaFileId: num(row.MediaFileId),
+    fileName: strOrNull(row.FileName),
+    filePath: String(row.FilePath),
+    faces: (sql(db, FACES_OF_PHOTO_SQL).all({ id: itemId }) as Row[]).map(faceDetailFromRow),
+  };
 }

@@ -139,7 +139,26 @@ export const sqliteMigrations: SqliteMigration[] = [
       db.exec('CREATE INDEX IF NOT EXISTS IX_Faces_GroupedAt ON Faces (GroupedAt, EmbeddingModel)');
     },
   },
-  // 6, 7 and 8 are other features' migrations (people, reliability, drop-in); gaps are fine.
+  {
+    version: 6,
+    name: 'people decisions: hidden persons, chosen portraits, rejected faces, cannot-link',
+    up(db) {
+      addColumn(db, 'Persons', 'IsHidden', 'INTEGER NOT NULL DEFAULT 0');
+      // 1 while the portrait is the user's choice: regroups keep it as long as its face stays.
+      addColumn(db, 'Persons', 'IsPortraitChosen', 'INTEGER NOT NULL DEFAULT 0');
+      // A detection the user said is not a face: out of every person and of grouping for good.
+      addColumn(db, 'Faces', 'IsRejected', 'INTEGER NOT NULL DEFAULT 0');
+      // Faces the user took out of a person: they never rejoin it.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsCannotLink (
+          FaceId INTEGER NOT NULL,
+          PersonId INTEGER NOT NULL,
+          CreatedAt TEXT NOT NULL,
+          PRIMARY KEY (FaceId, PersonId));
+        CREATE INDEX IF NOT EXISTS IX_FrsCannotLink_PersonId ON FrsCannotLink (PersonId);`);
+    },
+  },
+  // 7 and 8 are other features' migrations (reliability, drop-in); gaps are fine.
   {
     version: 9,
     name: 'indexes for the timer: portraits by face',

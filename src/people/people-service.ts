@@ -1,0 +1,287 @@
+/**
+ * The people loop: name, confirm, correct and merge persons. One service for the HTTP functions
+ * and the CLI. Every action validates and writes in ONE transaction, so a refused action changes
+ * nothing, and each one changes the grouping fingerprint: a regroup that decided before the
+ * action sees the change under its lock and decides again (group-stage.ts) instead of undoing it.
+ *
+ * How a decision survives regrouping: faces the user placed (moved, new person, merged, verified)
+ * are verified and never move; "not this person" is a cannot-link the regroup respects; rejected
+ * faces are left out of grouping; names, hidden persons and chosen portraits are never touched
+ * by a regroup (see README "How it works").
+ */
+import type { FaceDetail, Page, PersonSummary, Photo, Repository, RepositoryOps } from '../data/repository.js';
+import { FrsError } from '../errors.js';
+import { checkedText, checkedUpdate } from './person-fields.js';
+import { mostSimilar, personCentroids, type Suggestion } from './suggestions.js';
+
+export interface Paging {
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+}
+
+export interface Paged<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface PersonListQuery extends Partial<Paging> {
+  search?: string;
+  hidden?: boolean | 'all';
+}
+
+export interface PersonFields {
+  name?: string | null;
+  rank?: string | null;
+  appointment?: string | null;
+  type?: string | null;
+  hidden?: boolean;
+}
+
+export interface NamedSuggestion extends Suggestion {
+  name: string | null;
+}
+
+export interface UnassignedFace extends FaceDetail {
+  suggestions: NamedSuggestion[];
+}
+
+export interface MergeOutcome {
+  person: PersonSummary;
+  mergedPersonIds: number[];
+  movedFaceIds: number[];
+}
+
+export const MAX_PAGE_SIZE = 500;
+/** The most ids one action takes: keeps each action one short transaction. */
+export const MAX_IDS = 1000;
+
+function paging(p: Partial<Paging>): Paging & { offset: number; limit: number } {
+  const page = p.page ?? 1;
+  const pageSize = p.pageSize ?? 50;
+  if (!Number.isInteger(page) || page < 1) throw new FrsError('INVALID_INPUT', `page must be 1 or more (got ${page}).`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+    throw new FrsError('INVALID_INPUT', `pageSize must be 1..${MAX_PAGE_SIZE} (got ${pageSize}).`);
+  return { page, pageSize, offset: (page - 1) * pageSize, limit: pageSize };
+}
+
+const paged = <T>(page: Page<T>, p: Paging): Paged<T> => ({
+  items: page.items,
+  page: p.page,
+  pageSize: p.pageSize,
+  total: page.total,
+});
+
+function ids(list: readonly number[], what: string): number[] {
+  if (list.length === 0) throw new FrsError('INVALID_INPUT', `Give at least one ${what} id.`);
+  if (list.length > MAX_IDS)
+    throw new FrsError('INVALID_INPUT', `At most ${MAX_IDS} ${what} ids at once (got ${list.length}).`);
+  for (const id of list)
+    if (!Number.isInteger(id) || id < 1) throw new FrsError('INVALID_INPUT', `${String(id)} is not a ${what} id.`);
+  return [...new Set(list)];
+}
+
+export class PeopleService {
+  /** `model`: the current embedding model; faces of other models cannot be placed in persons. */
+  constructor(
+    private readonly repo: Repository,
+    readonly model: string,
+  ) {}
+
+  async listPersons(query: PersonListQuery = {}): Promise<Paged<PersonSummary>> {
+    const p = paging(query);
+    return paged(await this.repo.searchPersons({ ...p, search: query.search, hidden: query.hidden ?? false }), p);
+  }
+
+  async person(id: number, page: Partial<Paging> = {}): Promise<{ person: PersonSummary; faces: Paged<FaceDetail> }> {
+    const p = paging(page);
+    const person = await this.requirePerson(this.repo, id);
+    return { person, faces: paged(await this.repo.personFaces(id, p), p) };
+  }
+
+  async updatePerson(id: number, fields: PersonFields): Promise<PersonSummary> {
+    const update = checkedUpdate(fields);
+    return this.repo.transaction(async (tx) => {
+      await this.requirePerson(tx, id);
+      await tx.updatePerson(id, update);
+      return this.requirePerson(tx, id);
+    });
+  }
+
+  async deletePerson(id: number): Promise<{ personId: number; facesUnassigned: number }> {
+    return this.repo.transaction(async (tx) => {
+      const faces = await tx.deletePerson(id);
+      if (faces === null) throw notFound('person', [id]);
+      return { personId: id, facesUnassigned: faces };
+    });
+  }
+
+  /** Split: a new person from faces (verified in it), optionally named. */
+  async createPerson(input: { name?: string | null; faceIds: number[] }): Promise<PersonSummary> {
+    const name = checkedText('name', input.name);
+    const faceIds = ids(input.faceIds, 'face');
+    return this.repo.transaction(async (tx) => {
+      const faces = await this.requireFaces(tx, faceIds, { sameModel: true });
+      const [personId] = await tx.createPersons([{ name: name ?? null }]);
+      await tx.moveFaces(faceIds, personId);
+      await this.tidy(tx, [...personsOf(faces), personId]);
+      return this.requirePerson(tx, personId);
+    });
+  }
+
+  async mergePersons(targetId: number, sourceIds: number[]): Promise<MergeOutcome> {
+    const sources = ids(sourceIds, 'person');
+    if (sources.includes(targetId))
+      throw new FrsError('INVALID_INPUT', `Person ${targetId} cannot be merged into itself.`);
+    return this.repo.transaction(async (tx) => {
+      await this.requirePersons(tx, [targetId, ...sources]);
+      const result = await tx.mergePersons(targetId, sources);
+      await tx.fillPortraits([targetId]);
+      return {
+        person: await this.requirePerson(tx, targetId),
+        mergedPersonIds: sources,
+        movedFaceIds: result.movedFaceIds,
+      };
+    });
+  }
+
+  async choosePortrait(personId: number, faceId: number): Promise<PersonSummary> {
+    return this.repo.transaction(async (tx) => {
+      await this.requirePerson(tx, personId);
+      const [face] = await this.requireFaces(tx, [faceId]);
+      if (face.personId !== personId)
+        throw new FrsError('INVALID_INPUT', `Face ${faceId} is not a face of person ${personId}; move it there first.`);
+      await tx.choosePortrait(personId, faceId);
+      return this.requirePerson(tx, personId);
+    });
+  }
+
+  async moveFaces(faceIds: number[], personId: number): Promise<{ personId: number; faces: number }> {
+    const list = ids(faceIds, 'face');
+    return this.repo.transaction(async (tx) => {
+      await this.requirePerson(tx, personId);
+      const faces = await this.requireFaces(tx, list, { sameModel: true });
+      const moved = await tx.moveFaces(list, personId);
+      await this.tidy(tx, [...personsOf(faces), personId]);
+      return { personId, faces: moved };
+    });
+  }
+
+  /** "Not this person": the faces leave their persons and never rejoin them. */
+  async unassignFaces(faceIds: number[]): Promise<{ faces: number }> {
+    const list = ids(faceIds, 'face');
+    return this.repo.transaction(async (tx) => {
+      const faces = await this.requireFaces(tx, list);
+      const unassigned = await tx.unassignFaces(list);
+      await this.tidy(tx, personsOf(faces));
+      return { faces: unassigned };
+    });
+  }
+
+  /** Confirms faces in the persons they are in. */
+  async verifyFaces(faceIds: number[]): Promise<{ faces: number }> {
+    const list = ids(faceIds, 'face');
+    return this.repo.transaction(async (tx) => {
+      const faces = await this.requireFaces(tx, list, { sameModel: true });
+      const loose = faces.filter((f) => f.personId === null).map((f) => f.id);
+      if (loose.length > 0)
+        throw new FrsError('INVALID_INPUT', `Face(s) ${loose.join(', ')} are in no person: move them to one instead.`);
+      return { faces: await tx.confirmFaces(list) };
+    });
+  }
+
+  /** Not a face: leaves its person and never returns to grouping. */
+  async rejectFaces(faceIds: number[]): Promise<{ faces: number }> {
+    const list = ids(faceIds, 'face');
+    return this.repo.transaction(async (tx) => {
+      const faces = await this.requireFaces(tx, list);
+      const rejected = await tx.rejectFaces(list);
+      await this.tidy(tx, personsOf(faces));
+      return { faces: rejected };
+    });
+  }
+
+  async face(id: number): Promise<FaceDetail> {
+    return (await this.requireFaces(this.repo, [id]))[0];
+  }
+
+  async photo(ref: { itemId: number } | { filePath: string }): Promise<Photo> {
+    const found = await this.repo.photo(ref);
+    if (!found)
+      throw new FrsError(
+        'NOT_FOUND',
+        'itemId' in ref ? `No media item ${ref.itemId}.` : `No photo at ${ref.filePath}.`,
+      );
+    return found;
+  }
+
+  /** Faces in no person, each with the `k` most similar persons (hidden ones left out). */
+  async unassignedFaces(page: Partial<Paging> = {}, k = 3): Promise<Paged<UnassignedFace>> {
+    const p = paging(page);
+    const list = await this.repo.unassignedFaces(this.model, p);
+    if (list.items.length === 0) return paged({ items: [], total: list.total }, p);
+    const [grouping, persons] = await Promise.all([this.repo.facesForGrouping(this.model), this.repo.listPersons()]);
+    const visible = new Map(persons.filter((x) => !x.hidden).map((x) => [x.id, x]));
+    const centroids = personCentroids(grouping.filter((f) => f.personId !== null && visible.has(f.personId)));
+    const embeddings = new Map(grouping.map((f) => [f.id, f.embedding]));
+    const items = list.items.map((face) => {
+      const embedding = embeddings.get(face.id);
+      const suggestions = embedding
+        ? mostSimilar(embedding, centroids, k).map((s) => ({ ...s, name: visible.get(s.personId)?.name ?? null }))
+        : [];
+      return { ...face, suggestions };
+    });
+    return paged({ items, total: list.total }, p);
+  }
+
+  private async requirePerson(ops: RepositoryOps, id: number): Promise<PersonSummary> {
+    const person = await ops.getPerson(id);
+    if (!person) throw notFound('person', [id]);
+    const { faces: _faces, ...summary } = person;
+    return summary;
+  }
+
+  private async requirePersons(ops: RepositoryOps, list: number[]): Promise<void> {
+    const missing: number[] = [];
+    for (const id of list) if (!(await ops.getPerson(id))) missing.push(id);
+    if (missing.length > 0) throw notFound('person', missing);
+  }
+
+  private async requireFaces(
+    ops: RepositoryOps,
+    list: number[],
+    opts: { sameModel?: boolean } = {},
+  ): Promise<FaceDetail[]> {
+    const faces = await ops.getFaces(list);
+    const found = new Set(faces.map((f) => f.id));
+    const missing = list.filter((id) => !found.has(id));
+    if (missing.length > 0) throw notFound('face', missing);
+    if (opts.sameModel) {
+      const other = faces.filter((f) => f.embeddingModel !== this.model || !f.hasEmbedding);
+      if (other.length > 0)
+        throw new FrsError(
+          'INVALID_INPUT',
+          `Face(s) ${other.map((f) => f.id).join(', ')} have no embedding from the current model (${this.model}); ` +
+            'run recognise first.',
+        );
+    }
+    return faces;
+  }
+
+  /** After faces left or joined persons: stale portraits cleared, empty unnamed persons dropped, missing portraits filled. */
+  private async tidy(tx: RepositoryOps, personIds: number[]): Promise<void> {
+    const distinct = [...new Set(personIds)];
+    await tx.tidyPersons(distinct);
+    await tx.fillPortraits(distinct);
+  }
+}
+
+function personsOf(faces: FaceDetail[]): number[] {
+  return faces.map((f) => f.personId).filter((p): p is number => p !== null);
+}
+
+function notFound(what: 'person' | 'face', missing: number[]): FrsError {
+  return new FrsError('NOT_FOUND', `No ${what}${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
+}
