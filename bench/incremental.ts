@@ -604,7 +604,7 @@ const groupCells = (g: GroupSummary | null) =>
     ? `${g.faces} (${g.newFaces}) | ${g.personsKept} / ${g.personsCreated} / ${g.personsDeleted} | ${g.facesMoved} | ${g.noise} | ${g.ms}`
     : 'busy | | | |';
 const runRow = (name: string, s: RunSummary & { images: number }) =>
-  `| ${name} | ${s.images} | ${s.detected.faces} | ${s.detected.failed} | ${groupCells(s.recognized.grouped)} | ${(s.ms / 1000).toFixed(1)} |`;
+  `| ${name} | ${s.images} | ${s.detected.faces} | ${s.detected.failed} | ${groupCells(s.recognised.grouped)} | ${(s.ms / 1000).toFixed(1)} |`;
 const report = [
   '# Incremental equals batch',
   '',

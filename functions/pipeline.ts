@@ -7,6 +7,7 @@
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { getServices } from '../src/services.js';
+import { describeRun } from '../src/pipeline/run-summary.js';
 import { functionLogger } from './_shared/logger.js';
 
 export async function pipelineHandler(timer: Timer, context: InvocationContext) {
@@ -14,18 +15,7 @@ export async function pipelineHandler(timer: Timer, context: InvocationContext) 
   const pipeline = await services.pipeline(functionLogger(context));
   if (timer.isPastDue) context.log('pipeline: timer is past due; running now');
   const summary = await pipeline.runAll();
-  const g = summary.recognized.grouped;
-  context.log(
-    `pipeline: ${summary.detected.items} item(s) detected (${summary.detected.faces} faces, ${summary.detected.failed} failed), ` +
-      (g
-        ? g.regrouped
-          ? `${g.faces} face(s) regrouped (${g.newFaces} new), ${g.facesMoved} changed person, ${g.personsCreated} person(s) created`
-          : g.deferred
-            ? 'grouping deferred (faces kept changing)'
-            : 'no new faces to group'
-        : 'grouping busy elsewhere') +
-      `, ${summary.reclusterRequests} recluster request(s), ${summary.ms} ms`,
-  );
+  context.log(`pipeline: ${describeRun(summary)}`);
   return summary;
 }
 

@@ -31,8 +31,19 @@ const hostValues: Record<string, string> = {
   [BLOB_TRIGGER_CONNECTION]: 'UseDevelopmentStorage=true',
 };
 
-/** Value an FRS setting gets in the example: its default, or empty (unset) when it has none. */
+/**
+ * FRS settings whose local value differs from the default: under `func start`, FRS's own
+ * originals and thumbnails live in Azurite too, beside the uploads the blob trigger sees, so
+ * everything is in one place (the `media` and `thumbnails` containers of the emulator).
+ */
+const localValues: Partial<Record<SettingInfo['name'], string>> = {
+  FRS_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+};
+
+/** Value an FRS setting gets in the example: a local value, its default, or empty (unset) when it has none. */
 function exampleValue(s: SettingInfo): string {
+  const local = localValues[s.name];
+  if (local !== undefined) return local;
   if (s.default !== undefined) return s.default;
   if (s.required)
     throw new Error(`${s.name} is required and has no default: give settings-docs an example value for it`);

@@ -1,60 +1,81 @@
-/** Printing pipeline results: the run summary and the persons listing. */
-import type { GroupSummary } from '../pipeline/group-stage.js';
+/** Printing pipeline results: the run summary and the persons listing (human and --json). */
+import type { FaceDetail } from '../data/aggregates/faces.js';
 import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.js';
+import { describeRun } from '../pipeline/run-summary.js';
+import { roundBox } from '../vision/round-box.js';
 import type { CommandContext } from './command.js';
 
 export function printSummary(s: RunSummary, print: (line: string) => void): void {
-  const g = s.recognized.grouped;
-  print(
-    `summary: ${s.detected.items} item(s) processed, ${s.detected.faces} face(s) found, ${s.detected.failed} failed; ` +
-      (g ? groupingLine(g) : 'grouping skipped (busy); ') +
-      `${(s.ms / 1000).toFixed(1)} s`,
-  );
+  print(`summary: ${describeRun(s)}`);
 }
 
-function groupingLine(g: GroupSummary): string {
-  if (!g.regrouped) return 'no new faces to group; ';
-  return (
-    `${g.faces} face(s) grouped (${g.newFaces} new): ${g.personsKept} person(s) kept, ${g.personsCreated} created, ` +
-    `${g.personsDeleted} deleted, ${g.facesMoved} face(s) changed person, ${g.noise} unassigned; `
-  );
+interface ListedFace {
+  id: number;
+  mediaItemId: number;
+  /** The photo, as registered (a local path or a blob name). */
+  file: string;
+  /** [x1, y1, x2, y2] rounded to whole pixels of the original. */
+  box: number[] | null;
+  /** The thumbnail's key in the thumbnail store (relative to `thumbnails`). */
+  thumbnail: string | null;
+  verified: boolean;
 }
 
-export async function personsJson(pipeline: PipelineService): Promise<unknown[]> {
-  const { repo } = pipeline.ctx;
+export interface PersonsListing {
+  persons: Array<{ id: number; name: string | null; faceCount: number; portrait: string | null; faces: ListedFace[] }>;
+  /** Faces in no person (too unlike every other face, or seen once). */
+  unassignedFaces: number;
+  /** Where the thumbnail keys are: a local folder or a container URL. */
+  thumbnails: string;
+}
+
+const listedFace = (f: FaceDetail): ListedFace => ({
+  id: f.id,
+  mediaItemId: f.mediaItemId,
+  file: f.filePath,
+  box: roundBox(f.boundingBox),
+  thumbnail: f.thumbnailPath,
+  verified: f.isUserVerified,
+});
+
+export async function loadPersonsListing(pipeline: PipelineService): Promise<PersonsListing> {
+  const { repo, thumbnails } = pipeline.ctx;
   const persons = await repo.listPersons();
-  const detailed = await Promise.all(persons.map((p) => repo.getPerson(p.id)));
-  return detailed
-    .filter((p) => p !== null)
-    .map((p) => ({
-      ...p,
-      faces: p.faces.map((f) => ({
-        id: f.id,
-        mediaItemId: f.mediaItemId,
-        box: f.boundingBox,
-        thumbnail: f.thumbnailPath,
-        verified: f.isUserVerified,
+  return {
+    persons: await Promise.all(
+      persons.map(async (p) => ({
+        id: p.id,
+        name: p.name,
+        faceCount: p.faceCount,
+        portrait: p.portraitThumbnailPath,
+        faces: (await repo.personFaces(p.id, { offset: 0, limit: Math.max(1, p.faceCount) })).items.map(listedFace),
       })),
-    }));
+    ),
+    unassignedFaces: (await repo.stats()).unassignedFaces,
+    thumbnails: thumbnails.location,
+  };
+}
+
+export function formatPersonsListing(listing: PersonsListing): string[] {
+  const lines = [
+    `${listing.persons.length} person(s), ${listing.unassignedFaces} face(s) in no person; ` +
+      `thumbnails in ${listing.thumbnails}`,
+  ];
+  for (const p of listing.persons) {
+    const photos = new Set(p.faces.map((f) => f.mediaItemId));
+    lines.push(
+      `  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${photos.size} photo(s), portrait ${p.portrait ?? '-'}`,
+    );
+    for (const f of p.faces)
+      lines.push(
+        `      face ${f.id}  ${f.file}  box ${f.box?.join(',') ?? '-'}  thumbnail ${f.thumbnail ?? '-'}${f.verified ? '  (verified)' : ''}`,
+      );
+  }
+  return lines;
 }
 
 export async function printPersons(pipeline: PipelineService, ctx: CommandContext): Promise<void> {
-  const { repo } = pipeline.ctx;
-  if (ctx.values.json) {
-    ctx.printJson(await personsJson(pipeline));
-    return;
-  }
-  const persons = await repo.listPersons();
-  ctx.print(`${persons.length} person(s)`);
-  for (const p of persons) {
-    const detail = await repo.getPerson(p.id);
-    const files = new Set(detail?.faces.map((f) => f.mediaItemId));
-    ctx.print(
-      `  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${files.size} item(s), portrait ${p.portraitThumbnailPath ?? '-'}`,
-    );
-    for (const f of detail?.faces ?? [])
-      ctx.print(
-        `      face ${f.id}  item ${f.mediaItemId}  box ${f.boundingBox?.map((v) => Math.round(v)).join(',')}  ${f.thumbnailPath ?? ''}`,
-      );
-  }
+  const listing = await loadPersonsListing(pipeline);
+  if (ctx.values.json) ctx.printJson(listing);
+  else for (const line of formatPersonsListing(listing)) ctx.print(line);
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FrsError } from '../errors.js';
+import { ncrontabProblem } from './ncrontab.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
@@ -118,8 +119,12 @@ export const settingsSchema = z.object({
     .string()
     .min(1)
     .default('0 0 */2 * * *')
+    .superRefine((text, ctx) => {
+      const problem = ncrontabProblem(text);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an NCRONTAB schedule: ${problem}` });
+    })
     .describe(
-      'NCRONTAB schedule of the timer-triggered pipeline function (grouping of new faces, queued reclusters). Every 2 hours by default so that a serverless database pauses in between; uploads are detected at once through Event Grid either way.',
+      'NCRONTAB schedule of the timer-triggered pipeline function (grouping of new faces, queued reclusters): 6 fields with seconds, {second} {minute} {hour} {day} {month} {day-of-week}. Every 2 hours by default so that a serverless database pauses in between; uploads are detected at once through Event Grid either way.',
     ),
   FRS_BATCH_SIZE: int(1, 10_000).default(50).describe('Media items a detection worker claims at a time.'),
   FRS_LEASE_SECONDS: int(10, 86_400)

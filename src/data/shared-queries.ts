@@ -15,35 +15,46 @@ const PERSON_SELECT = `SELECT ${PERSON_COLUMNS} ${PERSON_FROM}`;
 
 export const LIST_PERSONS_SQL = `${PERSON_SELECT} ORDER BY FaceCount DESC, p.Id`;
 export const GET_PERSON_SQL = `${PERSON_SELECT} WHERE p.Id = @id`;
+/** Persons whose id is in a list the caller supplies (`@id` or a VALUES subquery), counted over their own faces only. */
+export const personsWhereIdIn = (ids: string) => `SELECT ${PERSON_COLUMNS} FROM Persons p
+LEFT JOIN (SELECT PersonId, COUNT(*) AS Total, SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END) AS Verified
+           FROM Faces WHERE PersonId IN (${ids}) GROUP BY PersonId) c ON c.PersonId = p.Id
+LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId
+WHERE p.Id IN (${ids}) ORDER BY p.Id`;
 
 /**
- * Paging differs between the dialects (LIMIT/OFFSET vs OFFSET/FETCH), the rest does not: each
- * listing is one query whose rows carry the total (COUNT(*) OVER ()), plus a count query for
- * the rare page past the end. Parameters: @offset, @limit and the listing's own.
+ * A listing is one query per page: rows numbered by ROW_NUMBER() in the listing's order, with the
+ * total (COUNT(*) OVER ()) on every row; the same text in both dialects (no LIMIT / OFFSET-FETCH).
+ * `count` is for the rare page past the end. Parameters: @offset, @limit and the listing's own.
  */
 export interface PagedQuery {
-  page(paging: string): string;
+  page: string;
   count: string;
 }
 
 const paged = (columns: string, from: string, where: string, orderBy: string): PagedQuery => ({
-  page: (paging) =>
-    `SELECT ${columns}, COUNT(*) OVER () AS TotalRows ${from} WHERE ${where} ORDER BY ${orderBy} ${paging}`,
+  page: `SELECT * FROM (SELECT ${columns}, ROW_NUMBER() OVER (ORDER BY ${orderBy}) AS RowNo, COUNT(*) OVER () AS TotalRows
+  ${from} WHERE ${where}) paged
+WHERE paged.RowNo > @offset AND paged.RowNo <= @offset + @limit ORDER BY paged.RowNo`,
   count: `SELECT COUNT(*) AS N ${from} WHERE ${where}`,
 });
 
-/** @search: a LIKE pattern or NULL; @hidden: 0, 1 or NULL (both). */
-export const SEARCH_PERSONS = paged(
-  PERSON_COLUMNS,
-  PERSON_FROM,
-  `(@search IS NULL OR p.Name LIKE @search ESCAPE '\\') AND (@hidden IS NULL OR COALESCE(p.IsHidden, 0) = @hidden)`,
-  'FaceCount DESC, p.Id',
-);
+/**
+ * @search: text the name must contain (NULL: every person); @hidden: 0, 1 or NULL (both).
+ * `contains` is the dialect's case-insensitive "p.Name contains @search" (no LIKE, so no
+ * wildcards to escape): SQLite instr(lower(...)), T-SQL CHARINDEX over LOWER (whatever the collation).
+ */
+export const searchPersonsQuery = (contains: string): PagedQuery =>
+  paged(
+    PERSON_COLUMNS,
+    PERSON_FROM,
+    `(@search IS NULL OR ${contains}) AND (@hidden IS NULL OR COALESCE(p.IsHidden, 0) = @hidden)`,
+    'COALESCE(c.Total, 0) DESC, p.Id',
+  );
 
-/** LIKE pattern for "name contains `text`", with LIKE's wildcards escaped (backslash is the escape). */
-export function containsPattern(text: string | undefined): string | null {
-  const trimmed = text?.trim();
-  return trimmed ? `%${trimmed.replace(/[\\%_[]/g, (c) => `\\${c}`)}%` : null;
+/** The search text, trimmed; null for none. */
+export function searchText(text: string | undefined): string | null {
+  return text?.trim() || null;
 }
 
 const FACE_DETAIL_FROM = `FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId

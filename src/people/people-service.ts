@@ -237,16 +237,15 @@ export class PeopleService {
   }
 
   private async requirePerson(ops: RepositoryOps, id: number): Promise<PersonSummary> {
-    const person = await ops.getPerson(id);
-    if (!person) throw notFound('person', [id]);
-    const { faces: _faces, ...summary } = person;
-    return summary;
+    return (await this.requirePersons(ops, [id]))[0];
   }
 
-  private async requirePersons(ops: RepositoryOps, list: number[]): Promise<void> {
-    const missing: number[] = [];
-    for (const id of list) if (!(await ops.getPerson(id))) missing.push(id);
+  private async requirePersons(ops: RepositoryOps, list: number[]): Promise<PersonSummary[]> {
+    const persons = await ops.personSummaries(list);
+    const found = new Set(persons.map((p) => p.id));
+    const missing = list.filter((id) => !found.has(id));
     if (missing.length > 0) throw notFound('person', missing);
+    return persons;
   }
 
   private async requireFaces(

@@ -4,6 +4,7 @@
  * (`/api/faces/{id}/thumbnail`, `/api/media/{id}/image`): private storage needs no SAS in a client.
  */
 import type { BoundingBox, FaceDetail, PersonSummary, Photo } from '../data/repository.js';
+import { roundBox } from '../vision/round-box.js';
 import { displayName } from './person-fields.js';
 import type { MergeOutcome, Paged, UnassignedFace } from './people-service.js';
 
@@ -58,7 +59,7 @@ export function faceView(f: FaceDetail): FaceView {
     mediaItemId: f.mediaItemId,
     fileName: f.fileName,
     filePath: f.filePath,
-    box: f.boundingBox,
+    box: roundBox(f.boundingBox),
     personId: f.personId,
     isUserVerified: f.isUserVerified,
     thumbnailUrl: thumbnailUrl(f.id),
@@ -93,7 +94,7 @@ export const photoView = (p: Photo) => ({
   imageUrl: imageUrl(p.itemId),
   faces: p.faces.map((f) => ({
     id: f.id,
-    box: f.boundingBox,
+    box: roundBox(f.boundingBox),
     personId: f.personId,
     personName: f.personName,
     isUserVerified: f.isUserVerified,

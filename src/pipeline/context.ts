@@ -10,10 +10,16 @@ export interface Logger {
   error(message: string): void;
 }
 
+/**
+ * What the stages use of the models: FaceAnalyzer in production; the fast stage tests put a
+ * scripted stand-in here (test/helpers/fast-pipeline.ts).
+ */
+export type Analyzer = Pick<FaceAnalyzer, 'embeddingModel' | 'detect' | 'embed' | 'landmarksFor'>;
+
 export interface PipelineContext {
   settings: Settings;
   repo: Repository;
-  analyzer: FaceAnalyzer;
+  analyzer: Analyzer;
   /** Reads an original by its MediaFile.FilePath (a local path or a blob name). */
   readOriginal(filePath: string): Promise<Uint8Array>;
   thumbnails: ObjectStore;

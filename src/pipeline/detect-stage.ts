@@ -53,8 +53,15 @@ export async function detectItem(ctx: PipelineContext, item: ClaimedItem): Promi
 
 export type ItemOutcome = { status: 'done'; faces: number } | { status: 'failed'; error: string } | { status: 'lost' };
 
-/** Detects one claimed item and records the result (done, or failed with its error). */
-export async function processClaimedItem(ctx: PipelineContext, item: ClaimedItem): Promise<ItemOutcome> {
+/**
+ * Detects one claimed item and records the result (done, or failed with its error). Logs a line
+ * per photo unless `quiet` (a caller that reports progress instead); failures are always logged.
+ */
+export async function processClaimedItem(
+  ctx: PipelineContext,
+  item: ClaimedItem,
+  opts: { quiet?: boolean } = {},
+): Promise<ItemOutcome> {
   const { repo, settings, log, workerId } = ctx;
   const t = Date.now();
   // Items later in a batch may have waited close to the lease; renew before the work.
@@ -68,9 +75,10 @@ export async function processClaimedItem(ctx: PipelineContext, item: ClaimedItem
       log.warn(`detect: item ${item.id} lease was lost to another worker; its result was discarded`);
       return { status: 'lost' };
     }
-    log.info(
-      `detect: item ${item.id} (${item.fileName ?? item.filePath}): ${faces.length} face(s) in ${Date.now() - t} ms`,
-    );
+    if (!opts.quiet)
+      log.info(
+        `detect: item ${item.id} (${item.fileName ?? item.filePath}): ${faces.length} face(s) in ${Date.now() - t} ms`,
+      );
     return { status: 'done', faces: faces.length };
   } catch (err) {
     const e = asFrsError(err);
@@ -111,7 +119,7 @@ export async function runDetection(
     );
     if (batch.length === 0) break;
     for (const item of batch) {
-      const outcome = await processClaimedItem(ctx, item);
+      const outcome = await processClaimedItem(ctx, item, { quiet: opts.onProgress !== undefined });
       if (outcome.status === 'done') {
         summary.items++;
         summary.faces += outcome.faces;

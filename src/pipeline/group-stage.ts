@@ -19,6 +19,7 @@ import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/reposi
 import type { Settings } from '../config/settings.js';
 import type { PipelineContext } from './context.js';
 import type { GroupingLease } from './grouping-lock.js';
+import { describeGrouping } from './run-summary.js';
 
 export interface GroupSummary {
   /** False when recognise found no face new to grouping and left everything as it was. */
@@ -34,7 +35,9 @@ export interface GroupSummary {
   personsCreated: number;
   /** Faces left unassigned. */
   noise: number;
-  /** Faces whose person changed (to or from unassigned included). */
+  /** Faces that had no person and now have one (on a new library: every grouped face). */
+  facesAssigned: number;
+  /** Faces that had a person and now have another one, or none. */
   facesMoved: number;
   /** Persons that lost all their faces of the current model in this regroup. */
   personsEmptied: number;
@@ -67,6 +70,7 @@ const NOTHING_NEW: Decided = {
   personsKept: 0,
   personsCreated: 0,
   noise: 0,
+  facesAssigned: 0,
   facesMoved: 0,
   personsEmptied: 0,
   personsDeleted: 0,
@@ -140,7 +144,8 @@ async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<D
     personsKept: kept.length - toCreate,
     personsCreated: toCreate,
     noise: decision.noise.length,
-    facesMoved: changes.length,
+    facesAssigned: changes.filter((c) => c.from === null).length,
+    facesMoved: changes.filter((c) => c.from !== null).length,
     personsEmptied: emptied.length,
     personsDeleted: 0,
     portraitsUpdated: 0,
@@ -199,17 +204,6 @@ async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOpt
   return { ...NOTHING_NEW, deferred: true };
 }
 
-function report(stage: string, s: GroupSummary, dryRun: boolean): string {
-  if (s.deferred) return `${stage}: deferred to the next run (faces kept changing), ${s.ms} ms`;
-  if (!s.regrouped) return `${stage}: no new faces; nothing regrouped, ${s.ms} ms`;
-  return (
-    `${stage}${dryRun ? ' (dry run, nothing written)' : ''}: ${s.faces} face(s) regrouped (${s.newFaces} new): ` +
-    `${s.joinedVerified} matched persons with verified faces, ${s.personsKept} person(s) kept, ${s.personsCreated} created, ` +
-    `${s.noise} face(s) unassigned; ${s.facesMoved} face(s) changed person, ${s.personsEmptied} person(s) emptied ` +
-    `(${s.personsDeleted} deleted), ${s.portraitsUpdated} portrait(s) updated, ${s.ms} ms`
-  );
-}
-
 /** Recognise: regroups when some unverified face is new to grouping, otherwise changes nothing. */
 export async function runGrouping(ctx: PipelineContext, opts: RegroupOptions = {}): Promise<GroupSummary> {
   const started = Date.now();
@@ -217,7 +211,7 @@ export async function runGrouping(ctx: PipelineContext, opts: RegroupOptions = {
   const hasNew = await ctx.repo.hasUngroupedFaces(ctx.analyzer.embeddingModel);
   const result = hasNew ? await regroupOnce(ctx, 'recognise', opts) : NOTHING_NEW;
   const summary = { ...result, ms: Date.now() - started };
-  ctx.log.info(report('recognise', summary, dryRun));
+  ctx.log.info(`recognise: ${describeGrouping(summary, { detail: true, dryRun })}`);
   return summary;
 }
 
@@ -226,6 +220,6 @@ export async function runRecluster(ctx: PipelineContext, opts: RegroupOptions = 
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
   const summary = { ...(await regroupOnce(ctx, 'recluster', opts)), ms: Date.now() - started };
-  ctx.log.info(report('recluster', summary, dryRun));
+  ctx.log.info(`recluster: ${describeGrouping(summary, { detail: true, dryRun })}`);
   return summary;
 }

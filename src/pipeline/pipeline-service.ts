@@ -11,7 +11,16 @@ import { type GroupingLease, withGroupingLock } from './grouping-lock.js';
 
 export { GROUPING_LOCK } from './grouping-lock.js';
 
-export interface RecognizeSummary {
+/** Above this many faces a recluster may outlive an HTTP request's timeout (bench/results/recluster-scale.md). */
+export const INLINE_FACE_LIMIT = 50_000;
+
+/** How a recluster was asked for: `now` inline, `queue` for the timer, `auto` inline unless the library is large. */
+export type ReclusterMode = 'auto' | 'now' | 'queue';
+
+export type ReclusterOutcome =
+  { status: 'done'; summary: GroupSummary } | { status: 'queued'; requestId: number; reason: string };
+
+export interface RecogniseSummary {
   embedded: EmbedSummary;
   grouped: GroupSummary | null;
   /** True when another process held the grouping lock; nothing was grouped. */
@@ -20,7 +29,7 @@ export interface RecognizeSummary {
 
 export interface RunSummary {
   detected: DetectSummary;
-  recognized: RecognizeSummary;
+  recognised: RecogniseSummary;
   reclusterRequests: number;
   ms: number;
 }
@@ -36,7 +45,7 @@ export class PipelineService {
     return runDetection(this.ctx, { dryRun: this.dryRun, onProgress });
   }
 
-  async recognize(): Promise<RecognizeSummary> {
+  async recognise(): Promise<RecogniseSummary> {
     const embedded = await runEmbedding(this.ctx, { dryRun: this.dryRun });
     const grouped = await this.withGroupingLock((lease) => runGrouping(this.ctx, { dryRun: this.dryRun, lease }));
     return { embedded, grouped, busy: grouped === null };
@@ -47,13 +56,34 @@ export class PipelineService {
     return this.withGroupingLock((lease) => runRecluster(this.ctx, { dryRun: this.dryRun, lease }));
   }
 
+  /**
+   * A recluster a user asked for: done now when it is small enough (or `now`), otherwise queued
+   * for the pipeline timer (`serveReclusterRequests`), as it is when another process holds the
+   * grouping lock. Queueing is deduplicated: one waiting request serves every asker.
+   */
+  async requestRecluster(mode: ReclusterMode): Promise<ReclusterOutcome> {
+    const { repo } = this.ctx;
+    const queue = async (reason: string): Promise<ReclusterOutcome> => ({
+      status: 'queued',
+      requestId: await repo.enqueueRequest('recluster', { dedupe: true }),
+      reason,
+    });
+    if (mode === 'queue') return queue('queued as asked');
+    if (mode === 'auto') {
+      const { faces } = await repo.stats();
+      if (faces > INLINE_FACE_LIMIT) return queue(`${faces} faces is more than one request should take`);
+    }
+    const summary = await this.recluster();
+    return summary ? { status: 'done', summary } : queue('another process is grouping faces right now');
+  }
+
   /** Detection then recognition, plus any recluster a user asked for over HTTP. */
   async runAll(onProgress?: (done: number, total: number) => void): Promise<RunSummary> {
     const started = Date.now();
     const detected = await this.detect(onProgress);
-    const recognized = await this.recognize();
+    const recognised = await this.recognise();
     const reclusterRequests = this.dryRun ? 0 : await this.serveReclusterRequests();
-    return { detected, recognized, reclusterRequests, ms: Date.now() - started };
+    return { detected, recognised, reclusterRequests, ms: Date.now() - started };
   }
 
   /** Runs queued recluster requests (queued by the HTTP function when the work is too big for a request). */

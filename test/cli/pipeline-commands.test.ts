@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { EXIT } from '../../src/cli/command.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { demoImage } from '../helpers/fixtures.js';
@@ -31,9 +32,11 @@ async function frs(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(images);
   copyFileSync(demoImage(1), join(images, 'group.jpg'));
+  // the same three people again, smaller: every one of them appears twice
+  await sharp(demoImage(1)).resize({ width: 1152 }).jpeg({ quality: 85 }).toFile(join(images, 'group-small.jpg'));
   copyFileSync(demoImage(2), join(images, 'portrait.jpg'));
   writeFileSync(join(images, 'broken.jpg'), 'not a photo');
 });
@@ -49,7 +52,7 @@ describe('database commands', () => {
   it('all --images processes the photos and exits 1 because one failed', async () => {
     const { code, stdout, stderr } = await frs('all', '--images', images);
     expect(code).toBe(EXIT.FAILED);
-    expect(stdout).toMatch(/2 item\(s\) processed, \d+ face\(s\) found, 1 failed/);
+    expect(stdout).toMatch(/3 photo\(s\) processed, \d+ face\(s\) found, 1 failed/);
     expect(stderr).toContain('broken.jpg');
   });
 
@@ -69,10 +72,41 @@ describe('database commands', () => {
     }
   });
 
+  it('recluster --json lists persons with their photos, whole-pixel boxes, thumbnails and the faces in no person', async () => {
+    const { code, stdout } = await frs('recluster', '--json');
+    expect(code).toBe(EXIT.OK);
+    const listing = JSON.parse(stdout) as {
+      persons: Array<{ id: number; faces: Array<{ file: string; box: number[]; thumbnail: string }> }>;
+      unassignedFaces: number;
+      thumbnails: string;
+    };
+    expect(listing.thumbnails).toBe(env.FRS_THUMBNAILS_DIR);
+    const faces = listing.persons.flatMap((p) => p.faces);
+    expect(listing.persons.length).toBeGreaterThanOrEqual(3); // group.jpg's three people, seen twice
+    expect(faces.length + listing.unassignedFaces).toBeGreaterThanOrEqual(7); // 3 + 3 + portrait.jpg's 1+
+    for (const f of faces) {
+      expect(['group.jpg', 'group-small.jpg', 'portrait.jpg'].map((n) => join(images, n))).toContain(f.file);
+      for (const v of f.box) expect(Number.isInteger(v)).toBe(true);
+      expect(existsSync(join(listing.thumbnails, f.thumbnail))).toBe(true);
+    }
+  });
+
+  it('recluster prints the counts, where the thumbnails are, and each face with its photo', async () => {
+    const { code, stdout } = await frs('recluster');
+    expect(code).toBe(EXIT.OK);
+    expect(stdout).toMatch(
+      new RegExp(`^\\d+ person\\(s\\), \\d+ face\\(s\\) in no person; thumbnails in ${env.FRS_THUMBNAILS_DIR}\n`),
+    );
+    const faceLines = stdout.split('\n').filter((l) => l.trim().startsWith('face '));
+    expect(faceLines.length).toBeGreaterThanOrEqual(6);
+    for (const line of faceLines)
+      expect(line).toMatch(/^ {6}face \d+ {2}\S+\.jpg {2}box \d+,\d+,\d+,\d+ {2}thumbnail faces\/\d+\/\d+\.jpg/);
+  });
+
   it('the seed flag form reruns without changing anything (the broken photo waits for its lease)', async () => {
     const { code, stdout } = await frs('--all', '--images', images);
     expect(code).toBe(EXIT.OK);
-    expect(stdout).toMatch(/0 item\(s\) processed, 0 face\(s\) found, 0 failed; no new faces to group/);
+    expect(stdout).toMatch(/0 photo\(s\) processed, 0 face\(s\) found, 0 failed; no new faces to group/);
   });
 
   it('recluster and db run on the existing database', async () => {

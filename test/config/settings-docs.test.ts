@@ -39,24 +39,27 @@ describe('local.settings.example.json', () => {
     expect(text, `local.settings.example.json is ${regenerate}`).toBe(renderLocalSettingsExample());
   });
 
-  it('has the Functions host settings for local runs on Azurite', () => {
+  it("puts the host storage, the uploads and FRS's originals and thumbnails all in Azurite", () => {
     expect(example.IsEncrypted).toBe(false);
     expect(example.Values.FUNCTIONS_WORKER_RUNTIME).toBe('node');
     expect(example.Values.AzureWebJobsStorage).toBe('UseDevelopmentStorage=true');
     expect(example.Values[BLOB_TRIGGER_CONNECTION]).toBe('UseDevelopmentStorage=true');
+    expect(example.Values.FRS_BLOB_CONNECTION_STRING).toBe('UseDevelopmentStorage=true');
     for (const v of Object.values(example.Values)) expect(typeof v).toBe('string');
   });
 
-  it('lists exactly the schema settings, each at its default (unset ones empty)', () => {
+  it('lists exactly the schema settings, each at its default (unset ones empty) but the Blob connection', () => {
     const names = Object.keys(example.Values).filter(isFrsSetting);
     expect(names).toEqual(settingNames);
-    for (const name of settingNames) {
+    for (const name of settingNames.filter((n) => n !== 'FRS_BLOB_CONNECTION_STRING')) {
       expect(example.Values[name], name).toBe(schemaDefaults[name] ?? '');
     }
   });
 
-  it('loads as valid settings equal to the defaults', () => {
-    expect(loadSettings(example.Values)).toEqual(loadSettings({}));
+  it('loads as valid settings equal to the defaults but the Blob connection', () => {
+    expect(loadSettings(example.Values)).toEqual(
+      loadSettings({ FRS_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true' }),
+    );
   });
 });
 

@@ -89,6 +89,7 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   choosePortrait: (o) => o.choosePortrait(1, 2),
   deletePerson: (o) => o.deletePerson(1),
   fillPortraits: (o) => o.fillPortraits([1, 2]),
+  personSummaries: (o) => o.personSummaries([1, 2]),
 };
 
 export interface CollectedBatch {

@@ -697,6 +697,24 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.updatePerson(424_242, {})).toBe(false);
     });
 
+    it('reads persons by id with their counts, leaving unknown ids out', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 3);
+      const [p, q, empty] = await repo.createPersons([{ name: 'Ada' }, { name: 'Bob' }, {}]);
+      await repo.assignFaces([
+        { faceId: faceIds[0], personId: p },
+        { faceId: faceIds[1], personId: p },
+      ]);
+      await repo.moveFaces([faceIds[2]], q);
+      const found = await repo.personSummaries([q, 424_242, p, empty, p]);
+      expect(found.map((x) => [x.id, x.name, x.faceCount, x.verifiedFaceCount])).toEqual([
+        [p, 'Ada', 2, 0],
+        [q, 'Bob', 1, 1],
+        [empty, null, 0, 0],
+      ]);
+      expect(await repo.personSummaries([])).toEqual([]);
+    });
+
     it('merges persons: faces join the target as verified, empty fields filled, sources deleted', async () => {
       const repo = await connect();
       const { faceIds } = await itemWithFaces(repo, 5);

@@ -31,21 +31,6 @@ export const PARSER_GAPS: ParserGap[] = [
     rewrite: (s) => s.replace(/\bTOP \(@\w+\)/g, 'TOP (1)'),
   },
   {
-    // https://learn.microsoft.com/sql/t-sql/queries/select-order-by-clause-transact-sql : OFFSET/FETCH take expressions
-    name: 'OFFSET @variable ROWS FETCH NEXT @variable ROWS ONLY',
-    occurs: /\bOFFSET @/,
-    shape: /\bOFFSET @\w+ ROWS FETCH NEXT @\w+ ROWS ONLY\b/,
-    rewrite: (s) =>
-      s.replace(/\bOFFSET @\w+ ROWS FETCH NEXT @\w+ ROWS ONLY\b/g, 'OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY'),
-  },
-  {
-    // https://learn.microsoft.com/sql/t-sql/language-elements/like-transact-sql : LIKE ... ESCAPE
-    name: "LIKE ... ESCAPE '\\'",
-    occurs: /\bESCAPE\b/,
-    shape: /\bLIKE @\w+ ESCAPE '\\'/,
-    rewrite: (s) => s.replace(/\bLIKE (@\w+) ESCAPE '\\'/g, 'LIKE $1'),
-  },
-  {
     // https://learn.microsoft.com/sql/t-sql/queries/hints-transact-sql-table : TABLOCKX
     name: 'TABLOCKX table hint',
     occurs: /\bTABLOCKX\b/,

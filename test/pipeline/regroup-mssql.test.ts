@@ -71,7 +71,7 @@ describe('regroup on SQL Server (fake driver)', () => {
   it('confirms the lock, holds Faces and Persons for the fingerprint check, then writes in the same transaction', async () => {
     const { driver, ctx } = setUp({ fingerprintInside: () => 1 });
     const summary = await withGroupingLock(ctx, (lease) => runRecluster(ctx, { lease }));
-    expect(summary).toMatchObject({ regrouped: true, personsCreated: 1, facesMoved: 2 });
+    expect(summary).toMatchObject({ regrouped: true, personsCreated: 1, facesAssigned: 2 });
     const tx = inTx(driver, 'tx1');
     expect(tx[0]).toMatch(/AS Acquired/); // the lock, confirmed inside the transaction
     expect(tx[1]).toContain('FROM dbo.Faces WITH (TABLOCKX, HOLDLOCK)');

@@ -129,13 +129,13 @@ describe('regrouping in the pipeline', () => {
   it('does not regroup when nothing is new: noise faces stay unassigned and nothing is written', async () => {
     const { env, add, pipeline } = await newLibrary();
     const first = await add(PHOTOS);
-    expect(first.recognized.grouped).toMatchObject({ regrouped: true });
-    expect(first.recognized.grouped!.noise).toBeGreaterThan(0);
+    expect(first.recognised.grouped).toMatchObject({ regrouped: true });
+    expect(first.recognised.grouped!.noise).toBeGreaterThan(0);
     const before = faceRows(env);
     expect(before.every((r) => r.groupedAt !== null)).toBe(true);
 
     const again = await pipeline.runAll();
-    expect(again.recognized.grouped).toMatchObject({ regrouped: false, facesMoved: 0 });
+    expect(again.recognised.grouped).toMatchObject({ regrouped: false, facesMoved: 0 });
     expect(faceRows(env)).toEqual(before); // not even GroupedAt or ModifiedAt changed
   });
 
@@ -155,8 +155,8 @@ describe('regrouping in the pipeline', () => {
     );
 
     const later = await add(PHOTOS.slice(3));
-    expect(later.recognized.grouped).toMatchObject({ regrouped: true, personsKept: 3, personsDeleted: 0 });
-    expect(later.recognized.grouped!.personsCreated).toBeGreaterThan(0); // sample2's faces, now seen twice
+    expect(later.recognised.grouped).toMatchObject({ regrouped: true, personsKept: 3, personsDeleted: 0 });
+    expect(later.recognised.grouped!.personsCreated).toBeGreaterThan(0); // sample2's faces, now seen twice
     const after = faceRows(env);
     for (const [id, keys] of membersBefore)
       expect(after.filter((r) => r.personId === id).map((r) => r.key)).toEqual(expect.arrayContaining(keys));
@@ -180,7 +180,7 @@ describe('regrouping in the pipeline', () => {
     await repo.verifyFaces([{ faceId: face.faceId, personId: b }]);
 
     const later = await add(PHOTOS.slice(3));
-    expect(later.recognized.grouped!.joinedVerified).toBe(1);
+    expect(later.recognised.grouped!.joinedVerified).toBe(1);
     const after = new Map(faceRows(env).map((r) => [r.faceId, r]));
     expect(after.get(face.faceId)).toMatchObject({ personId: b, verified: 1 });
     expect(after.get(twin.faceId)?.personId).toBe(b); // matches the verified face
@@ -208,15 +208,15 @@ describe('regrouping in the pipeline', () => {
           }),
         ),
       );
-    await expect(pipeline.recognize()).rejects.toThrow(/connection lost/);
+    await expect(pipeline.recognise()).rejects.toThrow(/connection lost/);
     repo.transaction = original;
     expect(faceRows(env)).toEqual(before);
     expect(await repo.listPersons()).toEqual(personsBefore);
 
     // The new faces are still new: the next run regroups them.
-    const retried = await pipeline.recognize();
+    const retried = await pipeline.recognise();
     expect(retried.grouped).toMatchObject({ regrouped: true });
-    expect(retried.grouped!.facesMoved).toBeGreaterThan(0);
+    expect(retried.grouped!.facesAssigned).toBeGreaterThan(0);
   });
 
   it('decides outside the write transaction; a change made meanwhile makes it decide again, outside it too', async () => {
@@ -243,7 +243,7 @@ describe('regrouping in the pipeline', () => {
           }),
         ),
       );
-    const result = await pipeline.recognize();
+    const result = await pipeline.recognise();
     // The write transaction only writes: it saw the change and ended; the second decision was made outside.
     expect(reads).toEqual({ outside: 2, inside: 0 });
     expect(result.grouped).toMatchObject({ regrouped: true, joinedVerified: expect.any(Number) });
@@ -272,7 +272,7 @@ describe('regrouping in the pipeline', () => {
       await repo.verifyFaces([{ faceId: ungrouped[reads++].faceId, personId: person }]);
       return faces;
     };
-    const result = await pipeline.recognize();
+    const result = await pipeline.recognise();
     expect(reads).toBe(MAX_DECISIONS);
     expect(result.grouped).toMatchObject({ regrouped: false, deferred: true, facesMoved: 0 });
     // Only the user's verifications changed anything; the regroup wrote nothing.
@@ -285,7 +285,7 @@ describe('regrouping in the pipeline', () => {
     expect((await repo.listPersons()).map((p) => p.id)).toEqual([...personsBefore.map((p) => p.id), person]);
 
     repo.facesForGrouping = readOutside;
-    expect((await pipeline.recognize()).grouped).toMatchObject({ regrouped: true });
+    expect((await pipeline.recognise()).grouped).toMatchObject({ regrouped: true });
   });
 
   it('stops the writer when the grouping lock was lost while deciding: nothing written, LOCKED', async () => {
@@ -301,13 +301,13 @@ describe('regrouping in the pipeline', () => {
       expect(await repo.acquireLock(GROUPING_LOCK, 'other-worker', 600)).toBe(true);
       return faces;
     };
-    await expect(pipeline.recognize()).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(pipeline.recognise()).rejects.toMatchObject({ code: 'LOCKED' });
     expect(faceRows(env)).toEqual(before);
     // The other process's lock is left alone.
     expect(await repo.acquireLock(GROUPING_LOCK, pipeline.ctx.workerId, 600)).toBe(false);
     expect(await repo.releaseLock(GROUPING_LOCK, 'other-worker')).toBe(true);
     repo.facesForGrouping = readOutside;
-    expect((await pipeline.recognize()).grouped).toMatchObject({ regrouped: true });
+    expect((await pipeline.recognise()).grouped).toMatchObject({ regrouped: true });
   });
 
   it('writes nothing in a dry run and reports what would change', async () => {
@@ -321,12 +321,12 @@ describe('regrouping in the pipeline', () => {
     const stats = await repo.stats();
 
     const dry = await env.services({ FRS_DRY_RUN: 'true' }).pipeline();
-    const recognised = await dry.recognize();
+    const recognised = await dry.recognise();
     expect(recognised.grouped).toMatchObject({ regrouped: true, portraitsUpdated: 0, personsDeleted: 0 });
-    expect(recognised.grouped!.facesMoved).toBeGreaterThan(0);
+    expect(recognised.grouped!.facesAssigned).toBeGreaterThan(0);
     expect(recognised.grouped!.newFaces).toBeGreaterThan(0);
     const reclustered = await dry.recluster();
-    expect(reclustered).toMatchObject({ regrouped: true, facesMoved: recognised.grouped!.facesMoved });
+    expect(reclustered).toMatchObject({ regrouped: true, facesAssigned: recognised.grouped!.facesAssigned });
     expect(faceRows(env)).toEqual(before);
     expect(await repo.stats()).toEqual(stats);
   });

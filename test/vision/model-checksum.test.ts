@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,9 +19,15 @@ describe('model checksums', () => {
     const damaged = join(dir, 'landmarks.onnx');
     copyFileSync(source, damaged);
     writeFileSync(damaged, Buffer.from('x'), { flag: 'a' });
-    await expect(getSession(damaged, { intraOpThreads: 1, sha256: manifest.landmarks!.sha256 })).rejects.toMatchObject({
-      code: 'MODEL_INVALID',
-      message: expect.stringMatching(/sha256 is [0-9a-f]{64}, the manifest expects/),
-    });
+    try {
+      await expect(
+        getSession(damaged, { intraOpThreads: 1, sha256: manifest.landmarks!.sha256 }),
+      ).rejects.toMatchObject({
+        code: 'MODEL_INVALID',
+        message: expect.stringMatching(/sha256 is [0-9a-f]{64}, the manifest expects/),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

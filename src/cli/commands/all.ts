@@ -1,7 +1,7 @@
 /** `frs all` (old: `--all`, and the default): detection, then recognition, once. */
 import { defineCommand, EXIT } from '../command.js';
 import { GROUPS } from '../help.js';
-import { personsJson, printPersons, printSummary } from '../pipeline-output.js';
+import { loadPersonsListing, printPersons, printSummary } from '../pipeline-output.js';
 import { openPipeline } from '../pipeline-runs.js';
 import { databaseOptions, imagesOption, jsonOption } from '../shared-options.js';
 
@@ -16,7 +16,7 @@ export default defineCommand({
     const { pipeline, register } = await openPipeline(ctx, 'write', ctx.values.images);
     await register();
     const summary = await pipeline.runAll(ctx.progress('detect'));
-    if (ctx.values.json) ctx.printJson({ summary, persons: await personsJson(pipeline) });
+    if (ctx.values.json) ctx.printJson({ summary, ...(await loadPersonsListing(pipeline)) });
     else {
       printSummary(summary, ctx.print);
       await printPersons(pipeline, ctx);

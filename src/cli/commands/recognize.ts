@@ -13,7 +13,7 @@ export default defineCommand({
   options: { ...jsonOption, ...databaseOptions },
   async run(ctx) {
     const { pipeline } = await openPipeline(ctx, 'write', undefined);
-    await pipeline.recognize();
+    await pipeline.recognise();
     await printPersons(pipeline, ctx);
     return EXIT.OK;
   },

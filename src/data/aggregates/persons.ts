@@ -77,6 +77,8 @@ export interface PersonOps {
   /** Persons with face counts and portrait, most faces first. */
   listPersons(): Promise<PersonSummary[]>;
   getPerson(id: number): Promise<PersonDetail | null>;
+  /** Persons by id without their faces (unknown ids left out), in id order. */
+  personSummaries(ids: number[]): Promise<PersonSummary[]>;
 
   /** One page of persons, most faces first, with the total; one query per page. */
   searchPersons(query: PersonQuery): Promise<Page<PersonSummary>>;
@@ -104,6 +106,7 @@ export const personActions: ActionLabels<PersonOps> = {
   setPortraits: 'setting portraits',
   listPersons: 'listing persons',
   getPerson: 'reading a person',
+  personSummaries: 'reading persons',
   searchPersons: 'searching persons',
   personFaces: "reading a person's faces",
   updatePerson: 'updating a person',

@@ -81,9 +81,7 @@ export async function forIds(
   });
 }
 
-/** T-SQL paging (needs ORDER BY); parameters from pagingParams. */
-export const MSSQL_PAGING = 'OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY';
-
+/** @offset and @limit of a paged listing (shared-queries.ts). */
 export function pagingParams(page: { offset: number; limit: number }): Params {
   return { offset: [sql.Int, page.offset], limit: [sql.Int, page.limit] };
 }

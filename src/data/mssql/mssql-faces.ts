@@ -29,16 +29,7 @@ import {
   UNASSIGNED_FACES_PAGE,
   UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
-import {
-  chunk,
-  type Column,
-  forIds,
-  ID_COLUMN,
-  MSSQL_PAGING,
-  pagingParams,
-  updateFromValues,
-  valuesList,
-} from './mssql-batch.js';
+import { chunk, type Column, forIds, ID_COLUMN, pagingParams, updateFromValues, valuesList } from './mssql-batch.js';
 import { exactly } from './mssql-collation.js';
 import type { MssqlScope, Params } from './mssql-scope.js';
 
@@ -229,7 +220,7 @@ export async function cannotLinks(scope: MssqlScope): Promise<CannotLink[]> {
 
 export async function unassignedFaces(scope: MssqlScope, model: string, page: PageRequest): Promise<Page<FaceDetail>> {
   const params: Params = { model: [MODEL, model], ...pagingParams(page) };
-  const rows = (await scope.query(UNASSIGNED_FACES_PAGE.page(MSSQL_PAGING), params)).recordset;
+  const rows = (await scope.query(UNASSIGNED_FACES_PAGE.page, params)).recordset;
   return pageFromRows(rows, faceDetailFromRow, page.offset, async () =>
     num((await scope.query(UNASSIGNED_FACES_PAGE.count, params)).recordset[0].N),
   );

@@ -16,30 +16,23 @@ import type {
 } from '../repository.js';
 import { faceDetailFromRow, faceFromRow, num, pageFromRows, personFromRow, type Row } from '../row-mappers.js';
 import {
-  containsPattern,
   EMPTY_PERSON_CONDITION,
   FACES_OF_PERSON_PAGE,
   FACES_OF_PERSON_SQL,
   GET_PERSON_SQL,
   KEPT_PORTRAIT_CONDITION,
   LIST_PERSONS_SQL,
-  SEARCH_PERSONS,
+  personsWhereIdIn,
+  searchPersonsQuery,
+  searchText,
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
-import {
-  chunk,
-  type Column,
-  forIds,
-  ID_COLUMN,
-  MSSQL_PAGING,
-  pagingParams,
-  updateFromValues,
-  valuesList,
-} from './mssql-batch.js';
+import { chunk, type Column, forIds, ID_COLUMN, pagingParams, updateFromValues, valuesList } from './mssql-batch.js';
 import { isBlank } from './mssql-collation.js';
 import type { MssqlScope, Params } from './mssql-scope.js';
 
 const TEXT = sql.NVarChar(sql.MAX);
+const SEARCH_PERSONS = searchPersonsQuery('CHARINDEX(LOWER(@search), LOWER(p.Name)) > 0');
 
 /**
  * The shared EMPTY_PERSON_CONDITION with SQLite's meaning of empty: on SQL Server `'   ' = ''` is
@@ -134,11 +127,11 @@ export async function getPerson(scope: MssqlScope, id: number): Promise<PersonDe
 export async function searchPersons(scope: MssqlScope, query: PersonQuery): Promise<Page<PersonSummary>> {
   const hidden = query.hidden ?? false;
   const params: Params = {
-    search: [TEXT, containsPattern(query.search)],
+    search: [TEXT, searchText(query.search)],
     hidden: [sql.Bit, hidden === 'all' ? null : hidden],
     ...pagingParams(query),
   };
-  const rows = (await scope.query(SEARCH_PERSONS.page(MSSQL_PAGING), params)).recordset;
+  const rows = (await scope.query(SEARCH_PERSONS.page, params)).recordset;
   return pageFromRows(rows, personFromRow, query.offset, async () =>
     num((await scope.query(SEARCH_PERSONS.count, params)).recordset[0].N),
   );
@@ -146,7 +139,7 @@ export async function searchPersons(scope: MssqlScope, query: PersonQuery): Prom
 
 export async function personFaces(scope: MssqlScope, personId: number, page: PageRequest): Promise<Page<FaceDetail>> {
   const params: Params = { id: [sql.Int, personId], ...pagingParams(page) };
-  const rows = (await scope.query(FACES_OF_PERSON_PAGE.page(MSSQL_PAGING), params)).recordset;
+  const rows = (await scope.query(FACES_OF_PERSON_PAGE.page, params)).recordset;
   return pageFromRows(rows, faceDetailFromRow, page.offset, async () =>
     num((await scope.query(FACES_OF_PERSON_PAGE.count, params)).recordset[0].N),
   );
@@ -227,14 +220,11 @@ export async function deletePerson(scope: MssqlScope, id: number): Promise<numbe
     `SET XACT_ABORT ON;
     BEGIN TRAN;
     DECLARE @found INT = (SELECT COUNT(*) FROM Persons WITH (UPDLOCK, HOLDLOCK) WHERE Id = @id);
-    DECLARE @faces INT = 0;
-    IF @found > 0
-    BEGIN
-      UPDATE Faces SET PersonId = NULL, IsUserVerified = 0, GroupedAt = NULL, ModifiedAt = SYSUTCDATETIME() WHERE PersonId = @id;
-      SET @faces = @@ROWCOUNT;
-      DELETE FROM FrsCannotLink WHERE PersonId = @id;
-      DELETE FROM Persons WHERE Id = @id;
-    END
+    UPDATE Faces SET PersonId = NULL, IsUserVerified = 0, GroupedAt = NULL, ModifiedAt = SYSUTCDATETIME()
+      WHERE PersonId = @id AND @found > 0;
+    DECLARE @faces INT = @@ROWCOUNT;
+    DELETE FROM FrsCannotLink WHERE PersonId = @id;
+    DELETE FROM Persons WHERE Id = @id;
     COMMIT;
     SELECT @found AS Found, @faces AS Faces;`,
     { id: [sql.Int, id] },
@@ -256,4 +246,17 @@ export function fillPortraits(scope: MssqlScope, personIds: number[]): Promise<n
       WHERE f.PersonId = p.Id ORDER BY COALESCE(f.DetectorScore, 0) DESC, f.Id) best
     WHERE p.PortraitFaceId IS NULL;`,
   );
+}
+
+export async function personSummaries(scope: MssqlScope, ids: number[]): Promise<PersonSummary[]> {
+  const found: PersonSummary[] = [];
+  for (const part of chunk([...new Set(ids)], ID_COLUMN.length)) {
+    const values = valuesList(part, ID_COLUMN);
+    const result = await scope.query(
+      personsWhereIdIn(`SELECT v.id FROM (VALUES ${values.text}) AS v (id)`),
+      values.params,
+    );
+    found.push(...result.recordset.map(personFromRow));
+  }
+  return found.sort((a, b) => a.id - b.id);
 }

@@ -196,7 +196,7 @@ export function cannotLinks(db: Db): CannotLink[] {
 
 export function unassignedFaces(db: Db, model: string, page: PageRequest): Promise<Page<FaceDetail>> {
   const params = { model, offset: page.offset, limit: page.limit };
-  const rows = sql(db, UNASSIGNED_FACES_PAGE.page('LIMIT @limit OFFSET @offset')).all(params) as Row[];
+  const rows = sql(db, UNASSIGNED_FACES_PAGE.page).all(params) as Row[];
   return pageFromRows(rows, faceDetailFromRow, page.offset, () =>
     num((sql(db, UNASSIGNED_FACES_PAGE.count).get(params) as Row).N),
   );

@@ -15,14 +15,15 @@ import type {
 } from '../repository.js';
 import { faceDetailFromRow, faceFromRow, num, pageFromRows, personFromRow, type Row } from '../row-mappers.js';
 import {
-  containsPattern,
   EMPTY_PERSON_CONDITION,
   FACES_OF_PERSON_PAGE,
   FACES_OF_PERSON_SQL,
   GET_PERSON_SQL,
   KEPT_PORTRAIT_CONDITION,
   LIST_PERSONS_SQL,
-  SEARCH_PERSONS,
+  personsWhereIdIn,
+  searchPersonsQuery,
+  searchText,
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
@@ -89,17 +90,17 @@ export function getPerson(db: Db, id: number): PersonDetail | null {
   return { ...personFromRow(row), faces };
 }
 
-const PAGING = 'LIMIT @limit OFFSET @offset';
+const SEARCH_PERSONS = searchPersonsQuery('instr(lower(p.Name), lower(@search)) > 0');
 
 export function searchPersons(db: Db, query: PersonQuery): Promise<Page<PersonSummary>> {
   const hidden = query.hidden ?? false;
   const params = {
-    search: containsPattern(query.search),
+    search: searchText(query.search),
     hidden: hidden === 'all' ? null : hidden ? 1 : 0,
     offset: query.offset,
     limit: query.limit,
   };
-  const rows = sql(db, SEARCH_PERSONS.page(PAGING)).all(params) as Row[];
+  const rows = sql(db, SEARCH_PERSONS.page).all(params) as Row[];
   return pageFromRows(rows, personFromRow, query.offset, () =>
     num((sql(db, SEARCH_PERSONS.count).get(params) as Row).N),
   );
@@ -107,7 +108,7 @@ export function searchPersons(db: Db, query: PersonQuery): Promise<Page<PersonSu
 
 export function personFaces(db: Db, personId: number, page: PageRequest): Promise<Page<FaceDetail>> {
   const params = { id: personId, offset: page.offset, limit: page.limit };
-  const rows = sql(db, FACES_OF_PERSON_PAGE.page(PAGING)).all(params) as Row[];
+  const rows = sql(db, FACES_OF_PERSON_PAGE.page).all(params) as Row[];
   return pageFromRows(rows, faceDetailFromRow, page.offset, () =>
     num((sql(db, FACES_OF_PERSON_PAGE.count).get(params) as Row).N),
   );
@@ -211,4 +212,10 @@ export function fillPortraits(db: Db, personIds: number[]): number {
     }
     return changed;
   })();
+}
+
+export function personSummaries(db: Db, ids: number[]): PersonSummary[] {
+  return [...new Set(ids)]
+    .sort((a, b) => a - b)
+    .flatMap((id) => (sql(db, personsWhereIdIn('@id')).all({ id }) as Row[]).map(personFromRow));
 }
