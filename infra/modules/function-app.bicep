@@ -60,6 +60,13 @@ param pipelineSchedule string = '0 0 */2 * * *'
 @description('Subnet for virtual network integration (vnetEnabled); empty for none.')
 param virtualNetworkSubnetId string = ''
 
+@description('FRS_HTTP_AUTH: key (function keys) or platform (App Service authentication in front: modules/app-auth.bicep).')
+@allowed([
+  'key'
+  'platform'
+])
+param httpAuth string = 'key'
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -188,6 +195,8 @@ var frsSettings = {
   // The test endpoint runs the models on request: 30 a minute per instance, at most
   // maximumInstanceCount instances with httpPerInstanceConcurrency requests each.
   FRS_TEST_RATE_PER_MINUTE: '30'
+  FRS_SQLITE_BUSY_TIMEOUT_MS: '15000'
+  FRS_MAX_ORIGINAL_BYTES: '209715200'
   FRS_MIN_DETECTION_SCORE: '0.4'
   FRS_MIN_FACE_SIZE: '24'
   FRS_THUMBNAIL_SIZE: '160'
@@ -205,8 +214,12 @@ var frsSettings = {
   FRS_PIPELINE_SCHEDULE: pipelineSchedule
   FRS_BATCH_SIZE: '50'
   FRS_LEASE_SECONDS: '600'
+  FRS_RECONCILE_LIMIT: '200'
   FRS_MAX_ATTEMPTS: '3'
   FRS_DRY_RUN: 'false'
+
+  // --- HTTP ---
+  FRS_HTTP_AUTH: httpAuth
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {

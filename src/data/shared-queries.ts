@@ -86,6 +86,10 @@ export const STATS_SQL = `SELECT
   (SELECT COUNT(*) FROM Faces WHERE IsUserVerified = 1) AS VerifiedFaces,
   (SELECT COUNT(*) FROM Persons) AS Persons,
   (SELECT COUNT(*) FROM FrsRequests WHERE Status = 'queued') AS QueuedRequests`;
+/** For the status page: the last processed photo and the recluster queue. */
+export const ACTIVITY_SQL = `SELECT
+  (SELECT MAX(FacesExtractedOn) FROM MediaItems) AS LastProcessedAt,
+  (SELECT COUNT(*) FROM FrsRequests WHERE Kind = 'recluster' AND Status = 'queued') AS QueuedReclusters`;
 export const ITEM_STATUS_COUNTS_SQL = 'SELECT Status, COUNT(*) AS N FROM MediaItems GROUP BY Status';
 
 /** What the group stage reads: every face with an embedding from @model, with its person; rejected faces never. */
@@ -137,7 +141,3 @@ export const STALE_PORTRAIT_CONDITION = `Persons.PortraitFaceId IS NOT NULL
 export const EMPTY_PERSON_CONDITION = `COALESCE(Persons.Name, '') = '' AND COALESCE(Persons.Rank, '') = '' AND COALESCE(Persons.Appointment, '') = ''
   AND COALESCE(Persons.IsHidden, 0) = 0
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
-
-/** Before an item's unverified faces are replaced: portraits showing them would dangle. */
-export const CLEAR_ITEM_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0
-WHERE PortraitFaceId IN (SELECT Id FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0)`;

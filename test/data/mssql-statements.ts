@@ -90,6 +90,20 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   deletePerson: (o) => o.deletePerson(1),
   fillPortraits: (o) => o.fillPortraits([1, 2]),
   personSummaries: (o) => o.personSummaries([1, 2]),
+  // The reliability operations (migration 7).
+  startItem: (o) => o.startItem(1, 'worker', 600),
+  failAbandonedItems: (o) => o.failAbandonedItems(3),
+  leaseReport: (o) => o.leaseReport(),
+  findMediaFileByPath: (o) => o.findMediaFileByPath('a/b.jpg'),
+  findMediaFilesByContent: (o) => o.findMediaFilesByContent('hash'),
+  moveMediaFile: (o) =>
+    o.moveMediaFile(1, 'a/b.jpg', 'c/b.jpg', 'b.jpg', { contentHash: 'h', fileSize: 10, fileModifiedMs: 5 }),
+  updateMediaFileContent: (o) => o.updateMediaFileContent(1, { contentHash: 'h2', fileSize: 11, fileModifiedMs: 6 }),
+  markItemFailed: (o) => o.markItemFailed(1, 'unreadable'),
+  unknownPaths: (o) => o.unknownPaths(['a.jpg', 'b.jpg']),
+  libraryId: (o) => o.libraryId(),
+  markEmbeddingFailed: (o) => o.markEmbeddingFailed([1, 2], 'm1', 'broken'),
+  activity: (o) => o.activity(),
 };
 
 export interface CollectedBatch {

@@ -117,7 +117,7 @@ describe('legacy database migrated in place', () => {
   it('replaces faces of an interrupted legacy run on completion, atomically', async () => {
     const repo = await openRepository(file);
     const [claimed] = await repo.claimPendingItems('w', 5, 60, 3);
-    expect(claimed).toMatchObject({ id: 2, filePath: '/legacy/b.jpg', attempts: 1 });
+    expect(claimed).toMatchObject({ id: 2, filePath: '/legacy/b.jpg', attempts: 0 });
 
     await expect(repo.completeItem(2, 'w', [newFace(), newFace({ detectorScore: -1 })])).rejects.toThrow(FrsError);
     // The delete of the legacy face was rolled back too.

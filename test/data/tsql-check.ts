@@ -31,6 +31,14 @@ export const PARSER_GAPS: ParserGap[] = [
     rewrite: (s) => s.replace(/\bTOP \(@\w+\)/g, 'TOP (1)'),
   },
   {
+    // https://learn.microsoft.com/sql/t-sql/functions/openjson-transact-sql : OPENJSON(@json) WITH (col type '$')
+    name: "OPENJSON(@json) [WITH (column NVARCHAR(MAX) '$')]",
+    occurs: /\bOPENJSON\b/,
+    shape: /\bOPENJSON\(@\w+\)( WITH \(\w+ NVARCHAR\(MAX\) '\$'\) \w+)?/,
+    rewrite: (s) =>
+      s.replace(/\bOPENJSON\((@\w+)\) WITH \((\w+) NVARCHAR\(MAX\) '\$'\) (\w+)/g, '(SELECT $1 AS $2) $3'),
+  },
+  {
     // https://learn.microsoft.com/sql/t-sql/queries/hints-transact-sql-table : TABLOCKX
     name: 'TABLOCKX table hint',
     occurs: /\bTABLOCKX\b/,
@@ -49,7 +57,7 @@ export const PARSER_GAPS: ParserGap[] = [
     // (the grammar knows it only in an INSERT without a column list)
     name: 'OUTPUT ... INTO @table',
     occurs: /\bOUTPUT\b/,
-    shape: /\bOUTPUT inserted\.\w+(, inserted\.\w+)* INTO @\w+( VALUES\b|$)/,
+    shape: /\bOUTPUT inserted\.\w+(, inserted\.\w+)* INTO @\w+( VALUES\b| WHERE\b|$)/,
     rewrite: (s) => s.replace(/\s*\bOUTPUT inserted\.\w+(, inserted\.\w+)* INTO @\w+/, ''),
   },
   {

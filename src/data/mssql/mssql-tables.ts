@@ -13,6 +13,8 @@ export const FRS_TABLES = [
   'FrsLocks',
   'FrsRequests',
   'FrsSchemaVersion',
+  'FrsCannotLink',
+  'FrsLibrary',
 ] as const;
 
 export const SCHEMA = 'dbo';
