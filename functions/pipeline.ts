@@ -1,10 +1,13 @@
 /**
  * Timer (every 3 minutes by default, FRS_PIPELINE_SCHEDULE): the full pipeline once —
- * detection of pending items, embeddings, grouping, queued recluster requests. Detection is
+ * reconciliation (media blobs no item knows, e.g. uploads whose events were lost), detection
+ * of pending items, embeddings, grouping, queued recluster requests. The log line counts every
+ * failure and the leases found stuck. Detection is
  * safe next to other workers (item leases); when another run holds the grouping lock, the
  * grouping step returns quietly and the next tick picks the work up.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { failuresLine } from '../src/pipeline/run-health.js';
 import { getServices } from '../src/services.js';
 import { describeRun } from '../src/pipeline/run-summary.js';
 import { functionLogger } from './_shared/logger.js';
@@ -18,4 +21,10 @@ export async function pipelineHandler(timer: Timer, context: InvocationContext) 
   return summary;
 }
 
-app.timer('pipeline', { schedule: '%FRS_PIPELINE_SCHEDULE%', handler: pipelineHandler });
+// A failed run (e.g. the database briefly unreachable) is retried with backoff rather than
+// waiting for the next tick; timer triggers support runtime retry policies, blob triggers do not.
+app.timer('pipeline', {
+  schedule: '%FRS_PIPELINE_SCHEDULE%',
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: 3, minimumInterval: 10_000, maximumInterval: 120_000 },
+  handler: pipelineHandler,
+});

@@ -33,7 +33,7 @@ export async function reclusterHandler(request: HttpRequest, context: Invocation
     if (outcome.status === 'queued') return queued(outcome.requestId, request, outcome.reason);
     return json(200, outcome);
   } catch (err) {
-    return errorResponse(err);
+    return errorResponse(err, context);
   }
 }
 

@@ -38,7 +38,7 @@ export async function testHandler(request: HttpRequest, context: InvocationConte
     context.log(`test: ${report.faces.length} face(s) in ${report.width}x${report.height} image, ${report.ms} ms`);
     return json(200, report);
   } catch (err) {
-    const response = errorResponse(err);
+    const response = errorResponse(err, context);
     context.warn(`test: rejected with ${response.status}: ${JSON.stringify(response.jsonBody)}`);
     return response;
   }

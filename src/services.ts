@@ -3,7 +3,7 @@
  * and shared by every function invocation and CLI command in the process.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -11,13 +11,13 @@ import { fromAppRoot } from './config/app-root.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { openRepository } from './data/open-repository.js';
 import type { Repository } from './data/repository.js';
-import { FrsError } from './errors.js';
 import { consoleLogger, type Logger, type PipelineContext } from './pipeline/context.js';
 import { PeopleService } from './people/people-service.js';
 import { PipelineService } from './pipeline/pipeline-service.js';
 import { BlobStore } from './storage/blob-store.js';
 import { LocalFolderStore } from './storage/local-folder-store.js';
-import type { ObjectStore } from './storage/object-store.js';
+import { type ObjectStore, tooLargeError } from './storage/object-store.js';
+import { localFileExists, readLocalFile } from './pipeline/register-stage.js';
 import { FaceAnalyzer } from './vision/face-analyzer.js';
 
 export class Services {
@@ -41,7 +41,9 @@ export class Services {
   }
 
   repository(): Promise<Repository> {
-    this.repoInstance ??= openRepository(this.settings.FRS_DATABASE).catch((err: unknown) => {
+    this.repoInstance ??= openRepository(this.settings.FRS_DATABASE, {
+      busyTimeoutMs: this.settings.FRS_SQLITE_BUSY_TIMEOUT_MS,
+    }).catch((err: unknown) => {
       this.repoInstance = undefined;
       throw err;
     });
@@ -73,22 +75,27 @@ export class Services {
     return this.stores;
   }
 
-  /** Reads an original: a blob name in the media container, or a local path (relative ones under FRS_MEDIA_DIR). */
+  /**
+   * Reads an original: a blob name in the media container, or a local path (relative ones under
+   * FRS_MEDIA_DIR); larger than FRS_MAX_ORIGINAL_BYTES fails with FILE_TOO_LARGE, unread.
+   */
   readOriginal = async (filePath: string): Promise<Uint8Array> => {
     const { media } = this.storage();
-    if (media) return media.get(filePath);
-    try {
-      return await readFile(resolve(this.settings.FRS_MEDIA_DIR, filePath));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new FrsError(
-        'NOT_FOUND',
-        code === 'ENOENT'
-          ? `The original ${filePath} no longer exists.`
-          : `Cannot read ${filePath}: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+    const maxBytes = this.settings.FRS_MAX_ORIGINAL_BYTES;
+    if (media) return media.get(filePath, { maxBytes });
+    const path = resolve(this.settings.FRS_MEDIA_DIR, filePath);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0, // the read below reports what is wrong
+    );
+    if (size > maxBytes) throw tooLargeError(filePath, size, maxBytes);
+    return readLocalFile(path);
+  };
+
+  originalExists = async (filePath: string): Promise<boolean> => {
+    const { media } = this.storage();
+    if (media) return media.exists(filePath);
+    return localFileExists(resolve(this.settings.FRS_MEDIA_DIR, filePath));
   };
 
   async pipelineContext(log: Logger = this.log): Promise<PipelineContext> {
@@ -97,6 +104,8 @@ export class Services {
       repo: await this.repository(),
       analyzer: this.analyzer,
       readOriginal: this.readOriginal,
+      originalExists: this.originalExists,
+      listOriginals: this.storage().media ? () => this.storage().media!.list() : null,
       thumbnails: this.storage().thumbnails,
       log,
       workerId: this.workerId,

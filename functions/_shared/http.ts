@@ -1,4 +1,5 @@
 /** HTTP plumbing shared by the HTTP functions: JSON errors with a code, status per error code. */
+import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { ZodError } from 'zod';
 import { asFrsError, FrsError, type FrsErrorCode } from '../../src/errors.js';
@@ -18,9 +19,27 @@ export function json(status: number, body: unknown): HttpResponseInit {
   return { status, jsonBody: body, headers: { 'content-type': 'application/json' } };
 }
 
-export function errorResponse(err: unknown): HttpResponseInit {
+/** Where a 500's details go; an InvocationContext (Application Insights ties them to the request) or the console. */
+export interface ErrorLog {
+  error(...args: unknown[]): void;
+}
+
+/**
+ * The answer to a failed request. Errors a client can act on (4xx) say what was wrong. Anything
+ * else answers 500 "internal error" with an id: driver messages name files, servers and
+ * tables, so the details (and the stack) go only to the log, under the same id.
+ */
+export function errorResponse(err: unknown, log: ErrorLog = console): HttpResponseInit {
   const e = asFrsError(err);
-  return json(STATUS[e.code] ?? 500, { error: e.toJSON() });
+  const status = STATUS[e.code];
+  if (status !== undefined) return json(status, { error: e.toJSON() });
+  const id = randomUUID();
+  log.error(
+    `internal error ${id}: ${e.code}: ${e.message}${err instanceof Error && err.stack ? `\n${err.stack}` : ''}`,
+  );
+  return json(500, {
+    error: { code: 'INTERNAL', message: `internal error (id ${id}); the details are in the log`, id },
+  });
 }
 
 export function invalid(error: ZodError): FrsError {

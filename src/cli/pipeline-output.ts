@@ -1,12 +1,18 @@
 /** Printing pipeline results: the run summary and the persons listing (human and --json). */
 import type { FaceDetail } from '../data/aggregates/faces.js';
 import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.js';
+import type { RegisterSummary } from '../pipeline/register-stage.js';
 import { describeRun } from '../pipeline/run-summary.js';
 import { roundBox } from '../vision/round-box.js';
 import type { CommandContext } from './command.js';
 
-export function printSummary(s: RunSummary, print: (line: string) => void): void {
-  print(`summary: ${describeRun(s)}`);
+/** Every failure of a run: unreadable files at registration included. */
+export function failureCount(s: RunSummary, registered?: RegisterSummary): number {
+  return (registered?.failed ?? 0) + s.reconciled.failed + s.detected.failed + s.recognised.embedded.failed;
+}
+
+export function printSummary(s: RunSummary, print: (line: string) => void, registered?: RegisterSummary): void {
+  print(`summary: ${describeRun(s, registered)}`);
 }
 
 interface ListedFace {

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Settings } from '../config/settings.js';
 import type { PipelineService } from '../pipeline/pipeline-service.js';
-import { registerFolder } from '../pipeline/register-stage.js';
+import { registerFolder, type RegisterSummary } from '../pipeline/register-stage.js';
 import type { Services } from '../services.js';
 import type { Access, CommandContext } from './command.js';
 import { UsageError } from './usage-error.js';
@@ -38,7 +38,7 @@ export interface OpenedPipeline {
   services: Services;
   pipeline: PipelineService;
   /** Registers the `--images` folder (if any); call at the start of each cycle. */
-  register(): Promise<void>;
+  register(): Promise<RegisterSummary | undefined>;
 }
 
 /** Validates what can be checked before anything is opened, then opens the pipeline. */
@@ -54,7 +54,13 @@ export async function openPipeline(
     services,
     pipeline,
     register: async () => {
-      if (images) await registerFolder(pipeline.ctx.repo, images, pipeline.ctx.log, pipeline.dryRun);
+      if (!images) return undefined;
+      const { settings } = pipeline.ctx;
+      return registerFolder(pipeline.ctx.repo, images, pipeline.ctx.log, pipeline.dryRun, {
+        maxBytes: settings.FRS_MAX_ORIGINAL_BYTES,
+        // FRS's own thumbnails folder may lie inside the photo folder: never register thumbnails.
+        exclude: [settings.FRS_THUMBNAILS_DIR],
+      });
     },
   };
 }

@@ -71,6 +71,16 @@ export const settingsSchema = z.object({
   FRS_MAX_UPLOAD_BYTES: int(1, 1_073_741_824)
     .default(30 * 1024 * 1024)
     .describe('Largest request body the HTTP test function accepts.'),
+  FRS_SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000)
+    .default(15_000)
+    .describe(
+      'How long an SQLite write waits for another process holding the lock before failing with DATABASE_ERROR (SQLite only).',
+    ),
+  FRS_MAX_ORIGINAL_BYTES: int(1, 4_294_967_296)
+    .default(200 * 1024 * 1024)
+    .describe(
+      'Largest original (local file or blob) FRS reads; a larger one is recorded as a failed item (FILE_TOO_LARGE) without being read.',
+    ),
   FRS_MIN_DETECTION_SCORE: num(0, 1).default(0.4).describe('Faces scoring below this are dropped.'),
   FRS_MIN_FACE_SIZE: int(1, 10_000)
     .default(24)
@@ -123,10 +133,15 @@ export const settingsSchema = z.object({
   FRS_LEASE_SECONDS: int(10, 86_400)
     .default(600)
     .describe('How long a claimed media item stays reserved for its worker.'),
+  FRS_RECONCILE_LIMIT: int(0, 100_000)
+    .default(200)
+    .describe(
+      'Blobs in the media container that no item knows (missed or poisoned upload events) registered per pipeline timer run; 0 turns the pass off.',
+    ),
   FRS_MAX_ATTEMPTS: int(1, 100)
     .default(3)
     .describe(
-      'Failed detections per media item before it is marked failed for good; a failed item is retried after FRS_LEASE_SECONDS.',
+      'Started detections per media item (a claim alone does not count) before it is marked failed for good; a failed attempt is retried after FRS_LEASE_SECONDS. `frs retry-failed` puts failed items back.',
     ),
   FRS_DRY_RUN: bool.default(false).describe('Log what each stage would do and change nothing.'),
 

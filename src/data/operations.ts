@@ -6,6 +6,7 @@
  */
 import { coordinationActions } from './aggregates/coordination.js';
 import { faceActions } from './aggregates/faces.js';
+import { mediaContentActions } from './aggregates/media-content.js';
 import { mediaItemActions } from './aggregates/media-items.js';
 import { personActions } from './aggregates/persons.js';
 import { databaseError } from './database-error.js';
@@ -13,6 +14,7 @@ import type { RepositoryOps } from './repository.js';
 
 export const operationActions = {
   ...mediaItemActions,
+  ...mediaContentActions,
   ...faceActions,
   ...personActions,
   ...coordinationActions,

@@ -141,7 +141,3 @@ export const STALE_PORTRAIT_CONDITION = `Persons.PortraitFaceId IS NOT NULL
 export const EMPTY_PERSON_CONDITION = `COALESCE(Persons.Name, '') = '' AND COALESCE(Persons.Rank, '') = '' AND COALESCE(Persons.Appointment, '') = ''
   AND COALESCE(Persons.IsHidden, 0) = 0
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
-
-/** Before an item's unverified faces are replaced: portraits showing them would dangle. */
-export const CLEAR_ITEM_PORTRAITS_SQL = `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0
-WHERE PortraitFaceId IN (SELECT Id FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0)`;

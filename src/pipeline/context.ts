@@ -22,6 +22,10 @@ export interface PipelineContext {
   analyzer: Analyzer;
   /** Reads an original by its MediaFile.FilePath (a local path or a blob name). */
   readOriginal(filePath: string): Promise<Uint8Array>;
+  /** Whether an original is still there: a registered path that is gone makes new content with its hash a move. */
+  originalExists(filePath: string): Promise<boolean>;
+  /** Blob names in the media container (null when originals are local files): the reconciliation pass lists them. */
+  listOriginals: (() => AsyncIterable<string>) | null;
   thumbnails: ObjectStore;
   log: Logger;
   /** Identifies this process in leases and locks. */

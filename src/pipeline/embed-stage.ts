@@ -1,11 +1,14 @@
 /**
  * Embed: faces that have no embedding from the current model (stored by the tool FRS
  * replaces, or by another model) get one. The original is decoded once per media file;
- * faces stored without landmarks get them from the landmarks model first.
+ * faces stored without landmarks get them from the landmarks model first. A face that cannot
+ * be embedded (its original moved, no box or landmarks) is recorded as failed for this model,
+ * so the next batch, and the next run, move past it (`frs retry-failed` tries them again).
  */
 import { asFrsError } from '../errors.js';
 import type { EmbeddingUpdate, FaceToEmbed } from '../data/repository.js';
 import { decodeImage } from '../vision/decode.js';
+import { faultPoint } from './fault-point.js';
 import type { Point } from '../vision/types.js';
 import type { PipelineContext } from './context.js';
 
@@ -19,6 +22,16 @@ export async function runEmbedding(ctx: PipelineContext, opts: { dryRun?: boolea
   const model = analyzer.embeddingModel;
   const summary: EmbedSummary = { faces: 0, failed: 0 };
   const skipped = new Set<number>();
+  const recordFailures = async (faces: FaceToEmbed[], error: string) => {
+    if (faces.length === 0) return;
+    for (const f of faces) skipped.add(f.id);
+    summary.failed += faces.length;
+    await repo.markEmbeddingFailed(
+      faces.map((f) => f.id),
+      model,
+      error,
+    );
+  };
   for (;;) {
     const todo = (await repo.facesWithoutEmbedding(model, settings.FRS_BATCH_SIZE * 4)).filter(
       (f) => !skipped.has(f.id),
@@ -34,16 +47,15 @@ export async function runEmbedding(ctx: PipelineContext, opts: { dryRun?: boolea
         const done = await embedFacesOfOneFile(ctx, faces);
         updates.push(...done);
         const unusable = faces.filter((f) => !done.some((u) => u.faceId === f.id));
-        for (const f of unusable) skipped.add(f.id);
-        summary.failed += unusable.length;
+        await recordFailures(unusable, 'INVALID_INPUT: the face has neither a bounding box nor 5 landmarks');
       } catch (err) {
         const e = asFrsError(err);
-        for (const f of faces) skipped.add(f.id);
-        summary.failed += faces.length;
+        await recordFailures(faces, `${e.code}: ${e.message}`);
         log.warn(`embed: ${faces.length} face(s) of ${faces[0].filePath} skipped: ${e.code}: ${e.message}`);
       }
     }
     summary.faces += await repo.setEmbeddings(updates);
+    faultPoint('embed');
   }
   if (summary.faces || summary.failed)
     log.info(`embed: ${summary.faces} face(s) embedded with ${model}, ${summary.failed} skipped`);

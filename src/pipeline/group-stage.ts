@@ -17,6 +17,7 @@ import { choosePortrait } from '../clustering/portrait.js';
 import { assignmentChanges, keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
 import type { Settings } from '../config/settings.js';
+import { faultPoint } from './fault-point.js';
 import type { PipelineContext } from './context.js';
 import { describeGrouping } from './run-summary.js';
 
@@ -150,6 +151,7 @@ async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<D
   if (dryRun) return summary;
 
   await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
+  faultPoint('regroup'); // inside the write transaction: a kill here must leave the previous assignment
   const portraits: PortraitUpdate[] = [...members]
     .filter(([, faces]) => faces.length > 0)
     .map(([personId, faces]) => {

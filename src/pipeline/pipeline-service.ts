@@ -6,6 +6,7 @@
 import type { PipelineContext } from './context.js';
 import { runDetection, type DetectSummary } from './detect-stage.js';
 import { runEmbedding, type EmbedSummary } from './embed-stage.js';
+import { reconcileOriginals, type ReconcileSummary } from './reconcile-stage.js';
 import { runGrouping, runRecluster, type GroupSummary } from './group-stage.js';
 
 export const GROUPING_LOCK = 'grouping';
@@ -27,6 +28,8 @@ export interface RecogniseSummary {
 }
 
 export interface RunSummary {
+  /** Blobs of the media container no item knew, registered by this run (Blob Storage only). */
+  reconciled: ReconcileSummary;
   detected: DetectSummary;
   recognised: RecogniseSummary;
   reclusterRequests: number;
@@ -79,10 +82,23 @@ export class PipelineService {
   /** Detection then recognition, plus any recluster a user asked for over HTTP. */
   async runAll(onProgress?: (done: number, total: number) => void): Promise<RunSummary> {
     const started = Date.now();
+    const reconciled = await reconcileOriginals(this.ctx, { dryRun: this.dryRun });
     const detected = await this.detect(onProgress);
     const recognised = await this.recognise();
     const reclusterRequests = this.dryRun ? 0 : await this.serveReclusterRequests();
-    return { detected, recognised, reclusterRequests, ms: Date.now() - started };
+    return { reconciled, detected, recognised, reclusterRequests, ms: Date.now() - started };
+  }
+
+  /** Failed items (and faces that failed to embed) back to pending; returns how many items. */
+  async retryFailed(): Promise<number> {
+    if (this.dryRun) {
+      const failed = (await this.ctx.repo.stats()).items.failed;
+      this.ctx.log.info(`retry-failed (dry run): ${failed} failed item(s) would be put back; nothing changed`);
+      return failed;
+    }
+    const n = await this.ctx.repo.retryFailedItems();
+    this.ctx.log.info(`retry-failed: ${n} failed item(s) put back to pending`);
+    return n;
   }
 
   /** Runs queued recluster requests (queued by the HTTP function when the work is too big for a request). */

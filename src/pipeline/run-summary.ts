@@ -4,6 +4,8 @@
  */
 import type { GroupSummary } from './group-stage.js';
 import type { RunSummary } from './pipeline-service.js';
+import type { RegisterSummary } from './register-stage.js';
+import { failuresLine } from './run-health.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -23,12 +25,20 @@ export function describeGrouping(g: GroupSummary, opts: { detail?: boolean; dryR
   return parts.join('; ');
 }
 
-/** One line for a whole run (detection, grouping, queued reclusters). */
-export function describeRun(s: RunSummary): string {
+/**
+ * One line for a whole run (reconciliation, detection, grouping, queued reclusters). The
+ * failures part counts every failure of the run, registration's when given, and the leases
+ * found stuck (run-health.ts).
+ */
+export function describeRun(s: RunSummary, registered?: RegisterSummary): string {
   const d = s.detected;
   const g = s.recognised.grouped;
+  const r = s.reconciled;
   return [
-    `${d.items} photo(s) processed, ${d.faces} face(s) found, ${d.failed} failed`,
+    ...(r.found
+      ? [`${r.registered + r.copies + r.moved} missed upload(s) registered${r.more ? ' (more next run)' : ''}`]
+      : []),
+    `${d.items} photo(s) processed, ${d.faces} face(s) found, ${failuresLine(s, registered)}`,
     g ? describeGrouping(g) : 'grouping skipped: another process is grouping right now',
     ...(s.reclusterRequests ? [`${s.reclusterRequests} queued recluster request(s) served`] : []),
     seconds(s.ms),

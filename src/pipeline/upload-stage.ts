@@ -1,11 +1,12 @@
 /**
- * One uploaded original, as the blob trigger delivers it: register it (idempotent by blob
- * name), then detect it right away if it is claimable. A second delivery of the same blob
- * finds the item done (or leased by the timer) and changes nothing.
+ * One uploaded original, as the blob trigger delivers it: register it (by path and content:
+ * an overwritten blob is detected again, a copy of known content is recorded as a copy), then
+ * detect it right away if it is claimable. A second delivery of the same blob finds the item
+ * done (or leased by the timer) and changes nothing.
  */
 import type { PipelineContext } from './context.js';
 import { processClaimedItem } from './detect-stage.js';
-import { registerOriginal } from './register-stage.js';
+import { registerFile } from './register-stage.js';
 
 export type UploadOutcome =
   | { status: 'done'; itemId: number; faces: number }
@@ -14,8 +15,12 @@ export type UploadOutcome =
 
 export async function detectUpload(ctx: PipelineContext, blobName: string, bytes: Uint8Array): Promise<UploadOutcome> {
   const { repo, settings, workerId } = ctx;
-  const registered = await registerOriginal(repo, blobName, bytes);
+  const registered = await registerFile(
+    { repo, maxBytes: settings.FRS_MAX_ORIGINAL_BYTES, stillExists: ctx.originalExists },
+    { path: blobName, size: bytes.byteLength, modifiedMs: null, read: async () => bytes },
+  );
   const itemId = registered.mediaItemId;
+  if (registered.outcome === 'failed') return { status: 'failed', itemId, error: registered.error ?? 'unreadable' };
   const [item] = await repo.claimPendingItems(
     workerId,
     1,
@@ -25,10 +30,11 @@ export async function detectUpload(ctx: PipelineContext, blobName: string, bytes
   );
   if (!item) {
     const state = await repo.getMediaItem(itemId);
+    const why = registered.outcome === 'copy' || registered.outcome === 'moved' ? `${registered.outcome}; ` : '';
     return {
       status: 'skipped',
       itemId,
-      reason: `item is ${state?.status ?? 'unknown'}${state?.leaseOwner ? ` (leased by ${state.leaseOwner})` : ''}`,
+      reason: `${why}item is ${state?.status ?? 'unknown'}${state?.leaseOwner ? ` (leased by ${state.leaseOwner})` : ''}`,
     };
   }
   // The trigger already holds the bytes: no second download.

@@ -12,7 +12,7 @@ import {
   type ContainerClient,
 } from '@azure/storage-blob';
 import { FrsError } from '../errors.js';
-import { assertValidKey, type ObjectStore } from './object-store.js';
+import { assertValidKey, type GetOptions, type ObjectStore, tooLargeError } from './object-store.js';
 
 export type { TokenCredential };
 
@@ -82,11 +82,17 @@ export class BlobStore implements ObjectStore {
     }
   }
 
-  async get(key: string): Promise<Uint8Array> {
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     assertValidKey(key);
     try {
-      return await this.container.getBlobClient(key).downloadToBuffer();
+      const blob = this.container.getBlobClient(key);
+      if (options.maxBytes !== undefined) {
+        const size = (await blob.getProperties()).contentLength ?? 0;
+        if (size > options.maxBytes) throw tooLargeError(key, size, options.maxBytes);
+      }
+      return await blob.downloadToBuffer();
     } catch (err) {
+      if (err instanceof FrsError) throw err;
       if (statusOf(err) === 404)
         throw new FrsError('NOT_FOUND', `No blob ${key} in container ${this.container.containerName}.`, { cause: err });
       throw storageError(`download ${key}`, err);

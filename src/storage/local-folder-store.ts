@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FrsError } from '../errors.js';
-import { assertValidKey, type ObjectStore } from './object-store.js';
+import { assertValidKey, type GetOptions, type ObjectStore, tooLargeError } from './object-store.js';
 
 /** Suffix of in-flight writes; listing skips them and keys may not end with it. */
 const PARTIAL = '.frs-partial';
@@ -44,11 +44,16 @@ export class LocalFolderStore implements ObjectStore {
     }
   }
 
-  async get(key: string): Promise<Uint8Array> {
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     const path = this.path(key);
     try {
+      if (options.maxBytes !== undefined) {
+        const size = (await stat(path)).size;
+        if (size > options.maxBytes) throw tooLargeError(key, size, options.maxBytes);
+      }
       return await readFile(path);
     } catch (err) {
+      if (err instanceof FrsError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR')
         throw new FrsError('NOT_FOUND', `No file ${key} in ${this.root}.`, { cause: err });

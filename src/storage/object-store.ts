@@ -4,13 +4,27 @@
  */
 import { FrsError } from '../errors.js';
 
+export interface GetOptions {
+  maxBytes?: number;
+}
+
+export function tooLargeError(key: string, size: number, maxBytes: number): FrsError {
+  return new FrsError(
+    'FILE_TOO_LARGE',
+    `${key} is ${size} bytes; FRS reads originals up to ${maxBytes} bytes (FRS_MAX_ORIGINAL_BYTES).`,
+  );
+}
+
 export interface ObjectStore {
   /** Human-readable location for logs, e.g. the folder or container URL. */
   readonly location: string;
   /** Creates or overwrites. */
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
-  /** Throws FrsError NOT_FOUND when the key does not exist. */
-  get(key: string): Promise<Uint8Array>;
+  /**
+   * Throws FrsError NOT_FOUND when the key does not exist, FILE_TOO_LARGE (without downloading)
+   * when it is larger than `maxBytes`.
+   */
+  get(key: string, options?: GetOptions): Promise<Uint8Array>;
   exists(key: string): Promise<boolean>;
   /** True when something was deleted. */
   delete(key: string): Promise<boolean>;

@@ -18,6 +18,7 @@ const env = {
   FRS_DATABASE: join(tmp, 'frs.db'),
   FRS_THUMBNAILS_DIR: join(tmp, 'thumbnails'),
   FRS_INTRA_OP_THREADS: '1',
+  FRS_MAX_ATTEMPTS: '1', // the broken photo fails for good at once, so retry-failed has work
 };
 
 async function frs(...argv: string[]) {
@@ -113,5 +114,15 @@ describe('database commands', () => {
     expect((await frs('recluster')).code).toBe(EXIT.OK);
     expect((await frs('--db')).code).toBe(EXIT.OK);
     expect((await frs('watch', '--once')).code).toBe(EXIT.OK);
+  });
+
+  it('retry-failed puts the failed photo back, and the next run tries it again', async () => {
+    const { code, stdout } = await frs('retry-failed', '--json');
+    expect(code).toBe(EXIT.OK);
+    expect(JSON.parse(stdout)).toEqual({ retried: 1, dryRun: false });
+    expect((await frs('retry-failed')).stdout).toBe('0 failed item(s) put back to pending\n');
+    const again = await frs('all');
+    expect(again.code).toBe(EXIT.FAILED);
+    expect(again.stdout).toMatch(/0 item\(s\) processed, 0 face\(s\) found, 1 failed \(1 failed detection\(s\)\)/);
   });
 });

@@ -18,6 +18,7 @@ const TABLES = [
   'FrsLocks',
   'FrsRequests',
   'FrsCannotLink',
+  'FrsLibrary',
   'FrsSchemaVersion',
 ];
 
@@ -148,7 +149,7 @@ if (!connectionString) {
       const versions = await onServer(
         async (pool) => (await pool.request().query('SELECT Version FROM FrsSchemaVersion ORDER BY Version')).recordset,
       );
-      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(versions.map((r: { Version: number }) => r.Version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     });
   });
 }

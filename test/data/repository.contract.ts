@@ -107,14 +107,17 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await a.getMediaItem(999_999)).toBeNull();
     });
 
-    it('claims pending items in id order with a lease, one attempt per claim', async () => {
+    it('claims pending items in id order with a lease; an attempt counts only when started', async () => {
       const repo = await connect();
       const ids = await registerMany(repo, 5);
       const first = await repo.claimPendingItems('worker-a', 2, 60, 3);
       expect(first.map((c) => c.id)).toEqual(ids.slice(0, 2));
-      expect(first[0]).toMatchObject({ filePath: '/media/photo-0.jpg', fileName: 'photo-0.jpg', attempts: 1 });
+      expect(first[0]).toMatchObject({ filePath: '/media/photo-0.jpg', fileName: 'photo-0.jpg', attempts: 0 });
+      expect(await repo.startItem(ids[0], 'worker-b', 60)).toBeNull();
+      expect(await repo.startItem(ids[0], 'worker-a', 60)).toBe(1);
       const state = await repo.getMediaItem(ids[0]);
       expect(state).toMatchObject({ status: 'processing', leaseOwner: 'worker-a', attempts: 1 });
+      expect((await repo.getMediaItem(ids[1]))?.attempts).toBe(0);
       expect(Date.parse(state!.leaseExpiresAt!)).toBeGreaterThan(Date.now() + 30_000);
 
       expect((await repo.claimPendingItems('worker-b', 10, 60, 3)).map((c) => c.id)).toEqual(ids.slice(2));
@@ -148,10 +151,13 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const repo = await connect();
       const [id] = await registerMany(repo, 1);
       await repo.claimPendingItems('slow', 1, 0.3, 3);
+      await repo.startItem(id, 'slow', 0.3);
       expect(await repo.claimPendingItems('fast', 1, 60, 3)).toEqual([]);
       await sleep(450);
+      expect(await repo.leaseReport()).toMatchObject({ active: 0, stuck: 1 });
       const reclaimed = await repo.claimPendingItems('fast', 1, 60, 3);
-      expect(reclaimed).toMatchObject([{ id, attempts: 2 }]);
+      expect(reclaimed).toMatchObject([{ id, attempts: 1 }]);
+      expect(await repo.leaseReport()).toEqual({ active: 1, stuck: 0, oldestStuckSeconds: null });
       expect(await repo.completeItem(id, 'slow', [newFace()])).toBe(false);
       expect(await repo.failItem(id, 'slow', 'late', 3)).toBeNull();
       expect(await repo.facesOfItem(id)).toEqual([]);
@@ -159,15 +165,28 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.facesOfItem(id)).toHaveLength(1);
     });
 
-    it('marks an item failed when its lease expires on the last attempt', async () => {
+    it('fails an item only when its worker stopped during each allowed attempt, not for claims alone', async () => {
       const repo = await connect();
-      const [id] = await registerMany(repo, 1);
-      await repo.claimPendingItems('w1', 1, 0.2, 2);
-      await sleep(300);
-      await repo.claimPendingItems('w2', 1, 0.2, 2);
-      await sleep(300);
-      expect(await repo.claimPendingItems('w3', 1, 60, 2)).toEqual([]);
+      const [id, untouched] = await registerMany(repo, 2);
+      // Three crashes right after claiming (nothing started) cost nothing.
+      for (const w of ['c1', 'c2', 'c3']) {
+        expect(await repo.claimPendingItems(w, 2, 0.2, 2)).toHaveLength(2);
+        await sleep(300);
+        expect(await repo.failAbandonedItems(2)).toBe(0);
+      }
+      // Two crashes while working on the first item use up its attempts; the second is untouched.
+      for (const w of ['w1', 'w2']) {
+        await repo.claimPendingItems(w, 2, 0.2, 2);
+        expect(await repo.startItem(id, w, 0.2)).not.toBeNull();
+        await sleep(300);
+      }
+      const report = await repo.leaseReport();
+      expect(report).toMatchObject({ active: 0, stuck: 2 });
+      expect(report.oldestStuckSeconds).toBeGreaterThanOrEqual(0);
+      expect(await repo.failAbandonedItems(2)).toBe(1);
       expect(await repo.getMediaItem(id)).toMatchObject({ status: 'failed', attempts: 2, leaseOwner: null });
+      expect((await repo.getMediaItem(id))?.lastError).toMatch(/gave up: the worker stopped .* 2 attempt/);
+      expect(await repo.claimPendingItems('w3', 5, 60, 2)).toMatchObject([{ id: untouched, attempts: 0 }]);
     });
 
     it('completes an item all or nothing: a failing face writes nothing', async () => {
@@ -232,6 +251,7 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const repo = await connect();
       const [id] = await registerMany(repo, 1);
       await repo.claimPendingItems('w', 1, 60, 2);
+      await repo.startItem(id, 'w', 60);
       expect(await repo.failItem(id, 'other', 'not mine', 2)).toBeNull();
       expect(await repo.failItem(id, 'w', 'decode error', 2)).toBe('pending');
       expect(await repo.getMediaItem(id)).toMatchObject({
@@ -240,19 +260,20 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
         lastError: 'decode error',
         leaseOwner: null,
       });
-      expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 2 }]);
+      expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 1 }]);
+      expect(await repo.startItem(id, 'w', 60)).toBe(2);
       expect(await repo.failItem(id, 'w', 'decode error again', 2)).toBe('failed');
       expect(await repo.claimPendingItems('w', 1, 60, 2)).toEqual([]);
       expect((await repo.stats()).items.failed).toBe(1);
 
       expect(await repo.retryFailedItems()).toBe(1);
-      expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 1 }]);
+      expect(await repo.claimPendingItems('w', 1, 60, 2)).toMatchObject([{ id, attempts: 0 }]);
     });
 
     it('claims one given item only when it is claimable', async () => {
       const repo = await connect();
       const [a, b] = await registerMany(repo, 2);
-      expect(await repo.claimPendingItems('w1', 10, 60, 3, b)).toMatchObject([{ id: b, attempts: 1 }]);
+      expect(await repo.claimPendingItems('w1', 10, 60, 3, b)).toMatchObject([{ id: b, attempts: 0 }]);
       expect(await repo.claimPendingItems('w2', 10, 60, 3, b)).toEqual([]); // held by w1
       expect(await repo.completeItem(b, 'w1', [])).toBe(true);
       expect(await repo.claimPendingItems('w2', 10, 60, 3, b)).toEqual([]); // done
@@ -263,10 +284,149 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const repo = await connect();
       const [id] = await registerMany(repo, 1);
       await repo.claimPendingItems('w', 1, 60, 3);
+      await repo.startItem(id, 'w', 60);
       expect(await repo.failItem(id, 'w', 'storage timeout', 3, 1)).toBe('pending');
       expect(await repo.claimPendingItems('w', 1, 60, 3)).toEqual([]); // not before the delay
       await new Promise((r) => setTimeout(r, 1100));
-      expect(await repo.claimPendingItems('w', 1, 60, 3)).toMatchObject([{ id, attempts: 2 }]);
+      expect(await repo.claimPendingItems('w', 1, 60, 3)).toMatchObject([{ id, attempts: 1 }]);
+    });
+
+    it('finds files by path and by content; a move keeps the item, copies are listed after originals', async () => {
+      const repo = await connect();
+      const facts = { contentHash: 'h1', fileSize: 100, fileModifiedMs: 1_700_000_000_000 };
+      const a = await repo.registerMediaFile({ filePath: '/a/x.jpg', fileName: 'x.jpg', extension: '.jpg', ...facts });
+      expect(await repo.findMediaFileByPath('/a/x.jpg')).toEqual({
+        mediaFileId: a.mediaFileId,
+        mediaItemId: a.mediaItemId,
+        filePath: '/a/x.jpg',
+        contentHash: 'h1',
+        fileSize: 100,
+        fileModifiedMs: 1_700_000_000_000,
+        duplicateOfItemId: null,
+      });
+      expect(await repo.findMediaFileByPath('/a/nope.jpg')).toBeNull();
+      const copy = await repo.registerMediaFile({
+        filePath: '/a/copy.jpg',
+        fileName: 'copy.jpg',
+        extension: '.jpg',
+        ...facts,
+        duplicateOfItemId: a.mediaItemId,
+      });
+      expect(await repo.getMediaItem(copy.mediaItemId)).toMatchObject({ status: 'done' });
+      expect(await repo.claimPendingItems('w', 10, 60, 3)).toMatchObject([{ id: a.mediaItemId }]);
+      expect((await repo.findMediaFilesByContent('h1')).map((f) => [f.filePath, f.duplicateOfItemId])).toEqual([
+        ['/a/x.jpg', null],
+        ['/a/copy.jpg', a.mediaItemId],
+      ]);
+
+      expect(await repo.moveMediaFile(a.mediaFileId, '/a/wrong.jpg', '/b/x.jpg', 'x.jpg', facts)).toBe(false);
+      expect(await repo.moveMediaFile(a.mediaFileId, '/a/x.jpg', '/b/x.jpg', 'x.jpg', facts)).toBe(true);
+      expect(await repo.findMediaFileByPath('/a/x.jpg')).toBeNull();
+      expect(await repo.findMediaFileByPath('/b/x.jpg')).toMatchObject({ mediaItemId: a.mediaItemId });
+      expect(await repo.unknownPaths(['/b/x.jpg', '/a/x.jpg', '/a/copy.jpg', "/it's new.jpg"])).toEqual([
+        '/a/x.jpg',
+        "/it's new.jpg",
+      ]);
+      expect(await repo.unknownPaths([])).toEqual([]);
+    });
+
+    it('re-detects changed content (and its copies), keeps unchanged content, retries unreadable files', async () => {
+      const repo = await connect();
+      const { mediaItemId, faceIds } = await itemWithFaces(repo, 1, '/m/e.jpg');
+      const file = (await repo.findMediaFileByPath('/m/e.jpg'))!;
+      expect(await repo.updateMediaFileContent(file.mediaFileId, { contentHash: 'v1', fileSize: 5 })).toBe('unchanged'); // first hash of a legacy-style row
+      const copy = await repo.registerMediaFile({
+        filePath: '/m/copy.jpg',
+        fileName: 'copy.jpg',
+        extension: '.jpg',
+        contentHash: 'v1',
+        duplicateOfItemId: mediaItemId,
+      });
+      expect(await repo.updateMediaFileContent(file.mediaFileId, { contentHash: 'v1', fileSize: 6 })).toBe('unchanged');
+      expect(await repo.getMediaItem(mediaItemId)).toMatchObject({ status: 'done' });
+      expect((await repo.findMediaFileByPath('/m/e.jpg'))?.fileSize).toBe(6);
+
+      expect(await repo.updateMediaFileContent(file.mediaFileId, { contentHash: 'v2', fileSize: 7 })).toBe('changed');
+      expect(await repo.getMediaItem(mediaItemId)).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await repo.getMediaItem(copy.mediaItemId)).toMatchObject({ status: 'pending' });
+      expect((await repo.findMediaFileByPath('/m/copy.jpg'))?.duplicateOfItemId).toBeNull();
+      expect((await repo.facesOfItem(mediaItemId)).map((f) => f.id)).toEqual(faceIds); // replaced on completion
+
+      const unreadable = await repo.registerMediaFile({
+        filePath: '/m/locked.jpg',
+        fileName: 'locked.jpg',
+        extension: '.jpg',
+      });
+      await repo.markItemFailed(unreadable.mediaItemId, 'NOT_FOUND: permission denied');
+      expect(await repo.getMediaItem(unreadable.mediaItemId)).toMatchObject({
+        status: 'failed',
+        lastError: 'NOT_FOUND: permission denied',
+      });
+      expect(await repo.updateMediaFileContent(unreadable.mediaFileId, { contentHash: 'v3' })).toBe('changed');
+      expect(await repo.getMediaItem(unreadable.mediaItemId)).toMatchObject({ status: 'pending', lastError: null });
+    });
+
+    it('replaces faces on re-detection: overlapping faces keep id, person and verification', async () => {
+      const repo = await connect();
+      const { mediaItemId } = await repo.registerMediaFile({
+        filePath: '/r/a.jpg',
+        fileName: 'a.jpg',
+        extension: '.jpg',
+      });
+      await repo.claimPendingItems('w', 1, 60, 3);
+      const boxes: [number, number, number, number][] = [
+        [0, 0, 100, 100],
+        [200, 0, 300, 100],
+        [400, 0, 500, 100],
+      ];
+      await repo.completeItem(
+        mediaItemId,
+        'w',
+        boxes.map((boundingBox) => newFace({ boundingBox })),
+      );
+      const [kept, dropped, verifiedGone] = await repo.facesOfItem(mediaItemId);
+      const [person] = await repo.createPersons(1);
+      await repo.verifyFaces([
+        { faceId: kept.id, personId: person },
+        { faceId: verifiedGone.id, personId: person },
+      ]);
+      await repo.assignFaces([{ faceId: dropped.id, personId: person }]);
+
+      await repo.updateMediaFileContent((await repo.findMediaFileByPath('/r/a.jpg'))!.mediaFileId, {
+        contentHash: 'x',
+      });
+      await repo.updateMediaFileContent((await repo.findMediaFileByPath('/r/a.jpg'))!.mediaFileId, {
+        contentHash: 'y',
+      });
+      await repo.claimPendingItems('w2', 1, 60, 3);
+      const fresh = [newFace({ boundingBox: [5, 5, 105, 105] }), newFace({ boundingBox: [600, 0, 700, 100] })];
+      expect(await repo.completeItem(mediaItemId, 'w2', fresh)).toBe(true);
+      const after = await repo.facesOfItem(mediaItemId);
+      expect(after.map((f) => [f.id === kept.id, f.boundingBox, f.personId, f.isUserVerified])).toEqual([
+        [true, [5, 5, 105, 105], person, true],
+        [false, [400, 0, 500, 100], person, true], // a verified face is never deleted
+        [false, [600, 0, 700, 100], null, false],
+      ]);
+      expect(after.some((f) => f.id === dropped.id)).toBe(false);
+    });
+
+    it('moves the embed stage past faces that failed, until failed work is retried', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 3, '/f/e.jpg');
+      expect((await repo.facesWithoutEmbedding('m2', 10)).map((f) => f.id)).toEqual(faceIds);
+      expect(await repo.markEmbeddingFailed(faceIds.slice(0, 2), 'm2', 'NOT_FOUND: original moved')).toBe(2);
+      expect(await repo.markEmbeddingFailed([], 'm2', 'nothing')).toBe(0);
+      expect((await repo.facesWithoutEmbedding('m2', 10)).map((f) => f.id)).toEqual([faceIds[2]]);
+      expect((await repo.facesWithoutEmbedding('m3', 10)).map((f) => f.id)).toEqual(faceIds);
+      await repo.retryFailedItems();
+      expect((await repo.facesWithoutEmbedding('m2', 10)).map((f) => f.id)).toEqual(faceIds);
+    });
+
+    it('has one library id, stable across connections', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const id = await a.libraryId();
+      expect(id).toMatch(/^[0-9a-f]{16}$/);
+      expect(await b.libraryId()).toBe(id);
     });
 
     it('round-trips embeddings bit-exact and tracks which model made them', async () => {

@@ -225,6 +225,17 @@ describe('function registration', () => {
       },
       {
         kind: 'http',
+        name: 'retryFailed',
+        methods: ['POST'],
+        authLevel: 'function',
+        route: 'items/retry-failed',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
         name: 'status',
         methods: ['GET'],
         authLevel: 'function',
@@ -247,7 +258,7 @@ describe('function registration', () => {
       },
     ]);
     // one function per file, and every registration has a handler
-    expect(files).toHaveLength(19);
+    expect(files).toHaveLength(20);
     for (const r of registered) expect(typeof r.options.handler).toBe('function');
   });
 

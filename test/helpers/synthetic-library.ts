@@ -35,6 +35,8 @@ export async function syntheticLibrary(settings: Record<string, string> = {}): P
     repo,
     analyzer: { embeddingModel: MODEL } as FaceAnalyzer,
     readOriginal: () => Promise.reject(new Error('synthetic library: no originals')),
+    originalExists: () => Promise.resolve(false),
+    listOriginals: null,
     thumbnails: {} as ObjectStore,
     log: silentLogger,
     workerId: 'test',

@@ -1,7 +1,7 @@
 /** `frs automate` (old: `--automate`): the full pipeline every interval. */
 import { defineCommand, EXIT } from '../command.js';
 import { GROUPS } from '../help.js';
-import { printSummary } from '../pipeline-output.js';
+import { failureCount, printSummary } from '../pipeline-output.js';
 import { openPipeline, parseDuration, runCycles } from '../pipeline-runs.js';
 import { databaseOptions, imagesOption, loopOptions } from '../shared-options.js';
 
@@ -17,10 +17,10 @@ export default defineCommand({
     const { pipeline, register } = await openPipeline(ctx, 'write', ctx.values.images);
     let failed = 0;
     await runCycles(ctx, { intervalMs, once: ctx.values.once ?? false }, async () => {
-      await register();
+      const registered = await register();
       const summary = await pipeline.runAll(ctx.progress('detect'));
-      failed += summary.detected.failed;
-      printSummary(summary, ctx.print);
+      failed += failureCount(summary, registered);
+      printSummary(summary, ctx.print, registered);
     });
     return failed > 0 ? EXIT.FAILED : EXIT.OK;
   },

@@ -100,8 +100,13 @@ export interface FaceAssignment {
 }
 
 export interface FaceOps {
-  /** Faces with no embedding from `model` (none at all, or one from another/unknown model). */
+  /**
+   * Faces with no embedding from `model` (none at all, or one from another/unknown model),
+   * except those whose embedding with `model` failed (markEmbeddingFailed).
+   */
   facesWithoutEmbedding(model: string, limit: number): Promise<FaceToEmbed[]>;
+  /** Records that these faces cannot be embedded with `model`, so later runs move past them. */
+  markEmbeddingFailed(faceIds: number[], model: string, error: string): Promise<number>;
   /** Stores embeddings; a face with a new embedding counts as not grouped yet. */
   setEmbeddings(updates: EmbeddingUpdate[]): Promise<number>;
   /** Every face with an embedding from `model`, verified or not, with its person, rejected ones excepted; in id order. */
@@ -142,6 +147,7 @@ export interface FaceOps {
 /** What each operation is doing, for DATABASE_ERROR messages ("Database error while ..."). */
 export const faceActions: ActionLabels<FaceOps> = {
   facesWithoutEmbedding: 'listing faces to embed',
+  markEmbeddingFailed: 'recording faces that could not be embedded',
   setEmbeddings: 'saving embeddings',
   facesForGrouping: 'reading faces to group',
   groupingFingerprint: 'reading the grouping fingerprint',

@@ -4,6 +4,7 @@ import { encodeEmbedding } from '../embedding-codec.js';
 import type {
   ClaimedItem,
   FaceRecord,
+  LeaseReport,
   MediaItemState,
   NewFace,
   Photo,
@@ -18,15 +19,11 @@ import {
   itemFromRow,
   jsonOrNull,
   num,
+  numOrNull,
   strOrNull,
 } from '../row-mappers.js';
-import {
-  CLEAR_ITEM_PORTRAITS_SQL,
-  FACES_OF_ITEM_SQL,
-  FACES_OF_PHOTO_SQL,
-  PHOTO_COLUMNS,
-  PHOTO_FROM,
-} from '../shared-queries.js';
+import { FACES_OF_ITEM_SQL, FACES_OF_PHOTO_SQL, PHOTO_COLUMNS, PHOTO_FROM } from '../shared-queries.js';
+import { planFaceReplacement } from '../face-replacement.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';
 
@@ -47,8 +44,8 @@ export async function registerMediaFile(
       WHERE FilePathHash = ${PATH_HASH} AND FilePath = @path ORDER BY Id;
     IF @fileId IS NULL
     BEGIN
-      INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, CreatedAt, ModifiedAt)
-        VALUES (@path, @name, @ext, @hash, SYSUTCDATETIME(), SYSUTCDATETIME());
+      INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, FileSize, FileModifiedMs, CreatedAt, ModifiedAt)
+        VALUES (@path, @name, @ext, @hash, @size, @mtime, SYSUTCDATETIME(), SYSUTCDATETIME());
       SET @fileId = CAST(SCOPE_IDENTITY() AS INT);
       SET @created = 1;
     END
@@ -57,7 +54,11 @@ export async function registerMediaFile(
     SELECT TOP (1) @itemId = Id FROM MediaItems WITH (UPDLOCK, HOLDLOCK) WHERE MediaFileId = @fileId ORDER BY Id;
     IF @itemId IS NULL
     BEGIN
-      INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, Status, Attempts) VALUES (@fileId, @name, 0, N'pending', 0);
+      -- A copy is done from the start: its faces are those of the item it duplicates.
+      INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, FacesExtractedOn, Status, Attempts, DuplicateOfItemId)
+        VALUES (@fileId, @name, CASE WHEN @copyOf IS NULL THEN 0 ELSE 1 END,
+          CASE WHEN @copyOf IS NULL THEN NULL ELSE SYSUTCDATETIME() END,
+          CASE WHEN @copyOf IS NULL THEN N'pending' ELSE N'done' END, 0, @copyOf);
       SET @itemId = CAST(SCOPE_IDENTITY() AS INT);
     END
     COMMIT;
@@ -67,6 +68,9 @@ export async function registerMediaFile(
       name: [TEXT, input.fileName],
       ext: [sql.NVarChar(50), input.extension],
       hash: [sql.NVarChar(128), input.contentHash ?? null],
+      size: [sql.BigInt, input.fileSize ?? null],
+      mtime: [sql.BigInt, input.fileModifiedMs ?? null],
+      copyOf: [sql.Int, input.duplicateOfItemId ?? null],
     },
   );
   const row = result.recordset[0];
@@ -94,17 +98,13 @@ export async function claimPendingItems(
   const result = await scope.query(
     `SET XACT_ABORT ON;
     BEGIN TRAN;
-    UPDATE MediaItems WITH (READPAST, ROWLOCK)
-      SET Status = N'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
-          LastError = COALESCE(LastError, N'gave up: lease expired after the last attempt')
-      WHERE ${CLAIMABLE} AND Attempts >= @max;
     DECLARE @claimed TABLE (Id INT PRIMARY KEY, MediaFileId INT, Attempts INT);
     WITH picked AS (
       SELECT TOP (@limit) Id, MediaFileId, Status, Attempts, LeaseOwner, LeaseExpiresAt
       FROM MediaItems WITH (UPDLOCK, READPAST, ROWLOCK)
       WHERE ${CLAIMABLE} AND Attempts < @max AND (@only IS NULL OR Id = @only)
       ORDER BY Id)
-    UPDATE picked SET Status = N'processing', Attempts = Attempts + 1, LeaseOwner = @owner,
+    UPDATE picked SET Status = N'processing', LeaseOwner = @owner,
         LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
       OUTPUT inserted.Id, inserted.MediaFileId, inserted.Attempts INTO @claimed;
     COMMIT;
@@ -125,6 +125,43 @@ export async function claimPendingItems(
     fileName: strOrNull(r.FileName),
     attempts: num(r.Attempts),
   }));
+}
+
+export async function startItem(
+  scope: MssqlScope,
+  itemId: number,
+  owner: string,
+  leaseSeconds: number,
+): Promise<number | null> {
+  const result = await scope.query(
+    `UPDATE MediaItems SET Attempts = Attempts + 1, LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
+      OUTPUT inserted.Attempts
+      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+    { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
+  );
+  return result.recordset[0] ? num(result.recordset[0].Attempts) : null;
+}
+
+export async function failAbandonedItems(scope: MssqlScope, maxAttempts: number): Promise<number> {
+  const result = await scope.query(
+    `UPDATE MediaItems WITH (READPAST, ROWLOCK)
+      SET Status = N'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
+        LastError = CONCAT(N'gave up: the worker stopped (crash, out of memory or timeout) during each of ', Attempts, N' attempt(s)')
+      WHERE Status = N'processing' AND LeaseExpiresAt <= SYSUTCDATETIME() AND Attempts >= @max`,
+    { max: [sql.Int, maxAttempts] },
+  );
+  return result.rowsAffected[0] ?? 0;
+}
+
+export async function leaseReport(scope: MssqlScope): Promise<LeaseReport> {
+  const result = await scope.query(
+    `SELECT SUM(CASE WHEN LeaseExpiresAt > SYSUTCDATETIME() THEN 1 ELSE 0 END) AS Active,
+        SUM(CASE WHEN LeaseExpiresAt <= SYSUTCDATETIME() THEN 1 ELSE 0 END) AS Stuck,
+        MAX(CASE WHEN LeaseExpiresAt <= SYSUTCDATETIME() THEN DATEDIFF(second, LeaseExpiresAt, SYSUTCDATETIME()) END) AS Oldest
+      FROM MediaItems WHERE Status = N'processing'`,
+  );
+  const row = result.recordset[0];
+  return { active: num(row.Active ?? 0), stuck: num(row.Stuck ?? 0), oldestStuckSeconds: numOrNull(row.Oldest) };
 }
 
 export async function renewLease(
@@ -174,17 +211,39 @@ export async function insertFaces(scope: MssqlScope, itemId: number, faces: NewF
   }
 }
 
+/** The same face seen again: new geometry, thumbnail and embedding; person and verification kept. */
+async function updateFace(scope: MssqlScope, faceId: number, face: NewFace): Promise<void> {
+  const params = Object.fromEntries(FACE_COLUMNS.map((c) => [c.name, [c.type, c.value(face)]]));
+  await scope.query(
+    `UPDATE Faces SET BoundingBox = @box, Embedding = @emb, FrameNumber = @frame, Name = @name, ModifiedAt = SYSUTCDATETIME(),
+        DetectorScore = @score, Landmarks = @lm, ThumbnailPath = @tp, EmbeddingModel = @model, Sharpness = @sharp,
+        GroupedAt = NULL, EmbeddingFailedModel = NULL, EmbeddingError = NULL
+      WHERE Id = @faceId`,
+    { ...params, faceId: [sql.Int, faceId] },
+  );
+}
+
 export function completeItem(scope: MssqlScope, itemId: number, owner: string, faces: NewFace[]): Promise<boolean> {
   return scope.atomic(async (tx) => {
     if (!(await ownsLease(tx, itemId, owner))) return false;
     const id: [typeof sql.Int, number] = [sql.Int, itemId];
-    // Faces of an earlier, interrupted attempt go; a user's verified faces never do.
-    await tx.query(
-      `${CLEAR_ITEM_PORTRAITS_SQL};
-      DELETE FROM Faces WHERE MediaItemId = @id AND COALESCE(IsUserVerified, 0) = 0;`,
-      { id },
+    const old = (await tx.query(FACES_OF_ITEM_SQL, { id })).recordset.map(faceFromRow);
+    const plan = planFaceReplacement(old, faces);
+    if (plan.deletes.length > 0) {
+      const ids: [typeof TEXT, string] = [TEXT, JSON.stringify(plan.deletes)];
+      await tx.query(
+        `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0
+          WHERE PortraitFaceId IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids));
+        DELETE FROM Faces WHERE Id IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids));`,
+        { ids },
+      );
+    }
+    for (const [i, faceId] of plan.updates) await updateFace(tx, faceId, faces[i]);
+    await insertFaces(
+      tx,
+      itemId,
+      faces.filter((_, i) => !plan.updates.has(i)),
     );
-    await insertFaces(tx, itemId, faces);
     await tx.query(
       `UPDATE MediaItems SET Status = N'done', IsFacesExtracted = 1, FacesExtractedOn = SYSUTCDATETIME(),
         LeaseOwner = NULL, LeaseExpiresAt = NULL, LastError = NULL WHERE Id = @id`,
@@ -221,8 +280,16 @@ export async function failItem(
 }
 
 export async function retryFailedItems(scope: MssqlScope): Promise<number> {
-  const result = await scope.query(`UPDATE MediaItems SET Status = N'pending', Attempts = 0 WHERE Status = N'failed'`);
-  return result.rowsAffected[0] ?? 0;
+  const result = await scope.query(
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    UPDATE Faces SET EmbeddingFailedModel = NULL, EmbeddingError = NULL WHERE EmbeddingFailedModel IS NOT NULL;
+    UPDATE MediaItems SET Status = N'pending', Attempts = 0, LeaseOwner = NULL, LeaseExpiresAt = NULL WHERE Status = N'failed';
+    DECLARE @n INT = @@ROWCOUNT;
+    COMMIT;
+    SELECT @n AS N;`,
+  );
+  return num(result.recordset[0].N);
 }
 
 export async function facesOfItem(scope: MssqlScope, itemId: number): Promise<FaceRecord[]> {

@@ -214,6 +214,28 @@ export const mssqlMigrations: MssqlMigration[] = [
       createProcedureIfMissing('dbo.UpsertFace', UPSERT_FACE),
     ],
   },
+  {
+    version: 7,
+    name: 'reliability: file size and mtime, copies, embedding failures, library id',
+    statements: [
+      // Size + mtime let a folder scan skip files it knows without reading them.
+      addColumn('dbo.MediaFile', 'FileSize', 'BIGINT NULL'),
+      addColumn('dbo.MediaFile', 'FileModifiedMs', 'BIGINT NULL'),
+      // A second path with the same content: its item points at the one whose faces count.
+      addColumn('dbo.MediaItems', 'DuplicateOfItemId', 'INT NULL'),
+      // Embedding failures per face and model, so the embed stage moves past them.
+      addColumn('dbo.Faces', 'EmbeddingFailedModel', 'NVARCHAR(200) NULL'),
+      addColumn('dbo.Faces', 'EmbeddingError', 'NVARCHAR(MAX) NULL'),
+      addIndex('dbo.MediaItems', 'IX_MediaItems_DuplicateOf', '(DuplicateOfItemId)'),
+      createIfMissing(
+        'dbo.FrsLibrary',
+        `Id INT NOT NULL PRIMARY KEY CHECK (Id = 1), LibraryId NVARCHAR(64) NOT NULL,
+        CreatedAt DATETIME2 NOT NULL DEFAULT SYSUTCDATETIME()`,
+      ),
+      `IF NOT EXISTS (SELECT 1 FROM dbo.FrsLibrary)
+        INSERT INTO dbo.FrsLibrary (Id, LibraryId) VALUES (1, LOWER(LEFT(REPLACE(CONVERT(NVARCHAR(36), NEWID()), N'-', N''), 16)))`,
+    ],
+  },
 ];
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;

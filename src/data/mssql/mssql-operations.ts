@@ -1,5 +1,6 @@
 /** Every repository operation over an mssql scope (the pool, or one transaction). */
 import type { OperationImpl } from '../operations.js';
+import * as content from './mssql-content.js';
 import * as coordination from './mssql-coordination.js';
 import * as faces from './mssql-faces.js';
 import * as items from './mssql-items.js';
@@ -8,6 +9,7 @@ import type { MssqlScope } from './mssql-scope.js';
 
 export const mssqlOperations: OperationImpl<MssqlScope> = {
   ...items,
+  ...content,
   ...faces,
   ...persons,
   ...coordination,

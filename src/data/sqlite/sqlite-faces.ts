@@ -39,7 +39,8 @@ export function facesWithoutEmbedding(db: Db, model: string, limit: number): Fac
     db,
     `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
-    WHERE f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model
+    WHERE (f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model)
+      AND (f.EmbeddingFailedModel IS NULL OR f.EmbeddingFailedModel <> @model)
     ORDER BY f.Id LIMIT @limit`,
   ).all({ model, limit }) as Row[];
   return rows.map((r) => ({
@@ -53,6 +54,15 @@ export function facesWithoutEmbedding(db: Db, model: string, limit: number): Fac
     thumbnailPath: strOrNull(r.ThumbnailPath),
     frameNumber: numOrNull(r.FrameNumber),
   }));
+}
+
+export function markEmbeddingFailed(db: Db, faceIds: number[], model: string, error: string): number {
+  if (faceIds.length === 0) return 0;
+  return sql(
+    db,
+    `UPDATE Faces SET EmbeddingFailedModel = @model, EmbeddingError = @error, ModifiedAt = @now
+    WHERE Id IN (SELECT value FROM json_each(@ids))`,
+  ).run({ model, error, now: nowIso(), ids: JSON.stringify(faceIds) }).changes;
 }
 
 export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {

@@ -4,6 +4,7 @@ import { encodeEmbedding } from '../embedding-codec.js';
 import type {
   ClaimedItem,
   FaceRecord,
+  LeaseReport,
   MediaItemState,
   NewFace,
   Photo,
@@ -20,13 +21,8 @@ import {
   strOrNull,
   type Row,
 } from '../row-mappers.js';
-import {
-  CLEAR_ITEM_PORTRAITS_SQL,
-  FACES_OF_ITEM_SQL,
-  FACES_OF_PHOTO_SQL,
-  PHOTO_COLUMNS,
-  PHOTO_FROM,
-} from '../shared-queries.js';
+import { FACES_OF_ITEM_SQL, FACES_OF_PHOTO_SQL, PHOTO_COLUMNS, PHOTO_FROM } from '../shared-queries.js';
+import { planFaceReplacement } from '../face-replacement.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -53,17 +49,31 @@ export function registerMediaFile(db: Db, input: RegisterMediaFileInput): Regist
       } else {
         const inserted = sql(
           db,
-          'INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, CreatedAt, ModifiedAt) VALUES (?, ?, ?, ?, ?, ?)',
-        ).run(input.filePath, input.fileName, input.extension, input.contentHash ?? null, now, now);
+          `INSERT INTO MediaFile (FilePath, FileName, Extensions, ContentHash, FileSize, FileModifiedMs, CreatedAt, ModifiedAt)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          input.filePath,
+          input.fileName,
+          input.extension,
+          input.contentHash ?? null,
+          input.fileSize ?? null,
+          input.fileModifiedMs ?? null,
+          now,
+          now,
+        );
         mediaFileId = Number(inserted.lastInsertRowid);
       }
       const item = sql(db, 'SELECT Id FROM MediaItems WHERE MediaFileId = ? ORDER BY Id LIMIT 1').get(mediaFileId) as
         Row | undefined;
       if (item) return { mediaFileId, mediaItemId: num(item.Id), created: false };
+      // A copy is done from the start: its faces are those of the item it duplicates.
+      const copyOf = input.duplicateOfItemId ?? null;
       const insertedItem = sql(
         db,
-        `INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, Status, Attempts) VALUES (?, ?, 0, 'pending', 0)`,
-      ).run(mediaFileId, input.fileName);
+        `INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, FacesExtractedOn, Status, Attempts, DuplicateOfItemId)
+        VALUES (@file, @name, @copy IS NOT NULL, CASE WHEN @copy IS NULL THEN NULL ELSE @now END,
+          CASE WHEN @copy IS NULL THEN 'pending' ELSE 'done' END, 0, @copy)`,
+      ).run({ file: mediaFileId, name: input.fileName, copy: copyOf, now });
       return { mediaFileId, mediaItemId: Number(insertedItem.lastInsertRowid), created: !existing };
     })
     .immediate();
@@ -88,15 +98,9 @@ export function claimPendingItems(
   return db
     .transaction((): ClaimedItem[] => {
       const now = nowIso();
-      sql(
-        db,
-        `UPDATE MediaItems SET Status = 'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
-          LastError = COALESCE(LastError, 'gave up: lease expired after the last attempt')
-        WHERE ${CLAIMABLE} AND Attempts >= @max`,
-      ).run({ now, max: maxAttempts });
       const claimed = sql(
         db,
-        `UPDATE MediaItems SET Status = 'processing', Attempts = Attempts + 1, LeaseOwner = @owner, LeaseExpiresAt = @expires
+        `UPDATE MediaItems SET Status = 'processing', LeaseOwner = @owner, LeaseExpiresAt = @expires
         WHERE Id IN (SELECT Id FROM MediaItems WHERE ${CLAIMABLE} AND Attempts < @max AND (@only IS NULL OR Id = @only) ORDER BY Id LIMIT @limit)
         RETURNING Id`,
       ).all({
@@ -126,6 +130,41 @@ export function claimPendingItems(
     .immediate();
 }
 
+export function startItem(db: Db, itemId: number, owner: string, leaseSeconds: number): number | null {
+  const row = sql(
+    db,
+    `UPDATE MediaItems SET Attempts = Attempts + 1, LeaseExpiresAt = ?
+    WHERE Id = ? AND Status = 'processing' AND LeaseOwner = ? RETURNING Attempts`,
+  ).get(isoAfter(leaseSeconds), itemId, owner) as Row | undefined;
+  return row ? num(row.Attempts) : null;
+}
+
+export function failAbandonedItems(db: Db, maxAttempts: number): number {
+  return sql(
+    db,
+    `UPDATE MediaItems SET Status = 'failed', LeaseOwner = NULL, LeaseExpiresAt = NULL,
+      LastError = 'gave up: the worker stopped (crash, out of memory or timeout) during each of ' || Attempts || ' attempt(s)'
+    WHERE Status = 'processing' AND LeaseExpiresAt <= @now AND Attempts >= @max`,
+  ).run({ now: nowIso(), max: maxAttempts }).changes;
+}
+
+export function leaseReport(db: Db): LeaseReport {
+  const now = nowIso();
+  const row = sql(
+    db,
+    `SELECT SUM(CASE WHEN LeaseExpiresAt > @now THEN 1 ELSE 0 END) AS Active,
+      SUM(CASE WHEN LeaseExpiresAt <= @now THEN 1 ELSE 0 END) AS Stuck,
+      MIN(CASE WHEN LeaseExpiresAt <= @now THEN LeaseExpiresAt END) AS Oldest
+    FROM MediaItems WHERE Status = 'processing'`,
+  ).get({ now }) as Row;
+  const oldest = strOrNull(row.Oldest);
+  return {
+    active: num(row.Active ?? 0),
+    stuck: num(row.Stuck ?? 0),
+    oldestStuckSeconds: oldest ? Math.max(0, Math.round((Date.parse(now) - Date.parse(oldest)) / 1000)) : null,
+  };
+}
+
 export function renewLease(db: Db, itemId: number, owner: string, leaseSeconds: number): boolean {
   const result = sql(
     db,
@@ -144,19 +183,32 @@ const INSERT_FACE = `INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embe
   VALUES (@item, NULL, @box, @embedding, @frame, @name, 0, @now, @now, @score, @landmarks, @thumbnailPath, @model, @sharpness)`;
 
 export function insertFace(db: Db, itemId: number, face: NewFace, now: string): void {
-  sql(db, INSERT_FACE).run({
-    item: itemId,
+  sql(db, INSERT_FACE).run({ ...faceParams(face), item: itemId, now });
+}
+
+function faceParams(face: NewFace) {
+  return {
     box: JSON.stringify(face.boundingBox),
     embedding: face.embedding ? encodeEmbedding(face.embedding) : null,
     frame: face.frameNumber ?? null,
     name: face.thumbnailName ?? null,
-    now,
     score: face.detectorScore,
     landmarks: jsonOrNull(face.landmarks),
     thumbnailPath: face.thumbnailPath ?? null,
     model: face.embedding ? (face.embeddingModel ?? null) : null,
     sharpness: face.sharpness ?? null,
-  });
+  };
+}
+
+/** The same face seen again: new geometry, thumbnail and embedding; person and verification kept. */
+function updateFace(db: Db, faceId: number, face: NewFace, now: string): void {
+  sql(
+    db,
+    `UPDATE Faces SET BoundingBox = @box, Embedding = @embedding, FrameNumber = @frame, Name = @name, ModifiedAt = @now,
+      DetectorScore = @score, Landmarks = @landmarks, ThumbnailPath = @thumbnailPath, EmbeddingModel = @model,
+      Sharpness = @sharpness, GroupedAt = NULL, EmbeddingFailedModel = NULL, EmbeddingError = NULL
+    WHERE Id = @id`,
+  ).run({ ...faceParams(face), now, id: faceId });
 }
 
 export function completeItem(db: Db, itemId: number, owner: string, faces: NewFace[]): boolean {
@@ -164,10 +216,19 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
     .transaction((): boolean => {
       if (!ownsLease(db, itemId, owner)) return false;
       const now = nowIso();
-      // Faces of an earlier, interrupted attempt go; a user's verified faces never do.
-      sql(db, CLEAR_ITEM_PORTRAITS_SQL).run({ id: itemId });
-      sql(db, 'DELETE FROM Faces WHERE MediaItemId = ? AND COALESCE(IsUserVerified, 0) = 0').run(itemId);
-      for (const face of faces) insertFace(db, itemId, face, now);
+      const plan = planFaceReplacement(facesOfItem(db, itemId), faces);
+      for (const id of plan.deletes) {
+        sql(
+          db,
+          'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0 WHERE PortraitFaceId = ?',
+        ).run(id);
+        sql(db, 'DELETE FROM Faces WHERE Id = ?').run(id);
+      }
+      for (const [i, face] of faces.entries()) {
+        const same = plan.updates.get(i);
+        if (same === undefined) insertFace(db, itemId, face, now);
+        else updateFace(db, same, face, now);
+      }
       sql(
         db,
         `UPDATE MediaItems SET Status = 'done', IsFacesExtracted = 1, FacesExtractedOn = ?, LeaseOwner = NULL, LeaseExpiresAt = NULL, LastError = NULL
@@ -208,7 +269,18 @@ export function failItem(
 }
 
 export function retryFailedItems(db: Db): number {
-  return sql(db, `UPDATE MediaItems SET Status = 'pending', Attempts = 0 WHERE Status = 'failed'`).run().changes;
+  return db
+    .transaction((): number => {
+      sql(
+        db,
+        'UPDATE Faces SET EmbeddingFailedModel = NULL, EmbeddingError = NULL WHERE EmbeddingFailedModel IS NOT NULL',
+      ).run();
+      return sql(
+        db,
+        `UPDATE MediaItems SET Status = 'pending', Attempts = 0, LeaseOwner = NULL, LeaseExpiresAt = NULL WHERE Status = 'failed'`,
+      ).run().changes;
+    })
+    .immediate();
 }
 
 export function facesOfItem(db: Db, itemId: number): FaceRecord[] {

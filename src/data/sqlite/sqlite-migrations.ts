@@ -158,6 +158,29 @@ export const sqliteMigrations: SqliteMigration[] = [
         CREATE INDEX IF NOT EXISTS IX_FrsCannotLink_PersonId ON FrsCannotLink (PersonId);`);
     },
   },
+  {
+    version: 7,
+    name: 'reliability: file size and mtime, copies, embedding failures, library id',
+    up(db) {
+      // Size + mtime let a folder scan skip files it knows without reading them.
+      addColumn(db, 'MediaFile', 'FileSize', 'INTEGER');
+      addColumn(db, 'MediaFile', 'FileModifiedMs', 'INTEGER');
+      // A second path with the same content: its item points at the one whose faces count.
+      addColumn(db, 'MediaItems', 'DuplicateOfItemId', 'INTEGER');
+      // Embedding failures per face and model, so the embed stage moves past them.
+      addColumn(db, 'Faces', 'EmbeddingFailedModel', 'TEXT');
+      addColumn(db, 'Faces', 'EmbeddingError', 'TEXT');
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS IX_MediaItems_DuplicateOf ON MediaItems (DuplicateOfItemId);
+        CREATE TABLE IF NOT EXISTS FrsLibrary (
+          Id INTEGER PRIMARY KEY CHECK (Id = 1),
+          LibraryId TEXT NOT NULL,
+          CreatedAt TEXT NOT NULL);
+        INSERT INTO FrsLibrary (Id, LibraryId, CreatedAt)
+          SELECT 1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          WHERE NOT EXISTS (SELECT 1 FROM FrsLibrary);`);
+    },
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1].version;

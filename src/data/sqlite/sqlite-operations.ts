@@ -1,6 +1,7 @@
 /** Every repository operation over one better-sqlite3 connection (synchronous SQL). */
 import type Database from 'better-sqlite3';
 import type { OperationImpl } from '../operations.js';
+import * as content from './sqlite-content.js';
 import * as coordination from './sqlite-coordination.js';
 import * as faces from './sqlite-faces.js';
 import * as items from './sqlite-items.js';
@@ -8,6 +9,7 @@ import * as persons from './sqlite-persons.js';
 
 export const sqliteOperations: OperationImpl<Database.Database> = {
   ...items,
+  ...content,
   ...faces,
   ...persons,
   ...coordination,

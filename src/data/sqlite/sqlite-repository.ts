@@ -11,6 +11,8 @@ import { acquireSharedMutex, type AsyncMutex, releaseSharedMutex } from '../asyn
 import { databaseError } from '../database-error.js';
 import { bindOperations, BoundOperations, runWithErrorMapping as attempt } from '../operations.js';
 import type { Repository, RepositoryOps } from '../repository.js';
+import { FrsError } from '../../errors.js';
+import { ensureSqliteFile } from './sqlite-file.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { sqliteOperations } from './sqlite-operations.js';
 
@@ -48,7 +50,10 @@ export class SqliteRepository extends BoundOperations implements Repository {
     const inMemory = file === ':memory:';
     let db: Database.Database | undefined;
     try {
-      if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+      if (!inMemory) {
+        mkdirSync(dirname(resolve(file)), { recursive: true });
+        ensureSqliteFile(file);
+      }
       db = new Database(file, { timeout: options.busyTimeoutMs ?? 15_000 });
       // WAL lets readers work while the pipeline writes; NORMAL sync is safe with WAL.
       db.pragma('journal_mode = WAL');
@@ -56,6 +61,7 @@ export class SqliteRepository extends BoundOperations implements Repository {
       migrateSqlite(db);
     } catch (err) {
       db?.close();
+      if (err instanceof FrsError) throw err;
       throw databaseError(`opening the SQLite database '${file}'`, err);
     }
     const key = inMemory ? `:memory:${++memoryDatabases}` : resolve(file);
