@@ -53,6 +53,13 @@ param httpPerInstanceConcurrency int = 4
 @description('NCRONTAB schedule of the pipeline timer (FRS_PIPELINE_SCHEDULE).')
 param pipelineSchedule string = '0 */3 * * * *'
 
+@description('FRS_HTTP_AUTH: key (function keys) or platform (App Service authentication in front: modules/app-auth.bicep).')
+@allowed([
+  'key'
+  'platform'
+])
+param httpAuth string = 'key'
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -197,6 +204,9 @@ var frsSettings = {
   FRS_RECONCILE_LIMIT: '200'
   FRS_MAX_ATTEMPTS: '3'
   FRS_DRY_RUN: 'false'
+
+  // --- HTTP ---
+  FRS_HTTP_AUTH: httpAuth
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {

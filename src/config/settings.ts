@@ -144,6 +144,14 @@ export const settingsSchema = z.object({
       'Started detections per media item (a claim alone does not count) before it is marked failed for good; a failed attempt is retried after FRS_LEASE_SECONDS. `frs retry-failed` puts failed items back.',
     ),
   FRS_DRY_RUN: bool.default(false).describe('Log what each stage would do and change nothing.'),
+
+  // --- HTTP ---
+  FRS_HTTP_AUTH: z
+    .enum(['key', 'platform'])
+    .default('key')
+    .describe(
+      "Who guards the HTTP API and the people app in Azure: 'key' (function keys) or 'platform' (App Service authentication, e.g. Microsoft Entra ID, in front; requests without its signed-in principal get 401).",
+    ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -10,6 +10,7 @@ import type {
   FaceRecord,
   FrsRequest,
   GroupingFace,
+  LibraryActivity,
   MediaItemState,
   MediaItemStatus,
   Page,
@@ -185,6 +186,14 @@ export function jsonOrNull(value: unknown): string | null {
 }
 
 /** RepositoryStats from the STATS_SQL row and the ITEM_STATUS_COUNTS_SQL rows (both dialects). */
+export function activityFromRows(totals: Row, lastRecluster: Row | undefined): LibraryActivity {
+  return {
+    lastProcessedAt: timeOrNull(totals.LastProcessedAt),
+    lastRecluster: lastRecluster ? requestFromRow(lastRecluster) : null,
+    queuedReclusters: num(totals.QueuedReclusters),
+  };
+}
+
 export function statsFromRows(totals: Row, byStatus: Row[]): RepositoryStats {
   const items: Record<MediaItemStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
   for (const row of byStatus) items[row.Status as MediaItemStatus] = num(row.N);

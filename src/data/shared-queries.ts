@@ -86,6 +86,10 @@ export const STATS_SQL = `SELECT
   (SELECT COUNT(*) FROM Faces WHERE IsUserVerified = 1) AS VerifiedFaces,
   (SELECT COUNT(*) FROM Persons) AS Persons,
   (SELECT COUNT(*) FROM FrsRequests WHERE Status = 'queued') AS QueuedRequests`;
+/** For the status page: the last processed photo and the recluster queue. */
+export const ACTIVITY_SQL = `SELECT
+  (SELECT MAX(FacesExtractedOn) FROM MediaItems) AS LastProcessedAt,
+  (SELECT COUNT(*) FROM FrsRequests WHERE Kind = 'recluster' AND Status = 'queued') AS QueuedReclusters`;
 export const ITEM_STATUS_COUNTS_SQL = 'SELECT Status, COUNT(*) AS N FROM MediaItems GROUP BY Status';
 
 /** What the group stage reads: every face with an embedding from @model, with its person; rejected faces never. */

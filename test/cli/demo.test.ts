@@ -60,6 +60,7 @@ describe('formatDemoSummary', () => {
     expect(text).toContain('2 faces are in no person');
     expect(text).toContain('Face thumbnails: /home/me/frs/.frs/thumbnails');
     expect(text).toContain('npm run frs -- persons');
+    expect(text).toContain('npm run frs -- person show 4');
     expect(text).toContain('npm run frs -- serve');
     expect(text).not.toMatch(/changed person/);
   });

@@ -27,6 +27,7 @@ describe('the command registry', () => {
         'photo',
         'recluster',
         'recognize',
+        'serve',
         'test',
         'watch',
       ]),
@@ -43,7 +44,7 @@ describe('the command registry', () => {
         }
       }
     const valued = valueOptionNames(commands);
-    for (const name of ['database', 'images', 'interval', 'thumbnails']) expect(valued.has(name), name).toBe(true);
+    for (const name of ['database', 'images', 'interval', 'thumbnails', 'port', 'host']) expect(valued.has(name), name).toBe(true);
     for (const name of ['json', 'dry-run', 'once']) expect(valued.has(name), name).toBe(false);
   });
 

@@ -765,6 +765,23 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await a.getRequest(424_242)).toBeNull();
     });
 
+    it('reports the latest activity: last processed photo, last finished recluster, queued reclusters', async () => {
+      const repo = await connect();
+      expect(await repo.activity()).toEqual({ lastProcessedAt: null, lastRecluster: null, queuedReclusters: 0 });
+      const [id] = await registerMany(repo, 1);
+      await repo.claimPendingItems('w', 1, 60, 3);
+      await repo.completeItem(id, 'w', []);
+      const first = await repo.enqueueRequest('recluster');
+      await repo.enqueueRequest('reindex');
+      expect((await repo.activity()).queuedReclusters).toBe(1);
+      await repo.takeRequest('recluster');
+      await repo.finishRequest(first, 'failed', { error: 'x' });
+      await repo.enqueueRequest('recluster');
+      const activity = await repo.activity();
+      expect(activity).toMatchObject({ lastRecluster: { id: first, status: 'failed' }, queuedReclusters: 1 });
+      expect(Date.parse(activity.lastProcessedAt!)).toBeGreaterThan(Date.now() - 60_000);
+    });
+
     it('lists persons one page at a time with the total, name search and the hidden filter', async () => {
       const repo = await connect();
       const { faceIds } = await itemWithFaces(repo, 6);

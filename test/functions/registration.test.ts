@@ -37,6 +37,17 @@ describe('function registration', () => {
       .sort((a, b) => a.name.localeCompare(b.name));
     expect(summary).toEqual([
       {
+        kind: 'http',
+        name: 'app',
+        methods: ['GET'],
+        authLevel: 'function',
+        route: 'app/{*path}',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
         kind: 'storageBlob',
         name: 'detectOnUpload',
         methods: undefined,
@@ -108,6 +119,17 @@ describe('function registration', () => {
         methods: ['GET'],
         authLevel: 'function',
         route: 'faces/{id}/thumbnail',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
+        name: 'map',
+        methods: ['GET'],
+        authLevel: 'function',
+        route: 'map',
         schedule: undefined,
         path: undefined,
         source: undefined,
@@ -214,6 +236,17 @@ describe('function registration', () => {
       },
       {
         kind: 'http',
+        name: 'status',
+        methods: ['GET'],
+        authLevel: 'function',
+        route: 'status',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
         name: 'test',
         methods: ['POST'],
         authLevel: 'function',
@@ -225,7 +258,7 @@ describe('function registration', () => {
       },
     ]);
     // one function per file, and every registration has a handler
-    expect(files).toHaveLength(17);
+    expect(files).toHaveLength(20);
     for (const r of registered) expect(typeof r.options.handler).toBe('function');
   });
 

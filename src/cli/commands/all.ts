@@ -20,6 +20,7 @@ export default defineCommand({
     else {
       printSummary(summary, ctx.print, registered);
       await printPersons(pipeline, ctx);
+      ctx.print('See and correct the persons in the browser: frs serve (npm run serve), then open the URL it prints.');
     }
     return failureCount(summary, registered) > 0 ? EXIT.FAILED : EXIT.OK;
   },

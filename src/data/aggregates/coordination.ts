@@ -32,6 +32,15 @@ export interface RepositoryStats {
   queuedRequests: number;
 }
 
+/** When the pipeline last did something, for the status page. */
+export interface LibraryActivity {
+  /** The latest time a photo finished processing (MediaItems.FacesExtractedOn). */
+  lastProcessedAt: string | null;
+  /** The most recently finished recluster request, done or failed. */
+  lastRecluster: FrsRequest | null;
+  queuedReclusters: number;
+}
+
 export interface CoordinationOps {
   /** Takes a named lock if free, expired or already owner's (then renews it). */
   acquireLock(name: string, owner: string, ttlSeconds: number): Promise<boolean>;
@@ -43,6 +52,7 @@ export interface CoordinationOps {
   getRequest(id: number): Promise<FrsRequest | null>;
 
   stats(): Promise<RepositoryStats>;
+  activity(): Promise<LibraryActivity>;
 }
 
 /** What each operation is doing, for DATABASE_ERROR messages ("Database error while ..."). */
@@ -54,4 +64,5 @@ export const coordinationActions: ActionLabels<CoordinationOps> = {
   finishRequest: 'finishing a request',
   getRequest: 'reading a request',
   stats: 'counting',
+  activity: 'reading the latest activity',
 };

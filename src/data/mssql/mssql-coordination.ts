@@ -1,8 +1,8 @@
 /** Pipeline lock, request queue and summary counts (T-SQL). */
 import sql from 'mssql';
-import type { EnqueueOptions, FrsRequest, RepositoryStats } from '../repository.js';
-import { bool, jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
-import { ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
+import type { EnqueueOptions, FrsRequest, LibraryActivity, RepositoryStats } from '../repository.js';
+import { activityFromRows, bool, jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
+import { ACTIVITY_SQL, ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
 import type { MssqlScope } from './mssql-scope.js';
 
 const NAME = sql.NVarChar(200);
@@ -101,4 +101,12 @@ export async function stats(scope: MssqlScope): Promise<RepositoryStats> {
   const result = await scope.query(`${STATS_SQL};\n${ITEM_STATUS_COUNTS_SQL};`);
   const [totals, byStatus] = result.recordsets as unknown as Row[][];
   return statsFromRows(totals[0], byStatus);
+}
+
+export async function activity(scope: MssqlScope): Promise<LibraryActivity> {
+  const result = await scope.query(`${ACTIVITY_SQL};
+    SELECT TOP (1) ${REQUEST_COLUMNS} FROM FrsRequests
+    WHERE Kind = N'recluster' AND Status IN (N'done', N'failed') ORDER BY FinishedAt DESC, Id DESC;`);
+  const [totals, last] = result.recordsets as unknown as Row[][];
+  return activityFromRows(totals[0], last[0]);
 }

@@ -1,8 +1,8 @@
 /** Pipeline lock, request queue and summary counts (SQLite). */
 import type Database from 'better-sqlite3';
-import type { EnqueueOptions, FrsRequest, RepositoryStats } from '../repository.js';
-import { jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
-import { ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
+import type { EnqueueOptions, FrsRequest, LibraryActivity, RepositoryStats } from '../repository.js';
+import { activityFromRows, jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
+import { ACTIVITY_SQL, ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -70,4 +70,12 @@ export function getRequest(db: Db, id: number): FrsRequest | null {
 
 export function stats(db: Db): RepositoryStats {
   return statsFromRows(sql(db, STATS_SQL).get() as Row, sql(db, ITEM_STATUS_COUNTS_SQL).all() as Row[]);
+}
+
+export function activity(db: Db): LibraryActivity {
+  const last = sql(
+    db,
+    `SELECT * FROM FrsRequests WHERE Kind = 'recluster' AND Status IN ('done', 'failed') ORDER BY FinishedAt DESC, Id DESC LIMIT 1`,
+  ).get() as Row | undefined;
+  return activityFromRows(sql(db, ACTIVITY_SQL).get() as Row, last);
 }

@@ -1,0 +1,175 @@
+/**
+ * Time to first screen of the people app's grid on a big library: 10,000 persons and 100,000
+ * faces (synthetic rows in SQLite; face counts per person skewed like a real archive, each
+ * thumbnail one of 64 tiny generated JPEGs). `frs serve`'s server runs in this process;
+ * Chromium (puppeteer-core) opens the app with its cache disabled and the clock stops when
+ * every portrait of the first screen (the cards in the viewport) has loaded. One cold load,
+ * then --runs warm ones (server and SQLite warm, browser cache off); the median is reported.
+ *
+ *   npx tsx bench/people-grid.ts [--persons 10000] [--faces 100000] [--runs 5] [--out bench/results/people-app.md]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { loadSettings } from '../src/config/settings.js';
+import { openRepository } from '../src/data/open-repository.js';
+import { silentLogger } from '../src/pipeline/context.js';
+import { seededRandom } from '../src/clustering/random.js';
+import { setServices, Services } from '../src/services.js';
+import { startFrsServer } from '../src/server/frs-server.js';
+import { buildWebApp, findChromium, launchChromium } from '../test/helpers/browser.js';
+
+const { values } = parseArgs({
+  options: {
+    persons: { type: 'string', default: '10000' },
+    faces: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '5' },
+    out: { type: 'string' },
+    verbose: { type: 'boolean' },
+  },
+});
+const persons = Number(values.persons);
+const faceTotal = Number(values.faces);
+const runs = Number(values.runs);
+const THUMBS = 64;
+
+/** In the page: the number of portraits in the viewport once all of them have loaded, else false. */
+const FIRST_SCREEN_LOADED = `(() => {
+  const visible = [...document.querySelectorAll('.person-card img.portrait')]
+    .filter((img) => img.getBoundingClientRect().top < innerHeight);
+  return visible.length > 0 && visible.every((img) => img.complete && img.naturalWidth > 0) && visible.length;
+})()`;
+
+async function generateLibrary(dir: string): Promise<string> {
+  const dbPath = join(dir, 'frs.db');
+  await (await openRepository(dbPath)).close(); // the schema, by the real migrations
+  const thumbDir = join(dir, 'thumbnails', 'faces', 'synthetic');
+  mkdirSync(thumbDir, { recursive: true });
+  for (let k = 0; k < THUMBS; k++) {
+    const hue = Math.round((360 * k) / THUMBS);
+    await sharp({ create: { width: 32, height: 32, channels: 3, background: `hsl(${hue}, 60%, 55%)` } })
+      .jpeg({ quality: 70 })
+      .toFile(join(thumbDir, `${k}.jpg`));
+  }
+  const db = new Database(dbPath);
+  const random = seededRandom(1);
+  // Zipf-like sizes: a few persons with hundreds of faces, most with a handful.
+  const weights = Array.from({ length: persons }, (_, i) => 1 / Math.pow(i + 1, 0.8));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const counts = weights.map((w) => Math.max(1, Math.floor((w / sum) * (faceTotal - persons)) + 1));
+  for (let i = 0, total = counts.reduce((a, b) => a + b, 0); total < faceTotal; i++, total++) counts[i % persons]++;
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    const file = db.prepare('INSERT INTO MediaFile (FilePath, FileName, CreatedAt) VALUES (?, ?, ?)');
+    const item = db.prepare(
+      "INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, FacesExtractedOn, Status) VALUES (?, ?, 1, ?, 'done')",
+    );
+    const person = db.prepare('INSERT INTO Persons (Name, CreatedAt) VALUES (?, ?)');
+    const face = db.prepare(
+      'INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, ThumbnailPath, IsUserVerified, CreatedAt) VALUES (?, ?, ?, ?, 0, ?)',
+    );
+    const portrait = db.prepare('UPDATE Persons SET PortraitFaceId = ? WHERE Id = ?');
+    const items = Math.ceil(faceTotal / 5);
+    for (let i = 0; i < items; i++) {
+      const fileId = Number(file.run(`/photos/${i}.jpg`, `${i}.jpg`, now).lastInsertRowid);
+      item.run(fileId, `${i}.jpg`, now);
+    }
+    let made = 0;
+    for (let p = 0; p < persons && made < faceTotal; p++) {
+      const personId = Number(person.run(random() < 0.3 ? `Person ${p}` : null, now).lastInsertRowid);
+      for (let f = 0; f < counts[p] && made < faceTotal; f++, made++) {
+        const thumb = `faces/synthetic/${made % THUMBS}.jpg`;
+        const faceId = Number(
+          face.run(1 + Math.floor(random() * items), personId, '[10,10,60,60]', thumb, now).lastInsertRowid,
+        );
+        if (f === 0) portrait.run(faceId, personId);
+      }
+    }
+  })();
+  const n = db.prepare('SELECT (SELECT COUNT(*) FROM Persons) AS p, (SELECT COUNT(*) FROM Faces) AS f').get();
+  db.close();
+  console.log('library:', n);
+  return dbPath;
+}
+
+async function main(): Promise<void> {
+  const chromium = findChromium();
+  if (!chromium) throw new Error('No Chromium (install the chromium package or set FRS_TEST_CHROMIUM).');
+  buildWebApp();
+  const dir = mkdtempSync(join(tmpdir(), 'frs-bench-grid-'));
+  try {
+    const started = Date.now();
+    const dbPath = await generateLibrary(dir);
+    const generateMs = Date.now() - started;
+    const services = new Services(
+      loadSettings({ FRS_DATABASE: dbPath, FRS_THUMBNAILS_DIR: join(dir, 'thumbnails') }),
+      silentLogger,
+    );
+    setServices(services);
+    const { server, url } = await startFrsServer({ port: 0, host: '127.0.0.1' });
+    const browser = await launchChromium(chromium);
+    const times: number[] = [];
+    const breakdown: Array<{ list: [number, number] | null; thumbsEnd: number; thumbs: number }> = [];
+    let cards = 0;
+    try {
+      for (let run = 0; run <= runs; run++) {
+        const page = await browser.newPage();
+        await page.setCacheEnabled(false);
+        await page.setViewport({ width: 1280, height: 800 });
+        const t0 = Date.now();
+        await page.goto(url);
+        cards = await page
+          .waitForFunction(FIRST_SCREEN_LOADED, { polling: 'raf', timeout: 30_000 })
+          .then((h) => h.jsonValue() as Promise<number>);
+        times.push(Date.now() - t0);
+        const timing = JSON.parse(
+          (await page.evaluate(`JSON.stringify((() => {
+            const entries = performance.getEntriesByType('resource');
+            const list = entries.find((e) => e.name.includes('/api/persons?'));
+            const thumbs = entries.filter((e) => e.name.includes('/thumbnail'));
+            return { list: list ? [list.startTime, list.duration] : null, thumbsEnd: Math.max(...thumbs.map((e) => e.responseEnd)), thumbs: thumbs.length };
+          })())`)) as string,
+        ) as { list: [number, number] | null; thumbsEnd: number; thumbs: number };
+        breakdown.push(timing);
+        if (values.verbose) console.log(run, Date.now() - t0, timing);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+      server.closeAllConnections();
+      server.close();
+      setServices(undefined);
+      await services.close();
+    }
+    const [cold, ...warm] = times;
+    const sorted = [...warm].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const warmBreakdown = breakdown.slice(1);
+    const detail = `warm medians in the page: persons list requested at ${Math.round(med(warmBreakdown.map((b) => b.list?.[0] ?? NaN)))} ms, answered in ${Math.round(med(warmBreakdown.map((b) => b.list?.[1] ?? NaN)))} ms; ${warmBreakdown[0]?.thumbs ?? 0} thumbnails all in by ${Math.round(med(warmBreakdown.map((b) => b.thumbsEnd)))} ms`;
+    const line = `persons ${persons}, faces ${faceTotal}: first screen (${cards} portraits) cold ${cold} ms, warm median ${median} ms (runs ${warm.join(', ')} ms); library generated in ${generateMs} ms`;
+    console.log(line);
+    console.log(detail);
+    if (values.out)
+      writeFileSync(
+        values.out,
+        `# People app: time to first screen\n\n\`npx tsx bench/people-grid.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\`\n\n${line}\n\n${detail}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}; Chromium ${await chromiumVersion(chromium)}, headless.\n`,
+      );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function chromiumVersion(path: string): Promise<string> {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync(path, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString()
+    .trim();
+}
+
+await main();

@@ -1,0 +1,32 @@
+// Builds the people app (web/src) into web/dist with esbuild: one minified bundle, the CSS
+// and index.html. Run by `npm run build`; `node web/build.mjs --watch` rebuilds on change.
+import { build, context } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'dist');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+copyFileSync(join(here, 'src', 'index.html'), join(out, 'index.html'));
+
+const options = {
+  entryPoints: [join(here, 'src', 'main.tsx'), join(here, 'src', 'styles.css')],
+  outdir: out,
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  format: 'esm',
+  target: ['es2022'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  logLevel: 'warning',
+};
+
+if (process.argv.includes('--watch')) {
+  await (await context(options)).watch();
+  console.log('watching web/src');
+} else {
+  await build(options);
+}

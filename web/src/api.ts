@@ -1,0 +1,160 @@
+/**
+ * The people API as the app uses it. The app is served at <prefix>/app/ (/api/app/ by
+ * `frs serve` and by the Function App), so the API is one folder up, whatever the host.
+ */
+export interface Person {
+  id: number;
+  name: string | null;
+  displayName?: string | null;
+  rank: string | null;
+  appointment: string | null;
+  type: string | null;
+  hidden: boolean;
+  faceCount: number;
+  portraitFaceId: number | null;
+  portraitUrl?: string | null;
+}
+
+/** [x1, y1, x2, y2] in original pixels, or an {x, y, width, height} object. */
+export type Box = number[] | { x: number; y: number; width: number; height: number } | null;
+
+export interface Face {
+  id: number;
+  mediaItemId: number;
+  fileName?: string | null;
+  filePath?: string | null;
+  box?: Box;
+  boundingBox?: Box;
+  isUserVerified?: boolean;
+  personId?: number | null;
+  suggestions?: Suggestion[];
+}
+
+export interface Suggestion {
+  personId: number;
+  name: string | null;
+  similarity: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface PhotoFace {
+  id: number;
+  box?: Box;
+  boundingBox?: Box;
+  personId: number | null;
+  personName: string | null;
+}
+
+export interface Photo {
+  id: number;
+  fileName: string | null;
+  filePath: string | null;
+  width?: number | null;
+  height?: number | null;
+  faces: PhotoFace[];
+}
+
+export interface MapPoint {
+  personId: number;
+  name: string | null;
+  faceCount: number;
+  portraitFaceId: number | null;
+  x: number;
+  y: number;
+}
+
+export interface LibraryStatus {
+  photos: { total: number; pending: number; processing: number; done: number; failed: number };
+  faces: { total: number; withEmbedding: number; unassigned: number; verified: number };
+  persons: number;
+  lastProcessedAt: string | null;
+  lastRecluster: { id: number; status: string; finishedAt: string | null; result: unknown } | null;
+  queuedReclusters: number;
+}
+
+export const API_BASE = new URL('../', document.baseURI);
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function apiUrl(path: string, query: Record<string, string | number | undefined> = {}): string {
+  const url = new URL(path.replace(/^\//, ''), API_BASE);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  return url.toString();
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, query = {}): Promise<T> {
+  const res = await fetch(apiUrl(path, query), {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data: unknown = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText);
+  }
+  return data as T;
+}
+
+export const faceThumb = (faceId: number) => apiUrl(`faces/${faceId}/thumbnail`);
+export const photoImage = (mediaItemId: number) => apiUrl(`media/${mediaItemId}/image`);
+
+export function personLabel(p: { name?: string | null; displayName?: string | null; id: number }): string {
+  return p.displayName || p.name || `Person ${p.id}`;
+}
+
+/** The box as left/top/width/height in pixels. */
+export function boxRect(face: { box?: Box; boundingBox?: Box }): { x: number; y: number; w: number; h: number } | null {
+  const box = face.box ?? face.boundingBox;
+  if (!box) return null;
+  if (Array.isArray(box)) return { x: box[0], y: box[1], w: box[2] - box[0], h: box[3] - box[1] };
+  return { x: box.x, y: box.y, w: box.width, h: box.height };
+}
+
+export const people = {
+  list: (q: { search?: string; page: number; pageSize: number; hidden: string }) =>
+    api<Page<Person>>('GET', 'persons', undefined, q),
+  get: (id: number, page: number, pageSize: number) =>
+    api<{ person: Person; faces: Page<Face> }>('GET', `persons/${id}`, undefined, { page, pageSize }),
+  update: (id: number, patch: Partial<Pick<Person, 'name' | 'rank' | 'appointment' | 'type' | 'hidden'>>) =>
+    api<Person>('PATCH', `persons/${id}`, patch),
+  remove: (id: number) => api<unknown>('DELETE', `persons/${id}`),
+  create: (faceIds: number[], name?: string) => api<Person>('POST', 'persons', { name, faceIds }),
+  merge: (id: number, personIds: number[]) => api<unknown>('POST', `persons/${id}/merge`, { personIds }),
+  portrait: (id: number, faceId: number) => api<unknown>('PUT', `persons/${id}/portrait`, { faceId }),
+};
+
+export const faces = {
+  move: (faceIds: number[], personId: number) => api<unknown>('POST', 'faces/move', { faceIds, personId }),
+  unassign: (faceIds: number[]) => api<unknown>('POST', 'faces/unassign', { faceIds }),
+  verify: (faceIds: number[]) => api<unknown>('POST', 'faces/verify', { faceIds }),
+  reject: (faceIds: number[]) => api<unknown>('POST', 'faces/reject', { faceIds }),
+  unassigned: (page: number, pageSize: number) =>
+    api<Page<Face>>('GET', 'faces/unassigned', undefined, { page, pageSize }),
+};
+
+export const media = {
+  get: (id: number) => api<Photo>('GET', `media/${id}`),
+};
+
+export const library = {
+  status: () => api<LibraryStatus>('GET', 'status'),
+  map: () => api<{ points: MapPoint[]; totalPersons: number }>('GET', 'map'),
+  recluster: () => api<{ status: string; requestId?: number; summary?: unknown }>('POST', 'recluster'),
+  reclusterRequest: (id: number) => api<{ status: string; result: unknown }>('GET', `recluster/${id}`),
+};

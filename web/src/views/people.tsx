@@ -1,0 +1,125 @@
+/** The people grid: portraits, names and face counts, largest first; search, hidden filter, paging, merge. */
+import { useEffect, useState } from 'preact/hooks';
+import { people, personLabel, type Person } from '../api';
+import { ErrorBox, Pager, PersonCard } from '../components';
+import { attempt, useNotify } from '../notices';
+import { useSelection } from '../selection';
+import { useAsync } from '../use-async';
+
+const PAGE_SIZE = 60;
+/** Cards a large desktop screen shows at once: their portraits load without waiting for layout. */
+const FIRST_SCREEN = 32;
+
+export function PeopleView() {
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const [hidden, setHidden] = useState('false');
+  const [page, setPage] = useState(1);
+  const notify = useNotify();
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setQuery(search.trim());
+      setPage(1);
+    }, 250);
+    return () => clearTimeout(t);
+  }, [search]);
+  const list = useAsync(() => people.list({ search: query, page, pageSize: PAGE_SIZE, hidden }), [query, page, hidden]);
+  const items = list.data?.items ?? [];
+  const selection = useSelection(items.map((p) => p.id));
+  const chosen = items.filter((p) => selection.selected.has(p.id));
+
+  const merge = (target: Person) =>
+    attempt(notify, async () => {
+      const sources = chosen.filter((p) => p.id !== target.id);
+      const before = await Promise.all(sources.map((p) => allFaceIds(p.id)));
+      await people.merge(
+        target.id,
+        sources.map((p) => p.id),
+      );
+      const moved = before.reduce((n, ids) => n + ids.length, 0);
+      selection.clear();
+      list.reload();
+      notify(
+        `Merged ${sources.map(personLabel).join(', ')} into ${personLabel(target)}: ${moved} face${moved === 1 ? '' : 's'} moved.`,
+        {
+          undo: async () => {
+            // Each merged person comes back, with its name, holding the faces it had.
+            for (const [i, p] of sources.entries()) {
+              const created = await people.create(before[i], p.name ?? undefined);
+              if (p.rank || p.appointment || p.type)
+                await people.update(created.id, { rank: p.rank, appointment: p.appointment, type: p.type });
+            }
+            list.reload();
+          },
+        },
+      );
+    });
+
+  return (
+    <section aria-labelledby="people-title">
+      <div class="toolbar">
+        <h1 id="people-title">People</h1>
+        <input
+          type="search"
+          placeholder="Search by name"
+          aria-label="Search by name"
+          value={search}
+          onInput={(e) => setSearch((e.target as HTMLInputElement).value)}
+        />
+        <label>
+          Show{' '}
+          <select
+            value={hidden}
+            onChange={(e) => {
+              setHidden((e.target as HTMLSelectElement).value);
+              setPage(1);
+            }}
+          >
+            <option value="false">visible</option>
+            <option value="true">hidden</option>
+            <option value="all">all</option>
+          </select>
+        </label>
+        {list.data && <span class="muted">{list.data.total} persons</span>}
+      </div>
+      {chosen.length > 0 && (
+        <div class="action-bar" role="region" aria-label="Selected persons">
+          <span>{chosen.length} selected</span>
+          {chosen.length >= 2 &&
+            chosen.map((p) => (
+              <button type="button" key={p.id} class="merge-into" onClick={() => void merge(p)}>
+                Merge into {personLabel(p)}
+              </button>
+            ))}
+          <button type="button" onClick={selection.clear}>
+            Clear
+          </button>
+        </div>
+      )}
+      <ErrorBox error={list.error} />
+      <ul class={`person-grid${list.loading ? ' loading' : ''}`} aria-busy={list.loading}>
+        {items.map((p, i) => (
+          <PersonCard
+            key={p.id}
+            person={p}
+            eager={i < FIRST_SCREEN}
+            selected={selection.selected.has(p.id)}
+            onSelect={(shift) => selection.toggle(p.id, shift)}
+          />
+        ))}
+      </ul>
+      {list.data && !list.loading && items.length === 0 && <p class="muted">No persons here.</p>}
+      {list.data && <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={setPage} />}
+    </section>
+  );
+}
+
+/** Every face id of a person (what a merge moves, so that undo can put it back). */
+async function allFaceIds(personId: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let page = 1; ; page++) {
+    const { faces } = await people.get(personId, page, 500);
+    ids.push(...faces.items.map((f) => f.id));
+    if (faces.items.length === 0 || ids.length >= faces.total) return ids;
+  }
+}

@@ -1,0 +1,81 @@
+/** Faces no person holds, with the most similar persons suggested: one click assigns. */
+import { useState } from 'preact/hooks';
+import { faces, faceThumb } from '../api';
+import { ErrorBox, Pager } from '../components';
+import { attempt, useNotify } from '../notices';
+import { href } from '../router';
+import { useSelection } from '../selection';
+import { useAsync } from '../use-async';
+import { FaceActions } from './face-actions';
+
+const PAGE_SIZE = 48;
+
+export function UnassignedView() {
+  const notify = useNotify();
+  const [page, setPage] = useState(1);
+  const list = useAsync(() => faces.unassigned(page, PAGE_SIZE), [page]);
+  const items = list.data?.items ?? [];
+  const selection = useSelection(items.map((f) => f.id));
+  return (
+    <section aria-labelledby="unassigned-title">
+      <div class="toolbar">
+        <h1 id="unassigned-title">Unassigned faces</h1>
+        {list.data && <span class="muted">{list.data.total} faces</span>}
+        <button type="button" onClick={selection.selectAll}>
+          Select all
+        </button>
+      </div>
+      {selection.selected.size > 0 && (
+        <FaceActions selection={selection} owner={null} onChanged={() => list.reload()} />
+      )}
+      <ErrorBox error={list.error} />
+      <ul class="unassigned-list">
+        {items.map((f) => (
+          <li
+            key={f.id}
+            class={`unassigned-face${selection.selected.has(f.id) ? ' selected' : ''}`}
+            data-face-id={f.id}
+          >
+            <button
+              type="button"
+              class="face-button"
+              aria-pressed={selection.selected.has(f.id)}
+              onClick={(e) => selection.toggle(f.id, e.shiftKey)}
+            >
+              <img src={faceThumb(f.id)} alt={`Face ${f.id}`} loading="lazy" width={96} height={96} />
+            </button>
+            <div class="suggestions">
+              <a href={href.photo(f.mediaItemId)} class="muted">
+                {f.fileName ?? `Photo ${f.mediaItemId}`}
+              </a>
+              {(f.suggestions ?? []).map((s) => (
+                <button
+                  type="button"
+                  key={s.personId}
+                  class="suggestion"
+                  onClick={() =>
+                    void attempt(notify, async () => {
+                      await faces.move([f.id], s.personId);
+                      notify(`Assigned to ${s.name ?? `Person ${s.personId}`}.`, {
+                        undo: async () => {
+                          await faces.unassign([f.id]);
+                          list.reload();
+                        },
+                      });
+                      list.reload();
+                    })
+                  }
+                >
+                  {s.name ?? `Person ${s.personId}`} <span class="similarity">{Math.round(s.similarity * 100)}%</span>
+                </button>
+              ))}
+              {(f.suggestions ?? []).length === 0 && <span class="muted">No similar person</span>}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {list.data && items.length === 0 && <p class="muted">Every face belongs to a person.</p>}
+      {list.data && <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={setPage} />}
+    </section>
+  );
+}
