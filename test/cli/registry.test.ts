@@ -44,7 +44,8 @@ describe('the command registry', () => {
         }
       }
     const valued = valueOptionNames(commands);
-    for (const name of ['database', 'images', 'interval', 'thumbnails', 'port', 'host']) expect(valued.has(name), name).toBe(true);
+    for (const name of ['database', 'images', 'interval', 'thumbnails', 'port', 'host'])
+      expect(valued.has(name), name).toBe(true);
     for (const name of ['json', 'dry-run', 'once']) expect(valued.has(name), name).toBe(false);
   });
 
