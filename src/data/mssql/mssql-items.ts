@@ -25,9 +25,11 @@ import {
 import { FACES_OF_ITEM_SQL, FACES_OF_PHOTO_SQL, PHOTO_COLUMNS, PHOTO_FROM } from '../shared-queries.js';
 import { planFaceReplacement } from '../face-replacement.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
+import { exactly } from './mssql-collation.js';
 import type { MssqlScope } from './mssql-scope.js';
 
 const TEXT = sql.NVarChar(sql.MAX);
+const LEASE_IS_CALLERS = exactly('LeaseOwner', '@owner');
 const PATH_HASH = `CAST(HASHBYTES('SHA2_256', CAST(@path AS NVARCHAR(MAX))) AS BINARY(32))`;
 
 export async function registerMediaFile(
@@ -133,10 +135,14 @@ export async function startItem(
   owner: string,
   leaseSeconds: number,
 ): Promise<number | null> {
+  // OUTPUT ... INTO a table variable (a bare OUTPUT fails with error 334 on a table with triggers);
+  // the lease owner compared exactly (mssql-collation).
   const result = await scope.query(
-    `UPDATE MediaItems SET Attempts = Attempts + 1, LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
-      OUTPUT inserted.Attempts
-      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+    `DECLARE @started TABLE (Attempts INT);
+    UPDATE MediaItems SET Attempts = Attempts + 1, LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
+      OUTPUT inserted.Attempts INTO @started
+      WHERE Id = @id AND Status = N'processing' AND ${LEASE_IS_CALLERS};
+    SELECT Attempts FROM @started;`,
     { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
   );
   return result.recordset[0] ? num(result.recordset[0].Attempts) : null;
@@ -172,7 +178,7 @@ export async function renewLease(
 ): Promise<boolean> {
   const result = await scope.query(
     `UPDATE MediaItems SET LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
-      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+      WHERE Id = @id AND Status = N'processing' AND ${LEASE_IS_CALLERS}`,
     { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
   );
   return result.rowsAffected[0] === 1;
@@ -261,12 +267,17 @@ export async function failItem(
   maxAttempts: number,
   retryDelaySeconds = 0,
 ): Promise<'pending' | 'failed' | null> {
+  // The new status is read back inside the same transaction (the UPDATE keeps the row locked)
+  // rather than with a bare OUTPUT clause, which fails (error 334) on a table with triggers.
   const result = await scope.query(
-    `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN N'failed' ELSE N'pending' END,
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN N'failed' ELSE N'pending' END,
         LastError = @error, LeaseOwner = NULL,
         LeaseExpiresAt = CASE WHEN Attempts >= @max OR @delay <= 0 THEN NULL ELSE DATEADD(SECOND, @delay, SYSUTCDATETIME()) END
-      OUTPUT inserted.Status
-      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+      WHERE Id = @id AND Status = N'processing' AND ${LEASE_IS_CALLERS};
+    IF @@ROWCOUNT = 1 SELECT Status FROM MediaItems WHERE Id = @id;
+    COMMIT;`,
     {
       id: [sql.Int, itemId],
       owner: [sql.NVarChar(200), owner],
@@ -275,7 +286,7 @@ export async function failItem(
       delay: [sql.Int, retryDelaySeconds],
     },
   );
-  const row = result.recordset[0];
+  const row = result.recordset?.[0];
   return row ? (row.Status as 'pending' | 'failed') : null;
 }
 
