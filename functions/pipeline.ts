@@ -8,7 +8,6 @@
  * grouping step returns quietly and the next tick picks the work up.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { failuresLine } from '../src/pipeline/run-health.js';
 import { getServices } from '../src/services.js';
 import { describeRun } from '../src/pipeline/run-summary.js';
 import { functionLogger } from './_shared/logger.js';
