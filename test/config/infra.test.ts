@@ -470,7 +470,9 @@ describe('what Flex Consumption rejects, and the private option', () => {
       for (const site of declarations(p.root, 'resource_declaration').filter((d) =>
         declTarget(d)?.startsWith('Microsoft.Web/sites@'),
       )) {
-        const siteConfig = property(property(declBody(site)!, 'properties')!, 'siteConfig');
+        // `existing` references (e.g. app-auth.bicep's) have no properties to check.
+        const properties = property(declBody(site)!, 'properties');
+        const siteConfig = properties ? property(properties, 'siteConfig') : undefined;
         const keys = siteConfig ? objectProperties(siteConfig).map((x) => x.key) : [];
         for (const rejected of [
           'ftpsState',
