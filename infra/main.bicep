@@ -42,6 +42,12 @@ param sqlAdminLogin string = 'frs-deployer'
 @description('Private option: VNet integration for the app, private endpoints for Storage and SQL, public network access off.')
 param vnetEnabled bool = false
 
+@description('Sign-in with Microsoft Entra ID in front of the people app and API instead of function keys (README, "People app").')
+param enableAuth bool = false
+
+@description('Application (client) id of the Entra app registration used for sign-in; required when enableAuth.')
+param authClientId string = ''
+
 @description('With vnetEnabled: public IP ranges (CIDR) still let into the data storage account, e.g. to upload photos from an office; empty for none.')
 param storageAllowedIpRanges array = []
 
@@ -279,6 +285,18 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     pipelineSchedule: pipelineSchedule
     virtualNetworkSubnetId: vnetEnabled ? network.outputs.appSubnetId : ''
+    httpAuth: enableAuth ? 'platform' : 'key'
+  }
+}
+
+// App Service authentication (Entra ID) for browsers; deploys nothing unless enableAuth.
+module appAuth 'modules/app-auth.bicep' = {
+  name: 'app-auth'
+  scope: rg
+  params: {
+    enableAuth: enableAuth
+    appName: functionApp.outputs.name
+    clientId: authClientId
   }
 }
 

@@ -487,6 +487,18 @@ describe('what Flex Consumption rejects, and the private option', () => {
     }
   });
 
+  it('enableAuth: Entra sign-in module wired to the app, and the functions told to rely on it', () => {
+    expect(property(moduleParams('appAuth'), 'enableAuth')!.text).toBe('enableAuth');
+    expect(property(moduleParams('appAuth'), 'appName')!.text).toBe('functionApp.outputs.name');
+    expect(property(moduleParams('functionApp'), 'httpAuth')!.text).toBe("enableAuth ? 'platform' : 'key'");
+    const auth = bicep('infra/modules/app-auth.bicep');
+    const config = declarations(auth.root, 'resource_declaration').find((d) =>
+      declTarget(d)?.startsWith('Microsoft.Web/sites/config@'),
+    )!;
+    // Nothing is deployed by default: function keys stay the default.
+    expect(config.text).toMatch(/=\s*if\s*\(enableAuth\)/);
+  });
+
   it('vnetEnabled: VNet integration for the app, private endpoints for both storage accounts and SQL', () => {
     const main = bicep('infra/main.bicep');
     const vnetParam = declarations(main.root, 'parameter_declaration').find((d) => declName(d) === 'vnetEnabled')!;
