@@ -1,5 +1,6 @@
 /**
- * Timer (every 3 minutes by default, FRS_PIPELINE_SCHEDULE): the full pipeline once —
+ * Timer (every 2 hours by default, FRS_PIPELINE_SCHEDULE, so that a serverless database can pause
+ * in between; uploads are detected at once by detectOnUpload): the full pipeline once —
  * reconciliation (media blobs no item knows, e.g. uploads whose events were lost), detection
  * of pending items, embeddings, grouping, queued recluster requests. The log line counts every
  * failure and the leases found stuck. Detection is

@@ -15,6 +15,7 @@ export type FrsErrorCode =
   | 'DATABASE_ERROR'
   | 'STORAGE_ERROR'
   | 'LOCKED'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export class FrsError extends Error {

@@ -13,6 +13,7 @@ const STATUS: Partial<Record<FrsErrorCode, number>> = {
   UNSUPPORTED_FORMAT: 415,
   NOT_FOUND: 404,
   LOCKED: 409,
+  RATE_LIMITED: 429,
 };
 
 export function json(status: number, body: unknown): HttpResponseInit {

@@ -4,14 +4,26 @@
 #   https://<app>/runtime/webhooks/blobs?functionName=Host.Functions.detectOnUpload&code=<blobs_extension key>
 # The blobs_extension system key exists only once the host has started with that function, so
 # this runs after `azd deploy`, not in Bicep. It needs the Azure CLI signed in (`az login`).
-# Running it again updates the subscription in place.
-set -u
+# Running it again updates the subscription in place. Any failure fails the hook, and azd with
+# it: a green deployment always has its subscription.
+#
+# Only what detectOnUpload can process is delivered: image file names (the extensions FRS
+# reads, src/storage/walk-images.ts) up to FRS_MAX_UPLOAD_BYTES (the blob binding loads the whole
+# blob into memory). Events Event Grid cannot deliver within its retries go to the `deadletter`
+# container (written by the topic's own identity); the timer's reconciliation pass registers any
+# photo in `media` that no item knows, so a dead-lettered upload is still processed.
+set -eu
 
 rg=${AZURE_RESOURCE_GROUP:-}
 app=${AZURE_FUNCTION_APP_NAME:-}
 host=${AZURE_FUNCTION_APP_HOSTNAME:-}
 topic=${AZURE_EVENTGRID_SYSTEM_TOPIC_NAME:-}
 container=${FRS_MEDIA_CONTAINER:-media}
+deadletter=${FRS_DEADLETTER_CONTAINER:-deadletter}
+storage_id=${AZURE_STORAGE_ACCOUNT_ID:-}
+# The app's FRS_MAX_UPLOAD_BYTES (infra/modules/function-app.bicep).
+max_bytes=${FRS_HOOK_MAX_UPLOAD_BYTES:-31457280}
+image_suffixes=".jpg .jpeg .png .webp .gif .tif .tiff .avif .heic .heif .bmp"
 function_name=detectOnUpload
 subscription_name=detect-on-upload
 attempts=${FRS_HOOK_KEY_ATTEMPTS:-20}
@@ -26,12 +38,16 @@ FRS: create the Event Grid subscription yourself once the app runs:
     --system-topic-name "${topic:-<system topic>}" -n $subscription_name --endpoint-type webhook \\
     --endpoint "https://${host:-<app host>}/runtime/webhooks/blobs?functionName=Host.Functions.$function_name&code=\$key" \\
     --included-event-types Microsoft.Storage.BlobCreated \\
-    --subject-begins-with /blobServices/default/containers/$container/
+    --subject-begins-with /blobServices/default/containers/$container/ \\
+    --advanced-filter data.contentLength NumberLessThanOrEquals $max_bytes \\
+    --advanced-filter subject StringEndsWith $image_suffixes \\
+    --deadletter-identity systemassigned \\
+    --deadletter-identity-endpoint "${storage_id:-<data storage account id>}/blobServices/default/containers/$deadletter"
 STEPS
 }
 
-if [ -z "$rg" ] || [ -z "$app" ] || [ -z "$host" ] || [ -z "$topic" ]; then
-  echo "FRS postdeploy: AZURE_RESOURCE_GROUP, AZURE_FUNCTION_APP_NAME, AZURE_FUNCTION_APP_HOSTNAME or AZURE_EVENTGRID_SYSTEM_TOPIC_NAME is not set." >&2
+if [ -z "$rg" ] || [ -z "$app" ] || [ -z "$host" ] || [ -z "$topic" ] || [ -z "$storage_id" ]; then
+  echo "FRS postdeploy: AZURE_RESOURCE_GROUP, AZURE_FUNCTION_APP_NAME, AZURE_FUNCTION_APP_HOSTNAME, AZURE_EVENTGRID_SYSTEM_TOPIC_NAME or AZURE_STORAGE_ACCOUNT_ID is not set." >&2
   manual_steps
   exit 1
 fi
@@ -78,8 +94,12 @@ if az eventgrid system-topic event-subscription create \
   --endpoint "$endpoint" \
   --included-event-types Microsoft.Storage.BlobCreated \
   --subject-begins-with "/blobServices/default/containers/$container/" \
+  --advanced-filter data.contentLength NumberLessThanOrEquals "$max_bytes" \
+  --advanced-filter subject StringEndsWith $image_suffixes \
   --max-delivery-attempts 30 \
   --event-ttl 1440 \
+  --deadletter-identity systemassigned \
+  --deadletter-identity-endpoint "$storage_id/blobServices/default/containers/$deadletter" \
   --output none; then
   echo "FRS postdeploy: Event Grid subscription $subscription_name is ready."
 else

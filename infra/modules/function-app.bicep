@@ -16,13 +16,17 @@ param identityId string
 @description('Client id of the user-assigned managed identity.')
 param identityClientId string
 
-param storageAccountName string
-param storageBlobEndpoint string
-param storageQueueEndpoint string
-param storageTableEndpoint string
+@description('The Functions host\'s own storage account (AzureWebJobsStorage and the deployment package).')
+param hostStorageBlobEndpoint string
+param hostStorageQueueEndpoint string
+param hostStorageTableEndpoint string
 
-@description('Blob container that holds the deployment package.')
+@description('Blob container (in the host account) that holds the deployment package.')
 param deploymentContainerName string
+
+@description('The data account: photos, thumbnails, the blob trigger connection (FRS_STORAGE).')
+param dataStorageBlobEndpoint string
+param dataStorageQueueEndpoint string
 
 param mediaContainerName string
 param thumbnailsContainerName string
@@ -40,10 +44,10 @@ param sqlDatabaseName string
 ])
 param instanceMemoryMB int = 2048
 
-@description('Most instances the app scales out to.')
+@description('Most instances the app scales out to: the cap on what the CPU-heavy test endpoint and a burst of uploads can cost.')
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 10
 
 @description('HTTP requests one instance serves at once before Flex Consumption adds instances (the test function runs the models).')
 @minValue(1)
@@ -51,7 +55,10 @@ param maximumInstanceCount int = 40
 param httpPerInstanceConcurrency int = 4
 
 @description('NCRONTAB schedule of the pipeline timer (FRS_PIPELINE_SCHEDULE).')
-param pipelineSchedule string = '0 */3 * * * *'
+param pipelineSchedule string = '0 0 */2 * * *'
+
+@description('Subnet for virtual network integration (vnetEnabled); empty for none.')
+param virtualNetworkSubnetId string = ''
 
 @description('FRS_HTTP_AUTH: key (function keys) or platform (App Service authentication in front: modules/app-auth.bicep).')
 @allowed([
@@ -88,15 +95,18 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Outbound traffic to Storage and SQL through the virtual network and their private endpoints.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    // No ftpsState: Flex Consumption rejects SiteConfig.FtpsState (ARM error 51021); FTP basic
+    // authentication is off below instead.
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
     }
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          value: '${hostStorageBlobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -144,14 +154,14 @@ var hostSettings = {
   // Host storage, identity-based (no account keys: shared-key access is off on the account).
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
-  AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
-  AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
-  AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
-  // Connection `FRS_STORAGE` of the detectOnUpload blob trigger (source: EventGrid).
+  AzureWebJobsStorage__blobServiceUri: hostStorageBlobEndpoint
+  AzureWebJobsStorage__queueServiceUri: hostStorageQueueEndpoint
+  AzureWebJobsStorage__tableServiceUri: hostStorageTableEndpoint
+  // Connection `FRS_STORAGE` of the detectOnUpload blob trigger (source: EventGrid): the data account.
   FRS_STORAGE__credential: 'managedidentity'
   FRS_STORAGE__clientId: identityClientId
-  FRS_STORAGE__blobServiceUri: storageBlobEndpoint
-  FRS_STORAGE__queueServiceUri: storageQueueEndpoint
+  FRS_STORAGE__blobServiceUri: dataStorageBlobEndpoint
+  FRS_STORAGE__queueServiceUri: dataStorageQueueEndpoint
   // Telemetry with Entra authentication (local auth is off on Application Insights).
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
@@ -170,7 +180,7 @@ var frsSettings = {
   FRS_THUMBNAILS_DIR: '/tmp/frs/thumbnails'
   // Empty: FRS reaches Blob Storage with the managed identity (FRS_BLOB_ACCOUNT_URL), not a key.
   FRS_BLOB_CONNECTION_STRING: ''
-  FRS_BLOB_ACCOUNT_URL: 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
+  FRS_BLOB_ACCOUNT_URL: dataStorageBlobEndpoint
   FRS_MEDIA_CONTAINER: mediaContainerName
   FRS_THUMBNAILS_CONTAINER: thumbnailsContainerName
   // Empty: paths need no mapping. Set it when a database from the replaced system lists
@@ -185,6 +195,9 @@ var frsSettings = {
   FRS_INTRA_OP_THREADS: instanceMemoryMB >= 4096 ? '2' : '1'
   FRS_MAX_PIXELS: '60000000'
   FRS_MAX_UPLOAD_BYTES: '31457280'
+  // The test endpoint runs the models on request: 30 a minute per instance, at most
+  // maximumInstanceCount instances with httpPerInstanceConcurrency requests each.
+  FRS_TEST_RATE_PER_MINUTE: '30'
   FRS_SQLITE_BUSY_TIMEOUT_MS: '15000'
   FRS_MAX_ORIGINAL_BYTES: '209715200'
   FRS_MIN_DETECTION_SCORE: '0.4'

@@ -1,24 +1,28 @@
-// Role assignments, all on single resources (never the resource group or subscription).
+// Role assignments, each scoped to the single resource its holder needs (never the resource
+// group or subscription).
 //
-// The app's managed identity gets, on the Storage account:
-//   - Storage Blob Data Owner: required by the Functions host for AzureWebJobsStorage
-//     (host keys in azure-webjobs-secrets, locks and the timer schedule monitor in
-//     azure-webjobs-hosts, blob receipts), by Flex Consumption to read the deployment package,
-//     and documented as the role for an identity-based blob trigger connection (FRS_STORAGE).
-//     FRS itself only needs Data Contributor on `media` and `thumbnails`, but the host and the
-//     trigger share the account, so Owner on the account is the narrowest role that works for
-//     both; container-scoped assignments would break the host's own containers.
-//   - Storage Queue Data Contributor: the blob trigger writes messages it gave up on to the
-//     `webjobs-blobtrigger-poison` queue of its connection's account, and the host uses queues.
-//   - Storage Table Data Contributor: the host writes its diagnostic events to Table storage
-//     (shown under "Diagnose and solve problems"); drop it if you do not want them.
-// and, on Application Insights (local auth disabled):
-//   - Monitoring Metrics Publisher: to send telemetry with Entra authentication.
-//
-// The deploying principal (optional) gets Storage Blob Data Contributor so that it can upload
+// The app's managed identity gets:
+//   - on the HOST storage account (nothing else lives there): Storage Blob Data Owner (the
+//     Functions host's AzureWebJobsStorage: host keys, locks, the timer's schedule monitor; and
+//     Flex Consumption reading the deployment package), Storage Queue Data Contributor and
+//     Storage Table Data Contributor (the host's queues and diagnostic events);
+//   - on the DATA account, per container: Storage Blob Data Owner on `media` (the role Functions
+//     documents for an identity-based blob trigger connection, FRS_STORAGE), Storage Blob Data
+//     Contributor on `thumbnails` (FRS writes face crops), and Storage Queue Data Contributor on
+//     the one queue the blob trigger writes deliveries it gave up on to (webjobs-blobtrigger-poison);
+//     nothing on `deadletter` (only the Event Grid topic writes there, storage.bicep);
+//   - on Application Insights (local auth disabled): Monitoring Metrics Publisher.
+// The deploying principal (optional) gets Storage Blob Data Contributor on `media` only, to upload
 // photos with `az storage blob upload --auth-mode login` while shared keys are off.
 
-param storageAccountName string
+param hostStorageName string
+param dataStorageName string
+param mediaContainerName string
+param thumbnailsContainerName string
+
+@description('The blob trigger\'s poison queue on the data account (created by storage.bicep).')
+param poisonQueueName string
+
 param applicationInsightsName string
 
 @description('Principal (object) id of the app\'s user-assigned managed identity.')
@@ -42,24 +46,53 @@ var roleIds = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-var identityStorageRoles = [
+var identityHostRoles = [
   roleIds.storageBlobDataOwner
   roleIds.storageQueueDataContributor
   roleIds.storageTableDataContributor
 ]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageName
+}
+
+resource dataBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
+  parent: dataStorage
+  name: 'default'
+}
+
+resource mediaContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: dataBlobs
+  name: mediaContainerName
+}
+
+resource thumbnailsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: dataBlobs
+  name: thumbnailsContainerName
+}
+
+resource dataQueues 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
+  parent: dataStorage
+  name: 'default'
+}
+
+resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
+  parent: dataQueues
+  name: poisonQueueName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
 
-resource identityOnStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for roleId in identityStorageRoles: {
-    name: guid(storage.id, identityPrincipalId, roleId)
-    scope: storage
+resource identityOnHostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for roleId in identityHostRoles: {
+    name: guid(hostStorage.id, identityPrincipalId, roleId)
+    scope: hostStorage
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
       principalId: identityPrincipalId
@@ -67,6 +100,36 @@ resource identityOnStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' 
     }
   }
 ]
+
+resource identityOnMedia 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(mediaContainer.id, identityPrincipalId, roleIds.storageBlobDataOwner)
+  scope: mediaContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataOwner)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource identityOnThumbnails 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(thumbnailsContainer.id, identityPrincipalId, roleIds.storageBlobDataContributor)
+  scope: thumbnailsContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataContributor)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource identityOnPoisonQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(poisonQueue.id, identityPrincipalId, roleIds.storageQueueDataContributor)
+  scope: poisonQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageQueueDataContributor)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 resource identityOnAppInsights 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, identityPrincipalId, roleIds.monitoringMetricsPublisher)
@@ -78,9 +141,9 @@ resource identityOnAppInsights 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
-resource userOnStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
-  name: guid(storage.id, userPrincipalId, roleIds.storageBlobDataContributor)
-  scope: storage
+resource userOnMedia 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
+  name: guid(mediaContainer.id, userPrincipalId, roleIds.storageBlobDataContributor)
+  scope: mediaContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataContributor)
     principalId: userPrincipalId

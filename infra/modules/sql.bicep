@@ -1,15 +1,22 @@
 // Azure SQL logical server with Microsoft Entra-only authentication (no SQL logins, no
 // passwords anywhere) and one serverless General Purpose database that pauses when idle.
-// The deploying principal is the Entra admin; it creates the database user for the app's
-// managed identity with infra/sql/create-identity-user.sql (run by infra/hooks/postprovision.sh).
+// The deploying principal is the Entra admin; it creates the database users with
+// infra/sql/create-identity-user.sql (run by infra/hooks/postprovision.sh, which lets its own
+// IP in for that run only: no client firewall rule is left behind).
+//
+// Network: with vnetEnabled the server has no public endpoint at all (the app reaches it through
+// a private endpoint, main.bicep). Without it, the app (Flex Consumption without a virtual
+// network, shared outbound addresses) gets in through the "Azure services" rule, which admits
+// connections from any Azure tenant at network level; Entra-only authentication still admits
+// only identities with a database user. Use vnetEnabled to close that.
 
 param serverName string
 param databaseName string
 param location string
 param tags object = {}
 
-@description('Object id of the Microsoft Entra admin (the deploying user, group or service principal).')
-param adminObjectId string
+@description('The Microsoft Entra admin\'s sid: the object id of a user or group, the application (client) id of a service principal.')
+param adminSid string
 
 @description('Display name recorded for the Entra admin; free text, the object id is what counts.')
 param adminLogin string
@@ -40,8 +47,8 @@ param autoPauseDelayMinutes int = 60
 @description('Largest database size in GiB.')
 param maxSizeGiB int = 32
 
-@description('Public IP address allowed through the firewall, e.g. the machine that runs the postprovision hook; empty for none.')
-param clientIpAddress string = ''
+@description('No public endpoint: the app connects through a private endpoint (main.bicep, vnetEnabled).')
+param privateOnly bool = false
 
 resource server 'Microsoft.Sql/servers@2023-08-01' = {
   name: serverName
@@ -50,12 +57,12 @@ resource server 'Microsoft.Sql/servers@2023-08-01' = {
   properties: {
     version: '12.0'
     minimalTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
     administrators: {
       administratorType: 'ActiveDirectory'
       azureADOnlyAuthentication: true
       login: adminLogin
-      sid: adminObjectId
+      sid: adminSid
       tenantId: tenant().tenantId
       principalType: adminPrincipalType
     }
@@ -82,10 +89,8 @@ resource database 'Microsoft.Sql/servers/databases@2023-08-01' = {
   }
 }
 
-// Flex Consumption apps without a virtual network connect from shared Azure outbound
-// addresses; 0.0.0.0 is the special rule that lets Azure services in. Authentication is still
-// Entra-only, so only identities with a database user get in.
-resource allowAzureServices 'Microsoft.Sql/servers/firewallRules@2023-08-01' = {
+// Only without the private option: see the header.
+resource allowAzureServices 'Microsoft.Sql/servers/firewallRules@2023-08-01' = if (!privateOnly) {
   parent: server
   name: 'AllowAllWindowsAzureIps'
   properties: {
@@ -94,15 +99,7 @@ resource allowAzureServices 'Microsoft.Sql/servers/firewallRules@2023-08-01' = {
   }
 }
 
-resource allowClient 'Microsoft.Sql/servers/firewallRules@2023-08-01' = if (!empty(clientIpAddress)) {
-  parent: server
-  name: 'deploying-client'
-  properties: {
-    startIpAddress: clientIpAddress
-    endIpAddress: clientIpAddress
-  }
-}
-
 output serverName string = server.name
 output serverFqdn string = server.properties.fullyQualifiedDomainName
 output databaseName string = database.name
+output id string = server.id

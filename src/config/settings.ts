@@ -84,7 +84,14 @@ export const settingsSchema = z.object({
     ),
   FRS_MAX_UPLOAD_BYTES: int(1, 1_073_741_824)
     .default(30 * 1024 * 1024)
-    .describe('Largest request body the HTTP test function accepts.'),
+    .describe(
+      'Largest request body the HTTP test function accepts; on Azure also the largest upload Event Grid delivers to detectOnUpload (infra/hooks/postdeploy.sh).',
+    ),
+  FRS_TEST_RATE_PER_MINUTE: int(0, 100_000)
+    .default(30)
+    .describe(
+      'Requests a minute one instance of the HTTP test function serves (it runs the models; bursts up to a quarter of it); more get 429 RATE_LIMITED. 0 turns the endpoint off.',
+    ),
   FRS_SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000)
     .default(15_000)
     .describe(
@@ -135,13 +142,13 @@ export const settingsSchema = z.object({
   FRS_PIPELINE_SCHEDULE: z
     .string()
     .min(1)
-    .default('0 */3 * * * *')
+    .default('0 0 */2 * * *')
     .superRefine((text, ctx) => {
       const problem = ncrontabProblem(text);
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an NCRONTAB schedule: ${problem}` });
     })
     .describe(
-      'NCRONTAB schedule of the timer-triggered pipeline function: 6 fields with seconds, {second} {minute} {hour} {day} {month} {day-of-week}.',
+      'NCRONTAB schedule of the timer-triggered pipeline function (grouping of new faces, queued reclusters): 6 fields with seconds, {second} {minute} {hour} {day} {month} {day-of-week}. Every 2 hours by default so that a serverless database pauses in between; uploads are detected at once through Event Grid either way.',
     ),
   FRS_BATCH_SIZE: int(1, 10_000).default(50).describe('Media items a detection worker claims at a time.'),
   FRS_LEASE_SECONDS: int(10, 86_400)

@@ -19,6 +19,7 @@ import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/reposi
 import type { Settings } from '../config/settings.js';
 import { faultPoint } from './fault-point.js';
 import type { PipelineContext } from './context.js';
+import type { GroupingLease } from './grouping-lock.js';
 import { describeGrouping } from './run-summary.js';
 
 export interface GroupSummary {
@@ -45,6 +46,8 @@ export interface GroupSummary {
   personsDeleted: number;
   /** Portraits re-chosen or cleared (0 in a dry run). */
   portraitsUpdated: number;
+  /** True when faces kept changing while each decision was made: nothing written, the next run regroups. */
+  deferred?: boolean;
   ms: number;
 }
 
@@ -165,40 +168,60 @@ async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<D
   return { ...summary, personsDeleted: tidied.personsDeleted, portraitsUpdated: chosen + tidied.portraitsCleared };
 }
 
+/** Decisions made per regroup before it gives way to the writers that keep changing the faces. */
+export const MAX_DECISIONS = 3;
+
+export interface RegroupOptions {
+  dryRun?: boolean;
+  /** The grouping lock this regroup holds: checked before deciding, confirmed inside the write transaction. */
+  lease?: GroupingLease;
+}
+
 /**
  * Clustering 100k faces takes half a minute: deciding inside the write transaction would hold the
- * database's write lock (SQLite) or row locks (SQL Server) that long and stall detection workers.
- * So the decision is made outside it, and the transaction only writes, after checking that nothing
- * the decision read has changed since (groupingFingerprint); if something has, it decides again under the lock.
+ * database's write lock (SQLite) or table locks (SQL Server) that long and stall detection workers
+ * and the HTTP API. So the decision is made outside it, and the transaction only writes: it first
+ * confirms the grouping lock, then reads the fingerprint holding Faces and Persons against other
+ * writers until commit, and writes only when nothing the decision read has changed since. When
+ * something has, the transaction ends at once and the regroup decides again outside it, at most
+ * MAX_DECISIONS times; after that it leaves the faces for the next run (they are still ungrouped).
  */
-async function regroupOnce(ctx: PipelineContext, stage: string, dryRun: boolean): Promise<Decided> {
-  if (dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), true);
+async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOptions): Promise<Decided> {
+  if (opts.dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), true);
   const model = ctx.analyzer.embeddingModel;
-  const before = await ctx.repo.groupingFingerprint(model);
-  const plan = await decide(ctx.repo, ctx);
-  return ctx.repo.transaction(async (tx) => {
-    if ((await tx.groupingFingerprint(model)) === before) return apply(tx, plan, false);
-    ctx.log.info(`${stage}: faces changed while grouping was being decided; deciding again inside the transaction`);
-    return apply(tx, await decide(tx, ctx), false);
-  });
+  for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
+    opts.lease?.assertHeld();
+    const before = await ctx.repo.groupingFingerprint(model);
+    const plan = await decide(ctx.repo, ctx);
+    opts.lease?.assertHeld();
+    const written = await ctx.repo.transaction(async (tx) => {
+      await opts.lease?.confirm(tx);
+      if ((await tx.groupingFingerprint(model, { holdForWrite: true })) !== before) return null;
+      return apply(tx, plan, false);
+    });
+    if (written) return written;
+    ctx.log.info(`${stage}: faces changed while grouping was being decided (decision ${decision} of ${MAX_DECISIONS})`);
+  }
+  ctx.log.warn(`${stage}: faces kept changing while grouping was decided; nothing written, the next run groups them`);
+  return { ...NOTHING_NEW, deferred: true };
 }
 
 /** Recognise: regroups when some unverified face is new to grouping, otherwise changes nothing. */
-export async function runGrouping(ctx: PipelineContext, opts: { dryRun?: boolean } = {}): Promise<GroupSummary> {
+export async function runGrouping(ctx: PipelineContext, opts: RegroupOptions = {}): Promise<GroupSummary> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
   const hasNew = await ctx.repo.hasUngroupedFaces(ctx.analyzer.embeddingModel);
-  const result = hasNew ? await regroupOnce(ctx, 'recognise', dryRun) : NOTHING_NEW;
+  const result = hasNew ? await regroupOnce(ctx, 'recognise', opts) : NOTHING_NEW;
   const summary = { ...result, ms: Date.now() - started };
   ctx.log.info(`recognise: ${describeGrouping(summary, { detail: true, dryRun })}`);
   return summary;
 }
 
 /** Recluster: always regroups, even when no face is new. */
-export async function runRecluster(ctx: PipelineContext, opts: { dryRun?: boolean } = {}): Promise<GroupSummary> {
+export async function runRecluster(ctx: PipelineContext, opts: RegroupOptions = {}): Promise<GroupSummary> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
-  const summary = { ...(await regroupOnce(ctx, 'recluster', dryRun)), ms: Date.now() - started };
+  const summary = { ...(await regroupOnce(ctx, 'recluster', opts)), ms: Date.now() - started };
   ctx.log.info(`recluster: ${describeGrouping(summary, { detail: true, dryRun })}`);
   return summary;
 }

@@ -8,9 +8,10 @@ import { runDetection, type DetectSummary } from './detect-stage.js';
 import { runEmbedding, type EmbedSummary } from './embed-stage.js';
 import { reconcileOriginals, type ReconcileSummary } from './reconcile-stage.js';
 import { runGrouping, runRecluster, type GroupSummary } from './group-stage.js';
+import { type GroupingLease, withGroupingLock } from './grouping-lock.js';
 import { runThumbnails, type ThumbnailSummary } from './thumbnail-stage.js';
 
-export const GROUPING_LOCK = 'grouping';
+export { GROUPING_LOCK } from './grouping-lock.js';
 
 /** Above this many faces a recluster may outlive an HTTP request's timeout (bench/results/recluster-scale.md). */
 export const INLINE_FACE_LIMIT = 50_000;
@@ -52,13 +53,13 @@ export class PipelineService {
 
   async recognise(): Promise<RecogniseSummary> {
     const embedded = await runEmbedding(this.ctx, { dryRun: this.dryRun });
-    const grouped = await this.withGroupingLock(() => runGrouping(this.ctx, { dryRun: this.dryRun }));
+    const grouped = await this.withGroupingLock((lease) => runGrouping(this.ctx, { dryRun: this.dryRun, lease }));
     return { embedded, grouped, busy: grouped === null };
   }
 
   async recluster(): Promise<GroupSummary | null> {
     await runEmbedding(this.ctx, { dryRun: this.dryRun });
-    return this.withGroupingLock(() => runRecluster(this.ctx, { dryRun: this.dryRun }));
+    return this.withGroupingLock((lease) => runRecluster(this.ctx, { dryRun: this.dryRun, lease }));
   }
 
   /**
@@ -148,16 +149,10 @@ export class PipelineService {
     return served;
   }
 
-  private async withGroupingLock<T>(fn: () => Promise<T>): Promise<T | null> {
-    const { repo, workerId, settings, log } = this.ctx;
-    if (!(await repo.acquireLock(GROUPING_LOCK, workerId, settings.FRS_LEASE_SECONDS))) {
-      log.info('recognise: another process is grouping faces right now; skipped this time');
-      return null;
-    }
-    try {
-      return await fn();
-    } finally {
-      await repo.releaseLock(GROUPING_LOCK, workerId);
-    }
+  /** Runs fn holding the grouping lock, renewed while it runs (grouping-lock.ts); null when another process holds it. */
+  private async withGroupingLock<T>(fn: (lease: GroupingLease) => Promise<T>): Promise<T | null> {
+    const result = await withGroupingLock(this.ctx, fn);
+    if (result === null) this.ctx.log.info('recognise: another process is grouping faces right now; skipped this time');
+    return result;
   }
 }

@@ -11,6 +11,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** What a grouping run did; `detail` adds what only the logs need (verified matches, portraits). */
 export function describeGrouping(g: GroupSummary, opts: { detail?: boolean; dryRun?: boolean } = {}): string {
+  if (g.deferred) return 'grouping deferred: faces kept changing while it was decided; the next run groups them';
   if (!g.regrouped) return 'no new faces to group';
   const parts = [
     `${g.faces} face(s) grouped (${g.newFaces} new)${opts.dryRun ? ' in a dry run, nothing written' : ''}`,

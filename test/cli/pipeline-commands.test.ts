@@ -101,7 +101,9 @@ describe('database commands', () => {
     const faceLines = stdout.split('\n').filter((l) => l.trim().startsWith('face '));
     expect(faceLines.length).toBeGreaterThanOrEqual(6);
     for (const line of faceLines)
-      expect(line).toMatch(/^ {6}face \d+ {2}\S+\.jpg {2}box \d+,\d+,\d+,\d+ {2}thumbnail \S*faces\/\d+\/\S+\.jpg/);
+      expect(line).toMatch(
+        /^ {6}face \d+ {2}\S+\.jpg {2}box \d+,\d+,\d+,\d+ {2}thumbnail [0-9a-f]{16}\/faces\/\d+\/[0-9a-f]{12}-\d+\.jpg/,
+      );
   });
 
   it('the seed flag form reruns without changing anything (the broken photo waits for its lease)', async () => {

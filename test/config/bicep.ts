@@ -83,6 +83,10 @@ export function declBody(decl: Node): Node | undefined {
     if (c.type === 'if_statement' || c.type === 'for_statement') {
       const obj = named(c).find((x) => x.type === 'object');
       if (obj) return obj;
+      // [for x in xs: if (cond) { ... }]
+      const inner = named(c).find((x) => x.type === 'if_statement');
+      const nested = inner && named(inner).find((x) => x.type === 'object');
+      if (nested) return nested;
     }
   }
   return undefined;

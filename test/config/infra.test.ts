@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { settingNames, settingsSchema } from '../../src/config/settings.js';
+import { IMAGE_EXTENSIONS } from '../../src/storage/walk-images.js';
 import { BLOB_TRIGGER_CONNECTION, repoRoot } from '../../tools/settings-docs.js';
 import {
   declarations,
@@ -239,7 +240,8 @@ describe('Function App (function-app.bicep)', () => {
     expect(get('FRS_DATABASE')).toMatch(/Authentication=Active Directory Managed Identity;/);
     expect(get('FRS_DATABASE')).toContain('User Id=${identityClientId};');
     expect(get('FRS_DATABASE')).toContain('Server=tcp:${sqlServerFqdn},1433;');
-    expect(get('FRS_BLOB_ACCOUNT_URL')).toMatch(/^'https:\/\/\$\{storageAccountName\}\.blob\./);
+    // FRS's blobs are in the data account, the host's in its own (see 'storage accounts and roles').
+    expect(get('FRS_BLOB_ACCOUNT_URL')).toBe('dataStorageBlobEndpoint');
     expect(get('FRS_BLOB_CONNECTION_STRING')).toBe("''");
     expect(get('FRS_PIPELINE_SCHEDULE')).toBe('pipelineSchedule');
   });
@@ -309,7 +311,7 @@ describe('other resources', () => {
     const admins = property(property(server, 'properties')!, 'administrators')!;
     expect(property(admins, 'azureADOnlyAuthentication')!.text).toBe('true');
     expect(literalString(property(admins, 'administratorType')!)).toBe('ActiveDirectory');
-    expect(property(admins, 'sid')!.text).toBe('adminObjectId');
+    expect(property(admins, 'sid')!.text).toBe('adminSid');
     const db = declBody(
       declarations(root, 'resource_declaration').find((d) =>
         declTarget(d)?.startsWith('Microsoft.Sql/servers/databases@'),
@@ -319,13 +321,16 @@ describe('other resources', () => {
     expect(property(property(db, 'properties')!, 'autoPauseDelay')!.text).toBe('autoPauseDelayMinutes');
   });
 
-  it('roles: assigned on single resources to the identity, never at group or subscription scope', () => {
+  it('roles: assigned on single resources (an account, a container, a queue), never at group or subscription scope', () => {
     const root = bicep('infra/modules/role-assignments.bicep').root;
     const assignments = declarations(root, 'resource_declaration').filter((d) =>
       declTarget(d)?.startsWith('Microsoft.Authorization/roleAssignments@'),
     );
-    expect(assignments.length).toBeGreaterThanOrEqual(3);
-    for (const a of assignments) expect(['storage', 'appInsights']).toContain(property(declBody(a)!, 'scope')!.text);
+    expect(assignments.length).toBeGreaterThanOrEqual(6);
+    for (const a of assignments)
+      expect(['hostStorage', 'mediaContainer', 'thumbnailsContainer', 'poisonQueue', 'appInsights']).toContain(
+        property(declBody(a)!, 'scope')!.text,
+      );
     const ids = objectProperties(variable(root, 'roleIds')!).map((p) => literalString(p.value));
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
@@ -342,21 +347,59 @@ describe('azure.yaml and hooks', () => {
     expect(read('infra/main.bicep')).toContain("var serviceName = 'frs'");
   });
 
-  it('runs hook scripts that exist', () => {
+  it('runs hook scripts that exist, none of them allowed to fail quietly', () => {
     const runs = [...yaml.matchAll(/^\s+run: (\S+)$/gm)].map((m) => m[1]);
-    expect(runs).toEqual(['infra/hooks/postprovision.sh', 'infra/hooks/postdeploy.sh']);
+    expect(runs).toEqual(['infra/hooks/postprovision.sh', 'infra/hooks/predeploy.sh', 'infra/hooks/postdeploy.sh']);
     for (const r of runs) expect(existsSync(join(repoRoot, r)), r).toBe(true);
+    // A failed hook must fail `azd up`: no continueOnError anywhere, and every hook exits non-zero on failure.
+    expect(yaml).not.toMatch(/continueOnError/);
+    for (const r of runs) {
+      const hook = read(r);
+      expect(hook, r).toMatch(/^set -eu?$/m);
+      expect(hook, r).not.toMatch(/\bexit 0\b/);
+    }
   });
 
   it('hooks read only variables that main.bicep outputs (or their own knobs)', () => {
-    for (const hook of ['infra/hooks/postprovision.sh', 'infra/hooks/postdeploy.sh']) {
-      const vars = new Set([...read(hook).matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+    for (const hook of [
+      'infra/hooks/postprovision.sh',
+      'infra/hooks/predeploy.sh',
+      'infra/hooks/postdeploy.sh',
+      'infra/hooks/sql-access.sh',
+    ]) {
+      const text = read(hook);
+      const vars = new Set(
+        [
+          ...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g),
+          ...text.matchAll(/\$([A-Z][A-Z0-9_]*)\b/g),
+          ...text.matchAll(/for v in ([A-Z0-9_ ]+);/g),
+        ]
+          .flatMap((m) => m[1].split(' '))
+          .filter((v) => v.length > 0),
+      );
       expect(vars.size, hook).toBeGreaterThan(2);
       for (const v of vars) {
-        if (v.startsWith('FRS_HOOK_')) continue;
+        if (v.startsWith('FRS_HOOK_') || v === 'FRS_DATABASE') continue;
         expect(mainOutputs(), `${hook} reads ${v}`).toContain(v);
       }
     }
+  });
+
+  it('SQL access for a hook is temporary: the firewall rule and public endpoint are undone on exit', () => {
+    const access = read('infra/hooks/sql-access.sh');
+    expect(access).toContain('trap sql_close_access EXIT');
+    expect(access).toMatch(/az sql server firewall-rule create [^\n]*-n "\$sql_rule_name"/);
+    expect(access).toMatch(/az sql server firewall-rule delete [^\n]*-n "\$sql_rule_name"/);
+    expect(access).toContain('--enable-public-network true');
+    expect(access).toContain('--enable-public-network false');
+    for (const hook of ['infra/hooks/postprovision.sh', 'infra/hooks/predeploy.sh'])
+      expect(read(hook)).toMatch(/\. "\$script_dir\/sql-access.sh"[\s\S]*\nsql_open_access\n/);
+    // No client rule in Bicep: nothing the deployment leaves behind.
+    const sql = bicep('infra/modules/sql.bicep').root;
+    const rules = declarations(sql, 'resource_declaration').filter((d) =>
+      declTarget(d)?.startsWith('Microsoft.Sql/servers/firewallRules@'),
+    );
+    expect(rules.map(declName)).toEqual(['allowAzureServices']);
   });
 
   it('postdeploy subscribes detectOnUpload to BlobCreated in the media container via the blobs webhook', () => {
@@ -368,12 +411,191 @@ describe('azure.yaml and hooks', () => {
     expect(hook).toContain('--subject-begins-with "/blobServices/default/containers/$container/"');
   });
 
-  it('the SQL script creates the identity user with the roles FRS needs, from the variable the hook passes', () => {
+  it('postdeploy filters events to image names and sizes FRS reads and dead-letters the rest', () => {
+    const hook = read('infra/hooks/postdeploy.sh');
+    const suffixes = /image_suffixes="([^"]+)"/.exec(hook)![1].split(' ');
+    expect(new Set(suffixes)).toEqual(IMAGE_EXTENSIONS);
+    expect(hook).toContain('--advanced-filter subject StringEndsWith $image_suffixes');
+    expect(hook).toContain('--advanced-filter data.contentLength NumberLessThanOrEquals "$max_bytes"');
+    // The size limit is the app's FRS_MAX_UPLOAD_BYTES.
+    const limit = /max_bytes=\$\{FRS_HOOK_MAX_UPLOAD_BYTES:-(\d+)\}/.exec(hook)![1];
+    const appLimit = objectProperties(variable(bicep('infra/modules/function-app.bicep').root, 'frsSettings')!).find(
+      (p) => p.key === 'FRS_MAX_UPLOAD_BYTES',
+    )!.value;
+    expect(literalString(appLimit)).toBe(limit);
+    expect(hook).toContain('--deadletter-identity systemassigned');
+    expect(hook).toContain('--deadletter-identity-endpoint "$storage_id/blobServices/default/containers/$deadletter"');
+    expect(hook).toMatch(/--max-delivery-attempts \d+/);
+    // The dead-letter container exists and only the topic's identity may write to it.
+    const storage = bicep('infra/modules/storage.bicep');
+    const topic = declarations(storage.root, 'resource_declaration').find((d) =>
+      declTarget(d)?.startsWith('Microsoft.EventGrid/systemTopics@'),
+    )!;
+    expect(literalString(property(property(declBody(topic)!, 'identity')!, 'type')!)).toBe('SystemAssigned');
+    const deadLetterRole = declarations(storage.root, 'resource_declaration').find(
+      (d) => declName(d) === 'topicOnDeadLetter',
+    )!;
+    expect(property(declBody(deadLetterRole)!, 'scope')!.text).toBe('deadLetterContainer');
+    expect(literalString(variable(bicep('infra/main.bicep').root, 'deadLetterContainerName')!)).toBe('deadletter');
+  });
+
+  it('the SQL script creates the identity user by SID (no Graph lookup) with data rights only', () => {
     const sql = read('infra/sql/create-identity-user.sql');
-    expect(sql).toContain('CREATE USER [$(IDENTITY_NAME)] FROM EXTERNAL PROVIDER;');
-    for (const role of ['db_datareader', 'db_datawriter', 'db_ddladmin']) {
+    expect(sql).not.toMatch(/^\s*CREATE USER[^\n]*FROM EXTERNAL PROVIDER/m);
+    expect(sql).toContain("CONVERT(VARBINARY(16), CONVERT(UNIQUEIDENTIFIER, N'$(IDENTITY_CLIENT_ID)'))");
+    expect(sql).toContain("N' WITH SID = ' + @sid + N', TYPE = E;'");
+    for (const role of ['db_datareader', 'db_datawriter']) {
       expect(sql).toContain(`ALTER ROLE ${role} ADD MEMBER [$(IDENTITY_NAME)];`);
     }
-    expect(read('infra/hooks/postprovision.sh')).toContain('-v IDENTITY_NAME="$identity" -i "$sql_file"');
+    expect(sql).not.toContain('ALTER ROLE db_ddladmin ADD MEMBER');
+    expect(sql).toContain('ALTER ROLE db_ddladmin DROP MEMBER [$(IDENTITY_NAME)];');
+    expect(read('infra/hooks/postprovision.sh')).toContain(
+      '-v IDENTITY_NAME="$AZURE_IDENTITY_NAME" -v IDENTITY_CLIENT_ID="$AZURE_IDENTITY_CLIENT_ID" -i "$sql_file"',
+    );
+    // Schema changes are the admin's migration step.
+    expect(read('infra/hooks/predeploy.sh')).toContain('npx tsx tools/migrate-database.ts');
+  });
+});
+
+describe('what Flex Consumption rejects, and the private option', () => {
+  const resourcesOf = (path: string, typePrefix: string) =>
+    declarations(bicep(path).root, 'resource_declaration').filter((d) => declTarget(d)?.startsWith(typePrefix));
+  const moduleCall = (name: string) =>
+    declarations(bicep('infra/main.bicep').root, 'module_declaration').find((d) => declName(d) === name)!;
+  const moduleParams = (name: string) => property(declBody(moduleCall(name))!, 'params')!;
+
+  it('sets no SiteConfig property Flex Consumption rejects (ftpsState: ARM error 51021, and others)', () => {
+    for (const [path, p] of parsed) {
+      // Any siteConfig anywhere: only what Flex Consumption accepts.
+      for (const site of declarations(p.root, 'resource_declaration').filter((d) =>
+        declTarget(d)?.startsWith('Microsoft.Web/sites@'),
+      )) {
+        // `existing` references (e.g. app-auth.bicep's) have no properties to check.
+        const properties = property(declBody(site)!, 'properties');
+        const siteConfig = properties ? property(properties, 'siteConfig') : undefined;
+        const keys = siteConfig ? objectProperties(siteConfig).map((x) => x.key) : [];
+        for (const rejected of [
+          'ftpsState',
+          'alwaysOn',
+          'linuxFxVersion',
+          'use32BitWorkerProcess',
+          'javaVersion',
+          'netFrameworkVersion',
+        ])
+          expect(keys, `${path}: siteConfig.${rejected}`).not.toContain(rejected);
+      }
+    }
+  });
+
+  it('enableAuth: Entra sign-in module wired to the app, and the functions told to rely on it', () => {
+    expect(property(moduleParams('appAuth'), 'enableAuth')!.text).toBe('enableAuth');
+    expect(property(moduleParams('appAuth'), 'appName')!.text).toBe('functionApp.outputs.name');
+    expect(property(moduleParams('functionApp'), 'httpAuth')!.text).toBe("enableAuth ? 'platform' : 'key'");
+    const auth = bicep('infra/modules/app-auth.bicep');
+    const config = declarations(auth.root, 'resource_declaration').find((d) =>
+      declTarget(d)?.startsWith('Microsoft.Web/sites/config@'),
+    )!;
+    // Nothing is deployed by default: function keys stay the default.
+    expect(config.text).toMatch(/=\s*if\s*\(enableAuth\)/);
+  });
+
+  it('vnetEnabled: VNet integration for the app, private endpoints for both storage accounts and SQL', () => {
+    const main = bicep('infra/main.bicep');
+    const vnetParam = declarations(main.root, 'parameter_declaration').find((d) => declName(d) === 'vnetEnabled')!;
+    expect(vnetParam.text).toContain('bool');
+    expect(declBody(moduleCall('network'))).toBeDefined();
+    expect(moduleCall('network').text).toMatch(/= if \(vnetEnabled\)/);
+    expect(property(moduleParams('functionApp'), 'virtualNetworkSubnetId')!.text).toBe(
+      "vnetEnabled ? network.outputs.appSubnetId : ''",
+    );
+    const list = variable(main.root, 'privateEndpoints')!;
+    const targets = list.namedChildren
+      .filter((n): n is Node => n?.type === 'object')
+      .map((o) => `${literalString(property(o, 'target')!)}:${literalString(property(o, 'groupId')!)}`);
+    expect(targets.sort()).toEqual([
+      'data:blob',
+      'data:queue',
+      'host:blob',
+      'host:queue',
+      'host:table',
+      'sql:sqlServer',
+    ]);
+    expect(moduleCall('endpoints').text).toMatch(/for pe in privateEndpoints: if \(vnetEnabled\)/);
+    // The site takes the subnet; the subnet is delegated to Microsoft.App/environments (Flex Consumption).
+    const site = declBody(resourcesOf('infra/modules/function-app.bicep', 'Microsoft.Web/sites@')[0])!;
+    expect(property(property(site, 'properties')!, 'virtualNetworkSubnetId')).toBeDefined();
+    expect(bicep('infra/modules/network.bicep').source).toContain("serviceName: 'Microsoft.App/environments'");
+  });
+
+  it('vnetEnabled turns public network access off: SQL without public endpoint or Azure-services rule, storage denied', () => {
+    expect(property(moduleParams('sql'), 'privateOnly')!.text).toBe('vnetEnabled');
+    const sqlSource = bicep('infra/modules/sql.bicep').source;
+    expect(sqlSource).toContain("publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'");
+    expect(sqlSource).toMatch(/resource allowAzureServices '[^']+' = if \(!privateOnly\)/);
+    expect(property(moduleParams('hostStorage'), 'publicAccess')!.text).toBe("vnetEnabled ? 'Disabled' : 'Enabled'");
+    expect(property(moduleParams('dataStorage'), 'publicAccess')!.text).toBe("vnetEnabled ? 'Restricted' : 'Enabled'");
+    const storageSource = bicep('infra/modules/storage.bicep').source;
+    expect(storageSource).toContain("publicNetworkAccess: publicAccess == 'Disabled' ? 'Disabled' : 'Enabled'");
+    expect(storageSource).toContain("defaultAction: publicAccess == 'Enabled' ? 'Allow' : 'Deny'");
+  });
+
+  it('a service principal is the SQL admin by its application id; a user by its object id', () => {
+    const main = bicep('infra/main.bicep').root;
+    const sid = variable(main, 'sqlAdminSid')!.text.replace(/\s+/g, ' ');
+    expect(sid).toMatch(
+      /^isServicePrincipal \? \(empty\(principalClientId\) \? fail\('[^']+'\) : principalClientId\) : principalId$/,
+    );
+    expect(property(moduleParams('sql'), 'adminSid')!.text).toBe('sqlAdminSid');
+    expect(property(moduleParams('sql'), 'adminPrincipalType')!.text).toBe(
+      "isServicePrincipal ? 'Application' : 'User'",
+    );
+    const file = JSON.parse(read('infra/main.parameters.json')) as { parameters: Record<string, { value: unknown }> };
+    expect(file.parameters.principalClientId.value).toBe('${AZURE_CLIENT_ID=}');
+  });
+
+  it('host storage and deployment package apart from the photo containers', () => {
+    const host = moduleParams('hostStorage');
+    const data = moduleParams('dataStorage');
+    const containers = (params: Node) =>
+      property(params, 'containerNames')!
+        .namedChildren.filter((n): n is Node => n !== null)
+        .map((n) => n.text);
+    expect(containers(host)).toEqual(['deploymentContainerName']);
+    expect(containers(data)).toEqual(['mediaContainerName', 'thumbnailsContainerName', 'deadLetterContainerName']);
+    const app = moduleParams('functionApp');
+    expect(property(app, 'hostStorageBlobEndpoint')!.text).toBe('hostStorage.outputs.blobEndpoint');
+    expect(property(app, 'dataStorageBlobEndpoint')!.text).toBe('dataStorage.outputs.blobEndpoint');
+    const fa = bicep('infra/modules/function-app.bicep').root;
+    const hostSettings = objectProperties(variable(fa, 'hostSettings')!);
+    const get = (k: string) => hostSettings.find((p) => p.key === k)!.value.text;
+    expect(get('AzureWebJobsStorage__blobServiceUri')).toBe('hostStorageBlobEndpoint');
+    expect(get(`${BLOB_TRIGGER_CONNECTION}__blobServiceUri`)).toBe('dataStorageBlobEndpoint');
+  });
+
+  it('the pipeline timer lets a serverless database pause: runs further apart than the auto-pause delay', () => {
+    const main = bicep('infra/main.bicep').root;
+    const param = (name: string) =>
+      declValue(declarations(main, 'parameter_declaration').find((d) => declName(d) === name)!)!;
+    const autoPause = Number(param('sqlAutoPauseDelayMinutes').text);
+    const schedule = literalString(param('pipelineSchedule'))!;
+    const [, minute, hour] = schedule.split(' ');
+    expect(minute).toMatch(/^\d+$/); // once per matching hour, not every few minutes
+    const everyHours = hour === '*' ? 1 : Number(/^\*\/(\d+)$/.exec(hour)?.[1] ?? 24);
+    expect(everyHours * 60).toBeGreaterThan(autoPause);
+  });
+});
+
+describe('faces stay private', () => {
+  it('no HTTP answer carries a blob URL into the private containers: thumbnails go through the API', () => {
+    const sources = ['functions', 'src']
+      .flatMap((dir) =>
+        readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)),
+      )
+      .filter((f) => f.endsWith('.ts') && !f.startsWith(join('src', 'storage')));
+    for (const file of sources) {
+      // ObjectStore.url() gives a bare blob URL under a managed identity (no key to sign with).
+      expect(read(file), file).not.toMatch(/\b(thumbnails|media|store|storage\(\)\.\w+)\.url\(/);
+    }
+    expect(read('src/people/people-view.ts')).toContain('`/api/faces/${faceId}/thumbnail`');
   });
 });

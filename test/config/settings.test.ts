@@ -25,7 +25,7 @@ describe('loadSettings', () => {
     expect(s.FRS_BATCH_SIZE).toBe(50);
     expect(s.FRS_MIN_DETECTION_SCORE).toBe(0.4);
     expect(s.FRS_UMAP_ENABLED).toBe(false);
-    expect(s.FRS_PIPELINE_SCHEDULE).toBe('0 */3 * * * *');
+    expect(s.FRS_PIPELINE_SCHEDULE).toBe('0 0 */2 * * *');
     expect(s.FRS_BLOB_ACCOUNT_URL).toBeUndefined();
     expect(s.FRS_BLOB_CONNECTION_STRING).toBeUndefined();
   });

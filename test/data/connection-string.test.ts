@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mssqlConfig } from '../../src/data/mssql/mssql-config.js';
+import { mssqlConfig, sharedCredential } from '../../src/data/mssql/mssql-config.js';
 import { isSqlServerConnectionString } from '../../src/data/open-repository.js';
 import { FrsError } from '../../src/errors.js';
 
@@ -36,23 +36,30 @@ describe('SQL Server connection string → mssql config', () => {
     expect(config.authentication).toBeUndefined();
   });
 
-  it('maps Active Directory Default to DefaultAzureCredential without a password', () => {
-    const config = mssqlConfig(
-      'Server=tcp:frs.database.windows.net,1433;Database=frs;Authentication=Active Directory Default;Encrypt=True',
-    );
+  it('maps Active Directory Default to one shared token credential without a password', () => {
+    const text =
+      'Server=tcp:frs.database.windows.net,1433;Database=frs;Authentication=Active Directory Default;Encrypt=True';
+    const config = mssqlConfig(text);
     expect(config).toMatchObject({ server: 'frs.database.windows.net', database: 'frs' });
-    expect(config.authentication).toEqual({ type: 'azure-active-directory-default', options: {} });
+    expect(config.authentication).toEqual({
+      type: 'token-credential',
+      options: { credential: sharedCredential(undefined) },
+    });
     expect(config.user).toBeUndefined();
+    // Every config (every pool, every connection tedious opens from it) gets the same credential
+    // object, whose token cache then serves them all; tedious' azure-active-directory-default
+    // built a new DefaultAzureCredential per connection.
+    const again = mssqlConfig(text).authentication as { options: { credential: unknown } };
+    expect(again.options.credential).toBe(sharedCredential(undefined));
   });
 
-  it('passes a user-assigned managed identity client id from User Id', () => {
+  it('passes a user-assigned managed identity client id from User Id, one credential per identity', () => {
     const config = mssqlConfig(
       'Server=frs.database.windows.net;Database=frs;Authentication="Active Directory Managed Identity";User Id=1111-2222',
     );
-    expect(config.authentication).toEqual({
-      type: 'azure-active-directory-default',
-      options: { clientId: '1111-2222' },
-    });
+    const credential = sharedCredential('1111-2222');
+    expect(config.authentication).toEqual({ type: 'token-credential', options: { credential } });
+    expect(credential).not.toBe(sharedCredential(undefined));
     expect(config.user).toBeUndefined();
   });
 

@@ -27,7 +27,12 @@ describe('HTTP test function', () => {
   beforeAll(() => {
     setServices(
       new Services(
-        loadSettings({ FRS_INTRA_OP_THREADS: '1', FRS_MAX_UPLOAD_BYTES: '2000000', FRS_MAX_PIXELS: '4000000' }),
+        loadSettings({
+          FRS_INTRA_OP_THREADS: '1',
+          FRS_MAX_UPLOAD_BYTES: '2000000',
+          FRS_MAX_PIXELS: '4000000',
+          FRS_TEST_RATE_PER_MINUTE: '6000',
+        }),
       ),
     );
   });
@@ -106,5 +111,19 @@ describe('HTTP test function', () => {
     const res = await testHandler(post(readFileSync(demoImage(1)), undefined, { embeddings: 'maybe' }), context());
     expect(res.status).toBe(400);
     expect((res.jsonBody as { error: { code: string; message: string } }).error.message).toMatch(/embeddings/);
+  });
+
+  it('limits the rate per instance (429 RATE_LIMITED with a wait) and can be turned off (404)', async () => {
+    setServices(new Services(loadSettings({ FRS_INTRA_OP_THREADS: '1', FRS_TEST_RATE_PER_MINUTE: '4' })));
+    // A burst of one: the first request gets through to the body check, the next is refused unread.
+    expect((await testHandler(post(new Uint8Array(0)), context())).status).toBe(400);
+    const limited = await testHandler(post(readFileSync(demoImage(1))), context());
+    expect(limited.status).toBe(429);
+    expect((limited.jsonBody as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/try again in \d+ s/),
+    });
+    setServices(new Services(loadSettings({ FRS_INTRA_OP_THREADS: '1', FRS_TEST_RATE_PER_MINUTE: '0' })));
+    expect((await testHandler(post(readFileSync(demoImage(1))), context())).status).toBe(404);
   });
 });

@@ -10,6 +10,8 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repository, RepositoryOps } from '../../src/data/repository.js';
 import { silentLogger } from '../../src/pipeline/context.js';
+import { MAX_DECISIONS } from '../../src/pipeline/group-stage.js';
+import { GROUPING_LOCK } from '../../src/pipeline/grouping-lock.js';
 import { registerFolder } from '../../src/pipeline/register-stage.js';
 import { demoImage } from '../helpers/fixtures.js';
 import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
@@ -217,7 +219,7 @@ describe('regrouping in the pipeline', () => {
     expect(retried.grouped!.facesAssigned).toBeGreaterThan(0);
   });
 
-  it('decides outside the write transaction; a change made meanwhile makes it decide again under the lock', async () => {
+  it('decides outside the write transaction; a change made meanwhile makes it decide again, outside it too', async () => {
     const { env, repo, pipeline } = await libraryWithUngroupedFaces();
     const [person] = await repo.createPersons([{ name: 'Grace' }]);
     const victim = faceRows(env).find((r) => r.groupedAt === null)!; // a new face, about to be grouped
@@ -242,7 +244,8 @@ describe('regrouping in the pipeline', () => {
         ),
       );
     const result = await pipeline.recognise();
-    expect(reads).toEqual({ outside: 1, inside: 1 });
+    // The write transaction only writes: it saw the change and ended; the second decision was made outside.
+    expect(reads).toEqual({ outside: 2, inside: 0 });
     expect(result.grouped).toMatchObject({ regrouped: true, joinedVerified: expect.any(Number) });
     expect(faceRows(env).find((r) => r.faceId === victim.faceId)).toMatchObject({ personId: person, verified: 1 });
 
@@ -252,6 +255,59 @@ describe('regrouping in the pipeline', () => {
     expect(await pipeline.recluster()).toMatchObject({ regrouped: true, facesMoved: 0 });
     expect(reads).toEqual({ outside: 1, inside: 0 });
     repo.transaction = original;
+  });
+
+  it('gives way after MAX_DECISIONS when faces keep changing: nothing written, the next run groups', async () => {
+    const { env, repo, pipeline } = await libraryWithUngroupedFaces();
+    const before = faceRows(env);
+    const personsBefore = await repo.listPersons();
+    const [person] = await repo.createPersons([{ name: 'Ada' }]);
+    const ungrouped = before.filter((r) => r.groupedAt === null);
+    expect(ungrouped.length).toBeGreaterThanOrEqual(MAX_DECISIONS);
+    // Each decision is followed by a user verifying one more new face.
+    const readOutside = repo.facesForGrouping.bind(repo);
+    let reads = 0;
+    repo.facesForGrouping = async (model: string) => {
+      const faces = await readOutside(model);
+      await repo.verifyFaces([{ faceId: ungrouped[reads++].faceId, personId: person }]);
+      return faces;
+    };
+    const result = await pipeline.recognise();
+    expect(reads).toBe(MAX_DECISIONS);
+    expect(result.grouped).toMatchObject({ regrouped: false, deferred: true, facesMoved: 0 });
+    // Only the user's verifications changed anything; the regroup wrote nothing.
+    const after = faceRows(env);
+    for (const row of after) {
+      const old = before.find((b) => b.faceId === row.faceId)!;
+      if (row.verified === 1) continue;
+      expect(row).toEqual(old);
+    }
+    expect((await repo.listPersons()).map((p) => p.id)).toEqual([...personsBefore.map((p) => p.id), person]);
+
+    repo.facesForGrouping = readOutside;
+    expect((await pipeline.recognise()).grouped).toMatchObject({ regrouped: true });
+  });
+
+  it('stops the writer when the grouping lock was lost while deciding: nothing written, LOCKED', async () => {
+    const { env, repo, pipeline } = await libraryWithUngroupedFaces();
+    const before = faceRows(env);
+    // While the regroup decides, its lock expires and another process takes it.
+    const readOutside = repo.facesForGrouping.bind(repo);
+    repo.facesForGrouping = async (model: string) => {
+      const faces = await readOutside(model);
+      const db = new Database(env.settings.FRS_DATABASE);
+      db.prepare(`UPDATE FrsLocks SET ExpiresAt = ? WHERE Name = ?`).run('2000-01-01T00:00:00.000Z', GROUPING_LOCK);
+      db.close();
+      expect(await repo.acquireLock(GROUPING_LOCK, 'other-worker', 600)).toBe(true);
+      return faces;
+    };
+    await expect(pipeline.recognise()).rejects.toMatchObject({ code: 'LOCKED' });
+    expect(faceRows(env)).toEqual(before);
+    // The other process's lock is left alone.
+    expect(await repo.acquireLock(GROUPING_LOCK, pipeline.ctx.workerId, 600)).toBe(false);
+    expect(await repo.releaseLock(GROUPING_LOCK, 'other-worker')).toBe(true);
+    repo.facesForGrouping = readOutside;
+    expect((await pipeline.recognise()).grouped).toMatchObject({ regrouped: true });
   });
 
   it('writes nothing in a dry run and reports what would change', async () => {

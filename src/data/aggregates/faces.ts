@@ -133,8 +133,11 @@ export interface FaceOps {
   /**
    * A value that changes whenever the input of a regroup changes (faces added, removed, moved,
    * verified, grouped or embedded; persons added or removed). Equal values: nothing a regroup reads changed.
+   * With `holdForWrite` inside a transaction, no other writer can change Faces or Persons until it
+   * ends, so "check the fingerprint, then write" is atomic (SQLite: BEGIN IMMEDIATE already does
+   * that; SQL Server: exclusive table locks held to the end of the transaction).
    */
-  groupingFingerprint(model: string): Promise<string>;
+  groupingFingerprint(model: string, options?: { holdForWrite?: boolean }): Promise<string>;
   /** True when an unverified face has an embedding from `model` that no grouping run has seen yet. */
   hasUngroupedFaces(model: string): Promise<boolean>;
   /** Records that a grouping run has seen these faces (sets Faces.GroupedAt). Returns faces changed. */

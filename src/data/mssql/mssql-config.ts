@@ -2,9 +2,16 @@
  * Connection string → mssql config. mssql parses the ADO keys itself but maps only
  * `Authentication=Active Directory Integrated` to Entra ID; the keywords Azure documents for
  * Functions (`Active Directory Default`, `Active Directory Managed Identity`/`MSI`) would fall
- * back to a SQL login, so they are mapped here to tedious' azure-active-directory-default
- * (DefaultAzureCredential: managed identity in Azure, az login / env vars locally).
+ * back to a SQL login, so they are mapped here to a token credential (DefaultAzureCredential:
+ * managed identity in Azure, az login / env vars locally).
+ *
+ * tedious' own `azure-active-directory-default` builds a new DefaultAzureCredential for every
+ * connection it opens, so with a pool that closes idle connections every new connection went
+ * through the whole credential chain and fetched a new token. Here ONE credential per client id
+ * serves the process (`token-credential`): @azure/identity caches its token and renews it
+ * before it expires.
  */
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import sql from 'mssql';
 import { FrsError } from '../../errors.js';
 
@@ -35,7 +42,7 @@ export function mssqlConfig(connectionString: string): sql.config {
   if (!parsed.server) throw new FrsError('CONFIG_INVALID', 'FRS_DATABASE names no server (Server=...).');
   const config: sql.config = {
     ...parsed,
-    // mssql's 15 s default is short for a first migration of a large legacy table.
+    // For the app's queries; migrations run on their own connection without a timeout (mssql-migrations).
     requestTimeout: parsed.requestTimeout ?? 60_000,
     options: {
       encrypt: true,
@@ -51,7 +58,20 @@ export function mssqlConfig(connectionString: string): sql.config {
     delete config.user;
     delete config.password;
     delete (config as { authentication_type?: string }).authentication_type;
-    config.authentication = { type: 'azure-active-directory-default', options: clientId ? { clientId } : {} };
+    config.authentication = { type: 'token-credential', options: { credential: sharedCredential(clientId) } };
   }
   return config;
+}
+
+const credentials = new Map<string, TokenCredential>();
+
+/** The process's one credential for a managed identity client id ('' = the default identity). */
+export function sharedCredential(clientId: string | undefined): TokenCredential {
+  const key = clientId ?? '';
+  let credential = credentials.get(key);
+  if (!credential) {
+    credential = new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+    credentials.set(key, credential);
+  }
+  return credential;
 }

@@ -3,10 +3,15 @@ import sql from 'mssql';
 import type { EnqueueOptions, FrsRequest, LibraryActivity, RepositoryStats } from '../repository.js';
 import { activityFromRows, bool, jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
 import { ACTIVITY_SQL, ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
+import { exactly } from './mssql-collation.js';
 import type { MssqlScope } from './mssql-scope.js';
 
 const NAME = sql.NVarChar(200);
 const REQUEST_COLUMNS = 'Id, Kind, Status, Payload, Result, RequestedAt, StartedAt, FinishedAt';
+const OWNER_IS_CALLER = exactly('Owner', '@owner');
+// Lock names are FRS's own constants, and Name is the primary key: a plain comparison seeks it.
+const LOCK_NAMED = 'Name = @name';
+const KIND_IS = exactly('Kind', '@kind');
 
 export async function acquireLock(
   scope: MssqlScope,
@@ -21,12 +26,12 @@ export async function acquireLock(
     BEGIN TRAN;
     DECLARE @now DATETIME2 = SYSUTCDATETIME();
     UPDATE FrsLocks WITH (UPDLOCK, HOLDLOCK)
-      SET AcquiredAt = CASE WHEN Owner = @owner THEN AcquiredAt ELSE @now END,
+      SET AcquiredAt = CASE WHEN ${OWNER_IS_CALLER} THEN AcquiredAt ELSE @now END,
           Owner = @owner, ExpiresAt = DATEADD(millisecond, @ttlMs, @now)
-      WHERE Name = @name AND (Owner = @owner OR ExpiresAt <= @now);
-    IF @@ROWCOUNT = 0 AND NOT EXISTS (SELECT 1 FROM FrsLocks WITH (UPDLOCK, HOLDLOCK) WHERE Name = @name)
+      WHERE ${LOCK_NAMED} AND (${OWNER_IS_CALLER} OR ExpiresAt <= @now);
+    IF @@ROWCOUNT = 0 AND NOT EXISTS (SELECT 1 FROM FrsLocks WITH (UPDLOCK, HOLDLOCK) WHERE ${LOCK_NAMED})
       INSERT INTO FrsLocks (Name, Owner, AcquiredAt, ExpiresAt) VALUES (@name, @owner, @now, DATEADD(millisecond, @ttlMs, @now));
-    SELECT CAST(CASE WHEN Owner = @owner THEN 1 ELSE 0 END AS BIT) AS Acquired FROM FrsLocks WHERE Name = @name;
+    SELECT CAST(CASE WHEN ${OWNER_IS_CALLER} THEN 1 ELSE 0 END AS BIT) AS Acquired FROM FrsLocks WHERE ${LOCK_NAMED};
     COMMIT;`,
     { name: [NAME, name], owner: [NAME, owner], ttlMs: [sql.Int, Math.round(ttlSeconds * 1000)] },
   );
@@ -34,7 +39,7 @@ export async function acquireLock(
 }
 
 export async function releaseLock(scope: MssqlScope, name: string, owner: string): Promise<boolean> {
-  const result = await scope.query('DELETE FROM FrsLocks WHERE Name = @name AND Owner = @owner', {
+  const result = await scope.query(`DELETE FROM FrsLocks WHERE ${LOCK_NAMED} AND ${OWNER_IS_CALLER}`, {
     name: [NAME, name],
     owner: [NAME, owner],
   });
@@ -47,7 +52,7 @@ export async function enqueueRequest(scope: MssqlScope, kind: string, options: E
     BEGIN TRAN;
     DECLARE @id INT = NULL;
     IF @dedupe = 1
-      SELECT TOP (1) @id = Id FROM FrsRequests WITH (UPDLOCK, HOLDLOCK) WHERE Kind = @kind AND Status = N'queued' ORDER BY Id;
+      SELECT TOP (1) @id = Id FROM FrsRequests WITH (UPDLOCK, HOLDLOCK) WHERE ${KIND_IS} AND Status = N'queued' ORDER BY Id;
     IF @id IS NULL
     BEGIN
       INSERT INTO FrsRequests (Kind, Status, Payload, RequestedAt) VALUES (@kind, N'queued', @payload, SYSUTCDATETIME());
@@ -65,14 +70,18 @@ export async function enqueueRequest(scope: MssqlScope, kind: string, options: E
 }
 
 export async function takeRequest(scope: MssqlScope, kind: string): Promise<FrsRequest | null> {
+  // OUTPUT ... INTO a table variable: a bare OUTPUT clause fails (error 334) on a table with triggers.
   const result = await scope.query(
-    `WITH picked AS (
+    `DECLARE @taken TABLE (Id INT, Kind NVARCHAR(100), Status NVARCHAR(16), Payload NVARCHAR(MAX), Result NVARCHAR(MAX),
+      RequestedAt DATETIME2, StartedAt DATETIME2, FinishedAt DATETIME2);
+    WITH picked AS (
       SELECT TOP (1) ${REQUEST_COLUMNS} FROM FrsRequests WITH (UPDLOCK, READPAST, ROWLOCK)
-      WHERE Kind = @kind AND Status = N'queued' ORDER BY Id)
+      WHERE ${KIND_IS} AND Status = N'queued' ORDER BY Id)
     UPDATE picked SET Status = N'running', StartedAt = SYSUTCDATETIME()
       OUTPUT ${REQUEST_COLUMNS.split(', ')
         .map((c) => `inserted.${c}`)
-        .join(', ')};`,
+        .join(', ')} INTO @taken;
+    SELECT ${REQUEST_COLUMNS} FROM @taken;`,
     { kind: [sql.NVarChar(100), kind] },
   );
   return result.recordset[0] ? requestFromRow(result.recordset[0]) : null;

@@ -27,9 +27,11 @@ import { FACES_OF_ITEM_SQL, FACES_OF_PHOTO_SQL, PHOTO_COLUMNS, PHOTO_FROM } from
 import { planFaceReplacement } from '../face-replacement.js';
 import { archiveEmbeddingsSql } from './mssql-old-embeddings.js';
 import { chunk, type Column, valuesList } from './mssql-batch.js';
+import { exactly } from './mssql-collation.js';
 import type { MssqlScope } from './mssql-scope.js';
 
 const TEXT = sql.NVarChar(sql.MAX);
+const LEASE_IS_CALLERS = exactly('LeaseOwner', '@owner');
 const PATH_HASH = `CAST(HASHBYTES('SHA2_256', CAST(@path AS NVARCHAR(MAX))) AS BINARY(32))`;
 
 export async function registerMediaFile(
@@ -98,13 +100,14 @@ export async function claimPendingItems(
 ): Promise<ClaimedItem[]> {
   // READPAST skips rows another claimer has locked, UPDLOCK keeps the rows we read ours
   // until the update: concurrent workers get disjoint items without waiting on each other.
+  // First, items another application set back to IsFacesExtracted = 0 after they were done
+  // (the replaced system's way to make an item run again) are queued again.
   const result = await scope.query(
     `SET XACT_ABORT ON;
     BEGIN TRAN;
-    -- Another application set IsFacesExtracted back to 0 on a finished item: queue it again.
-    UPDATE dbo.MediaItems WITH (READPAST, ROWLOCK)
-      SET Status = N'pending', Attempts = 0, LastError = NULL, LeaseOwner = NULL, LeaseExpiresAt = NULL
-      WHERE Status = N'done' AND IsFacesExtracted = 0;
+    UPDATE r SET r.Status = N'pending', r.Attempts = 0, r.LastError = NULL, r.LeaseOwner = NULL, r.LeaseExpiresAt = NULL
+      FROM dbo.MediaItems r WITH (READPAST, ROWLOCK)
+      WHERE r.Status = N'done' AND r.IsFacesExtracted = 0;
     DECLARE @claimed TABLE (Id INT PRIMARY KEY, MediaFileId INT, Attempts INT);
     WITH picked AS (
       SELECT TOP (@limit) Id, MediaFileId, Status, Attempts, LeaseOwner, LeaseExpiresAt
@@ -140,10 +143,14 @@ export async function startItem(
   owner: string,
   leaseSeconds: number,
 ): Promise<number | null> {
+  // OUTPUT ... INTO a table variable (a bare OUTPUT fails with error 334 on a table with triggers);
+  // the lease owner compared exactly (mssql-collation).
   const result = await scope.query(
-    `UPDATE MediaItems SET Attempts = Attempts + 1, LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
-      OUTPUT inserted.Attempts
-      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+    `DECLARE @started TABLE (Attempts INT);
+    UPDATE MediaItems SET Attempts = Attempts + 1, LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
+      OUTPUT inserted.Attempts INTO @started
+      WHERE Id = @id AND Status = N'processing' AND ${LEASE_IS_CALLERS};
+    SELECT Attempts FROM @started;`,
     { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
   );
   return result.recordset[0] ? num(result.recordset[0].Attempts) : null;
@@ -179,7 +186,7 @@ export async function renewLease(
 ): Promise<boolean> {
   const result = await scope.query(
     `UPDATE MediaItems SET LeaseExpiresAt = DATEADD(millisecond, @leaseMs, SYSUTCDATETIME())
-      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+      WHERE Id = @id AND Status = N'processing' AND ${LEASE_IS_CALLERS}`,
     { id: [sql.Int, itemId], owner: [sql.NVarChar(200), owner], leaseMs: [sql.Int, Math.round(leaseSeconds * 1000)] },
   );
   return result.rowsAffected[0] === 1;
@@ -283,12 +290,17 @@ export async function failItem(
   maxAttempts: number,
   retryDelaySeconds = 0,
 ): Promise<'pending' | 'failed' | null> {
+  // The new status is read back inside the same transaction (the UPDATE keeps the row locked)
+  // rather than with a bare OUTPUT clause, which fails (error 334) on a table with triggers.
   const result = await scope.query(
-    `UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN N'failed' ELSE N'pending' END,
+    `SET XACT_ABORT ON;
+    BEGIN TRAN;
+    UPDATE MediaItems SET Status = CASE WHEN Attempts >= @max THEN N'failed' ELSE N'pending' END,
         LastError = @error, LeaseOwner = NULL,
         LeaseExpiresAt = CASE WHEN Attempts >= @max OR @delay <= 0 THEN NULL ELSE DATEADD(SECOND, @delay, SYSUTCDATETIME()) END
-      OUTPUT inserted.Status
-      WHERE Id = @id AND Status = N'processing' AND LeaseOwner = @owner`,
+      WHERE Id = @id AND Status = N'processing' AND ${LEASE_IS_CALLERS};
+    IF @@ROWCOUNT = 1 SELECT Status FROM MediaItems WHERE Id = @id;
+    COMMIT;`,
     {
       id: [sql.Int, itemId],
       owner: [sql.NVarChar(200), owner],
@@ -297,7 +309,7 @@ export async function failItem(
       delay: [sql.Int, retryDelaySeconds],
     },
   );
-  const row = result.recordset[0];
+  const row = result.recordset?.[0];
   return row ? (row.Status as 'pending' | 'failed') : null;
 }
 
@@ -348,12 +360,14 @@ const REQUEUE_SET = `i.Status = N'pending', i.Attempts = 0, i.IsFacesExtracted =
 export async function requeueItems(scope: MssqlScope, itemIds: number[], filePaths: string[]): Promise<number[]> {
   // Ids and paths travel as JSON arrays (OPENJSON), so any number of them is one statement.
   const result = await scope.query(
-    `UPDATE i SET ${REQUEUE_SET}
-      OUTPUT inserted.Id
+    `DECLARE @requeued TABLE (Id INT);
+    UPDATE i SET ${REQUEUE_SET}
+      OUTPUT inserted.Id INTO @requeued
       FROM dbo.MediaItems i
       WHERE ${REQUEUEABLE} AND (i.Id IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids))
         OR i.MediaFileId IN (SELECT m.Id FROM dbo.MediaFile m
-          WHERE m.FilePath IN (SELECT CAST(value AS NVARCHAR(4000)) FROM OPENJSON(@paths))))`,
+          WHERE m.FilePath IN (SELECT CAST(value AS NVARCHAR(4000)) FROM OPENJSON(@paths))));
+    SELECT Id FROM @requeued;`,
     { ids: [TEXT, JSON.stringify(itemIds)], paths: [TEXT, JSON.stringify(filePaths)] },
   );
   return result.recordset.map((r) => num(r.Id)).sort((a, b) => a - b);
@@ -361,11 +375,13 @@ export async function requeueItems(scope: MssqlScope, itemIds: number[], filePat
 
 export async function requeueItemsWithoutFaces(scope: MssqlScope): Promise<number[]> {
   const result = await scope.query(
-    `UPDATE i SET ${REQUEUE_SET}
-      OUTPUT inserted.Id
+    `DECLARE @requeued TABLE (Id INT);
+    UPDATE i SET ${REQUEUE_SET}
+      OUTPUT inserted.Id INTO @requeued
       FROM dbo.MediaItems i
       WHERE (i.Status = N'done' OR i.IsFacesExtracted = 1) AND ${REQUEUEABLE}
-        AND NOT EXISTS (SELECT 1 FROM dbo.Faces f WHERE f.MediaItemId = i.Id)`,
+        AND NOT EXISTS (SELECT 1 FROM dbo.Faces f WHERE f.MediaItemId = i.Id);
+    SELECT Id FROM @requeued;`,
   );
   return result.recordset.map((r) => num(r.Id)).sort((a, b) => a - b);
 }

@@ -5,6 +5,19 @@
  * a column the previous one added; each migration is one transaction under an app lock, so
  * concurrent openers apply it once.
  *
+ * Migrations run on their own single connection without a request timeout: adding the persisted
+ * path hash or building an index on a large inherited Faces table (embeddings in-row) can take
+ * minutes, and a timeout would roll the migration back and repeat it on every open. Indexes are
+ * built ONLINE where the edition has online index builds (Enterprise / Developer, Azure SQL
+ * Database, Managed Instance), so the legacy tool keeps working on the table meanwhile. Every
+ * object is named with its schema (dbo.).
+ *
+ * `MediaFile.FilePathHash` is a persisted computed column with an index: SQL Server then requires
+ * the ANSI SET options (ANSI_NULLS, ANSI_PADDING, ANSI_WARNINGS, ARITHABORT, CONCAT_NULL_YIELDS_NULL,
+ * QUOTED_IDENTIFIER ON, NUMERIC_ROUNDABORT OFF) on every connection that writes MediaFile. Modern
+ * drivers (tedious, SqlClient, ODBC, JDBC) set them by default; an old client of the same database
+ * that turns one off gets error 1934 on INSERT/UPDATE of MediaFile (see README, "Database").
+ *
  * Embeddings stay VARBINARY(MAX) (float32 LE, the legacy format). Where the server has the
  * VECTOR type (detectVectorSupport), a later migration could add `EmbeddingVector VECTOR(n)`
  * beside it and matching could use VECTOR_DISTANCE('cosine', ...) in SQL; FRS does not need
@@ -13,6 +26,7 @@
 import sql from 'mssql';
 import { FrsError } from '../../errors.js';
 import { LEGACY_GENERATED_NAME_PATTERN } from '../person-names.js';
+import { qualifyTables } from './mssql-tables.js';
 
 interface MssqlMigration {
   version: number;
@@ -20,14 +34,22 @@ interface MssqlMigration {
   statements: string[];
 }
 
+/** `dbo.` in front of an object name that has no schema yet. */
+const dbo = (name: string) => (name.includes('.') ? name : `dbo.${name}`);
 const createIfMissing = (table: string, body: string) =>
-  `IF OBJECT_ID(N'${table}', N'U') IS NULL CREATE TABLE ${table} (${body})`;
+  `IF OBJECT_ID(N'${dbo(table)}', N'U') IS NULL CREATE TABLE ${dbo(table)} (${body})`;
 const addColumn = (table: string, column: string, definition: string) =>
-  `IF COL_LENGTH(N'${table}', N'${column}') IS NULL ALTER TABLE ${table} ADD ${column} ${definition}`;
+  `IF COL_LENGTH(N'${dbo(table)}', N'${column}') IS NULL ALTER TABLE ${dbo(table)} ADD ${column} ${definition}`;
 const addCheck = (table: string, name: string, condition: string) =>
-  `IF OBJECT_ID(N'${name}', N'C') IS NULL ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${condition})`;
+  `IF OBJECT_ID(N'${dbo(name)}', N'C') IS NULL ALTER TABLE ${dbo(table)} ADD CONSTRAINT ${name} CHECK (${condition})`;
+/** Editions with online index builds: 3 Enterprise/Developer, 5 Azure SQL Database, 8 Managed Instance. */
+const ONLINE_EDITION = `CAST(SERVERPROPERTY('EngineEdition') AS INT) IN (3, 5, 8)`;
 const addIndex = (table: string, name: string, definition: string) =>
-  `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'${name}' AND object_id = OBJECT_ID(N'${table}')) CREATE INDEX ${name} ON ${table} ${definition}`;
+  `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'${name}' AND object_id = OBJECT_ID(N'${dbo(table)}'))
+  BEGIN
+    IF ${ONLINE_EDITION} CREATE INDEX ${name} ON ${dbo(table)} ${definition} WITH (ONLINE = ON);
+    ELSE CREATE INDEX ${name} ON ${dbo(table)} ${definition};
+  END`;
 
 /**
  * Adds one of the replaced system's foreign keys unless the column already has one (its
@@ -65,7 +87,6 @@ const LEGACY_CODE_COLUMNS = [
 
 /** Migration 8, statement by statement (each its own batch, so later ones see the columns earlier ones add). */
 function dropInStatements(): string[] {
-  const dbo = (table: string) => `dbo.${table}`;
   return [
     // The replaced system's code writes these three; its script never created them.
     ...LEGACY_CODE_COLUMNS,
@@ -219,7 +240,7 @@ export const mssqlMigrations: MssqlMigration[] = [
       addColumn('MediaItems', 'LeaseOwner', 'NVARCHAR(200) NULL'),
       addColumn('MediaItems', 'LeaseExpiresAt', 'DATETIME2 NULL'),
       // What the legacy tool already extracted is not processed again.
-      `UPDATE MediaItems SET Status = N'done' WHERE IsFacesExtracted = 1 AND Status = N'pending'`,
+      `UPDATE dbo.MediaItems SET Status = N'done' WHERE IsFacesExtracted = 1 AND Status = N'pending'`,
       addColumn('Faces', 'DetectorScore', 'FLOAT NULL'),
       addCheck('Faces', 'CK_Faces_DetectorScore', 'DetectorScore >= 0 AND DetectorScore <= 1'),
       addColumn('Faces', 'Landmarks', 'NVARCHAR(MAX) NULL'),
@@ -317,15 +338,34 @@ export const mssqlMigrations: MssqlMigration[] = [
     name: "drop-in: the replaced system's columns and foreign keys, generated names, old embeddings",
     statements: dropInStatements(),
   },
+  {
+    version: 9,
+    name: 'indexes for the timer: portraits by face',
+    statements: [
+      // Deleting or moving a face checks the portraits that show it (CLEAR_ITEM_PORTRAITS_SQL,
+      // STALE_PORTRAIT_CONDITION): without this index every such check scanned Persons.
+      addIndex('Persons', 'IX_Persons_PortraitFaceId', '(PortraitFaceId)'),
+    ],
+  },
 ];
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;
 
-const VERSION_TABLE = createIfMissing(
+export const VERSION_TABLE = createIfMissing(
   'FrsSchemaVersion',
   `Version INT NOT NULL PRIMARY KEY, Name NVARCHAR(200) NOT NULL,
   AppliedAt DATETIME2 NOT NULL DEFAULT SYSUTCDATETIME()`,
 );
+
+/** Takes the migration app lock for the current transaction; Result < 0: not granted within 50 s. */
+export const MIGRATION_LOCK_SQL = `DECLARE @r INT;
+  EXEC @r = sys.sp_getapplock @Resource = N'FrsSchemaMigration', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 50000;
+  SELECT @r AS Result;`;
+export const APPLIED_SQL = `SELECT COALESCE(MAX(Version), 0) AS Latest,
+  CASE WHEN EXISTS (SELECT 1 FROM dbo.FrsSchemaVersion WHERE Version = @version) THEN 1 ELSE 0 END AS Applied
+FROM dbo.FrsSchemaVersion`;
+export const RECORD_VERSION_SQL = 'INSERT INTO dbo.FrsSchemaVersion (Version, Name) VALUES (@version, @name)';
+export const VECTOR_SUPPORT_SQL = `SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.types WHERE name = N'vector') THEN 1 ELSE 0 END AS HasVector`;
 
 /** Runs `work` in a transaction that holds the migration app lock. */
 async function underMigrationLock(
@@ -335,9 +375,7 @@ async function underMigrationLock(
   const transaction = new sql.Transaction(pool);
   await transaction.begin();
   try {
-    const lock = await new sql.Request(transaction).query<{ Result: number }>(`DECLARE @r INT;
-      EXEC @r = sp_getapplock @Resource = N'FrsSchemaMigration', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 50000;
-      SELECT @r AS Result;`);
+    const lock = await new sql.Request(transaction).query<{ Result: number }>(MIGRATION_LOCK_SQL);
     if (lock.recordset[0].Result < 0)
       throw new FrsError('LOCKED', 'Another FRS instance is migrating the database; try again shortly.');
     await work(() => new sql.Request(transaction));
@@ -348,38 +386,51 @@ async function underMigrationLock(
   }
 }
 
-export async function migrateMssql(pool: sql.ConnectionPool): Promise<void> {
+/**
+ * Brings the schema up to date on its own connection, without a request timeout (see the header);
+ * `config` is the app's connection configuration.
+ */
+export async function migrateMssql(config: sql.config): Promise<void> {
+  const pool = new sql.ConnectionPool({ ...config, requestTimeout: 0, pool: { min: 0, max: 1 } });
+  pool.on('error', () => undefined); // the single connection is closed below; failures surface as query errors
+  await pool.connect();
+  try {
+    await migrateOn(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function migrateOn(pool: sql.ConnectionPool): Promise<void> {
   await underMigrationLock(pool, async (request) => {
     await request().batch(VERSION_TABLE);
   });
-  const current = async (request: () => sql.Request) =>
-    (await request().query<{ v: number }>('SELECT COALESCE(MAX(Version), 0) AS v FROM FrsSchemaVersion')).recordset[0]
-      .v;
   for (const migration of mssqlMigrations) {
     await underMigrationLock(pool, async (request) => {
-      const found = await current(request);
-      if (found > latestMssqlVersion) {
+      const found = await request()
+        .input('version', sql.Int, migration.version)
+        .query<{ Latest: number; Applied: number }>(APPLIED_SQL);
+      const { Latest: latest, Applied: applied } = found.recordset[0];
+      if (latest > latestMssqlVersion) {
         throw new FrsError(
           'DATABASE_ERROR',
-          `The database schema is version ${found}, newer than this FRS supports (${latestMssqlVersion}). Update FRS.`,
+          `The database schema is version ${latest}, newer than this FRS supports (${latestMssqlVersion}). Update FRS.`,
         );
       }
-      if (found >= migration.version) return;
-      for (const statement of migration.statements) await request().batch(statement);
+      // By version, not by "below the latest": migrations numbered out of order (6-8 merged after
+      // 9 was applied) still run once.
+      if (applied === 1) return;
+      for (const statement of migration.statements) await request().batch(qualifyTables(statement));
       await request()
         .input('version', sql.Int, migration.version)
         .input('name', sql.NVarChar(200), migration.name)
-        .query('INSERT INTO FrsSchemaVersion (Version, Name) VALUES (@version, @name)');
+        .query(RECORD_VERSION_SQL);
     });
   }
 }
 
 /** True where the server knows the VECTOR type (Azure SQL, SQL Server 2025). */
 export async function detectVectorSupport(pool: sql.ConnectionPool): Promise<boolean> {
-  const result = await pool
-    .request()
-    .query<{ HasVector: number }>(
-      `SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.types WHERE name = N'vector') THEN 1 ELSE 0 END AS HasVector`,
-    );
+  const result = await pool.request().query<{ HasVector: number }>(VECTOR_SUPPORT_SQL);
   return result.recordset[0].HasVector === 1;
 }

@@ -29,10 +29,19 @@ import {
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
 import { chunk, type Column, forIds, ID_COLUMN, pagingParams, updateFromValues, valuesList } from './mssql-batch.js';
+import { isBlank } from './mssql-collation.js';
 import type { MssqlScope, Params } from './mssql-scope.js';
 
 const TEXT = sql.NVarChar(sql.MAX);
 const SEARCH_PERSONS = searchPersonsQuery('CHARINDEX(LOWER(@search), LOWER(p.Name)) > 0');
+
+/**
+ * The shared EMPTY_PERSON_CONDITION with SQLite's meaning of empty: on SQL Server `'   ' = ''` is
+ * true, so a name of spaces would count as no name and its person could be deleted.
+ */
+const EMPTY_PERSON = EMPTY_PERSON_CONDITION.replace(/COALESCE\((Persons\.\w+), ''\) = ''/g, (_m, column: string) =>
+  isBlank(column),
+);
 
 export async function tidyPersons(scope: MssqlScope, personIds: number[]): Promise<TidyResult> {
   if (personIds.length === 0) return { portraitsCleared: 0, personsDeleted: 0 };
@@ -45,7 +54,7 @@ export async function tidyPersons(scope: MssqlScope, personIds: number[]): Promi
         `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0, ModifiedAt = SYSUTCDATETIME()
           WHERE Id IN (${ids}) AND ${STALE_PORTRAIT_CONDITION};
         DECLARE @cleared INT = @@ROWCOUNT;
-        DELETE FROM Persons WHERE Id IN (${ids}) AND ${EMPTY_PERSON_CONDITION};
+        DELETE FROM Persons WHERE Id IN (${ids}) AND ${EMPTY_PERSON};
         DECLARE @deleted INT = @@ROWCOUNT;
         SELECT @cleared AS PortraitsCleared, @deleted AS PersonsDeleted;`,
         values.params,
@@ -68,8 +77,9 @@ export async function createPersons(scope: MssqlScope, persons: number | NewPers
   if (list.length === 0) return [];
   return scope.atomic(async (tx) => {
     const ids: number[] = [];
-    // One INSERT per person, each with its own OUTPUT: recordsets come back in input order,
-    // which a single multi-row INSERT ... OUTPUT does not promise.
+    // One INSERT per person, its id OUTPUT INTO a table variable (a bare OUTPUT clause fails with
+    // error 334 on a table with triggers). Single-row INSERTs run one after another, so the
+    // IDENTITY ids grow in input order, which a multi-row INSERT ... OUTPUT would not promise.
     for (const part of chunk(list, 4)) {
       const params: Record<string, [ReturnType<typeof sql.NVarChar>, unknown]> = {};
       const statements = part.map((p, i) => {
@@ -77,11 +87,16 @@ export async function createPersons(scope: MssqlScope, persons: number | NewPers
         params[`r${i}`] = [TEXT, p.rank ?? null];
         params[`a${i}`] = [TEXT, p.appointment ?? null];
         params[`t${i}`] = [TEXT, p.type ?? null];
-        return `INSERT INTO Persons (Name, Rank, Appointment, Type, CreatedAt, ModifiedAt) OUTPUT inserted.Id
+        return `INSERT INTO Persons (Name, Rank, Appointment, Type, CreatedAt, ModifiedAt) OUTPUT inserted.Id INTO @ids
           VALUES (@n${i}, @r${i}, @a${i}, @t${i}, SYSUTCDATETIME(), SYSUTCDATETIME());`;
       });
-      const result = await tx.query(statements.join('\n'), params);
-      for (const recordset of result.recordsets as unknown as { Id: number }[][]) ids.push(num(recordset[0].Id));
+      const result = await tx.query(
+        `DECLARE @ids TABLE (Id INT NOT NULL PRIMARY KEY);
+        ${statements.join('\n')}
+        SELECT Id FROM @ids ORDER BY Id;`,
+        params,
+      );
+      for (const row of result.recordset) ids.push(num(row.Id));
     }
     // Persons created without a name get the display name Unknown-<id>, marked as generated.
     const unnamed = ids.filter((_, i) => !list[i].name);

@@ -1,14 +1,18 @@
 /**
  * The SQL Server / Azure SQL adapter: a connection pool (SQL login or Entra ID, see
- * mssql-config), schema migrated on open, and transactions that span several calls.
+ * mssql-config), schema migrated on open, transactions that span several calls, and retries of
+ * transient faults (mssql-retry): opening a paused serverless database waits for it to resume,
+ * and an operation or a whole transaction that meets a failover, throttling or a deadlock runs again.
  */
 import sql from 'mssql';
 import { databaseError } from '../database-error.js';
-import { bindOperations, BoundOperations, runWithErrorMapping } from '../operations.js';
+import { bindOperations, BoundOperations, type Runner, runWithErrorMapping } from '../operations.js';
 import type { Repository, RepositoryOps } from '../repository.js';
 import { mssqlConfig } from './mssql-config.js';
+import { type MssqlDriver, poolDriver } from './mssql-driver.js';
 import { detectVectorSupport, migrateMssql } from './mssql-migrations.js';
 import { mssqlOperations } from './mssql-operations.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './mssql-retry.js';
 import { type MssqlScope, PoolScope } from './mssql-scope.js';
 
 export interface MssqlCapabilities {
@@ -16,41 +20,103 @@ export interface MssqlCapabilities {
   vectorType: boolean;
 }
 
+export interface MssqlOptions {
+  retry?: RetryPolicy;
+  /** Where warnings go (retries, pool errors); console.warn by default. */
+  warn?: (message: string) => void;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 export class MssqlRepository extends BoundOperations implements Repository {
   readonly kind = 'mssql' as const;
+  private readonly scope: MssqlScope;
+  private readonly retry: RetryPolicy;
 
-  private constructor(
-    private readonly pool: sql.ConnectionPool,
+  constructor(
+    private readonly driver: MssqlDriver,
     readonly capabilities: MssqlCapabilities,
-    private readonly scope: MssqlScope = new PoolScope(pool),
+    options: MssqlOptions = {},
   ) {
-    super(bindOperations(mssqlOperations, scope, runWithErrorMapping));
+    const warn = options.warn ?? ((m: string) => console.warn(m));
+    const retry: RetryPolicy = {
+      ...(options.retry ?? DEFAULT_RETRY_POLICY),
+      onRetry: (err, attempt, delayMs) =>
+        warn(`SQL Server: transient fault (${messageOf(err)}); retry ${attempt} in ${delayMs} ms`),
+    };
+    const scope = new PoolScope(driver);
+    // Outside a transaction each operation is one atomic batch: retried whole. Inside one, the
+    // transaction is the unit (transaction() retries it), so an operation never retries alone.
+    const runner: Runner = (action, work) =>
+      runWithErrorMapping(action, () =>
+        scope.inTransaction ? Promise.resolve(work()) : withRetry(retry, async () => work()),
+      );
+    super(bindOperations(mssqlOperations, scope, runner));
+    this.scope = scope;
+    this.retry = retry;
   }
 
-  static async open(connectionString: string): Promise<MssqlRepository> {
+  static async open(connectionString: string, options: MssqlOptions = {}): Promise<MssqlRepository> {
     const config = mssqlConfig(connectionString);
-    const pool = new sql.ConnectionPool(config);
+    const warn = options.warn ?? ((m: string) => console.warn(m));
+    return MssqlRepository.connect(
+      `opening the SQL Server database on '${config.server}'`,
+      async () => {
+        const pool = new sql.ConnectionPool(config);
+        // Idle pooled connections that break (failover, network) emit 'error' on the pool; without
+        // a listener Node would treat it as an unhandled error and end the process.
+        pool.on('error', (err: unknown) => warn(`SQL Server: pooled connection failed: ${messageOf(err)}`));
+        try {
+          await pool.connect();
+          await migrateMssql(config);
+          return { driver: poolDriver(pool), vectorType: await detectVectorSupport(pool) };
+        } catch (err) {
+          await pool.close().catch(() => undefined);
+          throw err;
+        }
+      },
+      { ...options, warn },
+    );
+  }
+
+  /**
+   * Connects (and migrates) with `attempt`, retried while the server answers with transient
+   * faults: a paused serverless database refuses logins with 40613 until it has resumed (about a
+   * minute), and the run that woke it should not fail for it.
+   */
+  static async connect(
+    action: string,
+    attempt: () => Promise<{ driver: MssqlDriver; vectorType: boolean }>,
+    options: MssqlOptions = {},
+  ): Promise<MssqlRepository> {
+    const warn = options.warn ?? ((m: string) => console.warn(m));
+    const retry = {
+      ...(options.retry ?? DEFAULT_RETRY_POLICY),
+      onRetry: (err: unknown, n: number, delayMs: number) =>
+        warn(`SQL Server: database not available yet (${messageOf(err)}); retry ${n} in ${delayMs} ms`),
+    };
     try {
-      await pool.connect();
-      await migrateMssql(pool);
-      const vectorType = await detectVectorSupport(pool);
-      return new MssqlRepository(pool, { vectorType });
+      const { driver, vectorType } = await withRetry(retry, attempt);
+      return new MssqlRepository(driver, { vectorType }, { ...options, warn });
     } catch (err) {
-      await pool.close().catch(() => undefined);
-      throw databaseError(`opening the SQL Server database on '${config.server}'`, err);
+      throw databaseError(action, err);
     }
   }
 
   transaction<T>(fn: (tx: RepositoryOps) => Promise<T>): Promise<T> {
-    return this.scope
-      .atomic((txScope) => fn(bindOperations(mssqlOperations, txScope, runWithErrorMapping)))
-      .catch((err: unknown) => {
-        // fn's own errors pass through; only driver failures (begin/commit) become DATABASE_ERROR.
-        throw err instanceof sql.MSSQLError ? databaseError('running a transaction', err) : err;
-      });
+    const unit = () =>
+      this.scope.atomic((txScope) => fn(bindOperations(mssqlOperations, txScope, runWithErrorMapping)));
+    // A nested transaction is a savepoint of the outer one, which is the unit that is retried.
+    const work = this.scope.inTransaction ? unit() : withRetry(this.retry, unit);
+    return work.catch((err: unknown) => {
+      // fn's own errors pass through; only driver failures (begin/commit) become DATABASE_ERROR.
+      throw err instanceof sql.MSSQLError ? databaseError('running a transaction', err) : err;
+    });
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.driver.close();
   }
 }

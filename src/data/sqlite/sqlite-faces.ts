@@ -85,7 +85,8 @@ export function facesForGrouping(db: Db, model: string): GroupingFace[] {
   return (sql(db, FACES_FOR_GROUPING_SQL).all({ model }) as Row[]).map(groupingFaceFromRow);
 }
 
-export function groupingFingerprint(db: Db, model: string): string {
+/** holdForWrite needs nothing here: a transaction is BEGIN IMMEDIATE, which already keeps other writers out. */
+export function groupingFingerprint(db: Db, model: string, _options?: { holdForWrite?: boolean }): string {
   return JSON.stringify(sql(db, GROUPING_FINGERPRINT_SQL).get({ model }));
 }
 
