@@ -4,9 +4,10 @@
  * directly from the SQLite file) and on the page. Also writes the README's screenshots
  * (docs/screenshots). Skips without Chromium, except in CI (test/helpers/browser.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'puppeteer-core';
@@ -18,7 +19,10 @@ import { demoLibrary } from '../helpers/people-library.js';
 import type { PipelineEnv } from '../helpers/pipeline-env.js';
 
 const chromium = requireChromium();
-const SCREENSHOTS = 'docs/screenshots';
+// The README's screenshots are refreshed on request (FRS_SCREENSHOTS_DIR=docs/screenshots);
+// otherwise they go to a temporary folder, so a test run never rewrites tracked files.
+const keepScreenshots = Boolean(process.env.FRS_SCREENSHOTS_DIR);
+const SCREENSHOTS = process.env.FRS_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'frs-screenshots-'));
 
 interface FaceRow {
   Id: number;
@@ -47,6 +51,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  if (!keepScreenshots) rmSync(SCREENSHOTS, { recursive: true, force: true });
   if (!chromium) return;
   db?.close();
   await browser?.close();
