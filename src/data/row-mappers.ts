@@ -5,6 +5,7 @@
  */
 import { decodeEmbedding } from './embedding-codec.js';
 import type {
+  FaceToEmbed,
   BoundingBox,
   FaceDetail,
   FaceRecord,
@@ -118,6 +119,21 @@ export async function pageFromRows<T>(
 ): Promise<Page<T>> {
   if (rows.length > 0) return { items: rows.map(map), total: num(rows[0].TotalRows) };
   return { items: [], total: offset > 0 ? await count() : 0 };
+}
+
+/** A face with what the embedder and the thumbnail maker need to read it from its original. */
+export function faceToEmbedFromRow(r: Row): FaceToEmbed {
+  return {
+    id: num(r.Id),
+    mediaItemId: num(r.MediaItemId),
+    mediaFileId: num(r.MediaFileId),
+    filePath: String(r.FilePath),
+    boundingBox: parseBox(r.BoundingBox),
+    landmarks: parseLandmarks(r.Landmarks),
+    thumbnailName: strOrNull(r.Name),
+    thumbnailPath: strOrNull(r.ThumbnailPath),
+    frameNumber: numOrNull(r.FrameNumber),
+  };
 }
 
 export function groupingFaceFromRow(r: Row): GroupingFace {

@@ -11,16 +11,7 @@ import type {
   Page,
   PageRequest,
 } from '../repository.js';
-import {
-  faceDetailFromRow,
-  groupingFaceFromRow,
-  num,
-  numOrNull,
-  pageFromRows,
-  parseBox,
-  parseLandmarks,
-  strOrNull,
-} from '../row-mappers.js';
+import { faceDetailFromRow, groupingFaceFromRow, num, pageFromRows, faceToEmbedFromRow } from '../row-mappers.js';
 import {
   CANNOT_LINKS_SQL,
   FACES_FOR_GROUPING_SQL,
@@ -62,17 +53,7 @@ export async function facesWithoutEmbedding(scope: MssqlScope, model: string, li
       ORDER BY f.Id`,
     { model: [sql.NVarChar(200), model], limit: [sql.Int, limit] },
   );
-  return result.recordset.map((r) => ({
-    id: num(r.Id),
-    mediaItemId: num(r.MediaItemId),
-    mediaFileId: num(r.MediaFileId),
-    filePath: String(r.FilePath),
-    boundingBox: parseBox(r.BoundingBox),
-    landmarks: parseLandmarks(r.Landmarks),
-    thumbnailName: strOrNull(r.Name),
-    thumbnailPath: strOrNull(r.ThumbnailPath),
-    frameNumber: numOrNull(r.FrameNumber),
-  }));
+  return result.recordset.map(faceToEmbedFromRow);
 }
 
 export async function markEmbeddingFailed(

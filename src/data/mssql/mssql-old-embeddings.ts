@@ -2,7 +2,7 @@
 import sql from 'mssql';
 import type { FaceToEmbed, OldEmbeddingCount, ThumbnailUpdate } from '../repository.js';
 import { assertFits } from '../legacy-limits.js';
-import { num, numOrNull, parseBox, parseLandmarks, strOrNull } from '../row-mappers.js';
+import { num, faceToEmbedFromRow } from '../row-mappers.js';
 import { FACES_NEEDING_THUMBNAILS_CONDITION, UNKNOWN_MODEL_NAME } from '../shared-queries.js';
 import { type Column, updateFromValues } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';
@@ -35,17 +35,7 @@ export async function facesNeedingThumbnails(
       WHERE ${FACES_NEEDING_THUMBNAILS_CONDITION} ORDER BY f.Id`,
     { after: [sql.Int, afterId], onlyMissing: [sql.Int, onlyMissing ? 1 : 0], limit: [sql.Int, limit] },
   );
-  return result.recordset.map((r) => ({
-    id: num(r.Id),
-    mediaItemId: num(r.MediaItemId),
-    mediaFileId: num(r.MediaFileId),
-    filePath: String(r.FilePath),
-    boundingBox: parseBox(r.BoundingBox),
-    landmarks: parseLandmarks(r.Landmarks),
-    thumbnailName: strOrNull(r.Name),
-    thumbnailPath: strOrNull(r.ThumbnailPath),
-    frameNumber: numOrNull(r.FrameNumber),
-  }));
+  return result.recordset.map(faceToEmbedFromRow);
 }
 
 export function setThumbnails(scope: MssqlScope, updates: ThumbnailUpdate[]): Promise<number> {

@@ -15,12 +15,9 @@ import {
   faceDetailFromRow,
   groupingFaceFromRow,
   num,
-  numOrNull,
   pageFromRows,
-  parseBox,
-  parseLandmarks,
-  strOrNull,
   type Row,
+  faceToEmbedFromRow,
 } from '../row-mappers.js';
 import {
   CANNOT_LINKS_SQL,
@@ -44,17 +41,7 @@ export function facesWithoutEmbedding(db: Db, model: string, limit: number): Fac
       AND (f.EmbeddingFailedModel IS NULL OR f.EmbeddingFailedModel <> @model)
     ORDER BY f.Id LIMIT @limit`,
   ).all({ model, limit }) as Row[];
-  return rows.map((r) => ({
-    id: num(r.Id),
-    mediaItemId: num(r.MediaItemId),
-    mediaFileId: num(r.MediaFileId),
-    filePath: String(r.FilePath),
-    boundingBox: parseBox(r.BoundingBox),
-    landmarks: parseLandmarks(r.Landmarks),
-    thumbnailName: strOrNull(r.Name),
-    thumbnailPath: strOrNull(r.ThumbnailPath),
-    frameNumber: numOrNull(r.FrameNumber),
-  }));
+  return rows.map(faceToEmbedFromRow);
 }
 
 export function markEmbeddingFailed(db: Db, faceIds: number[], model: string, error: string): number {

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { FaceToEmbed, OldEmbeddingCount, ThumbnailUpdate } from '../repository.js';
 import { assertFits } from '../legacy-limits.js';
-import { num, numOrNull, parseBox, parseLandmarks, strOrNull, type Row } from '../row-mappers.js';
+import { num, type Row, faceToEmbedFromRow } from '../row-mappers.js';
 import { FACES_NEEDING_THUMBNAILS_CONDITION, UNKNOWN_MODEL_NAME } from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
 
@@ -30,17 +30,7 @@ export function facesNeedingThumbnails(db: Db, onlyMissing: boolean, afterId: nu
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
     WHERE ${FACES_NEEDING_THUMBNAILS_CONDITION} ORDER BY f.Id LIMIT @limit`,
   ).all({ after: afterId, onlyMissing: onlyMissing ? 1 : 0, limit }) as Row[];
-  return rows.map((r) => ({
-    id: num(r.Id),
-    mediaItemId: num(r.MediaItemId),
-    mediaFileId: num(r.MediaFileId),
-    filePath: String(r.FilePath),
-    boundingBox: parseBox(r.BoundingBox),
-    landmarks: parseLandmarks(r.Landmarks),
-    thumbnailName: strOrNull(r.Name),
-    thumbnailPath: strOrNull(r.ThumbnailPath),
-    frameNumber: numOrNull(r.FrameNumber),
-  }));
+  return rows.map(faceToEmbedFromRow);
 }
 
 export function setThumbnails(db: Db, updates: ThumbnailUpdate[]): number {
