@@ -78,7 +78,13 @@ describe('T-SQL the adapter sends', () => {
     expect(sent('releaseLock')).toContain(exact('Owner', '@owner'));
     expect(sent('takeRequest')).toContain(exact('Kind', '@kind'));
     expect(sent('enqueueRequest')).toContain(exact('Kind', '@kind'));
-    for (const op of ['facesForGrouping', 'facesWithoutEmbedding', 'hasUngroupedFaces', 'groupingFingerprint'])
+    for (const op of [
+      'facesForGrouping',
+      'facesWithoutEmbedding',
+      'hasUngroupedFaces',
+      'groupingFingerprint',
+      'unassignedFaces',
+    ])
       expect(sent(op), op).toMatch(/EmbeddingModel COLLATE Latin1_General_BIN2 = @model/);
     // No plain comparison of those left behind.
     for (const b of adapter)

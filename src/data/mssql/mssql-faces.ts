@@ -28,10 +28,13 @@ import type { MssqlScope, Params } from './mssql-scope.js';
 /** Model ids compare exactly, as in SQLite (see mssql-collation). */
 const SAME_MODEL = exactly('EmbeddingModel', '@model');
 const exactModel = (text: string) => text.replaceAll('EmbeddingModel = @model', SAME_MODEL);
-const FACES_FOR_GROUPING = FACES_FOR_GROUPING_SQL.replaceAll(
-  'f.EmbeddingModel = @model',
-  exactly('f.EmbeddingModel', '@model'),
-);
+const exactFaceModel = (text: string) =>
+  text.replaceAll('f.EmbeddingModel = @model', exactly('f.EmbeddingModel', '@model'));
+const FACES_FOR_GROUPING = exactFaceModel(FACES_FOR_GROUPING_SQL);
+const UNASSIGNED_FACES = {
+  page: exactFaceModel(UNASSIGNED_FACES_PAGE.page),
+  count: exactFaceModel(UNASSIGNED_FACES_PAGE.count),
+};
 const FINGERPRINT = exactModel(GROUPING_FINGERPRINT_SQL);
 /**
  * The fingerprint read that also keeps every other writer out of Faces and Persons until the
@@ -237,8 +240,8 @@ export async function cannotLinks(scope: MssqlScope): Promise<CannotLink[]> {
 
 export async function unassignedFaces(scope: MssqlScope, model: string, page: PageRequest): Promise<Page<FaceDetail>> {
   const params: Params = { model: [MODEL, model], ...pagingParams(page) };
-  const rows = (await scope.query(UNASSIGNED_FACES_PAGE.page, params)).recordset;
+  const rows = (await scope.query(UNASSIGNED_FACES.page, params)).recordset;
   return pageFromRows(rows, faceDetailFromRow, page.offset, async () =>
-    num((await scope.query(UNASSIGNED_FACES_PAGE.count, params)).recordset[0].N),
+    num((await scope.query(UNASSIGNED_FACES.count, params)).recordset[0].N),
   );
 }
