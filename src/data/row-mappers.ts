@@ -6,6 +6,7 @@
 import { decodeEmbedding } from './embedding-codec.js';
 import type {
   FaceToEmbed,
+  KnownMediaFile,
   BoundingBox,
   FaceDetail,
   FaceRecord,
@@ -119,6 +120,19 @@ export async function pageFromRows<T>(
 ): Promise<Page<T>> {
   if (rows.length > 0) return { items: rows.map(map), total: num(rows[0].TotalRows) };
   return { items: [], total: offset > 0 ? await count() : 0 };
+}
+
+/** A registered original as registration compares it with a file on disk or a blob. */
+export function knownFromRow(r: Row): KnownMediaFile {
+  return {
+    mediaFileId: num(r.Id),
+    mediaItemId: numOrNull(r.ItemId),
+    filePath: String(r.FilePath),
+    contentHash: strOrNull(r.ContentHash),
+    fileSize: numOrNull(r.FileSize),
+    fileModifiedMs: numOrNull(r.FileModifiedMs),
+    duplicateOfItemId: numOrNull(r.CopyOf),
+  };
 }
 
 /** A face with what the embedder and the thumbnail maker need to read it from its original. */

@@ -7,22 +7,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mssqlConfig } from '../../src/data/mssql/mssql-config.js';
 import { openRepository } from '../../src/data/open-repository.js';
 import { legacyEmbedding } from './legacy-schema.js';
+import { TABLES } from '../legacy/legacy-db.js';
 import { runRepositoryContract } from './repository.contract.js';
 
 const connectionString = process.env.FRS_TEST_MSSQL;
-// Referencing tables first: the replaced system's foreign keys (migration 8 adds them) forbid any other order.
-const TABLES = [
-  'dbo.Faces',
-  'dbo.MediaItems',
-  'dbo.Persons',
-  'dbo.MediaFile',
-  'dbo.FrsLocks',
-  'dbo.FrsRequests',
-  'dbo.FrsOldEmbeddings',
-  'dbo.FrsCannotLink',
-  'dbo.FrsLibrary',
-  'dbo.FrsSchemaVersion',
-];
 
 async function onServer<T>(work: (pool: sql.ConnectionPool) => Promise<T>): Promise<T> {
   const pool = await new sql.ConnectionPool(mssqlConfig(connectionString!)).connect();

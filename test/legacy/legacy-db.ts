@@ -21,7 +21,7 @@ export interface LegacyDb {
 }
 
 /** Tables FRS and the replaced system have, referencing ones first (the foreign keys need that order to drop). */
-const TABLES = [
+export const TABLES = [
   'dbo.Faces',
   'dbo.MediaItems',
   'dbo.Persons',

@@ -1,7 +1,7 @@
 /** Media content (T-SQL): lookups by path and hash, moves, changed content, unreadable files. */
 import sql from 'mssql';
 import type { FileFacts, KnownMediaFile } from '../repository.js';
-import { num, numOrNull, strOrNull, type Row } from '../row-mappers.js';
+import { knownFromRow } from '../row-mappers.js';
 import type { MssqlScope } from './mssql-scope.js';
 
 const TEXT = sql.NVarChar(sql.MAX);
@@ -11,18 +11,6 @@ const PATH_HASH = (param: string) => `CAST(HASHBYTES('SHA2_256', CAST(@${param} 
 const KNOWN_SELECT = `SELECT m.Id, m.FilePath, m.ContentHash, m.FileSize, m.FileModifiedMs, i.Id AS ItemId, i.DuplicateOfItemId AS CopyOf
 FROM dbo.MediaFile m
 OUTER APPLY (SELECT TOP (1) Id, DuplicateOfItemId FROM dbo.MediaItems WHERE MediaFileId = m.Id ORDER BY Id) i`;
-
-function knownFromRow(r: Row): KnownMediaFile {
-  return {
-    mediaFileId: num(r.Id),
-    mediaItemId: numOrNull(r.ItemId),
-    filePath: String(r.FilePath),
-    contentHash: strOrNull(r.ContentHash),
-    fileSize: numOrNull(r.FileSize),
-    fileModifiedMs: numOrNull(r.FileModifiedMs),
-    duplicateOfItemId: numOrNull(r.CopyOf),
-  };
-}
 
 const factParams = (facts: FileFacts) => ({
   hash: [HASH, facts.contentHash] as [typeof HASH, unknown],

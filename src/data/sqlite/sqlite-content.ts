@@ -1,7 +1,7 @@
 /** Media content (SQLite): lookups by path and hash, moves, changed content, unreadable files. */
 import type Database from 'better-sqlite3';
 import type { FileFacts, KnownMediaFile } from '../repository.js';
-import { num, numOrNull, strOrNull, type Row } from '../row-mappers.js';
+import { knownFromRow, num, strOrNull, type Row } from '../row-mappers.js';
 import { nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -10,18 +10,6 @@ const KNOWN_SELECT = `SELECT m.Id, m.FilePath, m.ContentHash, m.FileSize, m.File
   (SELECT i.Id FROM MediaItems i WHERE i.MediaFileId = m.Id ORDER BY i.Id LIMIT 1) AS ItemId,
   (SELECT i.DuplicateOfItemId FROM MediaItems i WHERE i.MediaFileId = m.Id ORDER BY i.Id LIMIT 1) AS CopyOf
 FROM MediaFile m`;
-
-function knownFromRow(r: Row): KnownMediaFile {
-  return {
-    mediaFileId: num(r.Id),
-    mediaItemId: numOrNull(r.ItemId),
-    filePath: String(r.FilePath),
-    contentHash: strOrNull(r.ContentHash),
-    fileSize: numOrNull(r.FileSize),
-    fileModifiedMs: numOrNull(r.FileModifiedMs),
-    duplicateOfItemId: numOrNull(r.CopyOf),
-  };
-}
 
 export function findMediaFileByPath(db: Db, filePath: string): KnownMediaFile | null {
   const row = sql(db, `${KNOWN_SELECT} WHERE m.FilePath = ? ORDER BY m.Id LIMIT 1`).get(filePath) as Row | undefined;
