@@ -140,7 +140,7 @@ export class Services {
 
   /** The people loop over the repository, for the current embedding model. */
   async people(): Promise<PeopleService> {
-    return new PeopleService(await this.repository(), this.analyzer.embeddingModel);
+    return new PeopleService(await this.repository(), this.analyzer.embeddingModel, this.settings.FRS_MIN_FACE_QUALITY);
   }
 
   async close(): Promise<void> {

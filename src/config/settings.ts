@@ -106,6 +106,21 @@ export const settingsSchema = z.object({
   FRS_MIN_FACE_SIZE: int(1, 10_000)
     .default(24)
     .describe('Faces whose box side is smaller than this many pixels are dropped.'),
+  FRS_MIN_FACE_QUALITY: num(0, 1)
+    .default(0.3)
+    .describe(
+      'Faces whose quality score (0..1: size, sharpness, landmarks, detector score; src/vision/face-quality.ts) is below this never start or bridge a new person; they still join a person they match. 0 turns it off. Calibrated in bench/results/quality.md.',
+    ),
+  FRS_QUALITY_FACE_SIZE: int(1, 10_000)
+    .default(60)
+    .describe(
+      'Box side in pixels from which a face counts as large enough for full quality (at FRS_MIN_FACE_SIZE it scores 0). Applies to faces detected or embedded from then on.',
+    ),
+  FRS_QUALITY_SHARPNESS: num(0, 1_000_000)
+    .default(20)
+    .describe(
+      'Sharpness (variance of the Laplacian of the 150 px aligned chip) from which a face counts as sharp enough for full quality; blurred and blown-up faces score below. Applies to faces detected or embedded from then on.',
+    ),
   FRS_THUMBNAIL_SIZE: int(16, 2048).default(160).describe('Side of the square JPEG face thumbnail, in pixels.'),
   FRS_THUMBNAIL_MARGIN: num(0, 2)
     .default(0.2)

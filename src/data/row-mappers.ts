@@ -76,7 +76,7 @@ export function embeddingOf(value: unknown): Float32Array {
 
 /** Columns every face query selects (alias f), in the names faceFromRow reads. */
 export const FACE_COLUMNS = `f.Id, f.MediaItemId, f.PersonId, f.BoundingBox, f.DetectorScore, f.Landmarks, f.Name,
-  f.ThumbnailPath, f.FrameNumber, f.Sharpness, f.EmbeddingModel, f.IsUserVerified, f.IsRejected,
+  f.ThumbnailPath, f.FrameNumber, f.Sharpness, f.Quality, f.EmbeddingModel, f.IsUserVerified, f.IsRejected,
   CASE WHEN f.Embedding IS NULL THEN 0 ELSE 1 END AS HasEmbedding`;
 
 export function faceFromRow(r: Row): FaceRecord {
@@ -91,6 +91,7 @@ export function faceFromRow(r: Row): FaceRecord {
     thumbnailPath: strOrNull(r.ThumbnailPath),
     frameNumber: numOrNull(r.FrameNumber),
     sharpness: numOrNull(r.Sharpness),
+    quality: numOrNull(r.Quality),
     embeddingModel: strOrNull(r.EmbeddingModel),
     hasEmbedding: bool(r.HasEmbedding),
     isUserVerified: bool(r.IsUserVerified),
@@ -147,6 +148,7 @@ export function faceToEmbedFromRow(r: Row): FaceToEmbed {
     thumbnailName: strOrNull(r.Name),
     thumbnailPath: strOrNull(r.ThumbnailPath),
     frameNumber: numOrNull(r.FrameNumber),
+    detectorScore: numOrNull(r.DetectorScore),
   };
 }
 
@@ -157,6 +159,7 @@ export function groupingFaceFromRow(r: Row): GroupingFace {
     embedding: embeddingOf(r.Embedding),
     sharpness: numOrNull(r.Sharpness),
     score: numOrNull(r.DetectorScore),
+    quality: numOrNull(r.Quality),
     personId: numOrNull(r.PersonId),
     isUserVerified: bool(r.IsUserVerified),
     grouped: bool(r.Grouped),

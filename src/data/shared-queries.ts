@@ -93,7 +93,7 @@ export const ACTIVITY_SQL = `SELECT
 export const ITEM_STATUS_COUNTS_SQL = 'SELECT Status, COUNT(*) AS N FROM MediaItems GROUP BY Status';
 
 /** What the group stage reads: every face with an embedding from @model, with its person; rejected faces never. */
-export const FACES_FOR_GROUPING_SQL = `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified,
+export const FACES_FOR_GROUPING_SQL = `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.Quality, f.IsUserVerified,
   CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped
 FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
 WHERE f.EmbeddingModel = @model AND f.Embedding IS NOT NULL AND COALESCE(f.IsRejected, 0) = 0

@@ -9,6 +9,7 @@
  * faces are left out of grouping; names, hidden persons and chosen portraits are never touched
  * by a regroup (see README "How it works").
  */
+import { isLowQuality } from '../vision/face-quality.js';
 import type { FaceDetail, Page, PersonSummary, Photo, Repository, RepositoryOps } from '../data/repository.js';
 import { FrsError } from '../errors.js';
 import { checkedText, checkedUpdate } from './person-fields.js';
@@ -44,7 +45,12 @@ export interface NamedSuggestion extends Suggestion {
   name: string | null;
 }
 
-export interface UnassignedFace extends FaceDetail {
+/** A face as the people views list it: marked when its quality is below FRS_MIN_FACE_QUALITY. */
+export interface ListedFace extends FaceDetail {
+  lowQuality: boolean;
+}
+
+export interface UnassignedFace extends ListedFace {
   suggestions: NamedSuggestion[];
 }
 
@@ -84,21 +90,30 @@ function ids(list: readonly number[], what: string): number[] {
 }
 
 export class PeopleService {
-  /** `model`: the current embedding model; faces of other models cannot be placed in persons. */
+  /**
+   * `model`: the current embedding model; faces of other models cannot be placed in persons.
+   * `minFaceQuality` (FRS_MIN_FACE_QUALITY): faces below it are listed as low quality.
+   */
   constructor(
     private readonly repo: Repository,
     readonly model: string,
+    readonly minFaceQuality = 0,
   ) {}
+
+  private listed(face: FaceDetail): ListedFace {
+    return { ...face, lowQuality: isLowQuality(face.quality, this.minFaceQuality) };
+  }
 
   async listPersons(query: PersonListQuery = {}): Promise<Paged<PersonSummary>> {
     const p = paging(query);
     return paged(await this.repo.searchPersons({ ...p, search: query.search, hidden: query.hidden ?? false }), p);
   }
 
-  async person(id: number, page: Partial<Paging> = {}): Promise<{ person: PersonSummary; faces: Paged<FaceDetail> }> {
+  async person(id: number, page: Partial<Paging> = {}): Promise<{ person: PersonSummary; faces: Paged<ListedFace> }> {
     const p = paging(page);
     const person = await this.requirePerson(this.repo, id);
-    return { person, faces: paged(await this.repo.personFaces(id, p), p) };
+    const faces = await this.repo.personFaces(id, p);
+    return { person, faces: paged({ items: faces.items.map((f) => this.listed(f)), total: faces.total }, p) };
   }
 
   async updatePerson(id: number, fields: PersonFields): Promise<PersonSummary> {
@@ -231,7 +246,7 @@ export class PeopleService {
       const suggestions = embedding
         ? mostSimilar(embedding, centroids, k).map((s) => ({ ...s, name: visible.get(s.personId)?.name ?? null }))
         : [];
-      return { ...face, suggestions };
+      return { ...this.listed(face), suggestions };
     });
     return paged({ items, total: list.total }, p);
   }

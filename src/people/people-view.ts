@@ -53,10 +53,15 @@ export interface FaceView {
   personId: number | null;
   isUserVerified: boolean;
   thumbnailUrl: string;
-  quality?: { detectorScore: number | null; sharpness: number | null };
+  /**
+   * What FRS measured of the face: `score` 0..1 (src/vision/face-quality.ts; null when not
+   * measured yet), `low` when it is below FRS_MIN_FACE_QUALITY (the face never starts or bridges
+   * a person), and the detector score and chip sharpness it comes from.
+   */
+  quality?: { score: number | null; low: boolean; detectorScore: number | null; sharpness: number | null };
 }
 
-export function faceView(f: FaceDetail): FaceView {
+export function faceView(f: FaceDetail & { lowQuality?: boolean }): FaceView {
   const view: FaceView = {
     id: f.id,
     mediaItemId: f.mediaItemId,
@@ -67,8 +72,13 @@ export function faceView(f: FaceDetail): FaceView {
     isUserVerified: f.isUserVerified,
     thumbnailUrl: thumbnailUrl(f.id),
   };
-  if (f.detectorScore !== null || f.sharpness !== null)
-    view.quality = { detectorScore: f.detectorScore, sharpness: f.sharpness };
+  if (f.detectorScore !== null || f.sharpness !== null || f.quality !== null)
+    view.quality = {
+      score: f.quality,
+      low: f.lowQuality ?? false,
+      detectorScore: f.detectorScore,
+      sharpness: f.sharpness,
+    };
   return view;
 }
 

@@ -11,6 +11,7 @@ import { contentHash } from './register-stage.js';
 import { faultPoint } from './fault-point.js';
 import type { ClaimedItem, NewFace } from '../data/repository.js';
 import { decodeImage } from '../vision/decode.js';
+import { faceQuality, qualityOptions } from '../vision/face-quality.js';
 import { faceThumbnail } from '../vision/thumbnail.js';
 import type { PipelineContext } from './context.js';
 
@@ -70,13 +71,15 @@ export async function detectItem(ctx: PipelineContext, item: ClaimedItem): Promi
     });
     await ctx.thumbnails.put(key, jpeg, 'image/jpeg');
     faultPoint('thumbnail');
+    const detectorScore = Math.min(1, Math.max(0, d.score));
     faces.push({
       boundingBox: d.box,
-      detectorScore: Math.min(1, Math.max(0, d.score)),
+      detectorScore,
       landmarks: d.landmarks,
       thumbnailName: key.split('/').join('_'),
       thumbnailPath: key,
       sharpness: embedded[i].sharpness,
+      quality: faceQuality({ ...d, score: detectorScore, sharpness: embedded[i].sharpness }, qualityOptions(settings)),
       embedding: embedded[i].embedding,
       embeddingModel: analyzer.embeddingModel,
     });

@@ -8,6 +8,7 @@
 import { asFrsError } from '../errors.js';
 import type { EmbeddingUpdate, FaceToEmbed } from '../data/repository.js';
 import { decodeImage } from '../vision/decode.js';
+import { faceQuality, qualityOptions } from '../vision/face-quality.js';
 import { faultPoint } from './fault-point.js';
 import type { Point } from '../vision/types.js';
 import type { PipelineContext } from './context.js';
@@ -73,11 +74,25 @@ async function embedFacesOfOneFile(ctx: PipelineContext, faces: FaceToEmbed[]): 
     needLandmarks.map((f) => f.boundingBox!),
   );
   const landmarks = new Map<number, Point[]>(needLandmarks.map((f, i) => [f.id, located[i]]));
+  const points = usable.map((f) => (f.landmarks as Point[] | null) ?? landmarks.get(f.id)!);
   const embedded = await ctx.analyzer.embed(
     image,
-    usable.map((f) => ({ landmarks: (f.landmarks as Point[] | null) ?? landmarks.get(f.id)! })),
+    points.map((p) => ({ landmarks: p })),
   );
-  return usable.map((f, i) => ({ faceId: f.id, embedding: embedded[i].embedding, model: ctx.analyzer.embeddingModel }));
+  // Quality is measured again on the new chip; a face stored without a box keeps what it had.
+  const options = qualityOptions(ctx.settings);
+  return usable.map((f, i) => ({
+    faceId: f.id,
+    embedding: embedded[i].embedding,
+    model: ctx.analyzer.embeddingModel,
+    sharpness: embedded[i].sharpness,
+    quality: f.boundingBox
+      ? faceQuality(
+          { box: f.boundingBox, score: f.detectorScore, landmarks: points[i], sharpness: embedded[i].sharpness },
+          options,
+        )
+      : null,
+  }));
 }
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {

@@ -27,6 +27,7 @@ const face = {
   embedding: new Float32Array([0.5, 0.5]),
   embeddingModel: 'm1',
   sharpness: 3,
+  quality: 0.8,
 };
 
 /** One call of every operation, with arguments that reach every statement it can send. */
@@ -41,7 +42,11 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   retryFailedItems: (o) => o.retryFailedItems(),
   facesOfItem: (o) => o.facesOfItem(1),
   facesWithoutEmbedding: (o) => o.facesWithoutEmbedding('m1', 10),
-  setEmbeddings: (o) => o.setEmbeddings([{ faceId: 1, embedding: new Float32Array([1, 0]), model: 'm1' }]),
+  setEmbeddings: (o) =>
+    o.setEmbeddings([
+      { faceId: 1, embedding: new Float32Array([1, 0]), model: 'm1' },
+      { faceId: 2, embedding: new Float32Array([0, 1]), model: 'm1', sharpness: 20, quality: 0.5 },
+    ]),
   facesForGrouping: (o) => o.facesForGrouping('m1'),
   groupingFingerprint: async (o) => {
     await o.groupingFingerprint('m1');

@@ -488,6 +488,36 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect((await repo.stats()).facesWithEmbedding).toBe(3);
     });
 
+    it('stores the face quality score, keeps it when re-embedding says nothing, and refuses one outside 0..1', async () => {
+      const repo = await connect();
+      const [id] = await registerMany(repo, 1);
+      await repo.claimPendingItems('w', 1, 60, 3);
+      const bad = newFace({ quality: 1.5 }); // outside 0..1: the database's CHECK rejects it
+      expect(((await repo.completeItem(id, 'w', [bad]).catch((e: unknown) => e)) as FrsError).code).toBe(
+        'DATABASE_ERROR',
+      );
+      const faces = [
+        newFace({ quality: 0.25, embedding: embeddingFor(1), embeddingModel: 'm1' }),
+        newFace({ boundingBox: [300, 20, 400, 140], embedding: embeddingFor(2), embeddingModel: 'm1' }),
+      ];
+      expect(await repo.completeItem(id, 'w', faces)).toBe(true);
+      const [low, unmeasured] = await repo.facesOfItem(id);
+      expect([low.quality, unmeasured.quality]).toEqual([0.25, null]);
+      expect((await repo.facesForGrouping('m1')).map((f) => f.quality)).toEqual([0.25, null]);
+      expect((await repo.getFaces([low.id]))[0].quality).toBe(0.25);
+      expect((await repo.facesWithoutEmbedding('m2', 10)).map((f) => f.detectorScore)).toEqual([0.9, 0.9]);
+
+      // Re-embedding measures sharpness and quality again; an update without them keeps the stored values.
+      await repo.setEmbeddings([
+        { faceId: low.id, embedding: embeddingFor(3), model: 'm2' },
+        { faceId: unmeasured.id, embedding: embeddingFor(4), model: 'm2', sharpness: 40, quality: 0.875 },
+      ]);
+      expect((await repo.facesForGrouping('m2')).map((f) => [f.sharpness, f.quality])).toEqual([
+        [12.5, 0.25],
+        [40, 0.875],
+      ]);
+    });
+
     it('creates persons, assigns faces, sets portraits and lists them with counts', async () => {
       const repo = await connect();
       const { faceIds, mediaItemId } = await itemWithFaces(repo, 4);

@@ -30,6 +30,8 @@ export interface Face {
   isUserVerified?: boolean;
   personId?: number | null;
   suggestions?: Suggestion[];
+  /** `low`: below FRS_MIN_FACE_QUALITY (small, blurred, turned away or a doubtful detection). */
+  quality?: { score: number | null; low: boolean };
 }
 
 export interface Suggestion {

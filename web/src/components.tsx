@@ -67,12 +67,14 @@ export function FaceTile({
   faceId,
   selected,
   verified,
+  lowQuality,
   caption,
   onToggle,
 }: {
   faceId: number;
   selected: boolean;
   verified?: boolean;
+  lowQuality?: boolean;
   caption?: string;
   onToggle: (shift: boolean) => void;
 }) {
@@ -83,6 +85,11 @@ export function FaceTile({
         {verified && (
           <span class="badge" title="Confirmed">
             ✓
+          </span>
+        )}
+        {lowQuality && (
+          <span class="badge badge-low" title="Low quality: small, blurred or turned away; it never starts a person">
+            !
           </span>
         )}
       </button>

@@ -13,6 +13,8 @@ export interface NewFace {
   thumbnailPath?: string | null;
   frameNumber?: number | null;
   sharpness?: number | null;
+  /** 0..1 (vision/face-quality.ts); null when not measured. */
+  quality?: number | null;
   embedding?: Float32Array | null;
   embeddingModel?: string | null;
 }
@@ -28,6 +30,8 @@ export interface FaceRecord {
   thumbnailPath: string | null;
   frameNumber: number | null;
   sharpness: number | null;
+  /** 0..1 (vision/face-quality.ts); null for faces stored before FRS measured it and not embedded since. */
+  quality: number | null;
   embeddingModel: string | null;
   hasEmbedding: boolean;
   isUserVerified: boolean;
@@ -71,12 +75,17 @@ export interface FaceToEmbed {
   thumbnailName: string | null;
   thumbnailPath: string | null;
   frameNumber: number | null;
+  /** Null for faces stored by another tool; face quality then leaves it out. */
+  detectorScore: number | null;
 }
 
 export interface EmbeddingUpdate {
   faceId: number;
   embedding: Float32Array;
   model: string;
+  /** Measured on the new chip; left as stored when absent. */
+  sharpness?: number | null;
+  quality?: number | null;
 }
 
 /** A face with an embedding from the grouping model, as the group stage reads it. */
@@ -87,6 +96,8 @@ export interface GroupingFace {
   embedding: Float32Array;
   sharpness: number | null;
   score: number | null;
+  /** 0..1; null when not measured (treated as acceptable). */
+  quality: number | null;
   personId: number | null;
   isUserVerified: boolean;
   /** False until a grouping run has seen the face with this embedding (Faces.GroupedAt). */

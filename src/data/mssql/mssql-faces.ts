@@ -49,7 +49,7 @@ const UNGROUPED = exactModel(UNGROUPED_FACES_CONDITION);
 
 export async function facesWithoutEmbedding(scope: MssqlScope, model: string, limit: number): Promise<FaceToEmbed[]> {
   const result = await scope.query(
-    `SELECT TOP (@limit) f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
+    `SELECT TOP (@limit) f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber, f.DetectorScore
       FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
       WHERE (f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR NOT ${exactly('f.EmbeddingModel', '@model')})
         AND (f.EmbeddingFailedModel IS NULL OR NOT ${exactly('f.EmbeddingFailedModel', '@model')})
@@ -88,6 +88,8 @@ export async function setEmbeddings(scope: MssqlScope, updates: EmbeddingUpdate[
     { name: 'id', type: sql.Int, value: (u) => u.faceId },
     { name: 'emb', type: sql.VarBinary(sql.MAX), value: (u) => encodeEmbedding(u.embedding) },
     { name: 'model', type: sql.NVarChar(200), value: (u) => u.model },
+    { name: 'sharp', type: sql.Float, value: (u) => u.sharpness ?? null },
+    { name: 'quality', type: sql.Float, value: (u) => u.quality ?? null },
   ];
   return scope.atomic(async (tx) => {
     // Embeddings of another model are kept before they are overwritten.
@@ -105,8 +107,9 @@ function setEmbeddingValues(scope: MssqlScope, updates: EmbeddingUpdate[], colum
     columns,
     (
       values,
-    ) => `UPDATE f SET f.Embedding = v.emb, f.EmbeddingModel = v.model, f.GroupedAt = NULL, f.ModifiedAt = SYSUTCDATETIME()
-    FROM Faces f JOIN (VALUES ${values}) AS v (id, emb, model) ON f.Id = v.id`,
+    ) => `UPDATE f SET f.Embedding = v.emb, f.EmbeddingModel = v.model, f.GroupedAt = NULL, f.ModifiedAt = SYSUTCDATETIME(),
+      f.Sharpness = COALESCE(v.sharp, f.Sharpness), f.Quality = COALESCE(v.quality, f.Quality)
+    FROM Faces f JOIN (VALUES ${values}) AS v (id, emb, model, sharp, quality) ON f.Id = v.id`,
   );
 }
 

@@ -210,6 +210,7 @@ const FACE_COLUMNS: Column<NewFace>[] = [
   { name: 'tp', type: TEXT, value: (f) => f.thumbnailPath ?? null },
   { name: 'model', type: sql.NVarChar(200), value: (f) => (f.embedding ? (f.embeddingModel ?? null) : null) },
   { name: 'sharp', type: sql.Float, value: (f) => f.sharpness ?? null },
+  { name: 'quality', type: sql.Float, value: (f) => f.quality ?? null },
 ];
 
 /** The replaced system's column sizes, before anything is written. */
@@ -224,9 +225,9 @@ export async function insertFaces(scope: MssqlScope, itemId: number, faces: NewF
     const values = valuesList(rows, FACE_COLUMNS);
     await scope.query(
       `INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, FrameNumber, Name, IsUserVerified, CreatedAt, ModifiedAt,
-          DetectorScore, Landmarks, ThumbnailPath, EmbeddingModel, Sharpness)
-        SELECT @item, NULL, v.box, v.emb, v.frame, v.name, 0, SYSUTCDATETIME(), SYSUTCDATETIME(), v.score, v.lm, v.tp, v.model, v.sharp
-        FROM (VALUES ${values.text}) AS v (box, emb, frame, name, score, lm, tp, model, sharp)`,
+          DetectorScore, Landmarks, ThumbnailPath, EmbeddingModel, Sharpness, Quality)
+        SELECT @item, NULL, v.box, v.emb, v.frame, v.name, 0, SYSUTCDATETIME(), SYSUTCDATETIME(), v.score, v.lm, v.tp, v.model, v.sharp, v.quality
+        FROM (VALUES ${values.text}) AS v (box, emb, frame, name, score, lm, tp, model, sharp, quality)`,
       { ...values.params, item: [sql.Int, itemId] },
     );
   }
@@ -238,7 +239,7 @@ async function updateFace(scope: MssqlScope, faceId: number, face: NewFace): Pro
   await scope.query(
     `UPDATE Faces SET BoundingBox = @box, Embedding = @emb, FrameNumber = @frame, Name = @name, ModifiedAt = SYSUTCDATETIME(),
         DetectorScore = @score, Landmarks = @lm, ThumbnailPath = @tp, EmbeddingModel = @model, Sharpness = @sharp,
-        GroupedAt = NULL, EmbeddingFailedModel = NULL, EmbeddingError = NULL
+        Quality = @quality, GroupedAt = NULL, EmbeddingFailedModel = NULL, EmbeddingError = NULL
       WHERE Id = @faceId`,
     { ...params, faceId: [sql.Int, faceId] },
   );

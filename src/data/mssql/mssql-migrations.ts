@@ -347,6 +347,16 @@ export const mssqlMigrations: MssqlMigration[] = [
       addIndex('Persons', 'IX_Persons_PortraitFaceId', '(PortraitFaceId)'),
     ],
   },
+  {
+    version: 13,
+    name: 'face quality score',
+    // 0..1 (src/vision/face-quality.ts); NULL for faces stored before: they count as acceptable
+    // until they are embedded again.
+    statements: [
+      addColumn('Faces', 'Quality', 'FLOAT NULL'),
+      addCheck('Faces', 'CK_Faces_Quality', 'Quality >= 0 AND Quality <= 1'),
+    ],
+  },
 ];
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;

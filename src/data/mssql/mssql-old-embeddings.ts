@@ -30,7 +30,7 @@ export async function facesNeedingThumbnails(
   limit: number,
 ): Promise<FaceToEmbed[]> {
   const result = await scope.query(
-    `SELECT TOP (@limit) f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
+    `SELECT TOP (@limit) f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber, f.DetectorScore
       FROM dbo.Faces f JOIN dbo.MediaItems i ON i.Id = f.MediaItemId JOIN dbo.MediaFile m ON m.Id = i.MediaFileId
       WHERE ${FACES_NEEDING_THUMBNAILS_CONDITION} ORDER BY f.Id`,
     { after: [sql.Int, afterId], onlyMissing: [sql.Int, onlyMissing ? 1 : 0], limit: [sql.Int, limit] },

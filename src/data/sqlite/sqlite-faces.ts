@@ -35,7 +35,7 @@ type Db = Database.Database;
 export function facesWithoutEmbedding(db: Db, model: string, limit: number): FaceToEmbed[] {
   const rows = sql(
     db,
-    `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
+    `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber, f.DetectorScore
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
     WHERE (f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model)
       AND (f.EmbeddingFailedModel IS NULL OR f.EmbeddingFailedModel <> @model)
@@ -61,8 +61,17 @@ export function setEmbeddings(db: Db, updates: EmbeddingUpdate[]): number {
       archiveEmbeddings(db, 'Id = @id', { id: u.faceId }, u.model);
       changed += sql(
         db,
-        'UPDATE Faces SET Embedding = ?, EmbeddingModel = ?, GroupedAt = NULL, ModifiedAt = ? WHERE Id = ?',
-      ).run(encodeEmbedding(u.embedding), u.model, now, u.faceId).changes;
+        `UPDATE Faces SET Embedding = @embedding, EmbeddingModel = @model, GroupedAt = NULL, ModifiedAt = @now,
+          Sharpness = COALESCE(@sharpness, Sharpness), Quality = COALESCE(@quality, Quality)
+        WHERE Id = @id`,
+      ).run({
+        embedding: encodeEmbedding(u.embedding),
+        model: u.model,
+        now,
+        sharpness: u.sharpness ?? null,
+        quality: u.quality ?? null,
+        id: u.faceId,
+      }).changes;
     }
     return changed;
   })();

@@ -191,8 +191,8 @@ function ownsLease(db: Db, itemId: number, owner: string): boolean {
 }
 
 const INSERT_FACE = `INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, FrameNumber, Name, IsUserVerified, CreatedAt, ModifiedAt,
-  DetectorScore, Landmarks, ThumbnailPath, EmbeddingModel, Sharpness)
-  VALUES (@item, NULL, @box, @embedding, @frame, @name, 0, @now, @now, @score, @landmarks, @thumbnailPath, @model, @sharpness)`;
+  DetectorScore, Landmarks, ThumbnailPath, EmbeddingModel, Sharpness, Quality)
+  VALUES (@item, NULL, @box, @embedding, @frame, @name, 0, @now, @now, @score, @landmarks, @thumbnailPath, @model, @sharpness, @quality)`;
 
 export function insertFace(db: Db, itemId: number, face: NewFace, now: string): void {
   sql(db, INSERT_FACE).run({ ...faceParams(face), item: itemId, now });
@@ -212,6 +212,7 @@ function faceParams(face: NewFace) {
     thumbnailPath: face.thumbnailPath ?? null,
     model: face.embedding ? (face.embeddingModel ?? null) : null,
     sharpness: face.sharpness ?? null,
+    quality: face.quality ?? null,
   };
 }
 
@@ -221,7 +222,7 @@ function updateFace(db: Db, faceId: number, face: NewFace, now: string): void {
     db,
     `UPDATE Faces SET BoundingBox = @box, Embedding = @embedding, FrameNumber = @frame, Name = @name, ModifiedAt = @now,
       DetectorScore = @score, Landmarks = @landmarks, ThumbnailPath = @thumbnailPath, EmbeddingModel = @model,
-      Sharpness = @sharpness, GroupedAt = NULL, EmbeddingFailedModel = NULL, EmbeddingError = NULL
+      Sharpness = @sharpness, Quality = @quality, GroupedAt = NULL, EmbeddingFailedModel = NULL, EmbeddingError = NULL
     WHERE Id = @id`,
   ).run({ ...faceParams(face), now, id: faceId });
 }

@@ -226,6 +226,15 @@ export const sqliteMigrations: SqliteMigration[] = [
       db.exec('CREATE INDEX IF NOT EXISTS IX_Persons_PortraitFaceId ON Persons (PortraitFaceId)');
     },
   },
+  {
+    version: 13,
+    name: 'face quality score',
+    up(db) {
+      // 0..1 (src/vision/face-quality.ts); NULL for faces stored before: they count as acceptable
+      // until they are embedded again.
+      addColumn(db, 'Faces', 'Quality', 'REAL CHECK (Quality IS NULL OR (Quality >= 0 AND Quality <= 1))');
+    },
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1].version;

@@ -26,7 +26,7 @@ export function archiveEmbeddings(db: Db, where: string, params: Record<string, 
 export function facesNeedingThumbnails(db: Db, onlyMissing: boolean, afterId: number, limit: number): FaceToEmbed[] {
   const rows = sql(
     db,
-    `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
+    `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber, f.DetectorScore
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
     WHERE ${FACES_NEEDING_THUMBNAILS_CONDITION} ORDER BY f.Id LIMIT @limit`,
   ).all({ after: afterId, onlyMissing: onlyMissing ? 1 : 0, limit }) as Row[];

@@ -138,6 +138,7 @@ export function PersonView({ id }: { id: number }) {
             key={f.id}
             faceId={f.id}
             verified={f.isUserVerified}
+            lowQuality={f.quality?.low}
             caption={f.fileName ?? undefined}
             selected={selection.selected.has(f.id)}
             onToggle={(shift) => selection.toggle(f.id, shift)}
