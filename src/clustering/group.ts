@@ -39,6 +39,12 @@ export interface GroupConstraints<F, P> {
 export interface GroupFace<F> {
   id: F;
   embedding: Embedding;
+  /**
+   * A face too poor to vouch for anyone (small, blurred, profile, doubtful detection:
+   * vision/face-quality.ts). It never starts or bridges a new cluster: DBSCAN does not see it.
+   * It still joins a person, or a new cluster, that it matches by the matching rule.
+   */
+  lowQuality?: boolean;
 }
 
 export interface GroupDecision<F, P> {
@@ -71,6 +77,7 @@ export function groupFaces<F, P>(
   const positions = canonicalOrder(unassigned.map((f) => f.embedding)).map((i) => ({
     id: i,
     embedding: unassigned[i].embedding,
+    lowQuality: unassigned[i].lowQuality,
   }));
   const { cannotLink } = constraints;
   // A pure function of (face, person), so the decision stays independent of input order.
@@ -102,10 +109,14 @@ function decideInCanonicalOrder<P>(
     mode: options.mode,
     allowed,
   });
-  let points = leftovers.map((f) => f.embedding);
+  // Low-quality faces stay out of DBSCAN: a cluster starts and grows only through good faces.
+  const seeds = leftovers.flatMap((f, i) => (f.lowQuality ? [] : [i]));
+  let points = seeds.map((i) => leftovers[i].embedding);
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
-  const { clusters, noise } = clustersOf(dbscan(points, options.eps, options.minPts));
-  // Second chance for noise: a face DBSCAN left out joins a new cluster when it passes the
+  const found = clustersOf(dbscan(points, options.eps, options.minPts));
+  const clusters = found.clusters.map((c) => c.map((k) => seeds[k]));
+  const noise = [...found.noise.map((k) => seeds[k]), ...leftovers.flatMap((f, i) => (f.lowQuality ? [i] : []))];
+  // Second chance for noise and low-quality faces: each joins a new cluster when it passes the
   // matching rule (threshold and mode) against that cluster, as it would against a person.
   const members = clusters.map((c) => [...c]);
   const clusterFaces = clusters.flatMap((c, k) => c.map((i) => ({ personId: k, embedding: leftovers[i].embedding })));

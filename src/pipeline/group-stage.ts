@@ -17,6 +17,7 @@ import { choosePortrait } from '../clustering/portrait.js';
 import { assignmentChanges, keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
 import type { Settings } from '../config/settings.js';
+import { isLowQuality } from '../vision/face-quality.js';
 import { faultPoint } from './fault-point.js';
 import type { PipelineContext } from './context.js';
 import type { GroupingLease } from './grouping-lock.js';
@@ -61,6 +62,11 @@ export function groupOptions(settings: Settings): GroupOptions {
     minPts: settings.FRS_DBSCAN_MIN_POINTS,
     umap: settings.FRS_UMAP_ENABLED ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
   };
+}
+
+/** The faces of one regroup as groupFaces takes them: low quality (FRS_MIN_FACE_QUALITY) marked. */
+export function facesToGroup(faces: GroupingFace[], settings: Settings): Array<GroupingFace & { lowQuality: boolean }> {
+  return faces.map((f) => ({ ...f, lowQuality: isLowQuality(f.quality, settings.FRS_MIN_FACE_QUALITY) }));
 }
 
 const NOTHING_NEW: Decided = {
@@ -109,7 +115,9 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext): Promise<Plan> {
   const cannotLink = cannotLinkLookup(await ops.cannotLinks());
   const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
   const toGroup = all.filter((f) => !f.isUserVerified);
-  const decision = groupFaces(verified, toGroup, groupOptions(ctx.settings), { cannotLink });
+  const decision = groupFaces(verified, facesToGroup(toGroup, ctx.settings), groupOptions(ctx.settings), {
+    cannotLink,
+  });
   const protectedPersons = new Set(verified.map((f) => f.personId));
   const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
   return { verified, toGroup, decision, kept, cannotLink };

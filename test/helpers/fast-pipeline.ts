@@ -129,7 +129,14 @@ export async function fastPipeline(photos: number[][], overrides: Record<string,
     files,
     pipeline(more = {}) {
       const ctx: PipelineContext = {
-        settings: loadSettings({ FRS_BATCH_SIZE: '2', ...overrides, ...more }),
+        // The scripted boxes are 8 px in photos 64+k px wide: a world scaled down, where 8 px is a large face.
+        settings: loadSettings({
+          FRS_BATCH_SIZE: '2',
+          FRS_MIN_FACE_SIZE: '1',
+          FRS_QUALITY_FACE_SIZE: '8',
+          ...overrides,
+          ...more,
+        }),
         repo,
         analyzer,
         readOriginal,

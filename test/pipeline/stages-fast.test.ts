@@ -4,6 +4,8 @@
  * pipeline.test.ts and regroup.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { PeopleService } from '../../src/people/people-service.js';
+import { unassignedFaceView } from '../../src/people/people-view.js';
 import { fastPipeline, type FastPipeline } from '../helpers/fast-pipeline.js';
 
 let fast: FastPipeline;
@@ -46,6 +48,24 @@ describe('stages on the fast layer', () => {
     expect(again.recognised.grouped).toMatchObject({ regrouped: false });
     expect(await f.repo.stats()).toEqual(stats);
     expect(f.analyzer.detections).toBe(3);
+  });
+
+  it('stores the quality of each face, and starts no person from low-quality faces until they measure better', async () => {
+    // Sharpness 100 (the scripted chips) is below a bar of 1000: every face is low quality.
+    const f = await library(PHOTOS, { FRS_QUALITY_SHARPNESS: '1000' });
+    const run = await f.pipeline().runAll();
+    expect(run.recognised.grouped).toMatchObject({ regrouped: true, personsCreated: 0, noise: 5 });
+    const faces = await f.repo.facesForGrouping(f.analyzer.embeddingModel);
+    expect(faces.map((face) => face.quality)).toEqual([0.1, 0.1, 0.1, 0.1, 0.1]);
+    // The people API lists them as low quality.
+    const people = new PeopleService(f.repo, f.analyzer.embeddingModel, 0.3);
+    const listed = (await people.unassignedFaces()).items.map(unassignedFaceView);
+    expect(listed.map((face) => face.quality)).toEqual(
+      Array(5).fill({ score: 0.1, low: true, detectorScore: 0.9, sharpness: 100 }),
+    );
+    // The same faces with a lower bar for the regroup: the two identities seen twice become persons.
+    const regroup = await f.pipeline({ FRS_QUALITY_SHARPNESS: '1000', FRS_MIN_FACE_QUALITY: '0.1' }).recluster();
+    expect(regroup).toMatchObject({ personsCreated: 2, noise: 1 });
   });
 
   it('finishes without duplicates when a run stops between detect and recognise', async () => {
