@@ -36,7 +36,7 @@ if (!lfwAvailable) {
 const settings = loadSettings(process.env, { FRS_INTRA_OP_THREADS: 1 });
 const analyzer = FaceAnalyzer.fromManifestFile(settings.FRS_MODEL_MANIFEST, settings);
 const images = identitiesWithAtLeast(3);
-const analyzed = await analyzeImages(
+const { images: analyzed, secondLooks } = await analyzeImages(
   analyzer,
   images.map((i) => i.path),
   `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`,
@@ -93,6 +93,8 @@ for (const eps of values.eps!.split(',').map(Number)) {
 
 const report = [
   `## LFW clustering with face quality (${images.length} images, faces found in ${found.length})`,
+  '',
+  `Second look at detections scoring below ${settings.FRS_LANDMARK_CHECK_SCORE} (FRS_LANDMARK_CHECK_SCORE): it changed the centre face of ${secondLooks.length} image(s)${secondLooks.length ? ` (${secondLooks.map((p) => p.split('/').pop()).join(', ')})` : ''}.`,
   '',
   `Quality settings: FRS_QUALITY_FACE_SIZE ${settings.FRS_QUALITY_FACE_SIZE}, FRS_QUALITY_SHARPNESS ${settings.FRS_QUALITY_SHARPNESS}, min detection score ${settings.FRS_MIN_DETECTION_SCORE}, min face ${settings.FRS_MIN_FACE_SIZE} px. Matching ${settings.FRS_MATCH_MODE} ${settings.FRS_MATCH_THRESHOLD}, minPts ${settings.FRS_DBSCAN_MIN_POINTS}.`,
   '',

@@ -3,11 +3,16 @@
  * the image centre (the LFW protocol's rule). Detections (box + landmarks) are cached on disk
  * per detector configuration, since detection dominates the cost; alignment and embedding are
  * recomputed each run, so template or embedder changes are measured without re-detecting.
+ *
+ * The cache holds detections before the analyzer's second look at low scores
+ * (FRS_LANDMARK_CHECK_SCORE), which is applied when reading: a cached centre face that passes it
+ * is the centre face with the check too (the check only removes detections, each on its own);
+ * an image whose centre face fails it is detected again with the check.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage } from '../../src/vision/decode.js';
+import { decodeImage, type DecodedImage } from '../../src/vision/decode.js';
 import type { FaceAnalyzer } from '../../src/vision/face-analyzer.js';
 import type { FaceDetection } from '../../src/vision/types.js';
 
@@ -79,7 +84,7 @@ export async function fillDetectionCache(
   const started = Date.now();
   for (const [n, path] of todo.entries()) {
     const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
-    const faces = await analyzer.detect(image);
+    const faces = await analyzer.detect(image, { secondLook: false });
     const i = centreFace(faces, image.width, image.height);
     mine[path] = { face: i < 0 ? null : faces[i], faces: faces.length };
     if ((n + 1) % 200 === 0) {
@@ -90,6 +95,18 @@ export async function fillDetectionCache(
     }
   }
   writeFileSync(file, JSON.stringify(mine));
+}
+
+/** The cached detection as the analyzer's second look leaves it (see the header). */
+async function withSecondLook(
+  analyzer: FaceAnalyzer,
+  hit: CachedDetection,
+  image: DecodedImage,
+): Promise<CachedDetection> {
+  if (!hit.face || analyzer.passesSecondLook(hit.face)) return hit;
+  const faces = await analyzer.detect(image);
+  const i = centreFace(faces, image.width, image.height);
+  return { face: i < 0 ? null : faces[i], faces: faces.length };
 }
 
 export async function embedImages(
@@ -108,11 +125,12 @@ export async function embedImages(
     const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
     let hit = cache[path];
     if (!hit) {
-      const faces = await analyzer.detect(image);
+      const faces = await analyzer.detect(image, { secondLook: false });
       const i = centreFace(faces, image.width, image.height);
       hit = cache[path] = { face: i < 0 ? null : faces[i], faces: faces.length };
       if (++computed % 250 === 0) writeFileSync(file, JSON.stringify(cache));
     }
+    hit = await withSecondLook(analyzer, hit, image);
     const embedding = hit.face ? (await analyzer.embed(image, [hit.face], { flip: opts.flip }))[0].embedding : null;
     out.set(path, { embedding, faces: hit.faces });
     if ((n + 1) % 500 === 0)
@@ -149,40 +167,51 @@ export async function analyzeImages(
   analyzer: FaceAnalyzer,
   paths: string[],
   detectorKey: string,
-): Promise<Map<string, AnalyzedImage>> {
+): Promise<{ images: Map<string, AnalyzedImage>; secondLooks: string[] }> {
   const { prefix, all } = cacheFiles(analyzer, detectorKey);
   const detections = loadCache(all);
   const { sha256: _s, file: _f, ...embedder } = analyzer.manifest.embedder;
   const key = createHash('sha256').update(JSON.stringify(embedder)).digest('hex').slice(0, 12);
-  // Named apart from the detection files, which the loaders above merge by prefix.
+  // Named apart from the detection files, which the loaders above merge by prefix. Like them it
+  // holds the centre faces before the second look.
   const file = join(cacheDir, `embeddings-${prefix.replace('detections-', '')}-${key}.json`);
   const cached: Record<string, CachedEmbedding> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const out = new Map<string, AnalyzedImage>();
+  const images = new Map<string, AnalyzedImage>();
+  const secondLooks: string[] = [];
   let computed = 0;
   for (const path of paths) {
-    let hit = detections[path];
+    const unchecked = detections[path];
+    let hit = unchecked;
     let entry = cached[path];
-    if (!hit || !entry) {
+    if (!hit || !entry || (hit.face && !analyzer.passesSecondLook(hit.face))) {
       const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
       if (!hit) {
-        const faces = await analyzer.detect(image);
+        const faces = await analyzer.detect(image, { secondLook: false });
         const i = centreFace(faces, image.width, image.height);
         hit = detections[path] = { face: i < 0 ? null : faces[i], faces: faces.length };
       }
-      const embedded = hit.face ? (await analyzer.embed(image, [hit.face]))[0] : null;
-      entry = cached[path] = {
-        embedding: embedded ? Buffer.from(embedded.embedding.buffer).toString('base64') : null,
-        sharpness: embedded?.sharpness ?? null,
-        width: image.width,
-        height: image.height,
-      };
+      const checked = await withSecondLook(analyzer, hit, image);
+      if (checked !== hit) secondLooks.push(path);
+      if (checked !== hit || !entry) {
+        const embedded = checked.face ? (await analyzer.embed(image, [checked.face]))[0] : null;
+        const fresh = {
+          embedding: embedded ? Buffer.from(embedded.embedding.buffer).toString('base64') : null,
+          sharpness: embedded?.sharpness ?? null,
+          width: image.width,
+          height: image.height,
+        };
+        // Only what holds without the check is cached.
+        if (checked === hit) cached[path] = fresh;
+        entry = fresh;
+      }
+      hit = checked;
       if (++computed % 500 === 0) {
         writeFileSync(file, JSON.stringify(cached));
         console.error(`  ${computed} images embedded`);
       }
     }
     const bytes = entry.embedding === null ? null : Buffer.from(entry.embedding, 'base64');
-    out.set(path, {
+    images.set(path, {
       face: hit.face,
       faces: hit.faces,
       embedding: bytes && new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4),
@@ -192,5 +221,5 @@ export async function analyzeImages(
     });
   }
   if (computed > 0) writeFileSync(file, JSON.stringify(cached));
-  return out;
+  return { images, secondLooks };
 }

@@ -106,6 +106,11 @@ export const settingsSchema = z.object({
   FRS_MIN_FACE_SIZE: int(1, 10_000)
     .default(24)
     .describe('Faces whose box side is smaller than this many pixels are dropped.'),
+  FRS_LANDMARK_CHECK_SCORE: num(0, 1)
+    .default(0.6)
+    .describe(
+      'Detections scoring below this get a second look: they are kept only where the landmark model places the eyes of a face (non-faces such as a chest or a pattern fail it). 0 turns the check off. Measured in bench/results/quality.md.',
+    ),
   FRS_MIN_FACE_QUALITY: num(0, 1)
     .default(0.3)
     .describe(

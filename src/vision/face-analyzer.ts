@@ -11,10 +11,22 @@ import { FaceEmbedder } from './embed/face-embedder.js';
 import { fivePointsFrom68 } from './landmarks/five-points.js';
 import { LandmarkLocator } from './landmarks/landmark-locator.js';
 import { loadManifest, modelPath, type ModelManifest } from './models/manifest.js';
+import { eyeSpan } from './face-quality.js';
 import { laplacianVariance } from './sharpness.js';
 import type { AnalyzedFace, Box, FaceDetection, Point } from './types.js';
 
-export type AnalyzerSettings = Pick<Settings, 'FRS_MIN_DETECTION_SCORE' | 'FRS_MIN_FACE_SIZE' | 'FRS_INTRA_OP_THREADS'>;
+export type AnalyzerSettings = Pick<
+  Settings,
+  'FRS_MIN_DETECTION_SCORE' | 'FRS_MIN_FACE_SIZE' | 'FRS_INTRA_OP_THREADS' | 'FRS_LANDMARK_CHECK_SCORE'
+>;
+
+/**
+ * The second look at a doubtful detection: the landmark model's eyes must be at least this share
+ * of the box width apart. On faces they are 0.25 (a profile) to 0.65 apart; where the detector
+ * fired on something else (a chest, a pattern) the points collapse to 0.15 and less
+ * (bench/results/quality.md).
+ */
+export const MIN_EYE_SPAN = 0.18;
 
 export interface FaceEmbedding {
   embedding: Float32Array;
@@ -26,6 +38,7 @@ export class FaceAnalyzer {
   private readonly detector: FaceDetector;
   private readonly locator?: LandmarkLocator;
   private readonly embedder: FaceEmbedder;
+  private readonly checkBelow: number;
 
   constructor(
     readonly manifest: ModelManifest,
@@ -38,6 +51,7 @@ export class FaceAnalyzer {
       );
     }
     const threads = settings.FRS_INTRA_OP_THREADS;
+    this.checkBelow = settings.FRS_LANDMARK_CHECK_SCORE;
     this.detector = new FaceDetector(manifest.detector, modelPath(manifest, manifest.detector.file), {
       minScore: settings.FRS_MIN_DETECTION_SCORE,
       minFaceSize: settings.FRS_MIN_FACE_SIZE,
@@ -57,8 +71,12 @@ export class FaceAnalyzer {
     return this.manifest.embedder.id;
   }
 
-  /** Faces with box, score and five landmarks, in original (EXIF-rotated) pixels. */
-  async detect(image: DecodedImage): Promise<FaceDetection[]> {
+  /**
+   * Faces with box, score and five landmarks, in original (EXIF-rotated) pixels. A detection
+   * scoring below FRS_LANDMARK_CHECK_SCORE is kept only when its landmarks look like a face's
+   * (MIN_EYE_SPAN). `secondLook: false` keeps every detection (benchmarks that measure the check).
+   */
+  async detect(image: DecodedImage, opts: { secondLook?: boolean } = {}): Promise<FaceDetection[]> {
     const found = await this.detector.detect(image);
     if (found.length === 0) return [];
     const refined = this.locator
@@ -67,7 +85,13 @@ export class FaceAnalyzer {
           found.map((d) => d.box),
         )
       : found.map((d) => d.landmarks);
-    return found.map((d, i) => ({ box: d.box, score: d.score, landmarks: toFivePoints(refined[i]) }));
+    const faces = found.map((d, i) => ({ box: d.box, score: d.score, landmarks: toFivePoints(refined[i]) }));
+    return opts.secondLook === false ? faces : faces.filter((d) => this.passesSecondLook(d));
+  }
+
+  /** Whether a detection survives the second look (FRS_LANDMARK_CHECK_SCORE, MIN_EYE_SPAN). */
+  passesSecondLook(d: FaceDetection): boolean {
+    return d.score >= this.checkBelow || eyeSpan(d.box, d.landmarks) >= MIN_EYE_SPAN;
   }
 
   /** Five landmarks for known boxes (faces stored by an older tool without landmarks). */

@@ -80,6 +80,14 @@ export function ramp(value: number, bad: number, good: number): number {
   return Math.min(1, Math.max(0, (value - bad) / (good - bad)));
 }
 
+/** Distance between the eyes as a share of the box width: 0.35-0.65 on faces, under 0.15 where the points collapsed. */
+export function eyeSpan(box: Box, landmarks: Point[]): number {
+  const width = box[2] - box[0];
+  if (landmarks.length < 2 || !(width > 0)) return 0;
+  const [le, re] = landmarks;
+  return Math.hypot(re[0] - le[0], re[1] - le[1]) / width;
+}
+
 /** Signed yaw estimate from five points: the nose's offset from the eyes' midpoint along the eye line, in eye distances (0 frontal, ±0.5 when the nose reaches an eye). */
 export function yawEstimate(landmarks: Point[]): number {
   const [le, re, nose] = landmarks;
@@ -94,17 +102,13 @@ export function yawEstimate(landmarks: Point[]): number {
 
 export function faceQualityParts(face: FaceQualityInput, options: FaceQualityOptions): FaceQualityParts {
   const [x1, y1, x2, y2] = face.box;
-  const width = x2 - x1,
-    height = y2 - y1;
-  const size = ramp(Math.min(width, height), options.minFaceSize, options.goodFaceSize);
+  const size = ramp(Math.min(x2 - x1, y2 - y1), options.minFaceSize, options.goodFaceSize);
   const sharpness = ramp(face.sharpness, 0, options.goodSharpness);
-  let landmarks = 0;
-  if (face.landmarks.length === 5 && width > 0) {
-    const [le, re] = face.landmarks;
-    const span = Math.hypot(re[0] - le[0], re[1] - le[1]) / width;
-    landmarks =
-      ramp(span, EYE_SPAN_BAD, EYE_SPAN_GOOD) * ramp(Math.abs(yawEstimate(face.landmarks)), YAW_BAD, YAW_GOOD);
-  }
+  const landmarks =
+    face.landmarks.length === 5
+      ? ramp(eyeSpan(face.box, face.landmarks), EYE_SPAN_BAD, EYE_SPAN_GOOD) *
+        ramp(Math.abs(yawEstimate(face.landmarks)), YAW_BAD, YAW_GOOD)
+      : 0;
   const score = face.score === null ? 1 : ramp(face.score, options.minScore, Math.max(options.minScore, SURE_SCORE));
   const quality = Math.round(size * sharpness * landmarks * score * 1000) / 1000;
   return { size, sharpness, landmarks, score, quality };
