@@ -5,7 +5,7 @@
  * the persons with and without it, for each eps and FRS_MIN_FACE_QUALITY given.
  *
  *   npx tsx bench/detect-cache.ts --set clustering        (once: detections)
- *   npx tsx bench/lfw-quality.ts [--eps 0.035,0.04] [--min-quality 0,0.3,0.5] [--out FILE]
+ *   npx tsx bench/lfw-quality.ts [--eps 0.035] [--min-quality 0,0.3] [--merge 1,0.97] [--noise-eps 0,0.045] [--out FILE]
  *
  * Embeddings and chip sharpness are cached beside the detections (bench/.cache), so a rerun
  * with other grouping settings takes seconds. Settings (FRS_QUALITY_*, FRS_MATCH_*) come from the
@@ -23,8 +23,12 @@ import { identitiesWithAtLeast, lfwAvailable } from './lib/lfw.js';
 
 const { values } = parseArgs({
   options: {
-    eps: { type: 'string', default: '0.035,0.04' },
-    'min-quality': { type: 'string', default: '0,0.3,0.5' },
+    eps: { type: 'string', default: '0.035' },
+    'min-quality': { type: 'string', default: '0,0.3' },
+    /** FRS_CLUSTER_MERGE_THRESHOLD values; 1 = off */
+    merge: { type: 'string', default: '1,0.97' },
+    /** FRS_DBSCAN_NOISE_EPS values; 0 = off */
+    'noise-eps': { type: 'string', default: '0,0.045' },
     out: { type: 'string' },
   },
 });
@@ -59,13 +63,18 @@ const spread = (name: keyof FaceQualityParts) => {
 };
 
 const rows: string[] = [];
-for (const eps of values.eps!.split(',').map(Number)) {
-  for (const minQuality of values['min-quality']!.split(',').map(Number)) {
+const list = (name: 'eps' | 'min-quality' | 'merge' | 'noise-eps') => values[name]!.split(',').map(Number);
+for (const eps of list('eps')) {
+  for (const [minQuality, merge, noiseEps] of list('min-quality').flatMap((q) =>
+    list('merge').flatMap((m) => list('noise-eps').map((n) => [q, m, n])),
+  )) {
     const options: GroupOptions = {
       threshold: settings.FRS_MATCH_THRESHOLD,
       mode: settings.FRS_MATCH_MODE,
       eps,
       minPts: settings.FRS_DBSCAN_MIN_POINTS,
+      mergeThreshold: merge < 1 ? merge : undefined,
+      noiseEps: noiseEps > 0 ? noiseEps : undefined,
     };
     const t = Date.now();
     const decision = groupFaces<number, number>(
@@ -83,9 +92,9 @@ for (const eps of values.eps!.split(',').map(Number)) {
     );
     const low = found.filter((f) => f.parts.quality < minQuality).length;
     const unassigned = (images.length - found.length + decision.noise.length) / images.length;
-    const f = (v: number) => v.toFixed(3);
+    const f = (v: number) => v.toFixed(4);
     rows.push(
-      `| ${eps} | ${minQuality} | ${low} | ${f(s.pairwise.precision)} | ${f(s.pairwise.recall)} | ${f(s.bcubed.precision)} | ${f(s.bcubed.recall)} | **${f(s.bcubed.f1)}** | ${s.clusters} | ${(unassigned * 100).toFixed(1)}% | ${ms} |`,
+      `| ${eps} | ${merge < 1 ? merge : 'off'} | ${noiseEps > 0 ? noiseEps : 'off'} | ${minQuality} | ${low} | ${f(s.pairwise.precision)} | ${f(s.pairwise.recall)} | ${f(s.bcubed.precision)} | ${f(s.bcubed.recall)} | **${f(s.bcubed.f1)}** | ${s.clusters} | ${(unassigned * 100).toFixed(1)}% | ${ms} |`,
     );
     console.error(rows.at(-1));
   }
@@ -102,8 +111,8 @@ const report = [
   '|---|---|---|---|---|---|---|---|',
   ...(['size', 'sharpness', 'landmarks', 'score', 'quality'] as const).map(spread),
   '',
-  '| eps | min quality | low-quality faces | pair P | pair R | BCubed P | BCubed R | BCubed F1 | clusters | unassigned | ms |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| eps | merge | noise eps | min quality | low-quality faces | pair P | pair R | BCubed P | BCubed R | BCubed F1 | clusters | unassigned | ms |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
 ].join('\n');

@@ -15,6 +15,7 @@ import { assignToPersons, type KnownFace, type MatchMode } from './assign.js';
 import { canonicalOrder } from './canonical-order.js';
 import { assertUnitVectors, type Embedding } from './cosine.js';
 import { clustersOf, dbscan } from './dbscan.js';
+import { mergeByCentroid } from './merge-clusters.js';
 import { UMAP_MIN_POINTS, umapReduce, type UmapOptions } from './umap-reduce.js';
 
 export interface GroupOptions {
@@ -28,6 +29,17 @@ export interface GroupOptions {
   minPts: number;
   /** Reduce with UMAP before DBSCAN; skipped for fewer than 3 leftovers. */
   umap?: UmapOptions;
+  /**
+   * New clusters whose centroids are at least this similar are one person (merge-clusters.ts;
+   * FRS_CLUSTER_MERGE_THRESHOLD). Centroid mode only: it is that mode's rule for clusters.
+   */
+  mergeThreshold?: number;
+  /**
+   * The faces still left over after the second chance are clustered once more, with DBSCAN at
+   * this wider radius (cosine distance, FRS_DBSCAN_NOISE_EPS; original space): faces of one
+   * person that no cluster took. Off when absent or not above eps.
+   */
+  noiseEps?: number;
 }
 
 /** The user's decisions the grouping must respect beyond the fixed (known) faces. */
@@ -114,7 +126,13 @@ function decideInCanonicalOrder<P>(
   let points = seeds.map((i) => leftovers[i].embedding);
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
   const found = clustersOf(dbscan(points, options.eps, options.minPts));
-  const clusters = found.clusters.map((c) => c.map((k) => seeds[k]));
+  let clusters = found.clusters.map((c) => c.map((k) => seeds[k]));
+  if (options.mergeThreshold !== undefined && options.mode === 'centroid')
+    clusters = mergeByCentroid(
+      clusters,
+      leftovers.map((f) => f.embedding),
+      options.mergeThreshold,
+    );
   const noise = [...found.noise.map((k) => seeds[k]), ...leftovers.flatMap((f, i) => (f.lowQuality ? [i] : []))];
   // Second chance for noise and low-quality faces: each joins a new cluster when it passes the
   // matching rule (threshold and mode) against that cluster, as it would against a person.
@@ -126,9 +144,24 @@ function decideInCanonicalOrder<P>(
     mode: options.mode,
   });
   for (const a of late.assignments) members[a.personId].push(a.faceId);
+  // A last pass over what is left, at a wider radius; low-quality faces stay out of it too.
+  let noiseLeft = late.leftovers.map((f) => f.id);
+  if (options.noiseEps !== undefined && options.noiseEps > options.eps) {
+    const good = noiseLeft.filter((i) => !leftovers[i].lowQuality);
+    const again = clustersOf(
+      dbscan(
+        good.map((i) => leftovers[i].embedding),
+        options.noiseEps,
+        options.minPts,
+      ),
+    );
+    members.push(...again.clusters.map((c) => c.map((k) => good[k])));
+    const taken = new Set(again.clusters.flat().map((k) => good[k]));
+    noiseLeft = noiseLeft.filter((i) => !taken.has(i));
+  }
   return {
     assignments: assignments.map(({ faceId, personId }) => ({ faceId, personId })),
     newClusters: members.map((m) => m.sort((a, b) => a - b).map((i) => leftovers[i].id)),
-    noise: late.leftovers.map((f) => leftovers[f.id].id),
+    noise: noiseLeft.map((i) => leftovers[i].id),
   };
 }

@@ -117,7 +117,7 @@ export const settingsSchema = z.object({
       'Faces whose quality score (0..1: size, sharpness, landmarks, detector score; src/vision/face-quality.ts) is below this never start or bridge a new person; they still join a person they match. 0 turns it off. Calibrated in bench/results/quality.md.',
     ),
   FRS_QUALITY_FACE_SIZE: int(1, 10_000)
-    .default(60)
+    .default(64)
     .describe(
       'Box side in pixels from which a face counts as large enough for full quality (at FRS_MIN_FACE_SIZE it scores 0). Applies to faces detected or embedded from then on.',
     ),
@@ -151,6 +151,16 @@ export const settingsSchema = z.object({
   FRS_DBSCAN_MIN_POINTS: int(1, 1000)
     .default(2)
     .describe('DBSCAN minimum neighbourhood size (the face itself included) for a core face.'),
+  FRS_DBSCAN_NOISE_EPS: num(0, 2)
+    .default(0.0425)
+    .describe(
+      'Faces no person or cluster took are clustered once more with DBSCAN at this wider radius (cosine distance); 0 turns it off. Calibrated on LFW: bench/results/quality.md.',
+    ),
+  FRS_CLUSTER_MERGE_THRESHOLD: num(0, 1)
+    .default(0.97)
+    .describe(
+      'New clusters whose centroids are at least this similar become one person (FRS_MATCH_MODE=centroid only); 1 turns it off. Calibrated on LFW: bench/results/quality.md.',
+    ),
   FRS_UMAP_ENABLED: bool
     .default(false)
     .describe(

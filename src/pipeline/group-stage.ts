@@ -61,6 +61,8 @@ export function groupOptions(settings: Settings): GroupOptions {
     eps: settings.FRS_DBSCAN_EPS,
     minPts: settings.FRS_DBSCAN_MIN_POINTS,
     umap: settings.FRS_UMAP_ENABLED ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
+    mergeThreshold: settings.FRS_CLUSTER_MERGE_THRESHOLD < 1 ? settings.FRS_CLUSTER_MERGE_THRESHOLD : undefined,
+    noiseEps: settings.FRS_DBSCAN_NOISE_EPS > 0 ? settings.FRS_DBSCAN_NOISE_EPS : undefined,
   };
 }
 

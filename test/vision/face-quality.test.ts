@@ -97,7 +97,8 @@ describe('faceQuality on real detections (demo photos, real models)', () => {
     for (const f of sharpFaces) expect(f.quality).toBeGreaterThanOrEqual(settings.FRS_MIN_FACE_QUALITY);
 
     const blurred = await qualities(await sharp(original).blur(6).jpeg().toBuffer());
-    const tiny = await qualities(await sharp(original).resize({ width: 400 }).jpeg().toBuffer());
+    // 300 px wide: the faces are about 30 px.
+    const tiny = await qualities(await sharp(original).resize({ width: 300 }).jpeg().toBuffer());
     expect(blurred.length).toBeGreaterThan(0);
     expect(tiny.length).toBeGreaterThan(0);
     for (const worse of [...blurred, ...tiny]) {
