@@ -14,6 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { groupFaces } from '../src/clustering/group.js';
+import { groupOptions } from '../src/pipeline/group-stage.js';
 import { evaluateClustering } from '../src/clustering/metrics.js';
 import { loadSettings } from '../src/config/settings.js';
 import { FaceAnalyzer } from '../src/vision/face-analyzer.js';
@@ -69,6 +70,9 @@ for (const minPts of values['min-points']!.split(',').map(Number)) {
         eps,
         minPts,
         umap: umap ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
+        // The shipped passes after DBSCAN (settings); bench/lfw-quality.ts sweeps them.
+        mergeThreshold: groupOptions(settings).mergeThreshold,
+        noiseEps: groupOptions(settings).noiseEps,
       },
     );
     const ms = Date.now() - t;

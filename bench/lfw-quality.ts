@@ -71,6 +71,7 @@ for (const eps of list('eps')) {
     const options: GroupOptions = {
       threshold: settings.FRS_MATCH_THRESHOLD,
       mode: settings.FRS_MATCH_MODE,
+      lowQualityThreshold: settings.FRS_LOW_QUALITY_MATCH_THRESHOLD,
       eps,
       minPts: settings.FRS_DBSCAN_MIN_POINTS,
       mergeThreshold: merge < 1 ? merge : undefined,

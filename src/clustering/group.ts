@@ -23,6 +23,11 @@ export interface GroupOptions {
   threshold: number;
   /** How a face is compared with a person; default 'nearest-face' (see assign.ts). */
   mode?: MatchMode;
+  /**
+   * The similarity a low-quality face needs to join a person or a new cluster
+   * (FRS_LOW_QUALITY_MATCH_THRESHOLD); never below `threshold`. Default `threshold`.
+   */
+  lowQualityThreshold?: number;
   /** DBSCAN radius in cosine distance (FRS_DBSCAN_EPS). */
   eps: number;
   /** DBSCAN core size, the face itself included (FRS_DBSCAN_MIN_POINTS). */
@@ -116,11 +121,7 @@ function decideInCanonicalOrder<P>(
   options: GroupOptions,
   allowed?: (face: GroupFace<number>, personId: P) => boolean,
 ): GroupDecision<number, P> {
-  const { assignments, leftovers } = assignToPersons<number, P, GroupFace<number>>(known, unassigned, {
-    threshold: options.threshold,
-    mode: options.mode,
-    allowed,
-  });
+  const { assignments, leftovers } = matchFaces(known, unassigned, options, allowed);
   // Low-quality faces stay out of DBSCAN: a cluster starts and grows only through good faces.
   const seeds = leftovers.flatMap((f, i) => (f.lowQuality ? [] : [i]));
   let points = seeds.map((i) => leftovers[i].embedding);
@@ -138,11 +139,12 @@ function decideInCanonicalOrder<P>(
   // matching rule (threshold and mode) against that cluster, as it would against a person.
   const members = clusters.map((c) => [...c]);
   const clusterFaces = clusters.flatMap((c, k) => c.map((i) => ({ personId: k, embedding: leftovers[i].embedding })));
-  const noiseFaces = noise.map((i) => ({ id: i, embedding: leftovers[i].embedding }));
-  const late = assignToPersons<number, number, (typeof noiseFaces)[number]>(clusterFaces, noiseFaces, {
-    threshold: options.threshold,
-    mode: options.mode,
-  });
+  const noiseFaces = noise.map((i) => ({
+    id: i,
+    embedding: leftovers[i].embedding,
+    lowQuality: leftovers[i].lowQuality,
+  }));
+  const late = matchFaces(clusterFaces, noiseFaces, options);
   for (const a of late.assignments) members[a.personId].push(a.faceId);
   // A last pass over what is left, at a wider radius; low-quality faces stay out of it too.
   let noiseLeft = late.leftovers.map((f) => f.id);
@@ -163,5 +165,32 @@ function decideInCanonicalOrder<P>(
     assignments: assignments.map(({ faceId, personId }) => ({ faceId, personId })),
     newClusters: members.map((m) => m.sort((a, b) => a - b).map((i) => leftovers[i].id)),
     noise: noiseLeft.map((i) => leftovers[i].id),
+  };
+}
+
+/**
+ * The matching rule (assign.ts), with the stricter threshold for low-quality faces: a blurred
+ * or turned face joins only what it matches well. Leftovers come back in input order.
+ */
+function matchFaces<P, T extends GroupFace<number>>(
+  known: readonly KnownFace<P>[],
+  faces: readonly T[],
+  options: GroupOptions,
+  allowed?: (face: T, personId: P) => boolean,
+): { assignments: { faceId: number; personId: P }[]; leftovers: T[] } {
+  const strict = Math.max(options.threshold, options.lowQualityThreshold ?? options.threshold);
+  const match = (subset: T[], threshold: number) =>
+    assignToPersons<number, P, T>(known, subset, { threshold, mode: options.mode, allowed });
+  const good = match(
+    faces.filter((f) => !f.lowQuality),
+    options.threshold,
+  );
+  const low = match(
+    faces.filter((f) => f.lowQuality),
+    strict,
+  );
+  return {
+    assignments: [...good.assignments, ...low.assignments],
+    leftovers: [...good.leftovers, ...low.leftovers].sort((a, b) => a.id - b.id),
   };
 }

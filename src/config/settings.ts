@@ -116,6 +116,11 @@ export const settingsSchema = z.object({
     .describe(
       'Faces whose quality score (0..1: size, sharpness, landmarks, detector score; src/vision/face-quality.ts) is below this never start or bridge a new person; they still join a person they match. 0 turns it off. Calibrated in bench/results/quality.md.',
     ),
+  FRS_LOW_QUALITY_MATCH_THRESHOLD: num(-1, 1)
+    .default(0.97)
+    .describe(
+      'Cosine similarity a low-quality face (below FRS_MIN_FACE_QUALITY) needs to join a person or a new cluster; never below FRS_MATCH_THRESHOLD. Profiles and blurred faces drift towards other people.',
+    ),
   FRS_QUALITY_FACE_SIZE: int(1, 10_000)
     .default(64)
     .describe(

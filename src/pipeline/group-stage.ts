@@ -58,6 +58,7 @@ export function groupOptions(settings: Settings): GroupOptions {
   return {
     threshold: settings.FRS_MATCH_THRESHOLD,
     mode: settings.FRS_MATCH_MODE,
+    lowQualityThreshold: settings.FRS_LOW_QUALITY_MATCH_THRESHOLD,
     eps: settings.FRS_DBSCAN_EPS,
     minPts: settings.FRS_DBSCAN_MIN_POINTS,
     umap: settings.FRS_UMAP_ENABLED ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,

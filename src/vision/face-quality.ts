@@ -65,7 +65,7 @@ export function qualityOptions(
 }
 
 /** The detector score from which the detector counts as sure of a face. */
-export const SURE_SCORE = 0.7;
+export const SURE_SCORE = 0.55;
 /** Eye distance / box width: below BAD the points are not on a face; from GOOD on they are. */
 export const EYE_SPAN_BAD = 0.15;
 export const EYE_SPAN_GOOD = 0.3;

@@ -57,6 +57,19 @@ describe('groupFaces with low-quality faces', () => {
     });
   });
 
+  it('asks a low-quality face for the stricter lowQualityThreshold', () => {
+    const known = [{ personId: 7, embedding: at(1) }];
+    // 0.1 rad from the person: similarity 0.995.
+    const face = (lowQuality: boolean): GroupFace<string>[] => [{ id: 'f', embedding: at(1.1), lowQuality }];
+    const strict = { ...options, threshold: 0.99, lowQualityThreshold: 0.998 };
+    expect(groupFaces<string, number>(known, face(false), strict).assignments).toHaveLength(1);
+    expect(groupFaces<string, number>(known, face(true), strict)).toMatchObject({ assignments: [], noise: ['f'] });
+    // Never looser than the threshold for good faces.
+    expect(
+      groupFaces<string, number>(known, face(true), { ...strict, lowQualityThreshold: 0.5 }).assignments,
+    ).toHaveLength(1);
+  });
+
   it('decides the same partition whatever the input order', () => {
     // Good faces pair up (0.16-0.24, 0.40-0.48, ...); the low-quality ones between join a pair or stay out.
     const faces: GroupFace<number>[] = Array.from({ length: 12 }, (_, i) => ({
