@@ -114,7 +114,7 @@ export const settingsSchema = z.object({
   FRS_MIN_FACE_QUALITY: num(0, 1)
     .default(0.3)
     .describe(
-      'Faces whose quality score (0..1: size, sharpness, landmarks, detector score; src/vision/face-quality.ts) is below this never start or bridge a new person; they still join a person they match. 0 turns it off. Calibrated in bench/results/quality.md.',
+      'Faces whose quality score (0..1: size, sharpness, landmarks, detector score; src/vision/face-quality.ts) is below this never start or bridge a new person; they still join a person or cluster they match at FRS_LOW_QUALITY_MATCH_THRESHOLD. 0 turns it off. Calibrated in bench/results/quality.md.',
     ),
   FRS_LOW_QUALITY_MATCH_THRESHOLD: num(-1, 1)
     .default(0.97)
