@@ -347,6 +347,15 @@ export const mssqlMigrations: MssqlMigration[] = [
       addIndex('Persons', 'IX_Persons_PortraitFaceId', '(PortraitFaceId)'),
     ],
   },
+  {
+    version: 10,
+    name: 'faces without an embedding have no embedding model',
+    statements: [
+      // The embed stage finds its work by ranges of IX_Faces_EmbeddingModel (NOT_EMBEDDED_BY_MODEL),
+      // which relies on this; any older row that broke it is queued for embedding again.
+      'UPDATE dbo.Faces SET EmbeddingModel = NULL WHERE Embedding IS NULL AND EmbeddingModel IS NOT NULL',
+    ],
+  },
 ];
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;

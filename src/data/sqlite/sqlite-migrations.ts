@@ -226,6 +226,15 @@ export const sqliteMigrations: SqliteMigration[] = [
       db.exec('CREATE INDEX IF NOT EXISTS IX_Persons_PortraitFaceId ON Persons (PortraitFaceId)');
     },
   },
+  {
+    version: 10,
+    name: 'faces without an embedding have no embedding model',
+    up(db) {
+      // The embed stage finds its work by ranges of IX_Faces_EmbeddingModel (NOT_EMBEDDED_BY_MODEL),
+      // which relies on this; any older row that broke it is queued for embedding again.
+      db.exec('UPDATE Faces SET EmbeddingModel = NULL WHERE Embedding IS NULL AND EmbeddingModel IS NOT NULL');
+    },
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1].version;
