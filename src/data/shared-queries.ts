@@ -160,9 +160,16 @@ export const EMPTY_PERSON_CONDITION = `${UNNAMED_PERSON_CONDITION} AND COALESCE(
   AND COALESCE(Persons.IsHidden, 0) = 0
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
 
-/** Faces FRS can make a thumbnail for (a box), optionally only those without one, after @after. */
-export const FACES_NEEDING_THUMBNAILS_CONDITION = `f.BoundingBox IS NOT NULL AND f.Id > @after
-  AND (@onlyMissing = 0 OR f.ThumbnailPath IS NULL OR f.ThumbnailPath = '')`;
+/**
+ * Faces `f` FRS can make a thumbnail for (a box) after @after: all of them, or only those without
+ * one. The timer asks for the latter on every run: two ranges of IX_Faces_ThumbnailPath
+ * (ThumbnailPath, Id), so it reads the faces that lack one rather than every face.
+ */
+export function facesNeedingThumbnailsWhere(onlyMissing: boolean): string {
+  if (!onlyMissing) return 'f.BoundingBox IS NOT NULL AND f.Id > @after';
+  return `f.Id IN (SELECT Id FROM Faces WHERE ThumbnailPath IS NULL AND Id > @after
+    UNION ALL SELECT Id FROM Faces WHERE ThumbnailPath = '' AND Id > @after) AND f.BoundingBox IS NOT NULL`;
+}
 
 /** Model name recorded for an embedding stored without one (the replaced system's). */
 export const UNKNOWN_MODEL_NAME = 'replaced-system';

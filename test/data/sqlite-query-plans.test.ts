@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/data/open-repository.js';
 import { countItems } from '../../src/data/sqlite/sqlite-coordination.js';
 import { facesWithoutEmbedding, hasUngroupedFaces } from '../../src/data/sqlite/sqlite-faces.js';
+import { claimPendingItems } from '../../src/data/sqlite/sqlite-items.js';
+import { facesNeedingThumbnails } from '../../src/data/sqlite/sqlite-old-embeddings.js';
 import { newFace } from './repository.contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'frs-plans-'));
@@ -59,6 +61,21 @@ describe('timer queries on SQLite', () => {
       /SEARCH MediaItems USING COVERING INDEX IX_MediaItems_Claim/,
     );
     expect(plan(db, ungrouped, { model: 'model-b' }).join('\n')).toMatch(/SEARCH Faces USING INDEX IX_Faces_GroupedAt/);
+    db.close();
+  });
+
+  it('finds faces without a thumbnail and items put back by another application by index ranges', async () => {
+    const { db, statements } = await recordingDb();
+    facesNeedingThumbnails(db, true, 0, 10);
+    claimPendingItems(db, 'w', 10, 60, 3);
+    const [thumbnails, requeue] = statements;
+    const thumbnailPlan = plan(db, thumbnails, { after: 0, limit: 10 });
+    expect(
+      thumbnailPlan.filter((l) => /^SEARCH Faces USING COVERING INDEX IX_Faces_ThumbnailPath/.test(l)),
+    ).toHaveLength(2);
+    expect(thumbnailPlan.filter((l) => /^SCAN /.test(l))).toEqual([]);
+    expect(requeue).toMatch(/IsFacesExtracted = 0/);
+    expect(plan(db, requeue, {}).join('\n')).toMatch(/SEARCH MediaItems USING INDEX IX_MediaItems_Unextracted/);
     db.close();
   });
 
