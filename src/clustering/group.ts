@@ -170,7 +170,7 @@ function decideInCanonicalOrder<P>(
 
 /**
  * The matching rule (assign.ts), with the stricter threshold for low-quality faces: a blurred
- * or turned face joins only what it matches well. Leftovers come back in input order.
+ * or turned face joins only what it matches well.
  */
 function matchFaces<P, T extends GroupFace<number>>(
   known: readonly KnownFace<P>[],
@@ -189,8 +189,10 @@ function matchFaces<P, T extends GroupFace<number>>(
     faces.filter((f) => f.lowQuality),
     strict,
   );
+  // Back in the order the faces came (canonical order: DBSCAN's labels depend on it).
+  const order = new Map(faces.map((f, k) => [f, k]));
   return {
     assignments: [...good.assignments, ...low.assignments],
-    leftovers: [...good.leftovers, ...low.leftovers].sort((a, b) => a.id - b.id),
+    leftovers: [...good.leftovers, ...low.leftovers].sort((a, b) => order.get(a)! - order.get(b)!),
   };
 }
