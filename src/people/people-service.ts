@@ -13,6 +13,7 @@ import type { FaceDetail, Page, PersonSummary, Photo, Repository, RepositoryOps 
 import { FrsError } from '../errors.js';
 import { checkedText, checkedUpdate } from './person-fields.js';
 import { mostSimilar, personCentroids, type Suggestion } from './suggestions.js';
+import { checkedUndo, restore, undoRecord, type FacesUndo, type RestoreOutcome } from './undo.js';
 
 export interface Paging {
   /** 1-based. */
@@ -52,6 +53,13 @@ export interface MergeOutcome {
   person: PersonSummary;
   mergedPersonIds: number[];
   movedFaceIds: number[];
+  undo: FacesUndo;
+}
+
+/** An action on faces: how many changed, and the record that undoes it (src/people/undo.ts). */
+export interface FacesChange {
+  faces: number;
+  undo: FacesUndo;
 }
 
 export const MAX_PAGE_SIZE = 500;
@@ -119,15 +127,16 @@ export class PeopleService {
   }
 
   /** Split: a new person from faces (verified in it), optionally named. */
-  async createPerson(input: { name?: string | null; faceIds: number[] }): Promise<PersonSummary> {
+  async createPerson(input: { name?: string | null; faceIds: number[] }): Promise<PersonSummary & { undo: FacesUndo }> {
     const name = checkedText('name', input.name);
     const faceIds = ids(input.faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, faceIds, { sameModel: true });
+      const undo = await undoRecord(tx, faces, []);
       const [personId] = await tx.createPersons([{ name: name ?? null }]);
       await tx.moveFaces(faceIds, personId);
       await this.tidy(tx, [...personsOf(faces), personId]);
-      return this.requirePerson(tx, personId);
+      return { ...(await this.requirePerson(tx, personId)), undo };
     });
   }
 
@@ -137,12 +146,17 @@ export class PeopleService {
       throw new FrsError('INVALID_INPUT', `Person ${targetId} cannot be merged into itself.`);
     return this.repo.transaction(async (tx) => {
       await this.requirePersons(tx, [targetId, ...sources]);
+      // Every face of the target and the sources changes (all become the target's, verified).
+      const faces = [];
+      for (const id of [targetId, ...sources]) faces.push(...((await tx.getPerson(id))?.faces ?? []));
+      const undo = await undoRecord(tx, faces, [targetId, ...sources], { withPersonFields: true });
       const result = await tx.mergePersons(targetId, sources);
       await tx.fillPortraits([targetId]);
       return {
         person: await this.requirePerson(tx, targetId),
         mergedPersonIds: sources,
         movedFaceIds: result.movedFaceIds,
+        undo,
       };
     });
   }
@@ -158,49 +172,67 @@ export class PeopleService {
     });
   }
 
-  async moveFaces(faceIds: number[], personId: number): Promise<{ personId: number; faces: number }> {
+  async moveFaces(faceIds: number[], personId: number): Promise<FacesChange & { personId: number }> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       await this.requirePerson(tx, personId);
       const faces = await this.requireFaces(tx, list, { sameModel: true });
+      const undo = await undoRecord(tx, faces, [personId]);
       const moved = await tx.moveFaces(list, personId);
       await this.tidy(tx, [...personsOf(faces), personId]);
-      return { personId, faces: moved };
+      return { personId, faces: moved, undo };
     });
   }
 
   /** "Not this person": the faces leave their persons and never rejoin them. */
-  async unassignFaces(faceIds: number[]): Promise<{ faces: number }> {
+  async unassignFaces(faceIds: number[]): Promise<FacesChange> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
+      const undo = await undoRecord(tx, faces, []);
       const unassigned = await tx.unassignFaces(list);
       await this.tidy(tx, personsOf(faces));
-      return { faces: unassigned };
+      return { faces: unassigned, undo };
     });
   }
 
   /** Confirms faces in the persons they are in. */
-  async verifyFaces(faceIds: number[]): Promise<{ faces: number }> {
+  async verifyFaces(faceIds: number[]): Promise<FacesChange> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list, { sameModel: true });
       const loose = faces.filter((f) => f.personId === null).map((f) => f.id);
       if (loose.length > 0)
         throw new FrsError('INVALID_INPUT', `Face(s) ${loose.join(', ')} are in no person: move them to one instead.`);
-      return { faces: await tx.confirmFaces(list) };
+      const undo = await undoRecord(tx, faces, []);
+      return { faces: await tx.confirmFaces(list), undo };
     });
   }
 
   /** Not a face: leaves its person and never returns to grouping. */
-  async rejectFaces(faceIds: number[]): Promise<{ faces: number }> {
+  async rejectFaces(faceIds: number[]): Promise<FacesChange> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
+      const undo = await undoRecord(tx, faces, []);
       const rejected = await tx.rejectFaces(list);
       await this.tidy(tx, personsOf(faces));
-      return { faces: rejected };
+      return { faces: rejected, undo };
     });
+  }
+
+  /**
+   * Undo: takes back an action with the record it answered (`undo`): the faces go back where they
+   * stood, with their portraits; a person that is gone comes back under a new id (see undo.ts).
+   */
+  async restoreFaces(undo: FacesUndo): Promise<RestoreOutcome> {
+    const record = checkedUndo(undo);
+    return this.repo.transaction((tx) => restore(tx, record));
+  }
+
+  /** Faces by id, unknown ids left out (batch reads such as inlined thumbnails). */
+  async faces(faceIds: number[]): Promise<FaceDetail[]> {
+    return this.repo.getFaces(ids(faceIds, 'face'));
   }
 
   async face(id: number): Promise<FaceDetail> {

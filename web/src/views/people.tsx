@@ -1,13 +1,14 @@
 /** The people grid: portraits, names and face counts, largest first; search, hidden filter, paging, merge. */
 import { useEffect, useState } from 'preact/hooks';
 import { people, personLabel, type Person } from '../api';
-import { ErrorBox, Pager, PersonCard } from '../components';
+import { ErrorBox, Pager, PersonCard, portraitIds } from '../components';
 import { attempt, useNotify } from '../notices';
 import { useSelection } from '../selection';
+import { useThumbnailBatches } from '../thumbnails';
 import { useAsync } from '../use-async';
 
 const PAGE_SIZE = 60;
-/** Cards a large desktop screen shows at once: their portraits load without waiting for layout. */
+/** Cards a large desktop screen shows at once: their portraits come in the first batch. */
 const FIRST_SCREEN = 32;
 
 export function PeopleView() {
@@ -26,6 +27,8 @@ export function PeopleView() {
   const list = useAsync(() => people.list({ search: query, page, pageSize: PAGE_SIZE, hidden }), [query, page, hidden]);
   const items = list.data?.items ?? [];
   const selection = useSelection(items.map((p) => p.id));
+  // The page's portraits in two requests: the first screen's, then the rest.
+  const thumbs = useThumbnailBatches(portraitIds(items), FIRST_SCREEN);
   const chosen = items.filter((p) => selection.selected.has(p.id));
 
   const merge = (target: Person) =>
@@ -103,6 +106,7 @@ export function PeopleView() {
             key={p.id}
             person={p}
             eager={i < FIRST_SCREEN}
+            thumbs={thumbs}
             selected={selection.selected.has(p.id)}
             onSelect={(shift) => selection.toggle(p.id, shift)}
           />

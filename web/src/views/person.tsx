@@ -5,9 +5,12 @@ import { ErrorBox, FaceTile, Portrait } from '../components';
 import { attempt, useNotify } from '../notices';
 import { href, navigate } from '../router';
 import { useSelection } from '../selection';
+import { useThumbnailBatches } from '../thumbnails';
 import { FaceActions } from './face-actions';
 
 const PAGE_SIZE = 120;
+/** Face tiles a large desktop screen shows at once. */
+const FIRST_SCREEN = 48;
 
 export function PersonView({ id }: { id: number }) {
   const notify = useNotify();
@@ -18,6 +21,11 @@ export function PersonView({ id }: { id: number }) {
   const [error, setError] = useState<Error | null>(null);
   const [version, setVersion] = useState(0);
   const selection = useSelection(faceList.map((f) => f.id));
+  // The first screen of faces in one request; the rest load lazily, one by one, as they scroll in.
+  const thumbs = useThumbnailBatches(
+    faceList.slice(0, FIRST_SCREEN).map((f) => f.id),
+    FIRST_SCREEN,
+  );
 
   useEffect(() => {
     let live = true;
@@ -139,6 +147,7 @@ export function PersonView({ id }: { id: number }) {
             faceId={f.id}
             verified={f.isUserVerified}
             caption={f.fileName ?? undefined}
+            thumbs={thumbs}
             selected={selection.selected.has(f.id)}
             onToggle={(shift) => selection.toggle(f.id, shift)}
           />
