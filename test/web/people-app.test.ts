@@ -158,7 +158,7 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     await page.close();
   });
 
-  it('merges two persons: one is gone, its faces are in the other, the page says what moved', async () => {
+  it('merges two persons: one is gone, its faces are in the other, the page says what moved; undo splits them', async () => {
     const persons = personsBySize();
     const [target, source] = [persons[2], persons[3]];
     const sourceFaces = facesOf(source.id).map((f) => f.Id);
@@ -174,6 +174,15 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM Persons WHERE Id = ?').get(source.id)).toEqual({ n: 0 });
     for (const id of sourceFaces) expect(face(id).PersonId).toBe(target.id);
     await gone(page, `.person-card[data-person-id="${source.id}"]`);
+
+    // Undo: the source's faces are one person again (under a new id), and the target has its own back.
+    await clickButton(page, '.notice', 'Undo');
+    const undone = await noticeText(page, 'Undone');
+    const back = face(sourceFaces[0]).PersonId!;
+    expect(undone).toContain(`person ${source.id} is back as person ${back}`);
+    expect(facesOf(back).map((f) => f.Id)).toEqual(sourceFaces);
+    expect(facesOf(target.id).length).toBe(target.faces);
+    await page.waitForSelector(`.person-card[data-person-id="${back}"]`);
     await page.close();
   });
 
@@ -187,6 +196,32 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     await noticeText(page, 'not a face');
     expect(face(rejected)).toMatchObject({ PersonId: null, IsRejected: 1 });
     await gone(page, `.face-tile[data-face-id="${rejected}"]`);
+    await page.close();
+  });
+
+  it('undoes a correction: the database and the page are as before', async () => {
+    const person = personsBySize()[1];
+    const [taken, rejected] = facesOf(person.id).map((f) => f.Id);
+    const row = (id: number) =>
+      db.prepare('SELECT PersonId, IsUserVerified, IsRejected FROM Faces WHERE Id = ?').get(id) as object;
+    const links = () => db.prepare('SELECT FaceId, PersonId FROM FrsCannotLink ORDER BY FaceId').all();
+    const before = { taken: row(taken), rejected: row(rejected), links: links() };
+    const page = await open(`#/persons/${person.id}`);
+    for (const [faceId, action, said] of [
+      [taken, 'Take out', 'Took 1 face out'],
+      [rejected, 'Not a face', 'not a face'],
+    ] as const) {
+      await page.waitForSelector(`.face-tile[data-face-id="${faceId}"]`);
+      await selectFace(page, faceId);
+      await clickButton(page, '.action-bar', action);
+      await noticeText(page, said);
+      await gone(page, `.face-tile[data-face-id="${faceId}"]`);
+      expect(row(faceId)).not.toEqual(before[faceId === taken ? 'taken' : 'rejected']);
+      await clickButton(page, '.notice', 'Undo');
+      await noticeText(page, 'Undone');
+      await page.waitForSelector(`.face-tile[data-face-id="${faceId}"]`); // back on the page
+    }
+    expect({ taken: row(taken), rejected: row(rejected), links: links() }).toEqual(before);
     await page.close();
   });
 

@@ -38,6 +38,19 @@ export interface Suggestion {
   similarity: number;
 }
 
+/** What an action answers to take it back: handed to faces.restore as it came (src/people/undo.ts). */
+export interface Undo {
+  faces: unknown[];
+  portraits: unknown[];
+  persons?: unknown[];
+}
+
+export interface Restored {
+  faces: number;
+  /** Persons that were gone (merged, or emptied) and came back under a new id. */
+  recreatedPersons: Array<{ was: number; now: number }>;
+}
+
 export interface Page<T> {
   items: T[];
   page: number;
@@ -150,16 +163,28 @@ export const people = {
   update: (id: number, patch: Partial<Pick<Person, 'name' | 'rank' | 'appointment' | 'type' | 'hidden'>>) =>
     api<Person>('PATCH', `persons/${id}`, patch),
   remove: (id: number) => api<unknown>('DELETE', `persons/${id}`),
-  create: (faceIds: number[], name?: string) => api<Person>('POST', 'persons', { name, faceIds }),
-  merge: (id: number, personIds: number[]) => api<unknown>('POST', `persons/${id}/merge`, { personIds }),
+  create: (faceIds: number[], name?: string) => api<Person & { undo: Undo }>('POST', 'persons', { name, faceIds }),
+  merge: (id: number, personIds: number[]) =>
+    api<{ person: Person; mergedPersonIds: number[]; movedFaceIds: number[]; undo: Undo }>(
+      'POST',
+      `persons/${id}/merge`,
+      { personIds },
+    ),
   portrait: (id: number, faceId: number) => api<unknown>('PUT', `persons/${id}/portrait`, { faceId }),
 };
 
+interface Changed {
+  faces: number;
+  undo: Undo;
+}
+
 export const faces = {
-  move: (faceIds: number[], personId: number) => api<unknown>('POST', 'faces/move', { faceIds, personId }),
-  unassign: (faceIds: number[]) => api<unknown>('POST', 'faces/unassign', { faceIds }),
-  verify: (faceIds: number[]) => api<unknown>('POST', 'faces/verify', { faceIds }),
-  reject: (faceIds: number[]) => api<unknown>('POST', 'faces/reject', { faceIds }),
+  move: (faceIds: number[], personId: number) => api<Changed>('POST', 'faces/move', { faceIds, personId }),
+  unassign: (faceIds: number[]) => api<Changed>('POST', 'faces/unassign', { faceIds }),
+  verify: (faceIds: number[]) => api<Changed>('POST', 'faces/verify', { faceIds }),
+  reject: (faceIds: number[]) => api<Changed>('POST', 'faces/reject', { faceIds }),
+  /** Undo: hands back what an action answered. */
+  restore: (undo: Undo) => api<Restored>('POST', 'faces/restore', undo),
   unassigned: (page: number, pageSize: number) =>
     api<Page<Face>>('GET', 'faces/unassigned', undefined, { page, pageSize }),
 };

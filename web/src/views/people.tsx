@@ -1,10 +1,11 @@
 /** The people grid: portraits, names and face counts, largest first; search, hidden filter, paging, merge. */
 import { useEffect, useState } from 'preact/hooks';
-import { people, personLabel, type Person } from '../api';
+import { faces, people, personLabel, type Person } from '../api';
 import { ErrorBox, Pager, PersonCard, portraitIds } from '../components';
 import { attempt, useNotify } from '../notices';
 import { useSelection } from '../selection';
 import { useThumbnailBatches } from '../thumbnails';
+import { restoredText } from './face-actions';
 import { useAsync } from '../use-async';
 
 const PAGE_SIZE = 60;
@@ -34,25 +35,21 @@ export function PeopleView() {
   const merge = (target: Person) =>
     attempt(notify, async () => {
       const sources = chosen.filter((p) => p.id !== target.id);
-      const before = await Promise.all(sources.map((p) => allFaceIds(p.id)));
-      await people.merge(
+      const merged = await people.merge(
         target.id,
         sources.map((p) => p.id),
       );
-      const moved = before.reduce((n, ids) => n + ids.length, 0);
+      const moved = merged.movedFaceIds.length;
       selection.clear();
       list.reload();
       notify(
         `Merged ${sources.map(personLabel).join(', ')} into ${personLabel(target)}: ${moved} face${moved === 1 ? '' : 's'} moved.`,
         {
+          // The merged persons come back (under new ids) with their fields and faces.
           undo: async () => {
-            // Each merged person comes back, with its name, holding the faces it had.
-            for (const [i, p] of sources.entries()) {
-              const created = await people.create(before[i], p.name ?? undefined);
-              if (p.rank || p.appointment || p.type)
-                await people.update(created.id, { rank: p.rank, appointment: p.appointment, type: p.type });
-            }
+            const restored = await faces.restore(merged.undo);
             list.reload();
+            return restoredText(restored);
           },
         },
       );
@@ -116,14 +113,4 @@ export function PeopleView() {
       {list.data && <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={setPage} />}
     </section>
   );
-}
-
-/** Every face id of a person (what a merge moves, so that undo can put it back). */
-async function allFaceIds(personId: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let page = 1; ; page++) {
-    const { faces } = await people.get(personId, page, 500);
-    ids.push(...faces.items.map((f) => f.id));
-    if (faces.items.length === 0 || ids.length >= faces.total) return ids;
-  }
 }

@@ -6,7 +6,7 @@ import { attempt, useNotify } from '../notices';
 import { href } from '../router';
 import { useSelection } from '../selection';
 import { useAsync } from '../use-async';
-import { FaceActions } from './face-actions';
+import { FaceActions, restoredText } from './face-actions';
 
 const PAGE_SIZE = 48;
 
@@ -55,11 +55,12 @@ export function UnassignedView() {
                   class="suggestion"
                   onClick={() =>
                     void attempt(notify, async () => {
-                      await faces.move([f.id], s.personId);
+                      const { undo } = await faces.move([f.id], s.personId);
                       notify(`Assigned to ${s.name ?? `Person ${s.personId}`}.`, {
                         undo: async () => {
-                          await faces.unassign([f.id]);
+                          const restored = await faces.restore(undo);
                           list.reload();
+                          return restoredText(restored);
                         },
                       });
                       list.reload();
