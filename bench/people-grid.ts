@@ -117,6 +117,7 @@ async function main(): Promise<void> {
     const times: number[] = [];
     const breakdown: Array<{ list: [number, number] | null; thumbsEnd: number; thumbs: number }> = [];
     let cards = 0;
+    let personLine = '';
     try {
       for (let run = 0; run <= runs; run++) {
         const page = await browser.newPage();
@@ -133,13 +134,14 @@ async function main(): Promise<void> {
             const entries = performance.getEntriesByType('resource');
             const list = entries.find((e) => e.name.includes('/api/persons?'));
             const thumbs = entries.filter((e) => e.name.includes('/thumbnail'));
-            return { list: list ? [list.startTime, list.duration] : null, thumbsEnd: Math.max(...thumbs.map((e) => e.responseEnd)), thumbs: thumbs.length, requests: thumbs.map((e) => [Math.round(e.startTime), Math.round(e.responseStart - e.startTime), Math.round(e.responseEnd - e.responseStart)]) };
+            return { list: list ? [list.startTime, list.duration] : null, thumbsEnd: Math.max(...thumbs.map((e) => e.responseEnd)), thumbs: thumbs.length, now: Math.round(performance.now()), requests: thumbs.map((e) => [Math.round(e.startTime), Math.round(e.responseStart - e.startTime), Math.round(e.responseEnd - e.responseStart)]) };
           })())`)) as string,
         ) as { list: [number, number] | null; thumbsEnd: number; thumbs: number };
         breakdown.push(timing);
         if (values.verbose) console.log(run, Date.now() - t0, JSON.stringify(timing));
         await page.close();
       }
+      personLine = await largestPerson(browser, url, values.verbose);
     } finally {
       await browser.close();
       server.closeAllConnections();
@@ -156,16 +158,84 @@ async function main(): Promise<void> {
     const line = `persons ${persons}, faces ${faceTotal}: first screen (${cards} portraits) cold ${cold} ms, warm median ${median} ms (runs ${warm.join(', ')} ms); library generated in ${generateMs} ms`;
     console.log(line);
     console.log(detail);
+    console.log(personLine);
     if (values.out)
       writeFileSync(
         values.out,
-        `# People app: time to first screen\n\n\`npx tsx bench/people-grid.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\`\n\n${line}\n\n${detail}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+        `# People app: time to first screen\n\n\`npx tsx bench/people-grid.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\`\n\n${line}\n\n${detail}\n\n${personLine}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')}; Chromium ${await chromiumVersion(chromium)}, headless.\n`,
       );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** In the page: the number of face tiles in the viewport once their images have loaded, else false. */
+const FACES_LOADED = `(() => {
+  const visible = [...document.querySelectorAll('.face-tile button > :first-child')]
+    .filter((el) => { const r = el.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; });
+  return visible.length > 0 && visible.every((el) => el.tagName === 'IMG' && el.complete && el.naturalWidth > 0) && visible.length;
+})()`;
+
+/**
+ * The largest person's page (thousands of faces): time to its first screen of faces, then how
+ * long each further page takes to appear after scrolling to the end of the list (3 times).
+ */
+async function largestPerson(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  url: string,
+  verbose = false,
+): Promise<string> {
+  const page = await browser.newPage();
+  await page.setCacheEnabled(false);
+  await page.setViewport({ width: 1280, height: 800 });
+  const t0 = Date.now();
+  await page.goto(`${url}#/persons/1`);
+  await page.waitForFunction(FACES_LOADED, { polling: 'raf', timeout: 30_000 }).catch(async (err: unknown) => {
+    const state = await page.evaluate(
+      `JSON.stringify([...document.querySelectorAll('.face-tile button > :first-child')].slice(0, 60).map((el) => { const r = el.getBoundingClientRect(); return [el.tagName, el.className, Math.round(r.top), Math.round(r.bottom), el.complete, el.naturalWidth, (el.src || '').slice(0, 60)]; }))`,
+    );
+    console.error('DEBUG', state);
+    throw err;
+  });
+  const first = Date.now() - t0;
+  const total = await page.$eval('.person-fields .muted', (e) => e.textContent ?? '');
+  const more: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = await page.$$eval('.face-tile', (tiles) => tiles.length);
+    const t = Date.now();
+    await page.evaluate(`document.querySelector('.face-grid').lastElementChild.scrollIntoView({ block: 'end' })`);
+    await page
+      .waitForFunction(`document.querySelectorAll('.face-tile').length > ${before}`, { timeout: 30_000 })
+      .catch(async (err: unknown) => {
+        console.error(
+          'DEBUG2',
+          before,
+          await page.evaluate(
+            `JSON.stringify([scrollY, innerHeight, document.body.scrollHeight, [...document.querySelectorAll('button')].map((b) => [b.textContent, b.disabled, Math.round(b.getBoundingClientRect().top)]).slice(-3), document.querySelector('.error')?.textContent])`,
+          ),
+        );
+        throw err;
+      });
+    await page.waitForFunction(FACES_LOADED, { polling: 'raf', timeout: 10_000 }).catch(async (err: unknown) => {
+      const state = await page.evaluate(
+        `JSON.stringify([scrollY, innerHeight, [...document.querySelectorAll('.face-tile button > :first-child')].filter((el) => { const r = el.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }).map((el) => { const r = el.getBoundingClientRect(); return [el.tagName, el.className, Math.round(r.top), Math.round(r.bottom), el.complete, el.naturalWidth, (el.src || '').slice(-40)]; })])`,
+      );
+      console.error('DEBUG3', state);
+      throw err;
+    });
+    more.push(Date.now() - t);
+  }
+  const tiles = await page.$$eval('.face-tile', (list) => list.length);
+  if (verbose)
+    console.log(
+      await page.evaluate(
+        `JSON.stringify(performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).map((e) => [e.name.replace(/^.*\\/api\\//, '').slice(0, 40), Math.round(e.startTime), Math.round(e.duration)]))`,
+      ),
+    );
+  await page.close();
+  return `largest person (${total.trim()}): first screen of faces ${first} ms; scrolled to the last face 3 times, the next faces were shown in ${more.join(', ')} ms (${tiles} tiles in the page then)`;
 }
 
 async function chromiumVersion(path: string): Promise<string> {

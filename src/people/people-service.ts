@@ -12,7 +12,8 @@
 import type { FaceDetail, Page, PersonSummary, Photo, Repository, RepositoryOps } from '../data/repository.js';
 import { FrsError } from '../errors.js';
 import { checkedText, checkedUpdate } from './person-fields.js';
-import { mostSimilar, personCentroids, type Suggestion } from './suggestions.js';
+import { suggestionIndex } from './suggestion-index.js';
+import { mostSimilar, type Suggestion } from './suggestions.js';
 import { checkedUndo, restore, undoRecord, type FacesUndo, type RestoreOutcome } from './undo.js';
 
 export interface Paging {
@@ -63,6 +64,8 @@ export interface FacesChange {
 }
 
 export const MAX_PAGE_SIZE = 500;
+/** Nearest persons looked at beyond the k suggested, so hidden ones among them can be left out. */
+const SPARE_SUGGESTIONS = 7;
 /** The most ids one action takes: keeps each action one short transaction. */
 export const MAX_IDS = 1000;
 
@@ -249,20 +252,30 @@ export class PeopleService {
     return found;
   }
 
-  /** Faces in no person, each with the `k` most similar persons (hidden ones left out). */
+  /**
+   * Faces in no person, each with the `k` most similar persons (hidden ones left out). The
+   * centroids come from a cache kept until the grouping changes (suggestion-index.ts); among
+   * each face's k + SPARE_SUGGESTIONS nearest persons the visible ones are kept.
+   */
   async unassignedFaces(page: Partial<Paging> = {}, k = 3): Promise<Paged<UnassignedFace>> {
     const p = paging(page);
     const list = await this.repo.unassignedFaces(this.model, p);
     if (list.items.length === 0) return paged({ items: [], total: list.total }, p);
-    const [grouping, persons] = await Promise.all([this.repo.facesForGrouping(this.model), this.repo.listPersons()]);
-    const visible = new Map(persons.filter((x) => !x.hidden).map((x) => [x.id, x]));
-    const centroids = personCentroids(grouping.filter((f) => f.personId !== null && visible.has(f.personId)));
-    const embeddings = new Map(grouping.map((f) => [f.id, f.embedding]));
+    const { centroids, loose } = await suggestionIndex(this.repo, this.model);
+    const nearest = new Map(
+      list.items.map((face) => {
+        const embedding = loose.get(face.id);
+        return [face.id, embedding ? mostSimilar(embedding, centroids, k + SPARE_SUGGESTIONS) : []];
+      }),
+    );
+    const candidates = [...new Set([...nearest.values()].flat().map((s) => s.personId))];
+    const persons = new Map((await this.repo.personSummaries(candidates)).map((x) => [x.id, x]));
     const items = list.items.map((face) => {
-      const embedding = embeddings.get(face.id);
-      const suggestions = embedding
-        ? mostSimilar(embedding, centroids, k).map((s) => ({ ...s, name: visible.get(s.personId)?.name ?? null }))
-        : [];
+      const suggestions = nearest
+        .get(face.id)!
+        .filter((s) => persons.get(s.personId)?.hidden === false)
+        .slice(0, k)
+        .map((s) => ({ ...s, name: persons.get(s.personId)?.name ?? null }));
       return { ...face, suggestions };
     });
     return paged({ items, total: list.total }, p);

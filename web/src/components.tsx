@@ -10,7 +10,7 @@ import { useAsync } from './use-async';
  * A face image: from `thumbs` (batched, web/src/thumbnails.ts) when given, else its own URL.
  * `eager` for the first screen: lazy images wait for layout and an intersection check first.
  */
-function FaceImage({
+export function FaceImage({
   faceId,
   alt,
   eager,

@@ -1,50 +1,58 @@
 /**
- * Thumbnails for a screenful of faces in one or two requests (GET faces/thumbnails) instead of
- * one request each: a browser opens only six connections to a host, and the people grid's
- * first screen needs about 30 portraits (bench/people-grid.ts measures it).
+ * Thumbnails for the faces a view shows, in batches (GET faces/thumbnails, up to 100 a request)
+ * instead of one request each: a browser opens only six connections to a host, and a screen of
+ * portraits or a page of faces needs dozens to a hundred and more (bench/people-grid.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { faceThumb, THUMBNAIL_BATCH, thumbnailBatch } from './api';
 
 /** What an image shows: a URL, or undefined while its batch is still on its way. */
 export type ThumbnailSource = (faceId: number) => string | undefined;
 
 /**
- * Loads `batched` face ids' thumbnails in batches, the first `first` of them in a request of
- * their own so the first screen does not wait for the rest. Faces outside `batched`, missing
- * from a batch, or in a batch that failed get their own thumbnail URL (lazy images).
+ * Loads the thumbnails of `faceIds` in batches; ids added later (another page) are fetched then,
+ * those already here are not fetched again. The very first `first` go in a request of their own,
+ * so the first screen does not wait for the rest. A face missing from its batch, or in a batch
+ * that failed, falls back to its own thumbnail URL; so does any face not in `faceIds`.
  */
-export function useThumbnailBatches(batched: number[], first: number): ThumbnailSource {
-  const key = batched.join(',');
-  const [loaded, setLoaded] = useState<{ key: string; urls: Map<number, string>; settled: Set<number> }>({
-    key: '',
-    urls: new Map(),
-    settled: new Set(),
-  });
-  useEffect(() => {
-    if (batched.length === 0) return;
-    let live = true;
-    const chunks = [batched.slice(0, first)];
-    for (let i = first; i < batched.length; i += THUMBNAIL_BATCH) chunks.push(batched.slice(i, i + THUMBNAIL_BATCH));
+export function useThumbnailBatches(faceIds: number[], first: number): ThumbnailSource {
+  const requested = useRef(new Set<number>());
+  const live = useRef(true);
+  const [urls, setUrls] = useState(() => new Map<number, string>());
+  const [fallback, setFallback] = useState(() => new Set<number>());
+  useEffect(
+    () => () => {
+      live.current = false;
+    },
+    [],
+  );
+  const key = faceIds.join(',');
+  // A layout effect: the requests leave before the browser paints the placeholders.
+  useLayoutEffect(() => {
+    const fresh = [...new Set(faceIds)].filter((id) => !requested.current.has(id));
+    if (fresh.length === 0) return;
+    const firstTime = requested.current.size === 0;
+    for (const id of fresh) requested.current.add(id);
+    const chunks: number[][] = [];
+    let start = 0;
+    if (firstTime) chunks.push(fresh.slice(0, (start = Math.min(first, THUMBNAIL_BATCH))));
+    for (let i = start; i < fresh.length; i += THUMBNAIL_BATCH) chunks.push(fresh.slice(i, i + THUMBNAIL_BATCH));
     for (const chunk of chunks.filter((c) => c.length > 0)) {
-      const settle = (urls: Map<number, string>) =>
-        live &&
-        setLoaded((prev) => {
-          const base = prev.key === key ? prev : { key, urls: new Map<number, string>(), settled: new Set<number>() };
-          return { key, urls: new Map([...base.urls, ...urls]), settled: new Set([...base.settled, ...chunk]) };
-        });
+      const settle = (found: Map<number, string>) => {
+        if (!live.current) return;
+        if (found.size > 0) setUrls((prev) => new Map([...prev, ...found]));
+        const lost = chunk.filter((id) => !found.has(id));
+        if (lost.length > 0) setFallback((prev) => new Set([...prev, ...lost]));
+      };
       thumbnailBatch(chunk).then(settle, () => settle(new Map()));
     }
-    return () => {
-      live = false;
-    };
   }, [key, first]);
-  const current = loaded.key === key ? loaded : null;
-  const inBatch = new Set(batched);
+  // Faces of the list wait for their batch, even before the layout effect has asked for it.
+  const batched = new Set(faceIds);
   return (faceId) => {
-    if (!inBatch.has(faceId)) return faceThumb(faceId);
-    const url = current?.urls.get(faceId);
+    const url = urls.get(faceId);
     if (url) return url;
-    return current?.settled.has(faceId) ? faceThumb(faceId) : undefined;
+    const waiting = (batched.has(faceId) || requested.current.has(faceId)) && !fallback.has(faceId);
+    return waiting ? undefined : faceThumb(faceId);
   };
 }

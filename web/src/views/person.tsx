@@ -1,5 +1,5 @@
 /** One person: inline edits, hide, portrait, delete, their faces (lazy, paged) and the photos they are in. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { people, personLabel, type Face, type Person } from '../api';
 import { ErrorBox, FaceTile, Portrait } from '../components';
 import { attempt, useNotify } from '../notices';
@@ -17,36 +17,53 @@ export function PersonView({ id }: { id: number }) {
   const [person, setPerson] = useState<Person | null>(null);
   const [faceList, setFaceList] = useState<Face[]>([]);
   const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(1);
   const [error, setError] = useState<Error | null>(null);
   const [version, setVersion] = useState(0);
+  const [loading, setLoading] = useState(false);
   const selection = useSelection(faceList.map((f) => f.id));
-  // The first screen of faces in one request; the rest load lazily, one by one, as they scroll in.
+  // The faces' thumbnails in batches: the first screen's first, then each page's as it comes.
   const thumbs = useThumbnailBatches(
-    faceList.slice(0, FIRST_SCREEN).map((f) => f.id),
+    faceList.map((f) => f.id),
     FIRST_SCREEN,
   );
 
-  useEffect(() => {
-    let live = true;
-    people.get(id, 1, PAGE_SIZE * page).then(
-      (r) => {
-        if (!live) return;
-        setPerson(r.person);
-        setFaceList(r.faces.items);
-        setTotal(r.faces.total);
+  // After a change (or for another person) every page shown is read again; "more" reads one page.
+  const shown = useRef({ id, pages: 1 });
+  const load = (from: number, to: number, replace: boolean) => {
+    setLoading(true);
+    const asked = id;
+    // Each request at most PAGE_SIZE faces: the API's pages stay small however many faces a person has.
+    return Promise.all(Array.from({ length: to - from + 1 }, (_, i) => people.get(id, from + i, PAGE_SIZE))).then(
+      (answers) => {
+        if (shown.current.id !== asked) return;
+        const last = answers[answers.length - 1];
+        setPerson(last.person);
+        setFaceList((list) => [...(replace ? [] : list), ...answers.flatMap((a) => a.faces.items)]);
+        setTotal(last.faces.total);
+        shown.current.pages = to;
         setError(null);
+        setLoading(false);
       },
-      (e: Error) => live && setError(e),
+      (e: Error) => {
+        if (shown.current.id !== asked) return;
+        setError(e);
+        setLoading(false);
+      },
     );
-    return () => {
-      live = false;
-    };
-  }, [id, page, version]);
+  };
   useEffect(() => {
-    setPage(1);
-    selection.clear();
-  }, [id]);
+    if (shown.current.id !== id) {
+      shown.current = { id, pages: 1 };
+      selection.clear();
+    }
+    void load(1, shown.current.pages, true);
+  }, [id, version]);
+  const loadMore = () => {
+    if (!loading) void load(shown.current.pages + 1, shown.current.pages + 1, false);
+  };
+  const more = faceList.length < total;
+  // More faces come as the list scrolls to its end, or with "Show more".
+  const end = useNearEnd(loadMore, more && !loading);
 
   if (!person) return error ? <ErrorBox error={error} /> : <p class="muted">Loading…</p>;
   const reload = () => setVersion((v) => v + 1);
@@ -153,8 +170,8 @@ export function PersonView({ id }: { id: number }) {
           />
         ))}
       </ul>
-      {faceList.length < total && (
-        <button type="button" onClick={() => setPage((p) => p + 1)}>
+      {more && (
+        <button type="button" ref={end} disabled={loading} onClick={loadMore}>
           Show more faces ({total - faceList.length} more)
         </button>
       )}
@@ -202,4 +219,30 @@ function EditField({
       />
     </label>
   );
+}
+
+/**
+ * A ref for the element at a list's end: when it scrolls near the viewport, `onNear` runs (once
+ * per `enabled` phase), so long lists grow as they are read; the element stays a button for keyboards.
+ */
+function useNearEnd(onNear: () => void, enabled: boolean) {
+  const ref = useRef<HTMLButtonElement>(null);
+  const callback = useRef(onNear);
+  callback.current = onNear;
+  useEffect(() => {
+    const el = ref.current;
+    if (!enabled || !el) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          observer.disconnect();
+          callback.current();
+        }
+      },
+      { rootMargin: '600px' },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [enabled]);
+  return ref;
 }

@@ -1,10 +1,11 @@
 /** Faces no person holds, with the most similar persons suggested: one click assigns. */
 import { useState } from 'preact/hooks';
-import { faces, faceThumb } from '../api';
-import { ErrorBox, Pager } from '../components';
+import { faces } from '../api';
+import { ErrorBox, FaceImage, Pager } from '../components';
 import { attempt, useNotify } from '../notices';
 import { href } from '../router';
 import { useSelection } from '../selection';
+import { useThumbnailBatches } from '../thumbnails';
 import { useAsync } from '../use-async';
 import { FaceActions, restoredText } from './face-actions';
 
@@ -16,6 +17,10 @@ export function UnassignedView() {
   const list = useAsync(() => faces.unassigned(page, PAGE_SIZE), [page]);
   const items = list.data?.items ?? [];
   const selection = useSelection(items.map((f) => f.id));
+  const thumbs = useThumbnailBatches(
+    items.map((f) => f.id),
+    PAGE_SIZE,
+  );
   return (
     <section aria-labelledby="unassigned-title">
       <div class="toolbar">
@@ -42,7 +47,7 @@ export function UnassignedView() {
               aria-pressed={selection.selected.has(f.id)}
               onClick={(e) => selection.toggle(f.id, e.shiftKey)}
             >
-              <img src={faceThumb(f.id)} alt={`Face ${f.id}`} loading="lazy" width={96} height={96} />
+              <FaceImage faceId={f.id} alt={`Face ${f.id}`} thumbs={thumbs} size={96} />
             </button>
             <div class="suggestions">
               <a href={href.photo(f.mediaItemId)} class="muted">
