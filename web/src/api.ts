@@ -106,7 +106,7 @@ export class ApiError extends Error {
 }
 
 export function apiUrl(path: string, query: Record<string, string | number | undefined> = {}): string {
-  const url = new URL(path.replace(/^\//, ''), API_BASE);
+  const url = new URL(path.replace(/^\//, ''), API_BASE); // an absolute URL stays as it is
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   return url.toString();
 }
@@ -155,9 +155,22 @@ export function boxRect(face: { box?: Box; boundingBox?: Box }): { x: number; y:
   return { x: box.x, y: box.y, w: box.width, h: box.height };
 }
 
+export interface PersonsQuery {
+  search?: string;
+  page: number;
+  pageSize: number;
+  hidden: string;
+}
+
+/** The people grid's page size; its first page is asked for before the app starts (preload.ts). */
+export const PEOPLE_PAGE_SIZE = 60;
+export const FIRST_PEOPLE_PAGE: PersonsQuery = { search: '', page: 1, pageSize: PEOPLE_PAGE_SIZE, hidden: 'false' };
+/** One URL per query (the parameters always in this order), so a preloaded page is found again. */
+export const personsUrl = (q: PersonsQuery) =>
+  apiUrl('persons', { search: q.search, page: q.page, pageSize: q.pageSize, hidden: q.hidden });
+
 export const people = {
-  list: (q: { search?: string; page: number; pageSize: number; hidden: string }) =>
-    api<Page<Person>>('GET', 'persons', undefined, q),
+  list: (q: PersonsQuery) => api<Page<Person>>('GET', personsUrl(q)),
   get: (id: number, page: number, pageSize: number) =>
     api<{ person: Person; faces: Page<Face> }>('GET', `persons/${id}`, undefined, { page, pageSize }),
   update: (id: number, patch: Partial<Pick<Person, 'name' | 'rank' | 'appointment' | 'type' | 'hidden'>>) =>

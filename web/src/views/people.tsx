@@ -1,6 +1,6 @@
 /** The people grid: portraits, names and face counts, largest first; search, hidden filter, paging, merge. */
 import { useEffect, useState } from 'preact/hooks';
-import { faces, people, personLabel, type Person } from '../api';
+import { faces, people, PEOPLE_PAGE_SIZE, personLabel, type Person } from '../api';
 import { ErrorBox, Pager, PersonCard, portraitIds } from '../components';
 import { attempt, useNotify } from '../notices';
 import { useSelection } from '../selection';
@@ -8,7 +8,6 @@ import { useThumbnailBatches } from '../thumbnails';
 import { restoredText } from './face-actions';
 import { useAsync } from '../use-async';
 
-const PAGE_SIZE = 60;
 /** Cards a large desktop screen shows at once: their portraits come in the first batch. */
 const FIRST_SCREEN = 32;
 
@@ -25,7 +24,10 @@ export function PeopleView() {
     }, 250);
     return () => clearTimeout(t);
   }, [search]);
-  const list = useAsync(() => people.list({ search: query, page, pageSize: PAGE_SIZE, hidden }), [query, page, hidden]);
+  const list = useAsync(
+    () => people.list({ search: query, page, pageSize: PEOPLE_PAGE_SIZE, hidden }),
+    [query, page, hidden],
+  );
   const items = list.data?.items ?? [];
   const selection = useSelection(items.map((p) => p.id));
   // The page's portraits in two requests: the first screen's, then the rest.
@@ -110,7 +112,7 @@ export function PeopleView() {
         ))}
       </ul>
       {list.data && !list.loading && items.length === 0 && <p class="muted">No persons here.</p>}
-      {list.data && <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={setPage} />}
+      {list.data && <Pager page={page} pageSize={PEOPLE_PAGE_SIZE} total={list.data.total} onPage={setPage} />}
     </section>
   );
 }
