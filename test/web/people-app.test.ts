@@ -145,6 +145,10 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     const moved = facesOf(from.id)[0].Id;
     const page = await open(`#/persons/${from.id}`);
     await page.waitForSelector(`.face-tile[data-face-id="${moved}"]`);
+    // Thumbnails come in batches: every tile shows its loaded image, none a placeholder.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('.face-tile button > :first-child')].every((el) => el.tagName === 'IMG' && el.complete && el.naturalWidth > 0)`,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'person.png') });
     await selectFace(page, moved);
     await clickButton(page, '.action-bar', 'Move to');
