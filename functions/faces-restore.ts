@@ -1,7 +1,7 @@
 /**
  * HTTP POST /api/faces/restore {faces, portraits, persons?}: undo. The body is the `undo` record
  * an action answered (faces/move, faces/unassign, faces/verify, faces/reject, POST persons,
- * persons/{id}/merge): the faces go back where they stood, with the persons' portraits.
+ * persons/{id}/merge, DELETE persons/{id}): the faces go back where they stood, with the persons' portraits.
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
@@ -19,7 +19,6 @@ const undoBody = z
           .object({ faceId: id, personId: id.nullable(), isUserVerified: z.boolean(), isRejected: z.boolean() })
           .strict(),
       )
-      .min(1)
       .max(MAX_UNDO_FACES),
     portraits: z
       .array(z.object({ personId: id, faceId: id, mediaFileId: id.nullable(), chosen: z.boolean() }).strict())

@@ -121,11 +121,14 @@ export class PeopleService {
     });
   }
 
-  async deletePerson(id: number): Promise<{ personId: number; facesUnassigned: number }> {
+  /** Deletes a person; its faces become unassigned. The undo record brings it back (a new id) with its fields and faces. */
+  async deletePerson(id: number): Promise<{ personId: number; facesUnassigned: number; undo: FacesUndo }> {
     return this.repo.transaction(async (tx) => {
-      const faces = await tx.deletePerson(id);
-      if (faces === null) throw notFound('person', [id]);
-      return { personId: id, facesUnassigned: faces };
+      const person = await tx.getPerson(id);
+      if (!person) throw notFound('person', [id]);
+      const undo = await undoRecord(tx, person.faces, [id], { withPersonFields: true });
+      const faces = (await tx.deletePerson(id)) ?? 0;
+      return { personId: id, facesUnassigned: faces, undo };
     });
   }
 

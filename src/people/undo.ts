@@ -1,6 +1,6 @@
 /**
  * Undo for the people actions. Each action on faces (move, new person, take out, not a face,
- * confirm, merge) reads, inside its own transaction and before it writes, where the faces stood
+ * confirm, merge) and deleting a person reads, inside its own transaction and before it writes, where the faces stood
  * and what the persons' portraits were: that record is its `undo`. Handing the record back
  * (PeopleService.restoreFaces, POST /api/faces/restore) puts the faces back, lifts the
  * cannot-links the action made, and puts the portraits back where their faces are the persons'
@@ -36,7 +36,7 @@ export interface PersonRecord {
 export interface FacesUndo {
   faces: FacePlacement[];
   portraits: PortraitPlacement[];
-  /** Persons whose fields the action changed or who it deleted (merge); absent for face actions. */
+  /** Persons whose fields the action changed or who it deleted (merge, delete); absent for face actions. */
   persons?: PersonRecord[];
 }
 
@@ -87,7 +87,8 @@ export async function undoRecord(
 
 /** Checks a record handed back by a client: ids, one placement per face, a size that fits one transaction. */
 export function checkedUndo(undo: FacesUndo): FacesUndo {
-  if (undo.faces.length === 0) throw new FrsError('INVALID_INPUT', 'The undo record names no faces.');
+  if (undo.faces.length === 0 && (undo.persons ?? []).length === 0)
+    throw new FrsError('INVALID_INPUT', 'The undo record names no faces and no persons.');
   if (undo.faces.length > MAX_UNDO_FACES)
     throw new FrsError('INVALID_INPUT', `At most ${MAX_UNDO_FACES} faces in one undo (got ${undo.faces.length}).`);
   const seen = new Set<number>();
@@ -101,7 +102,7 @@ export function checkedUndo(undo: FacesUndo): FacesUndo {
 /** Applies a record in the caller's transaction. */
 export async function restore(tx: RepositoryOps, undo: FacesUndo): Promise<RestoreOutcome> {
   const faceIds = undo.faces.map((f) => f.faceId);
-  const current = await tx.getFaces(faceIds);
+  const current = faceIds.length > 0 ? await tx.getFaces(faceIds) : [];
   const found = new Set(current.map((f) => f.id));
   const missingFaces = faceIds.filter((id) => !found.has(id));
   if (missingFaces.length > 0)

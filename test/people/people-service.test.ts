@@ -116,7 +116,7 @@ describe('PeopleService', () => {
     expect((await people.person(persons.a)).person.faceCount).toBe(3);
 
     expect((await people.choosePortrait(persons.a, faces.a[1])).portraitFaceId).toBe(faces.a[1]);
-    expect(await people.deletePerson(persons.c)).toEqual({ personId: persons.c, facesUnassigned: 1 });
+    expect(await people.deletePerson(persons.c)).toMatchObject({ personId: persons.c, facesUnassigned: 1 });
     expect((await people.face(faces.c[1])).personId).toBeNull();
   });
 

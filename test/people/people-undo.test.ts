@@ -119,6 +119,29 @@ describe('undo (PeopleService.restoreFaces)', () => {
     expect(outcome.faces).toBe(9);
   });
 
+  it('takes back deleting a person: it returns under a new id with its fields, faces and chosen portrait', async () => {
+    await people.updatePerson(persons.a, { name: 'Ada', rank: 'Capt', hidden: true });
+    await people.verifyFaces([faces.a[1]]);
+    await people.choosePortrait(persons.a, faces.a[2]);
+    const before = await state();
+    const deleted = await people.deletePerson(persons.a);
+    expect(deleted.facesUnassigned).toBe(4);
+    const outcome = await undone(deleted.undo, before);
+    expect(outcome.recreatedPersons).toEqual([{ was: persons.a, now: expect.any(Number) as number }]);
+
+    // A person with no faces (hidden, named) comes back too.
+    await people.updatePerson(persons.c, { name: 'Cy', hidden: true }); // named: kept when its faces leave
+    await people.moveFaces(faces.c, persons.b);
+    const emptyBefore = await state();
+    const gone = await people.deletePerson(persons.c);
+    expect(gone.undo.faces).toEqual([]);
+    const back = await people.restoreFaces(gone.undo);
+    expect(back.recreatedPersons.map((r) => r.was)).toEqual([persons.c]);
+    const cy = (await lib.repo.personSummaries([back.recreatedPersons[0].now]))[0];
+    expect(cy).toMatchObject({ name: 'Cy', hidden: true, faceCount: 0 });
+    expect((await state()).faces).toEqual(emptyBefore.faces);
+  });
+
   it('refuses a record it cannot apply, and changes nothing', async () => {
     const { undo } = await people.moveFaces([faces.a[0]], persons.b);
     const before = await state();
@@ -132,7 +155,7 @@ describe('undo (PeopleService.restoreFaces)', () => {
       expect((err as FrsError).message).toMatch(message);
       expect(await state()).toEqual(before);
     };
-    await refused({ ...undo, faces: [] }, 'INVALID_INPUT', /names no faces/);
+    await refused({ ...undo, faces: [] }, 'INVALID_INPUT', /names no faces and no persons/);
     await refused({ ...undo, faces: [undo.faces[0], undo.faces[0]] }, 'INVALID_INPUT', /appears twice/);
     await refused(
       { ...undo, faces: [...undo.faces, { faceId: 99_999, personId: null, isUserVerified: false, isRejected: false }] },

@@ -229,6 +229,34 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     await page.close();
   });
 
+  it('undoes an edit and a delete: the rank is cleared again, the deleted person is back with its faces', async () => {
+    const person = personsBySize()[2];
+    const faceIds = facesOf(person.id).map((f) => f.Id);
+    const page = await open(`#/persons/${person.id}`);
+    const rank = await page.waitForSelector('input[name="rank"]');
+    await rank!.type('Major');
+    await page.keyboard.press('Enter');
+    await noticeText(page, 'Rank saved');
+    expect(db.prepare('SELECT Rank FROM Persons WHERE Id = ?').get(person.id)).toEqual({ Rank: 'Major' });
+    await clickButton(page, '.notice', 'Undo');
+    await noticeText(page, 'Undone');
+    await page.waitForFunction(`document.querySelector('input[name="rank"]').value === ''`);
+    expect(db.prepare('SELECT Rank FROM Persons WHERE Id = ?').get(person.id)).toEqual({ Rank: null });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await clickButton(page, '.person-fields', 'Delete');
+    await noticeText(page, 'Deleted');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM Persons WHERE Id = ?').get(person.id)).toEqual({ n: 0 });
+    await clickButton(page, '.notice', 'Undo');
+    const said = await noticeText(page, 'is back as person'); // not the rank's "Undone." still shown
+    const back = face(faceIds[0]).PersonId!;
+    expect(said).toContain(`person ${person.id} is back as person ${back}`);
+    expect(facesOf(back).map((f) => f.Id)).toEqual(faceIds);
+    await page.waitForFunction(`location.hash === '#/persons/${back}'`);
+    await page.waitForSelector(`.face-tile[data-face-id="${faceIds[0]}"]`);
+    await page.close();
+  });
+
   it('shows a photo with its face boxes and person names; a box opens its person', async () => {
     const photo = db
       .prepare(

@@ -175,7 +175,7 @@ export const people = {
     api<{ person: Person; faces: Page<Face> }>('GET', `persons/${id}`, undefined, { page, pageSize }),
   update: (id: number, patch: Partial<Pick<Person, 'name' | 'rank' | 'appointment' | 'type' | 'hidden'>>) =>
     api<Person>('PATCH', `persons/${id}`, patch),
-  remove: (id: number) => api<unknown>('DELETE', `persons/${id}`),
+  remove: (id: number) => api<{ personId: number; facesUnassigned: number; undo: Undo }>('DELETE', `persons/${id}`),
   create: (faceIds: number[], name?: string) => api<Person & { undo: Undo }>('POST', 'persons', { name, faceIds }),
   merge: (id: number, personIds: number[]) =>
     api<{ person: Person; mergedPersonIds: number[]; movedFaceIds: number[]; undo: Undo }>(

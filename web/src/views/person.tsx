@@ -1,12 +1,12 @@
 /** One person: inline edits, hide, portrait, delete, their faces (lazy, paged) and the photos they are in. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { people, personLabel, type Face, type Person } from '../api';
+import { faces, people, personLabel, type Face, type Person } from '../api';
 import { ErrorBox, FaceTile, Portrait } from '../components';
 import { attempt, useNotify } from '../notices';
 import { href, navigate } from '../router';
 import { useSelection } from '../selection';
 import { useThumbnailBatches } from '../thumbnails';
-import { FaceActions } from './face-actions';
+import { FaceActions, restoredText } from './face-actions';
 
 const PAGE_SIZE = 120;
 /** Face tiles a large desktop screen shows at once. */
@@ -67,11 +67,19 @@ export function PersonView({ id }: { id: number }) {
 
   if (!person) return error ? <ErrorBox error={error} /> : <p class="muted">Loading…</p>;
   const reload = () => setVersion((v) => v + 1);
+  // Field edits and hiding are undone by writing the values back (a generated name is written
+  // back as it was, so it still counts as generated).
   const save = (patch: Partial<Person>, done: string) =>
     attempt(notify, async () => {
+      const before = Object.fromEntries(Object.keys(patch).map((k) => [k, person[k as keyof Person]]));
       const updated = await people.update(person.id, patch);
       setPerson({ ...person, ...patch, ...(updated && typeof updated === 'object' ? updated : {}) });
-      notify(done);
+      notify(done, {
+        undo: async () => {
+          await people.update(person.id, before);
+          reload();
+        },
+      });
     });
   const photos = [...new Map(faceList.map((f) => [f.mediaItemId, f])).values()];
   const one = selection.selected.size === 1 ? [...selection.selected][0] : null;
@@ -110,9 +118,17 @@ export function PersonView({ id }: { id: number }) {
               onClick={() => {
                 if (!confirm(`Delete ${personLabel(person)}? Their faces become unassigned.`)) return;
                 void attempt(notify, async () => {
-                  await people.remove(person.id);
-                  notify(`Deleted ${personLabel(person)}.`);
+                  const { undo } = await people.remove(person.id);
                   navigate(href.people());
+                  notify(`Deleted ${personLabel(person)}.`, {
+                    // The person comes back under a new id, with its fields and faces: open it.
+                    undo: async () => {
+                      const restored = await faces.restore(undo);
+                      const back = restored.recreatedPersons.find((r) => r.was === person.id);
+                      if (back) navigate(href.person(back.now));
+                      return restoredText(restored);
+                    },
+                  });
                 });
               }}
             >
