@@ -13,6 +13,7 @@ import { openRepository } from '../../src/data/open-repository.js';
 import { countItems } from '../../src/data/sqlite/sqlite-coordination.js';
 import { facesWithoutEmbedding, hasUngroupedFaces } from '../../src/data/sqlite/sqlite-faces.js';
 import { claimPendingItems } from '../../src/data/sqlite/sqlite-items.js';
+import { searchPersons } from '../../src/data/sqlite/sqlite-persons.js';
 import { facesNeedingThumbnails } from '../../src/data/sqlite/sqlite-old-embeddings.js';
 import { newFace } from './repository.contract.js';
 
@@ -76,6 +77,15 @@ describe('timer queries on SQLite', () => {
     expect(thumbnailPlan.filter((l) => /^SCAN /.test(l))).toEqual([]);
     expect(requeue).toMatch(/IsFacesExtracted = 0/);
     expect(plan(db, requeue, {}).join('\n')).toMatch(/SEARCH MediaItems USING INDEX IX_MediaItems_Unextracted/);
+    db.close();
+  });
+
+  it("counts the people grid's faces per person from an index only (migration 14), never reading Faces rows", async () => {
+    const { db, statements } = await recordingDb();
+    await searchPersons(db, { offset: 0, limit: 60, hidden: false });
+    const lines = plan(db, statements[0], { search: null, hidden: 0, offset: 0, limit: 60 });
+    expect(lines).toContain('SEARCH Faces USING COVERING INDEX IX_Faces_PersonId_Verified (PersonId>?)');
+    expect(lines.filter((l) => /^SCAN (f|Faces)\b/.test(l))).toEqual([]);
     db.close();
   });
 
