@@ -43,6 +43,8 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   facesWithoutEmbedding: (o) => o.facesWithoutEmbedding('m1', 10),
   setEmbeddings: (o) => o.setEmbeddings([{ faceId: 1, embedding: new Float32Array([1, 0]), model: 'm1' }]),
   facesForGrouping: (o) => o.facesForGrouping('m1'),
+  faceEmbedding: (o) => o.faceEmbedding(1),
+  nearestFaces: (o) => o.nearestFaces('m1', new Float32Array([0.6, 0.8]), 10, { excludeFaceId: 1 }),
   groupingFingerprint: async (o) => {
     await o.groupingFingerprint('m1');
     return o.groupingFingerprint('m1', { holdForWrite: true });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -184,5 +184,51 @@ describe('claims across processes', () => {
     expect(fromB.length).toBeGreaterThan(0);
     expect(fromA.filter((id) => fromB.includes(id))).toEqual([]);
     expect([...fromA, ...fromB].sort((x, y) => x - y)).toEqual(ids);
+  });
+});
+
+describe('face index beside the database file', () => {
+  const vector = (seed: number) => Float32Array.from({ length: 16 }, (_, i) => Math.cos(seed * 7 + i));
+
+  async function addFaces(repo: Awaited<ReturnType<typeof openRepository>>, path: string, seeds: number[]) {
+    const { mediaItemId } = await repo.registerMediaFile({ filePath: path, fileName: 'x.jpg', extension: '.jpg' });
+    await repo.claimPendingItems('w', 1, 60, 3);
+    await repo.completeItem(
+      mediaItemId,
+      'w',
+      seeds.map((seed, i) =>
+        newFace({ boundingBox: [i * 200, 0, i * 200 + 100, 100], embedding: vector(seed), embeddingModel: 'm1' }),
+      ),
+    );
+    return (await repo.facesOfItem(mediaItemId)).map((f) => f.id);
+  }
+
+  it('is built once and saved, reloaded by the next connection, which applies the changes since', async () => {
+    const first = await openRepository(file);
+    const ids = await addFaces(first, '/p/a.jpg', [1, 2, 3]);
+    expect(raw<{ n: number }>('SELECT COUNT(*) AS n FROM FrsFaceChanges')[0].n).toBe(3); // logged by the triggers
+    expect((await first.nearestFaces('m1', vector(2), 1))[0].faceId).toBe(ids[1]);
+    const folder = `${file}.face-index`;
+    const saved = readdirSync(folder);
+    expect(saved).toEqual([expect.stringMatching(/^m1-[0-9a-f]{12}-16d\.3\.usearch$/)]);
+    expect(raw<{ n: number }>('SELECT COUNT(*) AS n FROM FrsFaceChanges')[0].n).toBe(0); // pruned once saved
+    await first.close();
+
+    const second = await openRepository(file);
+    const [added] = await addFaces(second, '/p/b.jpg', [2.00001]);
+    await second.rejectFaces([ids[1]]);
+    const found = await second.nearestFaces('m1', vector(2), 3);
+    expect(found[0].faceId).toBe(added);
+    expect(found.map((f) => f.faceId)).not.toContain(ids[1]);
+    expect(found).toHaveLength(3);
+    expect(readdirSync(folder)).toEqual(saved); // a few changes: applied, not saved yet
+    await second.close();
+
+    // A lost index file is rebuilt from Faces.
+    rmSync(folder, { recursive: true });
+    const third = await openRepository(file);
+    expect((await third.nearestFaces('m1', vector(2), 1))[0].faceId).toBe(added);
+    expect(readdirSync(folder)).toHaveLength(1);
+    await third.close();
   });
 });

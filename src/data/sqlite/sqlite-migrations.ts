@@ -226,6 +226,29 @@ export const sqliteMigrations: SqliteMigration[] = [
       db.exec('CREATE INDEX IF NOT EXISTS IX_Persons_PortraitFaceId ON Persons (PortraitFaceId)');
     },
   },
+  {
+    version: 12,
+    name: 'face search: log of faces whose embedding changed (FrsFaceChanges), kept by triggers',
+    up(db) {
+      // The face index (sqlite-vector-index.ts) applies these rows before each search, so it
+      // follows every writer of Faces: new faces, re-embedding, rejections, deletions.
+      // Existing faces need no rows: a missing index is built from Faces itself.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsFaceChanges (
+          Seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          FaceId INTEGER NOT NULL);
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchInsert AFTER INSERT ON Faces
+          WHEN NEW.Embedding IS NOT NULL
+          BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (NEW.Id); END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchUpdate AFTER UPDATE OF Embedding, EmbeddingModel, IsRejected ON Faces
+          WHEN OLD.Embedding IS NOT NEW.Embedding OR OLD.EmbeddingModel IS NOT NEW.EmbeddingModel
+            OR OLD.IsRejected IS NOT NEW.IsRejected
+          BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (NEW.Id); END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchDelete AFTER DELETE ON Faces
+          WHEN OLD.Embedding IS NOT NULL
+          BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (OLD.Id); END;`);
+    },
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1].version;
