@@ -101,7 +101,7 @@ export class FaceSearchService {
     const detected = await analyzer.analyze(image, { embeddings: true });
     const model = analyzer.embeddingModel;
     const ranked = await Promise.all(
-      detected.map((f) => (f.embedding ? this.bestPersons(model, f.embedding, perFace) : [])),
+      detected.map((f) => (f.embedding ? this.bestPersons(model, f.embedding, perFace) : Promise.resolve([]))),
     );
     const names = await this.personNames(ranked.flat().map((p) => p.personId));
     return {
