@@ -1156,6 +1156,42 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       await changes(() => repo.deletePerson(p2));
     });
 
+    it("keeps the persons listing's face counts equal to the persons' faces through every kind of change", async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 10, '/media/counts.jpg');
+      const [a, b, c] = await repo.createPersons(3);
+      const check = async () => {
+        const listed = await repo.searchPersons({ offset: 0, limit: 50, hidden: 'all' });
+        for (const p of listed.items) {
+          const faces = (await repo.personFaces(p.id, { offset: 0, limit: 50 })).items;
+          expect([p.id, p.faceCount, p.verifiedFaceCount]).toEqual([
+            p.id,
+            faces.length,
+            faces.filter((f) => f.isUserVerified).length,
+          ]);
+        }
+        const counts = listed.items.map((p) => p.faceCount);
+        expect(counts).toEqual([...counts].sort((x, y) => y - x));
+        return listed;
+      };
+      expect((await check()).total).toBe(3); // persons without faces are listed too
+      await repo.assignFaces(faceIds.slice(0, 6).map((faceId, i) => ({ faceId, personId: i < 4 ? a : b })));
+      await check();
+      await repo.verifyFaces([{ faceId: faceIds[6], personId: c }]);
+      await repo.moveFaces([faceIds[0], faceIds[4]], c);
+      await check();
+      await repo.unassignFaces([faceIds[1]]);
+      await repo.confirmFaces([faceIds[2]]);
+      await repo.rejectFaces([faceIds[3]]);
+      await check();
+      await repo.mergePersons(a, [b]);
+      await check();
+      await repo.deletePerson(c);
+      const listed = await check();
+      expect(listed.total).toBe(1);
+      expect(listed.items[0]).toMatchObject({ id: a, faceCount: 2, verifiedFaceCount: 2 });
+    });
+
     /** Exact nearest faces by brute force over facesForGrouping: what every search must return. */
     async function bruteForce(repo: Repository, model: string, query: Float32Array, k: number, exclude?: number) {
       const faces = (await repo.facesForGrouping(model)).filter(

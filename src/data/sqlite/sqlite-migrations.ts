@@ -228,7 +228,7 @@ export const sqliteMigrations: SqliteMigration[] = [
   },
   {
     version: 12,
-    name: 'face search: log of faces whose embedding changed (FrsFaceChanges), kept by triggers',
+    name: 'face search log (FrsFaceChanges) and person face counts (FrsPersonCounts), kept by triggers',
     up(db) {
       // The face index (sqlite-vector-index.ts) applies these rows before each search, so it
       // follows every writer of Faces: new faces, re-embedding, rejections, deletions.
@@ -247,6 +247,50 @@ export const sqliteMigrations: SqliteMigration[] = [
         CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchDelete AFTER DELETE ON Faces
           WHEN OLD.Embedding IS NOT NULL
           BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (OLD.Id); END;`);
+      // Faces (and verified faces) per person, so that a page of persons, largest first, reads
+      // the persons and these counts instead of counting every face of the library per page.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsPersonCounts (
+          PersonId INTEGER PRIMARY KEY,
+          Total INTEGER NOT NULL,
+          Verified INTEGER NOT NULL);
+        DELETE FROM FrsPersonCounts;
+        INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
+          SELECT PersonId, COUNT(*), SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END)
+          FROM Faces WHERE PersonId IS NOT NULL GROUP BY PersonId;
+        -- Every person has a row (0 faces too), so the listing walks this table's index alone.
+        INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
+          SELECT Id, 0, 0 FROM Persons WHERE Id NOT IN (SELECT PersonId FROM FrsPersonCounts);
+        CREATE TRIGGER IF NOT EXISTS TR_Persons_CountInsert AFTER INSERT ON Persons
+          BEGIN INSERT OR IGNORE INTO FrsPersonCounts (PersonId, Total, Verified) VALUES (NEW.Id, 0, 0); END;
+        CREATE TRIGGER IF NOT EXISTS TR_Persons_CountDelete AFTER DELETE ON Persons
+          BEGIN DELETE FROM FrsPersonCounts WHERE PersonId = OLD.Id; END;
+        CREATE INDEX IF NOT EXISTS IX_FrsPersonCounts_Total ON FrsPersonCounts (Total DESC, PersonId);
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_CountInsert AFTER INSERT ON Faces
+          WHEN NEW.PersonId IS NOT NULL
+          BEGIN
+            INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
+              VALUES (NEW.PersonId, 1, CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END)
+              ON CONFLICT (PersonId) DO UPDATE SET Total = Total + 1, Verified = Verified + excluded.Verified;
+          END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_CountDelete AFTER DELETE ON Faces
+          WHEN OLD.PersonId IS NOT NULL
+          BEGIN
+            UPDATE FrsPersonCounts SET Total = Total - 1,
+              Verified = Verified - CASE WHEN OLD.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = OLD.PersonId;
+          END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_CountUpdate AFTER UPDATE OF PersonId, IsUserVerified ON Faces
+          WHEN OLD.PersonId IS NOT NEW.PersonId
+            OR (CASE WHEN OLD.IsUserVerified = 1 THEN 1 ELSE 0 END) <> (CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END)
+          BEGIN
+            UPDATE FrsPersonCounts SET Total = Total - 1,
+              Verified = Verified - CASE WHEN OLD.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = OLD.PersonId;
+            INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
+              SELECT NEW.PersonId, 1, CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END WHERE NEW.PersonId IS NOT NULL
+              ON CONFLICT (PersonId) DO UPDATE SET Total = Total + 1, Verified = Verified + excluded.Verified;
+          END;`);
     },
   },
 ];
