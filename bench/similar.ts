@@ -14,7 +14,7 @@
  * One thread for the searches (usearch search threads = 1; the build uses every core).
  *
  *   nice -n 10 npx tsx bench/similar.ts --faces 100000 [--library /tmp/lib.db] [--queries 200]
- *     [--recall 100] [--vec0] [--walk 10000] [--rebuild]
+ *     [--recall 100] [--vec0] [--walk 10000] [--rebuild] [--only similar|listing]
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     vec0: { type: 'boolean', default: false },
     walk: { type: 'string', default: '0' },
     rebuild: { type: 'boolean', default: false },
+    /** 'similar' or 'listing': that part only (the register walk runs with --walk either way). */
+    only: { type: 'string' },
   },
 });
 const faces = Number(values.faces);
@@ -78,9 +80,18 @@ async function main() {
   if (values.rebuild) rmSync(faceIndexFolder(library), { recursive: true, force: true });
 
   let repo: Repository = await openRepository(library);
-  const ids = (
-    new Database(library, { readonly: true }).prepare('SELECT Id FROM Faces ORDER BY Id').pluck().all() as number[]
-  ).filter((_, i, all) => all.length > 0);
+  if (values.only !== 'listing') repo = await similarPart(repo);
+  if (values.only !== 'similar') await listingPart(repo);
+  await repo.close();
+  if (Number(values.walk) > 0) await registerWalk(Number(values.walk));
+}
+
+async function similarPart(opened: Repository): Promise<Repository> {
+  let repo = opened;
+  const ids = new Database(library, { readonly: true })
+    .prepare('SELECT Id FROM Faces ORDER BY Id')
+    .pluck()
+    .all() as number[];
   line(`library: ${ids.length} faces, ${(await repo.stats()).persons} persons`);
   const random = seededRandom(11);
   const pick = () => ids[Math.floor(random() * ids.length)];
@@ -162,6 +173,11 @@ async function main() {
       );
   }
 
+  return repo;
+}
+
+async function listingPart(repo: Repository) {
+  const random = seededRandom(12);
   // 5. listings: one page of persons, one person's page of faces.
   const total = (await repo.searchPersons({ offset: 0, limit: 1 })).total;
   const personIds = new Database(library, { readonly: true })
@@ -180,9 +196,6 @@ async function main() {
   line(`persons, first page of 50 (largest first, with the total): ${stats(firstPage)}`);
   line(`persons, a page of 50 in the middle (offset ${Math.floor(total / 2)}): ${stats(deepPage)}`);
   line(`one person's page of 50 faces: ${stats(facesPage)}`);
-  await repo.close();
-
-  if (Number(values.walk) > 0) await registerWalk(Number(values.walk));
 }
 
 /** sqlite-vec's vec0 brute force over the same vectors: float32 and bit (1 bit per dimension). */
