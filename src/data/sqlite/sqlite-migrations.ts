@@ -247,31 +247,40 @@ export const sqliteMigrations: SqliteMigration[] = [
         CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchDelete AFTER DELETE ON Faces
           WHEN OLD.Embedding IS NOT NULL
           BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (OLD.Id); END;`);
-      // Faces (and verified faces) per person, so that a page of persons, largest first, reads
-      // the persons and these counts instead of counting every face of the library per page.
+      // Faces (and verified faces) per person, with the person's hidden flag: a page of persons,
+      // largest first, walks IX_FrsPersonCounts_Order instead of counting every face of the
+      // library. A row per person (0 faces too), made with the person; face triggers only update.
       db.exec(`
         CREATE TABLE IF NOT EXISTS FrsPersonCounts (
           PersonId INTEGER PRIMARY KEY,
           Total INTEGER NOT NULL,
-          Verified INTEGER NOT NULL);
+          Verified INTEGER NOT NULL,
+          Hidden INTEGER NOT NULL);
         DELETE FROM FrsPersonCounts;
-        INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
-          SELECT PersonId, COUNT(*), SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END)
-          FROM Faces WHERE PersonId IS NOT NULL GROUP BY PersonId;
-        -- Every person has a row (0 faces too), so the listing walks this table's index alone.
-        INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
-          SELECT Id, 0, 0 FROM Persons WHERE Id NOT IN (SELECT PersonId FROM FrsPersonCounts);
+        INSERT INTO FrsPersonCounts (PersonId, Total, Verified, Hidden)
+          SELECT p.Id, COALESCE(c.Total, 0), COALESCE(c.Verified, 0), CASE WHEN p.IsHidden = 1 THEN 1 ELSE 0 END
+          FROM Persons p LEFT JOIN (
+            SELECT PersonId, COUNT(*) AS Total, SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END) AS Verified
+            FROM Faces WHERE PersonId IS NOT NULL GROUP BY PersonId) c ON c.PersonId = p.Id;
+        CREATE INDEX IF NOT EXISTS IX_FrsPersonCounts_Order ON FrsPersonCounts (Hidden, Total DESC, PersonId);
+        CREATE INDEX IF NOT EXISTS IX_FrsPersonCounts_Total ON FrsPersonCounts (Total DESC, PersonId);
         CREATE TRIGGER IF NOT EXISTS TR_Persons_CountInsert AFTER INSERT ON Persons
-          BEGIN INSERT OR IGNORE INTO FrsPersonCounts (PersonId, Total, Verified) VALUES (NEW.Id, 0, 0); END;
+          BEGIN
+            INSERT OR IGNORE INTO FrsPersonCounts (PersonId, Total, Verified, Hidden)
+              VALUES (NEW.Id, 0, 0, CASE WHEN NEW.IsHidden = 1 THEN 1 ELSE 0 END);
+          END;
+        CREATE TRIGGER IF NOT EXISTS TR_Persons_CountHidden AFTER UPDATE OF IsHidden ON Persons
+          BEGIN
+            UPDATE FrsPersonCounts SET Hidden = CASE WHEN NEW.IsHidden = 1 THEN 1 ELSE 0 END WHERE PersonId = NEW.Id;
+          END;
         CREATE TRIGGER IF NOT EXISTS TR_Persons_CountDelete AFTER DELETE ON Persons
           BEGIN DELETE FROM FrsPersonCounts WHERE PersonId = OLD.Id; END;
-        CREATE INDEX IF NOT EXISTS IX_FrsPersonCounts_Total ON FrsPersonCounts (Total DESC, PersonId);
         CREATE TRIGGER IF NOT EXISTS TR_Faces_CountInsert AFTER INSERT ON Faces
           WHEN NEW.PersonId IS NOT NULL
           BEGIN
-            INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
-              VALUES (NEW.PersonId, 1, CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END)
-              ON CONFLICT (PersonId) DO UPDATE SET Total = Total + 1, Verified = Verified + excluded.Verified;
+            UPDATE FrsPersonCounts SET Total = Total + 1,
+              Verified = Verified + CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = NEW.PersonId;
           END;
         CREATE TRIGGER IF NOT EXISTS TR_Faces_CountDelete AFTER DELETE ON Faces
           WHEN OLD.PersonId IS NOT NULL
@@ -287,9 +296,9 @@ export const sqliteMigrations: SqliteMigration[] = [
             UPDATE FrsPersonCounts SET Total = Total - 1,
               Verified = Verified - CASE WHEN OLD.IsUserVerified = 1 THEN 1 ELSE 0 END
               WHERE PersonId = OLD.PersonId;
-            INSERT INTO FrsPersonCounts (PersonId, Total, Verified)
-              SELECT NEW.PersonId, 1, CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END WHERE NEW.PersonId IS NOT NULL
-              ON CONFLICT (PersonId) DO UPDATE SET Total = Total + 1, Verified = Verified + excluded.Verified;
+            UPDATE FrsPersonCounts SET Total = Total + 1,
+              Verified = Verified + CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = NEW.PersonId;
           END;`);
     },
   },
