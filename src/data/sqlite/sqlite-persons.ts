@@ -113,12 +113,18 @@ function personsPageSql(filter: 'visible-or-hidden' | 'all' | 'search'): { page:
     filter === 'search'
       ? `SELECT COUNT(*) FROM Persons p WHERE ${PERSONS_FILTER}`
       : `SELECT COUNT(*) FROM FrsPersonCounts c WHERE ${where}`;
+  // The page's ids first (the skipped rows touch only the index), then their details.
+  const pageIds =
+    filter === 'search'
+      ? `SELECT c.PersonId FROM FrsPersonCounts c JOIN Persons p ON p.Id = c.PersonId WHERE ${where}`
+      : `SELECT c.PersonId FROM FrsPersonCounts c WHERE ${where}`;
   return {
     page: `SELECT ${PERSON_COLUMNS}, (${counted}) AS TotalRows
-    FROM FrsPersonCounts c JOIN Persons p ON p.Id = c.PersonId
+    FROM (${pageIds} ORDER BY c.Total DESC, c.PersonId LIMIT @limit OFFSET @offset) pg
+    JOIN FrsPersonCounts c ON c.PersonId = pg.PersonId
+    JOIN Persons p ON p.Id = pg.PersonId
     LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId
-    WHERE ${where}
-    ORDER BY c.Total DESC, c.PersonId LIMIT @limit OFFSET @offset`,
+    ORDER BY c.Total DESC, c.PersonId`,
     count: `SELECT (${counted}) AS N`,
   };
 }
