@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/data/open-repository.js';
+import { SAVE_AFTER_CHANGES } from '../../src/data/sqlite/sqlite-vector-index.js';
 import { sqliteMigrations } from '../../src/data/sqlite/sqlite-migrations.js';
 import { FrsError } from '../../src/errors.js';
 import { createLegacySqlite, legacyEmbedding } from './legacy-schema.js';
@@ -230,5 +231,33 @@ describe('face index beside the database file', () => {
     expect((await third.nearestFaces('m1', vector(2), 1))[0].faceId).toBe(added);
     expect(readdirSync(folder)).toHaveLength(1);
     await third.close();
+  });
+
+  it('reloads the saved index when another connection pruned the changes it had not applied', async () => {
+    const a = await openRepository(file);
+    await addFaces(a, '/p/a.jpg', [1, 2, 3]);
+    await a.nearestFaces('m1', vector(1), 1); // built and saved at Seq 3
+    const b = await openRepository(file);
+    const { mediaItemId } = await b.registerMediaFile({
+      filePath: '/p/many.jpg',
+      fileName: 'm.jpg',
+      extension: '.jpg',
+    });
+    await b.claimPendingItems('w', 1, 60, 3);
+    const seeds = Array.from({ length: SAVE_AFTER_CHANGES + 1 }, (_, i) => 10 + i);
+    await b.completeItem(
+      mediaItemId,
+      'w',
+      seeds.map((seed) => newFace({ embedding: vector(seed), embeddingModel: 'm1' })),
+    );
+    await b.nearestFaces('m1', vector(1), 1); // applies the 1,001 changes, saves, prunes the log
+    expect(raw<{ n: number }>('SELECT COUNT(*) AS n FROM FrsFaceChanges')[0].n).toBe(0);
+    const target = (await b.facesOfItem(mediaItemId))[500];
+    // a's index never saw those faces and their log rows are gone: it must reload b's file.
+    const found = await a.nearestFaces('m1', vector(seeds[500]), 1);
+    expect(found[0]).toMatchObject({ faceId: target.id });
+    expect(found[0].similarity).toBeCloseTo(1, 6);
+    await a.close();
+    await b.close();
   });
 });
