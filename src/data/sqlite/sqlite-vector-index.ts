@@ -183,11 +183,18 @@ function save(db: Db, index: FaceIndex): void {
   const folder = indexFolder(db);
   if (!folder) return;
   const stem = stemOf(index.model, index.dims);
-  mkdirSync(folder, { recursive: true });
   const target = join(folder, `${stem}.${index.appliedSeq}.usearch`);
   const temporary = `${target}.${process.pid}.tmp`;
-  index.hnsw.save(temporary);
-  renameSync(temporary, target);
+  try {
+    mkdirSync(folder, { recursive: true });
+    index.hnsw.save(temporary);
+    renameSync(temporary, target);
+  } catch {
+    // A folder FRS cannot write (a read-only mount): searches still work from the in-memory
+    // index, built again by each process; the log is kept, since no file reflects it.
+    rmSync(temporary, { force: true });
+    return;
+  }
   for (const old of savedFiles(folder, stem)) if (old.seq < index.appliedSeq) rmSync(old.file, { force: true });
   index.unsaved = 0;
   // Other models' saved indexes older than this are rebuilt when next used (a model switch is rare).
