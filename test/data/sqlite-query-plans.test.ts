@@ -13,6 +13,7 @@ import { openRepository } from '../../src/data/open-repository.js';
 import { countItems } from '../../src/data/sqlite/sqlite-coordination.js';
 import { facesWithoutEmbedding, hasUngroupedFaces } from '../../src/data/sqlite/sqlite-faces.js';
 import { claimPendingItems } from '../../src/data/sqlite/sqlite-items.js';
+import { searchPersons } from '../../src/data/sqlite/sqlite-persons.js';
 import { facesNeedingThumbnails } from '../../src/data/sqlite/sqlite-old-embeddings.js';
 import { newFace } from './repository.contract.js';
 
@@ -76,6 +77,17 @@ describe('timer queries on SQLite', () => {
     expect(thumbnailPlan.filter((l) => /^SCAN /.test(l))).toEqual([]);
     expect(requeue).toMatch(/IsFacesExtracted = 0/);
     expect(plan(db, requeue, {}).join('\n')).toMatch(/SEARCH MediaItems USING INDEX IX_MediaItems_Unextracted/);
+    db.close();
+  });
+
+  it('reads a page of persons from the counts index (migration 12), never counting Faces rows', async () => {
+    const { db, statements } = await recordingDb();
+    await searchPersons(db, { offset: 0, limit: 60, hidden: false });
+    const lines = plan(db, statements[0], { hidden: 0, offset: 0, limit: 60 });
+    expect(lines.join('\n')).toMatch(/SEARCH c USING COVERING INDEX IX_FrsPersonCounts_Order \(Hidden=\?\)/);
+    // Faces is read only for the page's portraits, by primary key.
+    expect(lines.filter((l) => /\bFaces\b/.test(l) && !/SEARCH pf USING INTEGER PRIMARY KEY/.test(l))).toEqual([]);
+    expect(lines.filter((l) => /^SCAN (c|p|f|pf|Faces|Persons)\b/.test(l))).toEqual([]);
     db.close();
   });
 
