@@ -14,6 +14,7 @@ import type { Repository } from './data/repository.js';
 import { consoleLogger, type Logger, type PipelineContext } from './pipeline/context.js';
 import { PeopleService } from './people/people-service.js';
 import { PipelineService } from './pipeline/pipeline-service.js';
+import { FaceSearchService } from './search/face-search-service.js';
 import { BlobStore } from './storage/blob-store.js';
 import { mapPath, parsePathMap, type PathMapRule, unmapPath } from './storage/path-map.js';
 import { LocalFolderStore } from './storage/local-folder-store.js';
@@ -141,6 +142,11 @@ export class Services {
   /** The people loop over the repository, for the current embedding model. */
   async people(): Promise<PeopleService> {
     return new PeopleService(await this.repository(), this.analyzer.embeddingModel, this.settings.FRS_MIN_FACE_QUALITY);
+  }
+
+  /** Find-similar and identify over the repository's face search. */
+  async faceSearch(): Promise<FaceSearchService> {
+    return new FaceSearchService(await this.repository(), this.settings.FRS_MATCH_THRESHOLD);
   }
 
   async close(): Promise<void> {

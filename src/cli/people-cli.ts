@@ -38,9 +38,22 @@ export async function runPeople<T>(
 ): Promise<number> {
   const services = await ctx.services(access);
   const people = await services.people();
+  return runRefusable(ctx, () => action(people), human, json);
+}
+
+/**
+ * Runs an action whose refusals (unknown ids, bad values, a held lock) exit 1 with a one-line
+ * reason (with --json the error is also the JSON document); prints its result otherwise.
+ */
+export async function runRefusable<T>(
+  ctx: CommandContext,
+  action: () => Promise<T>,
+  human: (result: T) => string[],
+  json: (result: T) => unknown = (r) => r,
+): Promise<number> {
   let result: T;
   try {
-    result = await action(people);
+    result = await action();
   } catch (err) {
     if (!(err instanceof FrsError) || err instanceof UsageError || !REFUSALS.has(err.code)) throw err;
     ctx.log.error(`frs ${ctx.command}: ${err.code}: ${err.message}`);

@@ -1,9 +1,7 @@
-/** Printing pipeline results: the run summary and the persons listing (human and --json). */
-import type { FaceDetail } from '../data/aggregates/faces.js';
+/** Printing pipeline results: the run summary and the persons summary (human and --json). */
 import type { PipelineService, RunSummary } from '../pipeline/pipeline-service.js';
 import type { RegisterSummary } from '../pipeline/register-stage.js';
 import { describeRun } from '../pipeline/run-summary.js';
-import { roundBox } from '../vision/round-box.js';
 import type { CommandContext } from './command.js';
 
 /** Every failure of a run: unreadable files at registration included. */
@@ -15,73 +13,61 @@ export function printSummary(s: RunSummary, print: (line: string) => void, regis
   print(`summary: ${describeRun(s, registered)}`);
 }
 
-interface ListedFace {
-  id: number;
-  mediaItemId: number;
-  /** The photo, as registered (a local path or a blob name). */
-  file: string;
-  /** [x1, y1, x2, y2] rounded to whole pixels of the original. */
-  box: number[] | null;
-  /** The thumbnail's key in the thumbnail store (relative to `thumbnails`). */
-  thumbnail: string | null;
-  verified: boolean;
-}
+/** How many persons the summary after a run names: the largest ones. */
+export const LARGEST_PERSONS = 10;
 
-export interface PersonsListing {
-  persons: Array<{ id: number; name: string | null; faceCount: number; portrait: string | null; faces: ListedFace[] }>;
-  /** Faces in no person (too unlike every other face, or seen once). */
+/**
+ * What a run leaves, in a size that does not grow with the library: counts and the largest
+ * persons (two queries: the first page of the persons listing and the library counts).
+ */
+export interface PersonsSummary {
+  persons: number;
+  /** Faces that are in a person, and faces in none (too unlike every other face, or seen once). */
+  facesInPersons: number;
   unassignedFaces: number;
+  /** The largest persons, largest first. */
+  largest: Array<{ id: number; name: string | null; faceCount: number; portrait: string | null }>;
   /** Where the thumbnail keys are: a local folder or a container URL. */
   thumbnails: string;
 }
 
-const listedFace = (f: FaceDetail): ListedFace => ({
-  id: f.id,
-  mediaItemId: f.mediaItemId,
-  file: f.filePath,
-  box: roundBox(f.boundingBox),
-  thumbnail: f.thumbnailPath,
-  verified: f.isUserVerified,
-});
-
-export async function loadPersonsListing(pipeline: PipelineService): Promise<PersonsListing> {
+export async function loadPersonsSummary(pipeline: PipelineService): Promise<PersonsSummary> {
   const { repo, thumbnails } = pipeline.ctx;
-  const persons = await repo.listPersons();
+  const page = await repo.searchPersons({ offset: 0, limit: LARGEST_PERSONS, hidden: 'all' });
+  const stats = await repo.stats();
   return {
-    persons: await Promise.all(
-      persons.map(async (p) => ({
-        id: p.id,
-        name: p.name,
-        faceCount: p.faceCount,
-        portrait: p.portraitThumbnailPath,
-        faces: (await repo.personFaces(p.id, { offset: 0, limit: Math.max(1, p.faceCount) })).items.map(listedFace),
-      })),
-    ),
-    unassignedFaces: (await repo.stats()).unassignedFaces,
+    persons: page.total,
+    facesInPersons: stats.faces - stats.unassignedFaces,
+    unassignedFaces: stats.unassignedFaces,
+    largest: page.items.map((p) => ({
+      id: p.id,
+      name: p.nameIsGenerated ? null : p.name,
+      faceCount: p.faceCount,
+      portrait: p.portraitThumbnailPath,
+    })),
     thumbnails: thumbnails.location,
   };
 }
 
-export function formatPersonsListing(listing: PersonsListing): string[] {
+export function formatPersonsSummary(summary: PersonsSummary): string[] {
   const lines = [
-    `${listing.persons.length} person(s), ${listing.unassignedFaces} face(s) in no person; ` +
-      `thumbnails in ${listing.thumbnails}`,
+    `${summary.persons} person(s), ${summary.facesInPersons} face(s) in a person, ` +
+      `${summary.unassignedFaces} face(s) in no person; thumbnails in ${summary.thumbnails}`,
   ];
-  for (const p of listing.persons) {
-    const photos = new Set(p.faces.map((f) => f.mediaItemId));
-    lines.push(
-      `  person ${p.id}${p.name ? ` (${p.name})` : ''}: ${p.faceCount} face(s) in ${photos.size} photo(s), portrait ${p.portrait ?? '-'}`,
-    );
-    for (const f of p.faces)
+  if (summary.largest.length > 0) {
+    lines.push(summary.persons > summary.largest.length ? `largest ${summary.largest.length}:` : 'persons:');
+    for (const p of summary.largest)
       lines.push(
-        `      face ${f.id}  ${f.file}  box ${f.box?.join(',') ?? '-'}  thumbnail ${f.thumbnail ?? '-'}${f.verified ? '  (verified)' : ''}`,
+        `  person ${p.id}${p.name ? `  ${p.name}` : ''}  ${p.faceCount} face(s)  portrait ${p.portrait ?? '-'}`,
       );
   }
+  if (summary.persons > summary.largest.length)
+    lines.push('All persons page by page: frs persons --page N; one person and its faces: frs person show <id>.');
   return lines;
 }
 
 export async function printPersons(pipeline: PipelineService, ctx: CommandContext): Promise<void> {
-  const listing = await loadPersonsListing(pipeline);
-  if (ctx.values.json) ctx.printJson(listing);
-  else for (const line of formatPersonsListing(listing)) ctx.print(line);
+  const summary = await loadPersonsSummary(pipeline);
+  if (ctx.values.json) ctx.printJson(summary);
+  else for (const line of formatPersonsSummary(summary)) ctx.print(line);
 }

@@ -5,6 +5,7 @@
  * DATABASE_ERROR messages.
  */
 import { coordinationActions } from './aggregates/coordination.js';
+import { faceSearchActions } from './aggregates/face-search.js';
 import { faceActions } from './aggregates/faces.js';
 import { mediaContentActions } from './aggregates/media-content.js';
 import { mediaItemActions } from './aggregates/media-items.js';
@@ -16,6 +17,7 @@ export const operationActions = {
   ...mediaItemActions,
   ...mediaContentActions,
   ...faceActions,
+  ...faceSearchActions,
   ...personActions,
   ...coordinationActions,
 } satisfies Record<keyof RepositoryOps, string>;

@@ -9,12 +9,14 @@
  * bindOperations (operations.ts) wraps them once with scheduling and error mapping.
  */
 import { type CoordinationOps } from './aggregates/coordination.js';
+import { type FaceSearchOps } from './aggregates/face-search.js';
 import { type FaceOps } from './aggregates/faces.js';
 import { type MediaContentOps } from './aggregates/media-content.js';
 import { type MediaItemOps } from './aggregates/media-items.js';
 import { type PersonOps } from './aggregates/persons.js';
 
 export type * from './aggregates/coordination.js';
+export type * from './aggregates/face-search.js';
 export type * from './aggregates/faces.js';
 export type * from './aggregates/geometry.js';
 export type * from './aggregates/media-content.js';
@@ -22,7 +24,8 @@ export type * from './aggregates/media-items.js';
 export type * from './aggregates/persons.js';
 
 /** Everything except lifecycle; what a transaction callback receives. */
-export interface RepositoryOps extends MediaItemOps, MediaContentOps, FaceOps, PersonOps, CoordinationOps {}
+export interface RepositoryOps
+  extends MediaItemOps, MediaContentOps, FaceOps, FaceSearchOps, PersonOps, CoordinationOps {}
 
 export interface Repository extends RepositoryOps {
   readonly kind: 'sqlite' | 'mssql';

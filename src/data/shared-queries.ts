@@ -4,12 +4,15 @@
  */
 import { FACE_COLUMNS, FACE_DETAIL_COLUMNS } from './row-mappers.js';
 
-const PERSON_COLUMNS = `p.Id, p.Name, CASE WHEN p.Name = p.GeneratedName THEN 1 ELSE 0 END AS NameIsGenerated, p.Rank, p.Appointment, p.Type, p.PortraitFaceId, p.PortraitMediaFileId,
+export const PERSON_COLUMNS = `p.Id, p.Name, CASE WHEN p.Name = p.GeneratedName THEN 1 ELSE 0 END AS NameIsGenerated, p.Rank, p.Appointment, p.Type, p.PortraitFaceId, p.PortraitMediaFileId,
   p.IsHidden, p.IsPortraitChosen, COALESCE(c.Total, 0) AS FaceCount, COALESCE(c.Verified, 0) AS VerifiedFaceCount,
   pf.Name AS PortraitThumbnailName, pf.ThumbnailPath AS PortraitThumbnailPath`;
+/**
+ * Face counts come from FrsPersonCounts (migration 12: a table kept by triggers in SQLite, an
+ * indexed view on SQL Server), so a page of persons does not count every face of the library.
+ */
 const PERSON_FROM = `FROM Persons p
-LEFT JOIN (SELECT PersonId, COUNT(*) AS Total, SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END) AS Verified
-           FROM Faces WHERE PersonId IS NOT NULL GROUP BY PersonId) c ON c.PersonId = p.Id
+LEFT JOIN FrsPersonCounts c ON c.PersonId = p.Id
 LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId`;
 const PERSON_SELECT = `SELECT ${PERSON_COLUMNS} ${PERSON_FROM}`;
 
@@ -44,13 +47,28 @@ WHERE paged.RowNo > @offset AND paged.RowNo <= @offset + @limit ORDER BY paged.R
  * `contains` is the dialect's case-insensitive "p.Name contains @search" (no LIKE, so no
  * wildcards to escape): SQLite instr(lower(...)), T-SQL CHARINDEX over LOWER (whatever the collation).
  */
-export const searchPersonsQuery = (contains: string): PagedQuery =>
-  paged(
-    PERSON_COLUMNS,
-    PERSON_FROM,
-    `(@search IS NULL OR ${contains}) AND (@hidden IS NULL OR COALESCE(p.IsHidden, 0) = @hidden)`,
-    'COALESCE(c.Total, 0) DESC, p.Id',
-  );
+/** The persons listing's filter: @search (NULL: every person) and @hidden (0, 1 or NULL: both). */
+export const personsFilter = (contains: string): string =>
+  `(@search IS NULL OR ${contains}) AND (@hidden IS NULL OR COALESCE(p.IsHidden, 0) = @hidden)`;
+
+/**
+ * A page of persons, largest first, for SQL Server (SQLite walks its count index instead:
+ * sqlite-persons.ts). The page is chosen over ids and counts alone; only its rows are joined
+ * with their details (portrait face), so a page does not read every person's portrait row.
+ */
+export const searchPersonsQuery = (contains: string): PagedQuery => {
+  const where = personsFilter(contains);
+  return {
+    page: `SELECT ${PERSON_COLUMNS}, paged.RowNo, paged.TotalRows FROM (
+  SELECT p.Id AS PageId, ROW_NUMBER() OVER (ORDER BY COALESCE(c.Total, 0) DESC, p.Id) AS RowNo, COUNT(*) OVER () AS TotalRows
+  FROM Persons p LEFT JOIN FrsPersonCounts c ON c.PersonId = p.Id WHERE ${where}) paged
+JOIN Persons p ON p.Id = paged.PageId
+LEFT JOIN FrsPersonCounts c ON c.PersonId = p.Id
+LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId
+WHERE paged.RowNo > @offset AND paged.RowNo <= @offset + @limit ORDER BY paged.RowNo`,
+    count: `SELECT COUNT(*) AS N FROM Persons p WHERE ${where}`,
+  };
+};
 
 /** The search text, trimmed; null for none. */
 export function searchText(text: string | undefined): string | null {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { EXIT } from '../../src/cli/command.js';
+import { LARGEST_PERSONS, type PersonsSummary } from '../../src/cli/pipeline-output.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { demoImage } from '../helpers/fixtures.js';
 
@@ -57,53 +58,62 @@ describe('database commands', () => {
     expect(stderr).toContain('broken.jpg');
   });
 
-  it('persons --json prints one JSON document of the persons', async () => {
+  it('persons --json prints one page of persons with the total, as the HTTP API does', async () => {
     const { code, stdout } = await frs('persons', '--json');
     expect(code).toBe(EXIT.OK);
-    const persons = JSON.parse(stdout) as Array<{
-      id: number;
-      faceCount: number;
-      portraitFaceId: number;
-      portraitUrl: string;
-    }>;
-    expect(Array.isArray(persons)).toBe(true);
-    for (const p of persons) {
+    const list = JSON.parse(stdout) as {
+      items: Array<{ id: number; faceCount: number; portraitFaceId: number; portraitUrl: string }>;
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    expect(list).toMatchObject({ page: 1, pageSize: 50 });
+    expect(list.items.length).toBe(list.total);
+    for (const p of list.items) {
       expect(p.faceCount).toBeGreaterThan(0);
       expect(p.portraitUrl).toBe(`/api/faces/${p.portraitFaceId}/thumbnail`);
     }
+    // Page by page: the second page of one person each is the second largest.
+    const second = JSON.parse(
+      (await frs('persons', '--json', '--page', '2', '--page-size', '1')).stdout,
+    ) as typeof list;
+    expect(second).toMatchObject({ page: 2, pageSize: 1, total: list.total });
+    expect(second.items.map((p) => p.id)).toEqual([list.items[1].id]);
+    const human = await frs('persons', '--page-size', '1');
+    expect(human.stdout).toMatch(
+      new RegExp(`^persons 1-1 of ${list.total} \\(page 1 of ${list.total}\\)\nperson ${list.items[0].id} `),
+    );
+    expect(human.stdout).toContain('next: frs persons --page 2 --page-size 1');
+    expect((await frs('persons', '--page', '0')).code).toBe(EXIT.USAGE);
+    expect((await frs('persons', '--page-size', '501')).code).toBe(EXIT.USAGE);
   });
 
-  it('recluster --json lists persons with their photos, whole-pixel boxes, thumbnails and the faces in no person', async () => {
+  it('recluster --json ends with the counts and the largest persons, not every face', async () => {
     const { code, stdout } = await frs('recluster', '--json');
     expect(code).toBe(EXIT.OK);
-    const listing = JSON.parse(stdout) as {
-      persons: Array<{ id: number; faces: Array<{ file: string; box: number[]; thumbnail: string }> }>;
-      unassignedFaces: number;
-      thumbnails: string;
-    };
-    expect(listing.thumbnails).toBe(env.FRS_THUMBNAILS_DIR);
-    const faces = listing.persons.flatMap((p) => p.faces);
-    expect(listing.persons.length).toBeGreaterThanOrEqual(3); // group.jpg's three people, seen twice
-    expect(faces.length + listing.unassignedFaces).toBeGreaterThanOrEqual(7); // 3 + 3 + portrait.jpg's 1+
-    for (const f of faces) {
-      expect(['group.jpg', 'group-small.jpg', 'portrait.jpg'].map((n) => join(images, n))).toContain(f.file);
-      for (const v of f.box) expect(Number.isInteger(v)).toBe(true);
-      expect(existsSync(join(listing.thumbnails, f.thumbnail))).toBe(true);
-    }
+    const summary = JSON.parse(stdout) as PersonsSummary;
+    expect(summary.thumbnails).toBe(env.FRS_THUMBNAILS_DIR);
+    expect(summary.persons).toBeGreaterThanOrEqual(3); // group.jpg's three people, seen twice
+    expect(summary.facesInPersons + summary.unassignedFaces).toBeGreaterThanOrEqual(7); // 3 + 3 + portrait.jpg's 1+
+    expect(summary.largest).toHaveLength(Math.min(summary.persons, LARGEST_PERSONS));
+    const counts = summary.largest.map((p) => p.faceCount);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(summary.facesInPersons); // all persons listed here
+    for (const p of summary.largest) expect(existsSync(join(summary.thumbnails, p.portrait!))).toBe(true);
   });
 
-  it('recluster prints the counts, where the thumbnails are, and each face with its photo', async () => {
+  it('recluster prints the counts, where the thumbnails are, and the largest persons', async () => {
     const { code, stdout } = await frs('recluster');
     expect(code).toBe(EXIT.OK);
     expect(stdout).toMatch(
-      new RegExp(`^\\d+ person\\(s\\), \\d+ face\\(s\\) in no person; thumbnails in ${env.FRS_THUMBNAILS_DIR}\n`),
+      new RegExp(
+        `^\\d+ person\\(s\\), \\d+ face\\(s\\) in a person, \\d+ face\\(s\\) in no person; thumbnails in ${env.FRS_THUMBNAILS_DIR}\npersons:\n`,
+      ),
     );
-    const faceLines = stdout.split('\n').filter((l) => l.trim().startsWith('face '));
-    expect(faceLines.length).toBeGreaterThanOrEqual(6);
-    for (const line of faceLines)
-      expect(line).toMatch(
-        /^ {6}face \d+ {2}\S+\.jpg {2}box \d+,\d+,\d+,\d+ {2}thumbnail [0-9a-f]{16}\/faces\/\d+\/[0-9a-f]{12}-\d+\.jpg/,
-      );
+    const personLines = stdout.split('\n').filter((l) => l.startsWith('  person '));
+    expect(personLines.length).toBeGreaterThanOrEqual(3);
+    for (const line of personLines) expect(line).toMatch(/^ {2}person \d+ {2}\d+ face\(s\) {2}portrait \S+\.jpg$/);
+    expect(stdout).not.toMatch(/^\s+face \d+/m);
   });
 
   it('the seed flag form reruns without changing anything (the broken photo waits for its lease)', async () => {

@@ -22,12 +22,14 @@ describe('the command registry', () => {
         'automate',
         'db',
         'face',
+        'identify',
         'person',
         'persons',
         'photo',
         'recluster',
         'recognize',
         'serve',
+        'similar',
         'test',
         'watch',
       ]),
@@ -44,7 +46,18 @@ describe('the command registry', () => {
         }
       }
     const valued = valueOptionNames(commands);
-    for (const name of ['database', 'images', 'interval', 'thumbnails', 'port', 'host', 'by-person', 'model'])
+    for (const name of [
+      'database',
+      'images',
+      'interval',
+      'thumbnails',
+      'port',
+      'host',
+      'by-person',
+      'model',
+      'k',
+      'persons',
+    ])
       expect(valued.has(name), name).toBe(true);
     for (const name of ['json', 'dry-run', 'once']) expect(valued.has(name), name).toBe(false);
   });

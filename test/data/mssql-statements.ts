@@ -48,6 +48,8 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
       { faceId: 2, embedding: new Float32Array([0, 1]), model: 'm1', sharpness: 20, quality: 0.5 },
     ]),
   facesForGrouping: (o) => o.facesForGrouping('m1'),
+  faceEmbedding: (o) => o.faceEmbedding(1),
+  nearestFaces: (o) => o.nearestFaces('m1', new Float32Array([0.6, 0.8]), 10, { excludeFaceId: 1 }),
   groupingFingerprint: async (o) => {
     await o.groupingFingerprint('m1');
     return o.groupingFingerprint('m1', { holdForWrite: true });

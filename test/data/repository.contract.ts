@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrsError } from '../../src/errors.js';
 import { generatedPersonName } from '../../src/data/person-names.js';
-import type { FaceDetail, NewFace, Repository } from '../../src/data/repository.js';
+import { cosineSimilarity } from '../../src/data/nearest-ranking.js';
+import type { FaceDetail, NearestFace, NewFace, Repository } from '../../src/data/repository.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -1216,6 +1217,126 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       await changes(() => repo.moveFaces([faceIds[0]], p2));
       await changes(() => repo.mergePersons(p2, [p1]));
       await changes(() => repo.deletePerson(p2));
+    });
+
+    it("keeps the persons listing's face counts equal to the persons' faces through every kind of change", async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 10, '/media/counts.jpg');
+      const [a, b, c] = await repo.createPersons(3);
+      const check = async () => {
+        const listed = await repo.searchPersons({ offset: 0, limit: 50, hidden: 'all' });
+        for (const p of listed.items) {
+          const faces = (await repo.personFaces(p.id, { offset: 0, limit: 50 })).items;
+          expect([p.id, p.faceCount, p.verifiedFaceCount]).toEqual([
+            p.id,
+            faces.length,
+            faces.filter((f) => f.isUserVerified).length,
+          ]);
+        }
+        const counts = listed.items.map((p) => p.faceCount);
+        expect(counts).toEqual([...counts].sort((x, y) => y - x));
+        return listed;
+      };
+      expect((await check()).total).toBe(3); // persons without faces are listed too
+      await repo.assignFaces(faceIds.slice(0, 6).map((faceId, i) => ({ faceId, personId: i < 4 ? a : b })));
+      await check();
+      await repo.verifyFaces([{ faceId: faceIds[6], personId: c }]);
+      await repo.moveFaces([faceIds[0], faceIds[4]], c);
+      await check();
+      await repo.unassignFaces([faceIds[1]]);
+      await repo.confirmFaces([faceIds[2]]);
+      await repo.rejectFaces([faceIds[3]]);
+      await check();
+      await repo.mergePersons(a, [b]);
+      await check();
+      await repo.deletePerson(c);
+      const listed = await check();
+      expect(listed.total).toBe(1);
+      expect(listed.items[0]).toMatchObject({ id: a, faceCount: 2, verifiedFaceCount: 2 });
+    });
+
+    /** Exact nearest faces by brute force over facesForGrouping: what every search must return. */
+    async function bruteForce(repo: Repository, model: string, query: Float32Array, k: number, exclude?: number) {
+      const faces = (await repo.facesForGrouping(model)).filter(
+        (f) => f.id !== exclude && f.embedding.length === query.length,
+      );
+      return faces
+        .map((f) => ({ faceId: f.id, personId: f.personId, similarity: cosineSimilarity(query, f.embedding) }))
+        .sort((a, b) => b.similarity - a.similarity || a.faceId - b.faceId)
+        .slice(0, k);
+    }
+    const sameRanking = (found: NearestFace[], expected: NearestFace[]) => {
+      expect(found.map((f) => [f.faceId, f.personId])).toEqual(expected.map((f) => [f.faceId, f.personId]));
+      found.forEach((f, i) => expect(f.similarity).toBeCloseTo(expected[i].similarity, 6));
+    };
+
+    it('finds the faces nearest to an embedding, exactly as a full scan ranks them', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 40);
+      const [person] = await repo.createPersons(1);
+      await repo.assignFaces(faceIds.slice(0, 5).map((faceId) => ({ faceId, personId: person })));
+      const other = await repo.registerMediaFile({
+        filePath: '/media/other.jpg',
+        fileName: 'o.jpg',
+        extension: '.jpg',
+      });
+      await repo.claimPendingItems('setup', 1, 60, 3);
+      await repo.completeItem(other.mediaItemId, 'setup', [
+        newFace({ embedding: embeddingFor(3), embeddingModel: 'm2' }), // another model: never found for m1
+        newFace({ embedding: embeddingFor(3, 4), embeddingModel: 'm1' }), // other dimensions: left out
+        newFace({ embedding: embeddingFor(3), embeddingModel: null }), // the replaced system's: no model
+      ]);
+      for (const seed of [3, 17.5, 101]) {
+        const query = embeddingFor(seed);
+        for (const k of [1, 10, 100])
+          sameRanking(await repo.nearestFaces('m1', query, k), await bruteForce(repo, 'm1', query, k));
+      }
+      const own = await repo.faceEmbedding(faceIds[3]);
+      expect(own).toMatchObject({ faceId: faceIds[3], model: 'm1', isRejected: false });
+      const similar = await repo.nearestFaces('m1', own!.embedding!, 5, { excludeFaceId: faceIds[3] });
+      expect(similar.map((f) => f.faceId)).not.toContain(faceIds[3]);
+      sameRanking(similar, await bruteForce(repo, 'm1', own!.embedding!, 5, faceIds[3]));
+      expect(similar[0].similarity).toBeGreaterThanOrEqual(similar[4].similarity);
+      expect(await repo.faceEmbedding(424_242)).toBeNull();
+      expect(await repo.nearestFaces('unknown-model', own!.embedding!, 5)).toEqual([]);
+      await expect(repo.nearestFaces('m1', new Float32Array([Number.NaN, 1]), 5)).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
+    });
+
+    it('keeps the search in step with re-embedding, rejections and deletions, from any connection', async () => {
+      const repo = await connect();
+      const { mediaItemId, faceIds } = await itemWithFaces(repo, 12, '/media/step.jpg');
+      const query = embeddingFor(4);
+      expect((await repo.nearestFaces('m1', query, 1))[0].faceId).toBe(faceIds[4]); // the index exists now
+
+      const writer = await connect(); // another connection (another process, for SQLite) writes
+      await writer.rejectFaces([faceIds[4]]);
+      await writer.setEmbeddings([
+        { faceId: faceIds[5], embedding: embeddingFor(4.0001), model: 'm1' }, // now nearly the query
+        { faceId: faceIds[6], embedding: embeddingFor(6), model: 'm2' }, // moved to another model
+      ]);
+      let found = await repo.nearestFaces('m1', query, 12);
+      expect(found[0].faceId).toBe(faceIds[5]);
+      expect(found.map((f) => f.faceId)).not.toContain(faceIds[4]);
+      expect(found.map((f) => f.faceId)).not.toContain(faceIds[6]);
+      sameRanking(found, await bruteForce(repo, 'm1', query, 12));
+
+      // Re-detection drops the faces it does not find again (here: all but one box).
+      const file = (await writer.findMediaFileByPath('/media/step.jpg'))!.mediaFileId;
+      await writer.updateMediaFileContent(file, { contentHash: 'x' });
+      await writer.updateMediaFileContent(file, { contentHash: 'y' });
+      await writer.claimPendingItems('w2', 1, 60, 3);
+      await writer.completeItem(mediaItemId, 'w2', [
+        newFace({ boundingBox: [900, 900, 990, 990], embedding: embeddingFor(4), embeddingModel: 'm1' }),
+      ]);
+      const left = (await writer.facesOfItem(mediaItemId)).map((f) => f.id);
+      found = await repo.nearestFaces('m1', query, 12);
+      expect(found.every((f) => left.includes(f.faceId))).toBe(true);
+      sameRanking(found, await bruteForce(repo, 'm1', query, 12));
+      // Left: the rejected face (verified as "not a face", so kept) and the new one.
+      expect(left).toEqual([faceIds[4], expect.any(Number)]);
+      expect(found.map((f) => f.faceId)).toEqual([left[1]]);
     });
 
     it('wraps database failures in FrsError DATABASE_ERROR', async () => {

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/data/open-repository.js';
+import { SAVE_AFTER_CHANGES } from '../../src/data/sqlite/sqlite-vector-index.js';
 import { sqliteMigrations } from '../../src/data/sqlite/sqlite-migrations.js';
 import { FrsError } from '../../src/errors.js';
 import { createLegacySqlite, legacyEmbedding } from './legacy-schema.js';
@@ -184,5 +185,79 @@ describe('claims across processes', () => {
     expect(fromB.length).toBeGreaterThan(0);
     expect(fromA.filter((id) => fromB.includes(id))).toEqual([]);
     expect([...fromA, ...fromB].sort((x, y) => x - y)).toEqual(ids);
+  });
+});
+
+describe('face index beside the database file', () => {
+  const vector = (seed: number) => Float32Array.from({ length: 16 }, (_, i) => Math.cos(seed * 7 + i));
+
+  async function addFaces(repo: Awaited<ReturnType<typeof openRepository>>, path: string, seeds: number[]) {
+    const { mediaItemId } = await repo.registerMediaFile({ filePath: path, fileName: 'x.jpg', extension: '.jpg' });
+    await repo.claimPendingItems('w', 1, 60, 3);
+    await repo.completeItem(
+      mediaItemId,
+      'w',
+      seeds.map((seed, i) =>
+        newFace({ boundingBox: [i * 200, 0, i * 200 + 100, 100], embedding: vector(seed), embeddingModel: 'm1' }),
+      ),
+    );
+    return (await repo.facesOfItem(mediaItemId)).map((f) => f.id);
+  }
+
+  it('is built once and saved, reloaded by the next connection, which applies the changes since', async () => {
+    const first = await openRepository(file);
+    const ids = await addFaces(first, '/p/a.jpg', [1, 2, 3]);
+    expect(raw<{ n: number }>('SELECT COUNT(*) AS n FROM FrsFaceChanges')[0].n).toBe(3); // logged by the triggers
+    expect((await first.nearestFaces('m1', vector(2), 1))[0].faceId).toBe(ids[1]);
+    const folder = `${file}.face-index`;
+    const saved = readdirSync(folder);
+    expect(saved).toEqual([expect.stringMatching(/^m1-[0-9a-f]{12}-16d\.3\.usearch$/)]);
+    expect(raw<{ n: number }>('SELECT COUNT(*) AS n FROM FrsFaceChanges')[0].n).toBe(0); // pruned once saved
+    await first.close();
+
+    const second = await openRepository(file);
+    const [added] = await addFaces(second, '/p/b.jpg', [2.00001]);
+    await second.rejectFaces([ids[1]]);
+    const found = await second.nearestFaces('m1', vector(2), 3);
+    expect(found[0].faceId).toBe(added);
+    expect(found.map((f) => f.faceId)).not.toContain(ids[1]);
+    expect(found).toHaveLength(3);
+    expect(readdirSync(folder)).toEqual(saved); // a few changes: applied, not saved yet
+    await second.close();
+
+    // A lost index file is rebuilt from Faces.
+    rmSync(folder, { recursive: true });
+    const third = await openRepository(file);
+    expect((await third.nearestFaces('m1', vector(2), 1))[0].faceId).toBe(added);
+    expect(readdirSync(folder)).toHaveLength(1);
+    await third.close();
+  });
+
+  it('reloads the saved index when another connection pruned the changes it had not applied', async () => {
+    const a = await openRepository(file);
+    await addFaces(a, '/p/a.jpg', [1, 2, 3]);
+    await a.nearestFaces('m1', vector(1), 1); // built and saved at Seq 3
+    const b = await openRepository(file);
+    const { mediaItemId } = await b.registerMediaFile({
+      filePath: '/p/many.jpg',
+      fileName: 'm.jpg',
+      extension: '.jpg',
+    });
+    await b.claimPendingItems('w', 1, 60, 3);
+    const seeds = Array.from({ length: SAVE_AFTER_CHANGES + 1 }, (_, i) => 10 + i);
+    await b.completeItem(
+      mediaItemId,
+      'w',
+      seeds.map((seed) => newFace({ embedding: vector(seed), embeddingModel: 'm1' })),
+    );
+    await b.nearestFaces('m1', vector(1), 1); // applies the 1,001 changes, saves, prunes the log
+    expect(raw<{ n: number }>('SELECT COUNT(*) AS n FROM FrsFaceChanges')[0].n).toBe(0);
+    const target = (await b.facesOfItem(mediaItemId))[500];
+    // a's index never saw those faces and their log rows are gone: it must reload b's file.
+    const found = await a.nearestFaces('m1', vector(seeds[500]), 1);
+    expect(found[0]).toMatchObject({ faceId: target.id });
+    expect(found[0].similarity).toBeCloseTo(1, 6);
+    await a.close();
+    await b.close();
   });
 });

@@ -60,6 +60,17 @@ describe('function registration', () => {
       },
       {
         kind: 'http',
+        name: 'faceSimilar',
+        methods: ['GET'],
+        authLevel: 'function',
+        route: 'faces/{id}/similar',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
         name: 'facesMove',
         methods: ['POST'],
         authLevel: 'function',
@@ -141,6 +152,17 @@ describe('function registration', () => {
         methods: ['GET'],
         authLevel: 'function',
         route: 'faces/thumbnails',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
+        name: 'identify',
+        methods: ['POST'],
+        authLevel: 'function',
+        route: 'identify',
         schedule: undefined,
         path: undefined,
         source: undefined,
@@ -280,7 +302,7 @@ describe('function registration', () => {
       },
     ]);
     // one function per file, and every registration has a handler
-    expect(files).toHaveLength(22);
+    expect(files).toHaveLength(24);
     for (const r of registered) expect(typeof r.options.handler).toBe('function');
   });
 

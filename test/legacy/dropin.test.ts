@@ -213,11 +213,11 @@ describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect,
     expect(persons.some((p) => p.Id > 3)).toBe(true);
     const listing = (await frs('persons')).join('\n');
     expect(listing).toMatch(/person 2 +Hamid Mir \(Maj, Anchor\)/);
-    const json = JSON.parse((await frs('persons', '--json')).join('')) as Array<{
-      id: number;
-      name: string;
-      nameIsGenerated: boolean;
-    }>;
+    const json = (
+      JSON.parse((await frs('persons', '--json')).join('')) as {
+        items: Array<{ id: number; name: string; nameIsGenerated: boolean }>;
+      }
+    ).items;
     expect(json.find((p) => p.id === 2)).toMatchObject({ name: 'Hamid Mir', nameIsGenerated: false });
     for (const p of json.filter((p) => p.id !== 2))
       expect(p).toMatchObject({ name: `Unknown-${p.id}`, nameIsGenerated: true });

@@ -144,5 +144,12 @@ describe('content identity', () => {
     // A different mtime: read and hashed (here to new, empty content: detected again).
     expect((await registerFile(deps, source(known.fileSize!, known.fileModifiedMs! + 1))).outcome).toBe('changed');
     expect(reads).toBe(1);
+    // Now known with that mtime; another size with the same mtime is read too.
+    expect((await registerFile(deps, source(known.fileSize!, known.fileModifiedMs! + 1))).outcome).toBe('unchanged');
+    expect(reads).toBe(1);
+    expect((await registerFile(deps, source(known.fileSize! + 1, known.fileModifiedMs! + 1))).outcome).not.toBe(
+      'unchanged',
+    );
+    expect(reads).toBe(2);
   });
 });

@@ -8,7 +8,8 @@ import { databaseOptions, jsonOption, reclusterOption } from '../shared-options.
 export default defineCommand({
   name: 'recognize',
   summary: 'embed faces and group them into persons',
-  description: 'Regroups only when some face is new to grouping (always with --recluster); then lists the persons.',
+  description:
+    'Regroups only when some face is new to grouping (always with --recluster); then prints the counts and the largest persons.',
   group: GROUPS.pipeline,
   options: { ...jsonOption, ...reclusterOption, ...databaseOptions },
   async run(ctx) {

@@ -33,7 +33,11 @@ import { isBlank } from './mssql-collation.js';
 import type { MssqlScope, Params } from './mssql-scope.js';
 
 const TEXT = sql.NVarChar(sql.MAX);
-const SEARCH_PERSONS = searchPersonsQuery('CHARINDEX(LOWER(@search), LOWER(p.Name)) > 0');
+/** The counts come from the indexed view; NOEXPAND makes every edition read its index rather than expand it. */
+const withCountsIndex = (text: string) => text.replaceAll('FrsPersonCounts c ', 'FrsPersonCounts c WITH (NOEXPAND) ');
+const SEARCH_PERSONS = (({ page, count }) => ({ page: withCountsIndex(page), count }))(
+  searchPersonsQuery('CHARINDEX(LOWER(@search), LOWER(p.Name)) > 0'),
+);
 
 /**
  * The shared EMPTY_PERSON_CONDITION with SQLite's meaning of empty: on SQL Server `'   ' = ''` is
@@ -130,11 +134,13 @@ export function setPortraits(scope: MssqlScope, updates: PortraitUpdate[]): Prom
 }
 
 export async function listPersons(scope: MssqlScope): Promise<PersonSummary[]> {
-  return (await scope.query(LIST_PERSONS_SQL)).recordset.map(personFromRow);
+  return (await scope.query(withCountsIndex(LIST_PERSONS_SQL))).recordset.map(personFromRow);
 }
 
 export async function getPerson(scope: MssqlScope, id: number): Promise<PersonDetail | null> {
-  const result = await scope.query(`${GET_PERSON_SQL};\n${FACES_OF_PERSON_SQL};`, { id: [sql.Int, id] });
+  const result = await scope.query(`${withCountsIndex(GET_PERSON_SQL)};\n${FACES_OF_PERSON_SQL};`, {
+    id: [sql.Int, id],
+  });
   const [persons, faces] = result.recordsets as unknown as Record<string, unknown>[][];
   if (!persons[0]) return null;
   return { ...personFromRow(persons[0]), faces: faces.map(faceFromRow) };

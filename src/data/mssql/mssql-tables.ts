@@ -15,6 +15,7 @@ export const FRS_TABLES = [
   'FrsSchemaVersion',
   'FrsCannotLink',
   'FrsLibrary',
+  'FrsPersonCounts',
 ] as const;
 
 export const SCHEMA = 'dbo';

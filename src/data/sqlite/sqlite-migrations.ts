@@ -238,6 +238,82 @@ export const sqliteMigrations: SqliteMigration[] = [
     },
   },
   {
+    version: 12,
+    name: 'face search log (FrsFaceChanges) and person face counts (FrsPersonCounts), kept by triggers',
+    up(db) {
+      // The face index (sqlite-vector-index.ts) applies these rows before each search, so it
+      // follows every writer of Faces: new faces, re-embedding, rejections, deletions.
+      // Existing faces need no rows: a missing index is built from Faces itself.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsFaceChanges (
+          Seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          FaceId INTEGER NOT NULL);
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchInsert AFTER INSERT ON Faces
+          WHEN NEW.Embedding IS NOT NULL
+          BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (NEW.Id); END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchUpdate AFTER UPDATE OF Embedding, EmbeddingModel, IsRejected ON Faces
+          WHEN OLD.Embedding IS NOT NEW.Embedding OR OLD.EmbeddingModel IS NOT NEW.EmbeddingModel
+            OR OLD.IsRejected IS NOT NEW.IsRejected
+          BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (NEW.Id); END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_SearchDelete AFTER DELETE ON Faces
+          WHEN OLD.Embedding IS NOT NULL
+          BEGIN INSERT INTO FrsFaceChanges (FaceId) VALUES (OLD.Id); END;`);
+      // Faces (and verified faces) per person, with the person's hidden flag: a page of persons,
+      // largest first, walks IX_FrsPersonCounts_Order instead of counting every face of the
+      // library. A row per person (0 faces too), made with the person; face triggers only update.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsPersonCounts (
+          PersonId INTEGER PRIMARY KEY,
+          Total INTEGER NOT NULL,
+          Verified INTEGER NOT NULL,
+          Hidden INTEGER NOT NULL);
+        DELETE FROM FrsPersonCounts;
+        INSERT INTO FrsPersonCounts (PersonId, Total, Verified, Hidden)
+          SELECT p.Id, COALESCE(c.Total, 0), COALESCE(c.Verified, 0), CASE WHEN p.IsHidden = 1 THEN 1 ELSE 0 END
+          FROM Persons p LEFT JOIN (
+            SELECT PersonId, COUNT(*) AS Total, SUM(CASE WHEN IsUserVerified = 1 THEN 1 ELSE 0 END) AS Verified
+            FROM Faces WHERE PersonId IS NOT NULL GROUP BY PersonId) c ON c.PersonId = p.Id;
+        CREATE INDEX IF NOT EXISTS IX_FrsPersonCounts_Order ON FrsPersonCounts (Hidden, Total DESC, PersonId);
+        CREATE INDEX IF NOT EXISTS IX_FrsPersonCounts_Total ON FrsPersonCounts (Total DESC, PersonId);
+        CREATE TRIGGER IF NOT EXISTS TR_Persons_CountInsert AFTER INSERT ON Persons
+          BEGIN
+            INSERT OR IGNORE INTO FrsPersonCounts (PersonId, Total, Verified, Hidden)
+              VALUES (NEW.Id, 0, 0, CASE WHEN NEW.IsHidden = 1 THEN 1 ELSE 0 END);
+          END;
+        CREATE TRIGGER IF NOT EXISTS TR_Persons_CountHidden AFTER UPDATE OF IsHidden ON Persons
+          BEGIN
+            UPDATE FrsPersonCounts SET Hidden = CASE WHEN NEW.IsHidden = 1 THEN 1 ELSE 0 END WHERE PersonId = NEW.Id;
+          END;
+        CREATE TRIGGER IF NOT EXISTS TR_Persons_CountDelete AFTER DELETE ON Persons
+          BEGIN DELETE FROM FrsPersonCounts WHERE PersonId = OLD.Id; END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_CountInsert AFTER INSERT ON Faces
+          WHEN NEW.PersonId IS NOT NULL
+          BEGIN
+            UPDATE FrsPersonCounts SET Total = Total + 1,
+              Verified = Verified + CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = NEW.PersonId;
+          END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_CountDelete AFTER DELETE ON Faces
+          WHEN OLD.PersonId IS NOT NULL
+          BEGIN
+            UPDATE FrsPersonCounts SET Total = Total - 1,
+              Verified = Verified - CASE WHEN OLD.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = OLD.PersonId;
+          END;
+        CREATE TRIGGER IF NOT EXISTS TR_Faces_CountUpdate AFTER UPDATE OF PersonId, IsUserVerified ON Faces
+          WHEN OLD.PersonId IS NOT NEW.PersonId
+            OR (CASE WHEN OLD.IsUserVerified = 1 THEN 1 ELSE 0 END) <> (CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END)
+          BEGIN
+            UPDATE FrsPersonCounts SET Total = Total - 1,
+              Verified = Verified - CASE WHEN OLD.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = OLD.PersonId;
+            UPDATE FrsPersonCounts SET Total = Total + 1,
+              Verified = Verified + CASE WHEN NEW.IsUserVerified = 1 THEN 1 ELSE 0 END
+              WHERE PersonId = NEW.PersonId;
+          END;`);
+    },
+  },
+  {
     version: 13,
     name: 'face quality score',
     up(db) {

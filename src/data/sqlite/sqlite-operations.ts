@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { OperationImpl } from '../operations.js';
 import * as content from './sqlite-content.js';
 import * as coordination from './sqlite-coordination.js';
+import * as faceSearch from './sqlite-face-search.js';
 import * as faces from './sqlite-faces.js';
 import * as items from './sqlite-items.js';
 import * as oldEmbeddings from './sqlite-old-embeddings.js';
@@ -12,6 +13,7 @@ export const sqliteOperations: OperationImpl<Database.Database> = {
   ...items,
   ...content,
   ...faces,
+  ...faceSearch,
   ...persons,
   ...oldEmbeddings,
   ...coordination,

@@ -22,7 +22,8 @@ import {
   KEPT_PORTRAIT_CONDITION,
   LIST_PERSONS_SQL,
   personsWhereIdIn,
-  searchPersonsQuery,
+  PERSON_COLUMNS,
+  personsFilter,
   searchText,
   STALE_PORTRAIT_CONDITION,
 } from '../shared-queries.js';
@@ -97,20 +98,58 @@ export function getPerson(db: Db, id: number): PersonDetail | null {
   return { ...personFromRow(row), faces };
 }
 
-const SEARCH_PERSONS = searchPersonsQuery('instr(lower(p.Name), lower(@search)) > 0');
+const PERSONS_FILTER = personsFilter('instr(lower(p.Name), lower(@search)) > 0');
+
+/**
+ * A page of persons, largest first, in one statement: a walk of FrsPersonCounts' index in the
+ * listing's order (every person has a row there, with its hidden flag; migration 12), LIMIT /
+ * OFFSET, and the total counted in the same statement. Without a name search neither the walk
+ * nor the total reads Persons, so a page costs its offset in index entries plus its own rows;
+ * a name search filters the persons' names on the way.
+ */
+function personsPageSql(filter: 'visible-or-hidden' | 'all' | 'search'): { page: string; count: string } {
+  const where = filter === 'search' ? PERSONS_FILTER : filter === 'all' ? '1 = 1' : 'c.Hidden = @hidden';
+  const counted =
+    filter === 'search'
+      ? `SELECT COUNT(*) FROM Persons p WHERE ${PERSONS_FILTER}`
+      : `SELECT COUNT(*) FROM FrsPersonCounts c WHERE ${where}`;
+  // The page's ids first (the skipped rows touch only the index), then their details.
+  const pageIds =
+    filter === 'search'
+      ? `SELECT c.PersonId FROM FrsPersonCounts c JOIN Persons p ON p.Id = c.PersonId WHERE ${where}`
+      : `SELECT c.PersonId FROM FrsPersonCounts c WHERE ${where}`;
+  return {
+    page: `SELECT ${PERSON_COLUMNS}, (${counted}) AS TotalRows
+    FROM (${pageIds} ORDER BY c.Total DESC, c.PersonId LIMIT @limit OFFSET @offset) pg
+    JOIN FrsPersonCounts c ON c.PersonId = pg.PersonId
+    JOIN Persons p ON p.Id = pg.PersonId
+    LEFT JOIN Faces pf ON pf.Id = p.PortraitFaceId
+    ORDER BY c.Total DESC, c.PersonId`,
+    count: `SELECT (${counted}) AS N`,
+  };
+}
+const PERSONS_PAGE = {
+  'visible-or-hidden': personsPageSql('visible-or-hidden'),
+  all: personsPageSql('all'),
+  search: personsPageSql('search'),
+};
 
 export function searchPersons(db: Db, query: PersonQuery): Promise<Page<PersonSummary>> {
   const hidden = query.hidden ?? false;
-  const params = {
-    search: searchText(query.search),
-    hidden: hidden === 'all' ? null : hidden ? 1 : 0,
-    offset: query.offset,
-    limit: query.limit,
-  };
-  const rows = sql(db, SEARCH_PERSONS.page).all(params) as Row[];
-  return pageFromRows(rows, personFromRow, query.offset, () =>
-    num((sql(db, SEARCH_PERSONS.count).get(params) as Row).N),
-  );
+  const search = searchText(query.search);
+  const paging = { offset: query.offset, limit: query.limit };
+  const hiddenParam = hidden === 'all' ? null : hidden ? 1 : 0;
+  const [statements, params] =
+    search !== null
+      ? [PERSONS_PAGE.search, { ...paging, search, hidden: hiddenParam }]
+      : hidden === 'all'
+        ? [PERSONS_PAGE.all, paging]
+        : [PERSONS_PAGE['visible-or-hidden'], { ...paging, hidden: hiddenParam }];
+  const rows = sql(db, statements.page).all(params) as Row[];
+  return pageFromRows(rows, personFromRow, query.offset, () => {
+    const { offset: _offset, limit: _limit, ...countParams } = params as Record<string, unknown>;
+    return num((sql(db, statements.count).get(countParams) as Row).N);
+  });
 }
 
 export function personFaces(db: Db, personId: number, page: PageRequest): Promise<Page<FaceDetail>> {
