@@ -5,11 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generatedPersonName } from '../../src/data/person-names.js';
 import { FrsError } from '../../src/errors.js';
-import { PeopleService } from '../../src/people/people-service.js';
-import { runRecluster } from '../../src/pipeline/group-stage.js';
-import { noisyCopy, randomUnit } from '../clustering/synthetic.js';
-import { gaussian, seededRandom } from '../../src/clustering/random.js';
-import { MODEL, syntheticLibrary, type SyntheticLibrary } from '../helpers/synthetic-library.js';
+import { type PeopleService } from '../../src/people/people-service.js';
+import { MODEL, type SyntheticLibrary } from '../helpers/synthetic-library.js';
+import { threePersonsFrom } from '../helpers/three-persons.js';
 
 let lib: SyntheticLibrary;
 let people: PeopleService;
@@ -17,18 +15,10 @@ let people: PeopleService;
 let faces: { a: number[]; b: number[]; c: number[] };
 let persons: { a: number; b: number; c: number };
 
-const normal = gaussian(seededRandom(7));
-const centres = [randomUnit(32, normal), randomUnit(32, normal), randomUnit(32, normal)];
-const faceOf = (identity: number) => noisyCopy(centres[identity], 0.02, normal);
+const { setUp, faceOf } = threePersonsFrom(7);
 
 beforeEach(async () => {
-  lib = await syntheticLibrary();
-  people = new PeopleService(lib.repo, MODEL);
-  const ids = await lib.addPhoto([0, 0, 0, 0, 1, 1, 1, 2, 2].map(faceOf));
-  faces = { a: ids.slice(0, 4), b: ids.slice(4, 7), c: ids.slice(7) };
-  await runRecluster(lib.ctx);
-  const personOf = async (id: number) => (await people.face(id)).personId!;
-  persons = { a: await personOf(faces.a[0]), b: await personOf(faces.b[0]), c: await personOf(faces.c[0]) };
+  ({ lib, people, faces, persons } = await setUp());
 });
 afterEach(() => lib.cleanup());
 
