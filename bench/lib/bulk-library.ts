@@ -1,0 +1,148 @@
+/**
+ * Synthetic SQLite libraries at archive scale (100k-1M faces) for the scale benchmarks, written
+ * in bulk: one photo (MediaFile + MediaItems row, status done) per face, faces with 128-d
+ * embeddings drawn like test/clustering/synthetic.ts and bench/recluster-scale.ts (identity
+ * direction + Gaussian noise per identity, face-to-identity cosine 0.90-0.95, 3% of faces with
+ * twice the noise). Going through the repository would take hours at 1M faces (one statement
+ * per face in its own transaction); here it is prepared statements in large transactions, and
+ * the embeddings are generated one identity at a time so memory stays flat.
+ *
+ * The schema comes from openRepository (all migrations), so the file is a real FRS library:
+ * `frs` commands and the pipeline open it as they would any other.
+ *
+ *   const lib = await createBulkLibrary('/tmp/lib.db', { identities: 5000 });        // 100k faces
+ *   await addBulkFaces(lib.path, { identities: 5, firstIdentity: 5000, grouped: false }); // 100 new
+ */
+import Database from 'better-sqlite3';
+import { normalise } from '../../src/clustering/cosine.js';
+import { gaussian, seededRandom } from '../../src/clustering/random.js';
+import { openRepository } from '../../src/data/open-repository.js';
+import { encodeEmbedding } from '../../src/data/embedding-codec.js';
+
+export interface BulkOptions {
+  /** Identities (people); each gets `facesPerIdentity` faces. */
+  identities: number;
+  facesPerIdentity?: number;
+  dim?: number;
+  /** Faces.EmbeddingModel: the pipeline groups only faces of its embedder's model. */
+  model?: string;
+  /**
+   * true: faces already belong to one person per identity and count as grouped (GroupedAt set),
+   * as after a run; false: unassigned and new to grouping, as right after detection and embedding.
+   */
+  grouped?: boolean;
+  /** Identity numbering starts here; the embedding of identity k is the same in every call. */
+  firstIdentity?: number;
+  seed?: number;
+  /** Rows per transaction. */
+  chunk?: number;
+  /** Called after each chunk with faces written so far. */
+  progress?: (written: number, total: number) => void;
+}
+
+export interface BulkLibrary {
+  path: string;
+  faces: number;
+  persons: number;
+  /** Identity of each face, by face id (faces written by this call only). */
+  labels: Map<number, number>;
+}
+
+/** Model id the bulk faces carry unless told otherwise. */
+export const BULK_MODEL = 'bulk-synthetic-128';
+
+/** sigma giving a face-to-identity cosine of c in d dimensions: c = 1 / sqrt(1 + d sigma^2). */
+const sigmaFor = (cos: number, dim: number) => Math.sqrt((1 / (cos * cos) - 1) / dim);
+
+/** The faces of one identity: a function of (seed, identity) alone, so batches can be added later. */
+export function identityFaces(identity: number, count: number, dim: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed * 1_000_003 + identity + 1);
+  const normal = gaussian(random);
+  const raw = new Float32Array(dim);
+  for (let k = 0; k < dim; k++) raw[k] = normal();
+  const centre = normalise(raw);
+  const sigma = sigmaFor(0.9 + 0.05 * random(), dim);
+  const faces: Float32Array[] = [];
+  for (let f = 0; f < count; f++) {
+    const s = random() < 0.03 ? sigma * 2 : sigma;
+    const v = new Float32Array(dim);
+    for (let k = 0; k < dim; k++) v[k] = centre[k] + s * normal();
+    faces.push(normalise(v));
+  }
+  return faces;
+}
+
+/** Creates (migrates) a new library file and fills it. */
+export async function createBulkLibrary(path: string, options: BulkOptions): Promise<BulkLibrary> {
+  const repo = await openRepository(path);
+  await repo.close();
+  return addBulkFaces(path, options);
+}
+
+/** Adds identities' faces to an existing library file. */
+export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
+  const perIdentity = options.facesPerIdentity ?? 20;
+  const dim = options.dim ?? 128;
+  const model = options.model ?? BULK_MODEL;
+  const grouped = options.grouped ?? false;
+  const first = options.firstIdentity ?? 0;
+  const seed = options.seed ?? 2024;
+  const chunk = options.chunk ?? 20_000;
+  const total = options.identities * perIdentity;
+
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const now = new Date().toISOString();
+  const insertFile = db.prepare(
+    `INSERT INTO MediaFile (FilePath, FileName, Extensions, CreatedAt, ModifiedAt, ContentHash, FileSize, FileModifiedMs)
+     VALUES (?, ?, '.jpg', ?, ?, ?, 1000, 0)`,
+  );
+  const insertItem = db.prepare(
+    `INSERT INTO MediaItems (MediaFileId, Name, IsFacesExtracted, FacesExtractedOn, Status, Attempts)
+     VALUES (?, ?, 1, ?, 'done', 1)`,
+  );
+  const insertPerson = db.prepare(
+    'INSERT INTO Persons (Name, GeneratedName, CreatedAt, ModifiedAt) VALUES (NULL, NULL, ?, ?)',
+  );
+  const namePerson = db.prepare('UPDATE Persons SET Name = ?, GeneratedName = ? WHERE Id = ?');
+  const insertFace = db.prepare(
+    `INSERT INTO Faces (MediaItemId, PersonId, BoundingBox, Embedding, EmbeddingModel, DetectorScore, Sharpness,
+       IsUserVerified, GroupedAt, CreatedAt, ModifiedAt)
+     VALUES (?, ?, '{"x":10,"y":10,"width":80,"height":80}', ?, ?, 0.99, 100, 0, ?, ?, ?)`,
+  );
+  const portrait = db.prepare('UPDATE Persons SET PortraitFaceId = ?, PortraitMediaFileId = ? WHERE Id = ?');
+
+  const labels = new Map<number, number>();
+  let written = 0;
+  let persons = 0;
+  const writeIdentities = db.transaction((from: number, to: number) => {
+    for (let identity = from; identity < to; identity++) {
+      let personId: number | null = null;
+      if (grouped) {
+        personId = Number(insertPerson.run(now, now).lastInsertRowid);
+        namePerson.run(`Unknown-${personId}`, `Unknown-${personId}`, personId);
+        persons++;
+      }
+      identityFaces(identity, perIdentity, dim, seed).forEach((embedding, f) => {
+        const name = `id${identity}_${f}.jpg`;
+        const fileId = Number(insertFile.run(`/bulk/${name}`, name, now, now, `h${identity}_${f}`).lastInsertRowid);
+        const itemId = Number(insertItem.run(fileId, name, now).lastInsertRowid);
+        const faceId = Number(
+          insertFace.run(itemId, personId, encodeEmbedding(embedding), model, grouped ? now : null, now, now)
+            .lastInsertRowid,
+        );
+        if (personId !== null && f === 0) portrait.run(faceId, fileId, personId);
+        labels.set(faceId, identity);
+        written++;
+      });
+    }
+  });
+  const identitiesPerChunk = Math.max(1, Math.floor(chunk / perIdentity));
+  for (let at = first; at < first + options.identities; at += identitiesPerChunk) {
+    writeIdentities(at, Math.min(first + options.identities, at + identitiesPerChunk));
+    options.progress?.(written, total);
+  }
+  db.close();
+  return { path, faces: written, persons, labels };
+}
