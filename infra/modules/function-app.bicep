@@ -212,6 +212,7 @@ var frsSettings = {
   FRS_DBSCAN_MIN_POINTS: '2'
   FRS_UMAP_ENABLED: 'false'
   FRS_UMAP_DIMENSIONS: '16'
+  FRS_GROUPING_BATCH_FACES: '5000'
 
   // --- pipeline ---
   FRS_PIPELINE_SCHEDULE: pipelineSchedule

@@ -6,6 +6,7 @@
  */
 import { coordinationActions } from './aggregates/coordination.js';
 import { faceActions } from './aggregates/faces.js';
+import { groupingIndexActions } from './aggregates/grouping-index.js';
 import { mediaContentActions } from './aggregates/media-content.js';
 import { mediaItemActions } from './aggregates/media-items.js';
 import { personActions } from './aggregates/persons.js';
@@ -16,6 +17,7 @@ export const operationActions = {
   ...mediaItemActions,
   ...mediaContentActions,
   ...faceActions,
+  ...groupingIndexActions,
   ...personActions,
   ...coordinationActions,
 } satisfies Record<keyof RepositoryOps, string>;

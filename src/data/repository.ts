@@ -10,6 +10,7 @@
  */
 import { type CoordinationOps } from './aggregates/coordination.js';
 import { type FaceOps } from './aggregates/faces.js';
+import { type GroupingIndexOps } from './aggregates/grouping-index.js';
 import { type MediaContentOps } from './aggregates/media-content.js';
 import { type MediaItemOps } from './aggregates/media-items.js';
 import { type PersonOps } from './aggregates/persons.js';
@@ -17,12 +18,14 @@ import { type PersonOps } from './aggregates/persons.js';
 export type * from './aggregates/coordination.js';
 export type * from './aggregates/faces.js';
 export type * from './aggregates/geometry.js';
+export type * from './aggregates/grouping-index.js';
 export type * from './aggregates/media-content.js';
 export type * from './aggregates/media-items.js';
 export type * from './aggregates/persons.js';
 
 /** Everything except lifecycle; what a transaction callback receives. */
-export interface RepositoryOps extends MediaItemOps, MediaContentOps, FaceOps, PersonOps, CoordinationOps {}
+export interface RepositoryOps
+  extends MediaItemOps, MediaContentOps, FaceOps, GroupingIndexOps, PersonOps, CoordinationOps {}
 
 export interface Repository extends RepositoryOps {
   readonly kind: 'sqlite' | 'mssql';

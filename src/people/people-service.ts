@@ -3,6 +3,9 @@
  * and the CLI. Every action validates and writes in ONE transaction, so a refused action changes
  * nothing, and each one changes the grouping fingerprint: a regroup that decided before the
  * action sees the change under its lock and decides again (group-stage.ts) instead of undoing it.
+ * Each action also marks the faces it touches, and all faces of the persons it touches, for the
+ * next run (markGroupingDirty): an incremental run regroups exactly their components
+ * (src/pipeline/incremental-grouping.ts).
  *
  * How a decision survives regrouping: faces the user placed (moved, new person, merged, verified)
  * are verified and never move; "not this person" is a cannot-link the regroup respects; rejected
@@ -112,6 +115,7 @@ export class PeopleService {
 
   async deletePerson(id: number): Promise<{ personId: number; facesUnassigned: number }> {
     return this.repo.transaction(async (tx) => {
+      await tx.markGroupingDirty({ personIds: [id] });
       const faces = await tx.deletePerson(id);
       if (faces === null) throw notFound('person', [id]);
       return { personId: id, facesUnassigned: faces };
@@ -124,6 +128,7 @@ export class PeopleService {
     const faceIds = ids(input.faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, faceIds, { sameModel: true });
+      await tx.markGroupingDirty({ faceIds, personIds: personsOf(faces) });
       const [personId] = await tx.createPersons([{ name: name ?? null }]);
       await tx.moveFaces(faceIds, personId);
       await this.tidy(tx, [...personsOf(faces), personId]);
@@ -137,6 +142,7 @@ export class PeopleService {
       throw new FrsError('INVALID_INPUT', `Person ${targetId} cannot be merged into itself.`);
     return this.repo.transaction(async (tx) => {
       await this.requirePersons(tx, [targetId, ...sources]);
+      await tx.markGroupingDirty({ personIds: [targetId, ...sources] });
       const result = await tx.mergePersons(targetId, sources);
       await tx.fillPortraits([targetId]);
       return {
@@ -163,6 +169,7 @@ export class PeopleService {
     return this.repo.transaction(async (tx) => {
       await this.requirePerson(tx, personId);
       const faces = await this.requireFaces(tx, list, { sameModel: true });
+      await tx.markGroupingDirty({ faceIds: list, personIds: [...personsOf(faces), personId] });
       const moved = await tx.moveFaces(list, personId);
       await this.tidy(tx, [...personsOf(faces), personId]);
       return { personId, faces: moved };
@@ -174,6 +181,7 @@ export class PeopleService {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
+      await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
       const unassigned = await tx.unassignFaces(list);
       await this.tidy(tx, personsOf(faces));
       return { faces: unassigned };
@@ -188,6 +196,7 @@ export class PeopleService {
       const loose = faces.filter((f) => f.personId === null).map((f) => f.id);
       if (loose.length > 0)
         throw new FrsError('INVALID_INPUT', `Face(s) ${loose.join(', ')} are in no person: move them to one instead.`);
+      await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
       return { faces: await tx.confirmFaces(list) };
     });
   }
@@ -197,6 +206,7 @@ export class PeopleService {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
+      await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
       const rejected = await tx.rejectFaces(list);
       await this.tidy(tx, personsOf(faces));
       return { faces: rejected };

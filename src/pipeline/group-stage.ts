@@ -9,16 +9,29 @@
  *
  * Because the decision depends on the set of faces only, a library processed in batches ends
  * with the persons one run over all of it gives. Recognise regroups only when some face is new
- * to grouping (Faces.GroupedAt), so a run with nothing new stays one cheap query; recluster
- * always regroups.
+ * to grouping (Faces.GroupedAt) or marked by a people action, so a run with nothing new stays one
+ * cheap query; recluster always regroups.
+ *
+ * Where the decision is local (nearest-face matching, no UMAP: interaction-radius.ts), recluster
+ * decides one component at a time and stores the components (the grouping index), and recognise
+ * regroups only the components its faces touch (incremental-grouping.ts), with the same result.
+ * Centroid matching and UMAP are not local: there both regroup every face, as before.
  */
+import { decideByComponents } from '../clustering/component-decision.js';
+import { coneOf, componentLabels, componentMembers } from '../clustering/components.js';
 import { groupFaces, type GroupDecision, type GroupOptions } from '../clustering/group.js';
-import { choosePortrait } from '../clustering/portrait.js';
-import { assignmentChanges, keptPersons } from '../clustering/reconcile.js';
-import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
+import { interactionRadius } from '../clustering/interaction-radius.js';
+import { keptPersons } from '../clustering/reconcile.js';
+import type { GroupingFace, NewComponent, RepositoryOps } from '../data/repository.js';
 import type { Settings } from '../config/settings.js';
-import { faultPoint } from './fault-point.js';
 import type { PipelineContext } from './context.js';
+import { applyPlan, cannotLinkLookup, type Plan } from './group-apply.js';
+import {
+  decideIncrementally,
+  unchangedSince,
+  type IncrementalInput,
+  type IncrementalPlan,
+} from './incremental-grouping.js';
 import type { GroupingLease } from './grouping-lock.js';
 import { describeGrouping } from './run-summary.js';
 
@@ -48,6 +61,10 @@ export interface GroupSummary {
   portraitsUpdated: number;
   /** True when faces kept changing while each decision was made: nothing written, the next run regroups. */
   deferred?: boolean;
+  /** True when the run regrouped only the components its faces touch (incremental-grouping.ts). */
+  incremental?: boolean;
+  /** True when new faces were left for the next run (FRS_GROUPING_BATCH_FACES). */
+  more?: boolean;
   ms: number;
 }
 
@@ -78,94 +95,60 @@ const NOTHING_NEW: Decided = {
   portraitsUpdated: 0,
 };
 
-/** What one regroup decided: computed from one read of the faces, before anything is written. */
-interface Plan {
-  verified: Array<GroupingFace & { personId: number }>;
-  toGroup: GroupingFace[];
-  decision: GroupDecision<number, number>;
-  /** Per new cluster: the existing person it continues, or null for a new one. */
-  kept: Array<number | null>;
-  /** The user's "not this person" pairs: the face never (re)joins the person. */
-  cannotLink: (faceId: number, personId: number) => boolean;
-}
-
-/** Cannot-link pairs as a lookup (FrsCannotLink). */
-function cannotLinkLookup(
-  pairs: { faceId: number; personId: number }[],
-): (faceId: number, personId: number) => boolean {
-  const excluded = new Map<number, Set<number>>();
-  for (const { faceId, personId } of pairs) {
-    let persons = excluded.get(faceId);
-    if (!persons) excluded.set(faceId, (persons = new Set()));
-    persons.add(personId);
-  }
-  return (faceId, personId) => excluded.get(faceId)?.has(personId) ?? false;
-}
-
-/** Reads the faces and decides; pure computation after the read, so it may run outside the write lock. */
-async function decide(ops: RepositoryOps, ctx: PipelineContext): Promise<Plan> {
+/** Reads every face and decides; pure computation after the read, so it may run outside the write lock. */
+async function decide(ops: RepositoryOps, ctx: PipelineContext): Promise<FullPlan> {
+  const model = ctx.analyzer.embeddingModel;
+  // Dirty marks read first: the regroup deals with every mark made before it read the faces.
+  const settled = (await ops.groupingWork(model, 0)).dirty.map((f) => f.faceId);
   // Rejected faces are not read at all; verified faces are fixed; cannot-links constrain the rest.
-  const all = await ops.facesForGrouping(ctx.analyzer.embeddingModel);
+  const all = await ops.facesForGrouping(model);
   const cannotLink = cannotLinkLookup(await ops.cannotLinks());
   const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
   const toGroup = all.filter((f) => !f.isUserVerified);
-  const decision = groupFaces(verified, toGroup, groupOptions(ctx.settings), { cannotLink });
+  const options = groupOptions(ctx.settings);
+  const radius = interactionRadius(options);
+  let decision: GroupDecision<number, number>;
+  let components: FullPlan['components'] = null;
+  if (radius === null) {
+    decision = groupFaces(verified, toGroup, options, { cannotLink });
+  } else {
+    // The same decision one component at a time (component-decision.ts); the components become the index.
+    const labels = componentLabels(
+      all.map((f) => f.embedding),
+      radius,
+    );
+    const at = new Map(all.map((f, i) => [f.id, labels[i]]));
+    decision = decideByComponents(
+      verified.map((f) => ({ ...f, component: at.get(f.id)! })),
+      toGroup.map((f) => ({ ...f, component: at.get(f.id)! })),
+      options,
+      { cannotLink },
+    );
+    const added = componentMembers(labels).map((m) => ({
+      ...coneOf(m.map((i) => all[i].embedding)),
+      faceIds: m.map((i) => all[i].id),
+    }));
+    components = { radius, settings: settingsKey(options), added, settled };
+  }
   const protectedPersons = new Set(verified.map((f) => f.personId));
   const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
-  return { verified, toGroup, decision, kept, cannotLink };
+  const newlyGrouped = (radius === null ? toGroup : all).filter((f) => !f.grouped).map((f) => f.id);
+  return { verified, toGroup, others: [], decision, kept, cannotLink, newlyGrouped, components, settled };
 }
 
-/** Writes a plan (unless dry); `ops` is an open transaction, or the repository for a dry run. */
-async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<Decided> {
-  const { verified, toGroup, decision, kept, cannotLink } = plan;
-  const toCreate = kept.filter((p) => p === null).length;
-  // A dry run stands in negative ids for the persons it would create.
-  const created = dryRun ? Array.from({ length: toCreate }, (_, k) => -1 - k) : await ops.createPersons(toCreate);
-  let next = 0;
-  const clusterPersons = kept.map((p) => p ?? created[next++]);
-  const changes = assignmentChanges(toGroup, decision, clusterPersons, cannotLink);
+/** A full regroup's plan; with an interaction radius it also rebuilds the grouping index. */
+interface FullPlan extends Plan {
+  components: { radius: number; settings: string; added: NewComponent[]; settled: number[] } | null;
+  settled: number[];
+}
 
-  // Members of every person whose faces changed, after the change.
-  const finalPerson = new Map(toGroup.map((f) => [f.id, f.personId]));
-  for (const c of changes) finalPerson.set(c.faceId, c.to);
-  const touched = new Set(changes.flatMap((c) => [c.from, c.to]).filter((p): p is number => p !== null));
-  const members = new Map<number, GroupingFace[]>([...touched].map((p) => [p, []]));
-  for (const f of verified) members.get(f.personId)?.push(f);
-  for (const f of toGroup) {
-    const p = finalPerson.get(f.id);
-    if (p !== null && p !== undefined) members.get(p)?.push(f);
-  }
-  const emptied = [...members].filter(([, faces]) => faces.length === 0).map(([p]) => p);
-
-  const summary: Decided = {
-    regrouped: true,
-    faces: toGroup.length,
-    newFaces: toGroup.filter((f) => !f.grouped).length,
-    joinedVerified: decision.assignments.length,
-    personsKept: kept.length - toCreate,
-    personsCreated: toCreate,
-    noise: decision.noise.length,
-    facesAssigned: changes.filter((c) => c.from === null).length,
-    facesMoved: changes.filter((c) => c.from !== null).length,
-    personsEmptied: emptied.length,
-    personsDeleted: 0,
-    portraitsUpdated: 0,
-  };
-  if (dryRun) return summary;
-
-  await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
-  faultPoint('regroup'); // inside the write transaction: a kill here must leave the previous assignment
-  const portraits: PortraitUpdate[] = [...members]
-    .filter(([, faces]) => faces.length > 0)
-    .map(([personId, faces]) => {
-      const face = choosePortrait(faces);
-      return { personId, faceId: face.id, mediaFileId: face.mediaFileId };
-    });
-  const chosen = await ops.setPortraits(portraits);
-  // Persons left with no faces of this model: portrait cleared if its face left, deleted if empty and unnamed.
-  const tidied = await ops.tidyPersons(emptied);
-  await ops.markFacesGrouped(toGroup.filter((f) => !f.grouped).map((f) => f.id));
-  return { ...summary, personsDeleted: tidied.personsDeleted, portraitsUpdated: chosen + tidied.portraitsCleared };
+/** Writes a full plan and, where the decision is local, the grouping index it computed. */
+async function apply(ops: RepositoryOps, plan: FullPlan, model: string, dryRun: boolean): Promise<Decided> {
+  const applied = await applyPlan(ops, plan, dryRun);
+  // Not local: no index (its persons were decided otherwise), but the marks are dealt with.
+  const index = plan.components ?? { radius: 0, settings: 'not-local', added: [], settled: plan.settled };
+  if (!dryRun) await ops.saveGroupingComponents({ model, replaceAll: true, removed: [], ...index });
+  return applied;
 }
 
 /** Decisions made per regroup before it gives way to the writers that keep changing the faces. */
@@ -187,8 +170,8 @@ export interface RegroupOptions {
  * MAX_DECISIONS times; after that it leaves the faces for the next run (they are still ungrouped).
  */
 async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOptions): Promise<Decided> {
-  if (opts.dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), true);
   const model = ctx.analyzer.embeddingModel;
+  if (opts.dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), model, true);
   for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
     opts.lease?.assertHeld();
     const before = await ctx.repo.groupingFingerprint(model);
@@ -197,7 +180,7 @@ async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOpt
     const written = await ctx.repo.transaction(async (tx) => {
       await opts.lease?.confirm(tx);
       if ((await tx.groupingFingerprint(model, { holdForWrite: true })) !== before) return null;
-      return apply(tx, plan, false);
+      return apply(tx, plan, model, false);
     });
     if (written) return written;
     ctx.log.info(`${stage}: faces changed while grouping was being decided (decision ${decision} of ${MAX_DECISIONS})`);
@@ -206,18 +189,118 @@ async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOpt
   return { ...NOTHING_NEW, deferred: true };
 }
 
-/** Recognise: regroups when some unverified face is new to grouping, otherwise changes nothing. */
+/**
+ * An incremental regroup under the same protocol as regroupOnce: decide outside the write
+ * transaction, then confirm the lock and a fingerprint of what the decision read (its faces,
+ * their persons, the dirty marks) inside it. Between deciding and reading the fingerprint the
+ * faces are read once more (unchangedSince), so a change in between is caught too.
+ */
+async function regroupIncrementally(
+  ctx: PipelineContext,
+  input: IncrementalInput,
+  opts: RegroupOptions,
+): Promise<Decided> {
+  const { model } = input;
+  const finish = (plan: IncrementalPlan, applied: Decided): Decided => ({
+    ...applied,
+    incremental: true,
+    more: plan.more,
+  });
+  if (opts.dryRun) {
+    const plan = await decideIncrementally(ctx.repo, input);
+    return plan ? finish(plan, await applyPlan(ctx.repo, plan, true)) : NOTHING_NEW;
+  }
+  for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
+    opts.lease?.assertHeld();
+    const plan = await decideIncrementally(ctx.repo, input);
+    if (!plan) return NOTHING_NEW;
+    const before = await ctx.repo.groupingFingerprintOf(model, plan.selection);
+    if (await unchangedSince(ctx.repo, model, plan)) {
+      opts.lease?.assertHeld();
+      const written = await ctx.repo.transaction(async (tx) => {
+        await opts.lease?.confirm(tx);
+        if ((await tx.groupingFingerprintOf(model, plan.selection, { holdForWrite: true })) !== before) return null;
+        const applied = await applyPlan(tx, plan, false);
+        await tx.saveGroupingComponents({
+          model,
+          radius: input.radius,
+          settings: input.settings,
+          removed: plan.removedComponents,
+          added: plan.addedComponents,
+          settled: plan.settled,
+        });
+        return applied;
+      });
+      if (written) return finish(plan, written);
+    }
+    ctx.log.info(
+      `recognise: faces changed while grouping was being decided (decision ${decision} of ${MAX_DECISIONS})`,
+    );
+  }
+  ctx.log.warn('recognise: faces kept changing while grouping was decided; nothing written, the next run groups them');
+  return { ...NOTHING_NEW, deferred: true };
+}
+
+/** How this library regroups: incrementally over a usable index, or every face (and, when local, rebuild the index). */
+async function groupingMode(ctx: PipelineContext): Promise<IncrementalInput | 'full' | 'rebuild'> {
+  const options = groupOptions(ctx.settings);
+  const radius = interactionRadius(options);
+  if (radius === null) {
+    if (!notedNotLocal) {
+      notedNotLocal = true;
+      ctx.log.info(
+        'grouping: centroid matching or UMAP relate faces across the whole library, so each regroup reads every face (nearest-face matching without UMAP regroups incrementally)',
+      );
+    }
+    return 'full';
+  }
+  const model = ctx.analyzer.embeddingModel;
+  const index = await ctx.repo.groupingIndexInfo(model);
+  if (!index || index.settings !== settingsKey(options)) return 'rebuild';
+  return {
+    model,
+    options,
+    radius: index.radius,
+    settings: index.settings,
+    batchFaces: ctx.settings.FRS_GROUPING_BATCH_FACES,
+  };
+}
+let notedNotLocal = false;
+
+/**
+ * The settings the stored persons were decided with. Persons decided under other settings (or by a
+ * regroup that was not local) must be regrouped whole before runs may go incremental.
+ */
+export function settingsKey(options: GroupOptions): string {
+  const radius = interactionRadius(options);
+  if (radius === null) return 'not-local';
+  return JSON.stringify({ threshold: options.threshold, eps: options.eps, minPts: options.minPts, radius });
+}
+
+/**
+ * Recognise: regroups what is new to grouping (or marked by people actions). Incremental where the
+ * decision is local and the index is built; otherwise every face, when some face is new (the first
+ * such run builds the index).
+ */
 export async function runGrouping(ctx: PipelineContext, opts: RegroupOptions = {}): Promise<GroupSummary> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
-  const hasNew = await ctx.repo.hasUngroupedFaces(ctx.analyzer.embeddingModel);
-  const result = hasNew ? await regroupOnce(ctx, 'recognise', opts) : NOTHING_NEW;
+  const mode = await groupingMode(ctx);
+  let result: Decided;
+  if (typeof mode === 'object') result = await regroupIncrementally(ctx, mode, opts);
+  else {
+    const model = ctx.analyzer.embeddingModel;
+    const hasNew =
+      (await ctx.repo.hasUngroupedFaces(model)) ||
+      (mode === 'rebuild' && (await ctx.repo.groupingWork(model, 1)).newFaces.length > 0);
+    result = hasNew ? await regroupOnce(ctx, 'recognise', opts) : NOTHING_NEW;
+  }
   const summary = { ...result, ms: Date.now() - started };
   ctx.log.info(`recognise: ${describeGrouping(summary, { detail: true, dryRun })}`);
   return summary;
 }
 
-/** Recluster: always regroups, even when no face is new. */
+/** Recluster: always regroups every face, even when none is new (and rebuilds the index where the decision is local). */
 export async function runRecluster(ctx: PipelineContext, opts: RegroupOptions = {}): Promise<GroupSummary> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;

@@ -347,6 +347,32 @@ export const mssqlMigrations: MssqlMigration[] = [
       addIndex('Persons', 'IX_Persons_PortraitFaceId', '(PortraitFaceId)'),
     ],
   },
+  {
+    version: 11,
+    name: 'grouping index: components at the interaction radius, memberships, dirty marks',
+    statements: [
+      // See src/data/aggregates/grouping-index.ts. No foreign keys to Faces: a member row must
+      // outlive its deleted face so that the component it was in gets regrouped. Component ids
+      // are given by the writer (it holds the grouping lock), so both dialects insert in bulk.
+      createIfMissing(
+        'dbo.FrsGroupingIndex',
+        `Model NVARCHAR(200) COLLATE Latin1_General_BIN2 NOT NULL CONSTRAINT PK_FrsGroupingIndex PRIMARY KEY,
+        Radius FLOAT NOT NULL, Settings NVARCHAR(1000) NOT NULL, BuiltAt DATETIME2 NOT NULL`,
+      ),
+      createIfMissing(
+        'dbo.FrsGroupingComponents',
+        `Id INT NOT NULL CONSTRAINT PK_FrsGroupingComponents PRIMARY KEY, Model NVARCHAR(200) NOT NULL,
+        Centroid VARBINARY(MAX) NOT NULL, Angle FLOAT NOT NULL, Size INT NOT NULL`,
+      ),
+      addIndex('dbo.FrsGroupingComponents', 'IX_FrsGroupingComponents_Model', '(Model)'),
+      createIfMissing(
+        'dbo.FrsGroupingMembers',
+        'FaceId INT NOT NULL CONSTRAINT PK_FrsGroupingMembers PRIMARY KEY, ComponentId INT NOT NULL',
+      ),
+      addIndex('dbo.FrsGroupingMembers', 'IX_FrsGroupingMembers_ComponentId', '(ComponentId)'),
+      createIfMissing('dbo.FrsGroupingDirty', 'FaceId INT NOT NULL CONSTRAINT PK_FrsGroupingDirty PRIMARY KEY'),
+    ],
+  },
 ];
 
 export const latestMssqlVersion = mssqlMigrations[mssqlMigrations.length - 1].version;

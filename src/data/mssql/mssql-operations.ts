@@ -3,6 +3,7 @@ import type { OperationImpl } from '../operations.js';
 import * as content from './mssql-content.js';
 import * as coordination from './mssql-coordination.js';
 import * as faces from './mssql-faces.js';
+import * as groupingIndex from './mssql-grouping-index.js';
 import * as items from './mssql-items.js';
 import * as oldEmbeddings from './mssql-old-embeddings.js';
 import * as persons from './mssql-persons.js';
@@ -12,6 +13,7 @@ export const mssqlOperations: OperationImpl<MssqlScope> = {
   ...items,
   ...content,
   ...faces,
+  ...groupingIndex,
   ...persons,
   ...oldEmbeddings,
   ...coordination,

@@ -15,6 +15,10 @@ export const FRS_TABLES = [
   'FrsSchemaVersion',
   'FrsCannotLink',
   'FrsLibrary',
+  'FrsGroupingIndex',
+  'FrsGroupingComponents',
+  'FrsGroupingMembers',
+  'FrsGroupingDirty',
 ] as const;
 
 export const SCHEMA = 'dbo';

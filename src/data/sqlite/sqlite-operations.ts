@@ -4,6 +4,7 @@ import type { OperationImpl } from '../operations.js';
 import * as content from './sqlite-content.js';
 import * as coordination from './sqlite-coordination.js';
 import * as faces from './sqlite-faces.js';
+import * as groupingIndex from './sqlite-grouping-index.js';
 import * as items from './sqlite-items.js';
 import * as oldEmbeddings from './sqlite-old-embeddings.js';
 import * as persons from './sqlite-persons.js';
@@ -12,6 +13,7 @@ export const sqliteOperations: OperationImpl<Database.Database> = {
   ...items,
   ...content,
   ...faces,
+  ...groupingIndex,
   ...persons,
   ...oldEmbeddings,
   ...coordination,

@@ -1,0 +1,90 @@
+/**
+ * groupFaces() one connected component at a time (components.ts, at the interaction radius), with
+ * the same result as one call over every face. Why it is the same:
+ * - no rule relates two faces of different components (interaction-radius.ts), so a face's
+ *   assignment, core status, cluster and second chance depend on its own component only;
+ * - canonical order is a hash order of each embedding, so a component's faces keep their relative
+ *   order: DBSCAN numbers their clusters and picks border clusters alike;
+ * - the one global order a component cannot see is which known person comes first (exact ties in
+ *   similarity go to it): each component also gets, for every person it holds, that person's
+ *   first known face in canonical order, which is out of reach of its faces but fixes the order;
+ * - results are put back in input order (assignments and noise by face, clusters by their first
+ *   face), as groupFaces orders them.
+ * Memory: one component's faces at a time besides the input.
+ */
+import { canonicalOrder } from './canonical-order.js';
+import { groupFaces, type GroupConstraints, type GroupDecision, type GroupFace, type GroupOptions } from './group.js';
+import type { KnownFace } from './assign.js';
+
+export interface InComponent {
+  /** Component label (componentLabels) of the face. */
+  component: number;
+}
+
+export interface ComponentProgress {
+  done: number;
+  total: number;
+}
+
+/** For each person, the index in `known` of its first face in canonical order. */
+export function personRepresentatives<P>(known: readonly KnownFace<P>[]): Map<P, number> {
+  const first = new Map<P, number>();
+  for (const i of canonicalOrder(known.map((f) => f.embedding))) {
+    if (!first.has(known[i].personId)) first.set(known[i].personId, i);
+  }
+  return first;
+}
+
+export function decideByComponents<F, P>(
+  known: readonly (KnownFace<P> & InComponent)[],
+  unassigned: readonly (GroupFace<F> & InComponent)[],
+  options: GroupOptions,
+  constraints: GroupConstraints<F, P> = {},
+  onProgress?: (progress: ComponentProgress) => void,
+): GroupDecision<F, P> {
+  const knownIn = new Map<number, number[]>();
+  known.forEach((f, i) => push(knownIn, f.component, i));
+  const facesIn = new Map<number, number[]>();
+  unassigned.forEach((f, i) => push(facesIn, f.component, i));
+  const representative = personRepresentatives(known);
+  const { cannotLink } = constraints;
+  const byPosition = cannotLink
+    ? { cannotLink: (position: number, personId: P) => cannotLink(unassigned[position].id, personId) }
+    : {};
+
+  const assignments: { faceId: number; personId: P }[] = [];
+  const clusters: number[][] = [];
+  const noise: number[] = [];
+  let done = 0;
+  for (const [component, positions] of facesIn) {
+    const own = knownIn.get(component) ?? [];
+    const extra = new Set<number>();
+    for (const k of own) {
+      const rep = representative.get(known[k].personId)!;
+      if (known[rep].component !== component) extra.add(rep);
+    }
+    // Known faces in input order, so canonical order keeps ties exactly as over all of them.
+    const knownHere = [...own, ...extra].sort((a, b) => a - b).map((k) => known[k]);
+    const faces = positions.map((p) => ({ id: p, embedding: unassigned[p].embedding }));
+    const decided = groupFaces<number, P>(knownHere, faces, options, byPosition);
+    assignments.push(...decided.assignments);
+    clusters.push(...decided.newClusters);
+    noise.push(...decided.noise);
+    done += positions.length;
+    onProgress?.({ done, total: unassigned.length });
+  }
+  const ascending = (a: number, b: number) => a - b;
+  return {
+    assignments: assignments
+      .sort((a, b) => a.faceId - b.faceId)
+      .map(({ faceId, personId }) => ({ faceId: unassigned[faceId].id, personId })),
+    newClusters: clusters.sort((a, b) => a[0] - b[0]).map((c) => c.map((p) => unassigned[p].id)),
+    noise: noise.sort(ascending).map((p) => unassigned[p].id),
+  };
+}
+
+function push(map: Map<number, number[]>, key: number, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

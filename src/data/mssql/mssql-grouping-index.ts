@@ -1,0 +1,184 @@
+/**
+ * The grouping index (T-SQL): components, memberships, dirty marks (aggregates/grouping-index.ts).
+ * Id lists travel as JSON text read with OPENJSON, and rows in bulk as JSON arrays (component
+ * centroids as hex, CONVERT style 2), so a run with thousands of faces is a few statements.
+ */
+import sql from 'mssql';
+import { decodeEmbedding, encodeEmbedding } from '../embedding-codec.js';
+import {
+  CONES_SQL,
+  DIRTY_FACES_SQL,
+  facesInSelectionSql,
+  fingerprintOfSql,
+  NEW_FACES_CONDITION,
+  NEXT_COMPONENT_ID_SQL,
+} from '../grouping-index-queries.js';
+import type {
+  ComponentUpdate,
+  FaceComponent,
+  GroupingFaceSelection,
+  GroupingIndexInfo,
+  GroupingWork,
+  IndexedGroupingFace,
+  StoredCone,
+} from '../repository.js';
+import { groupingFaceFromRow, num, numOrNull, type Row } from '../row-mappers.js';
+import { exactly } from './mssql-collation.js';
+import type { MssqlScope } from './mssql-scope.js';
+
+const MODEL = sql.NVarChar(200);
+const TEXT = sql.NVarChar(sql.MAX);
+const openJson = (param: string) => `SELECT CAST(value AS INT) FROM OPENJSON(${param})`;
+const exactModel = (text: string) =>
+  text
+    .replaceAll('f.EmbeddingModel = @model', exactly('f.EmbeddingModel', '@model'))
+    .replaceAll('WHEN EmbeddingModel = @model', `WHEN ${exactly('EmbeddingModel', '@model')}`)
+    .replaceAll('WHERE Model = @model', `WHERE ${exactly('Model', '@model')}`);
+const FACES_IN_SELECTION = exactModel(facesInSelectionSql(openJson));
+const FINGERPRINT_OF = exactModel(fingerprintOfSql(openJson));
+/** Keeps other writers out of Faces and Persons until commit, as groupingFingerprint does (mssql-faces.ts). */
+const FINGERPRINT_OF_HOLDING = exactModel(
+  fingerprintOfSql(openJson, 'Faces WITH (TABLOCKX, HOLDLOCK)', 'Persons WITH (TABLOCKX, HOLDLOCK)'),
+);
+/** Components and member pairs per statement: JSON text of a few MB at most. */
+const COMPONENTS_PER_STATEMENT = 500;
+const MEMBERS_PER_STATEMENT = 20_000;
+
+const faceComponent = (r: Row): FaceComponent => ({ faceId: num(r.FaceId), componentId: numOrNull(r.ComponentId) });
+const ids = (list: number[] | undefined): [typeof TEXT, string] => [TEXT, JSON.stringify(list ?? [])];
+
+export async function groupingIndexInfo(scope: MssqlScope, model: string): Promise<GroupingIndexInfo | null> {
+  const result = await scope.query(
+    `SELECT Radius, Settings FROM FrsGroupingIndex WHERE ${exactly('Model', '@model')}`,
+    {
+      model: [MODEL, model],
+    },
+  );
+  const row = result.recordset[0];
+  return row ? { radius: num(row.Radius), settings: String(row.Settings) } : null;
+}
+
+export async function groupingCones(scope: MssqlScope, model: string): Promise<StoredCone[]> {
+  const result = await scope.query(exactModel(CONES_SQL), { model: [MODEL, model] });
+  return result.recordset.map((r) => ({
+    componentId: num(r.Id),
+    centroid: decodeEmbedding(r.Centroid as Uint8Array),
+    angle: num(r.Angle),
+    size: num(r.Size),
+  }));
+}
+
+export async function groupingWork(scope: MssqlScope, model: string, limit: number): Promise<GroupingWork> {
+  const fresh = await scope.query(
+    exactModel(`SELECT TOP (@limit) f.Id AS FaceId, gm.ComponentId FROM Faces f
+    LEFT JOIN FrsGroupingMembers gm ON gm.FaceId = f.Id
+    WHERE ${NEW_FACES_CONDITION} ORDER BY f.Id`),
+    { model: [MODEL, model], limit: [sql.Int, limit] },
+  );
+  const dirty = await scope.query(DIRTY_FACES_SQL);
+  return { newFaces: fresh.recordset.map(faceComponent), dirty: dirty.recordset.map(faceComponent) };
+}
+
+export async function facesForGroupingIn(
+  scope: MssqlScope,
+  model: string,
+  selection: GroupingFaceSelection,
+): Promise<IndexedGroupingFace[]> {
+  const result = await scope.query(FACES_IN_SELECTION, {
+    model: [MODEL, model],
+    faces: ids(selection.faceIds),
+    persons: ids(selection.personIds),
+    components: ids(selection.componentIds),
+  });
+  return result.recordset.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
+}
+
+const hex = (embedding: Float32Array) => encodeEmbedding(embedding).toString('hex');
+
+export function saveGroupingComponents(scope: MssqlScope, update: ComponentUpdate): Promise<number[]> {
+  const model: [typeof MODEL, string] = [MODEL, update.model];
+  return scope.atomic(async (tx) => {
+    if (update.replaceAll) {
+      await tx.query(
+        `DELETE FROM FrsGroupingMembers WHERE ComponentId IN (SELECT Id FROM FrsGroupingComponents WHERE ${exactly('Model', '@model')});
+        DELETE FROM FrsGroupingComponents WHERE ${exactly('Model', '@model')};`,
+        { model },
+      );
+    }
+    if (update.removed.length > 0) {
+      await tx.query(
+        `DELETE FROM FrsGroupingMembers WHERE ComponentId IN (SELECT CAST(value AS INT) FROM OPENJSON(@removed));
+        DELETE FROM FrsGroupingComponents WHERE Id IN (SELECT CAST(value AS INT) FROM OPENJSON(@removed));`,
+        { removed: ids(update.removed) },
+      );
+    }
+    let next = num((await tx.query(NEXT_COMPONENT_ID_SQL)).recordset[0].NextId);
+    const added = update.added.map((c) => ({ id: next++, component: c }));
+    for (let at = 0; at < added.length; at += COMPONENTS_PER_STATEMENT) {
+      const rows = added
+        .slice(at, at + COMPONENTS_PER_STATEMENT)
+        .map(({ id, component: c }) => ({ id, c: hex(c.centroid), a: c.angle, s: c.faceIds.length }));
+      await tx.query(
+        `INSERT INTO FrsGroupingComponents (Id, Model, Centroid, Angle, Size)
+        SELECT j.Id, @model, CONVERT(VARBINARY(MAX), j.Centroid, 2), j.Angle, j.Size
+        FROM OPENJSON(@rows) WITH (Id INT '$.id', Centroid NVARCHAR(MAX) '$.c', Angle FLOAT '$.a', Size INT '$.s') AS j`,
+        { model, rows: [TEXT, JSON.stringify(rows)] },
+      );
+    }
+    const pairs = added.flatMap(({ id, component }) => component.faceIds.map((faceId) => [faceId, id]));
+    for (let at = 0; at < pairs.length; at += MEMBERS_PER_STATEMENT) {
+      // A face moves to its new component whatever component it was in before.
+      await tx.query(
+        `DELETE FROM FrsGroupingMembers WHERE FaceId IN (SELECT j.FaceId FROM OPENJSON(@rows) WITH (FaceId INT '$[0]') AS j);
+        INSERT INTO FrsGroupingMembers (FaceId, ComponentId)
+        SELECT j.FaceId, j.ComponentId FROM OPENJSON(@rows) WITH (FaceId INT '$[0]', ComponentId INT '$[1]') AS j;`,
+        { rows: [TEXT, JSON.stringify(pairs.slice(at, at + MEMBERS_PER_STATEMENT))] },
+      );
+    }
+    if (update.settled.length > 0) {
+      await tx.query(
+        'DELETE FROM FrsGroupingDirty WHERE FaceId IN (SELECT CAST(value AS INT) FROM OPENJSON(@settled))',
+        {
+          settled: ids(update.settled),
+        },
+      );
+    }
+    await tx.query(
+      `UPDATE FrsGroupingIndex SET Radius = @radius, Settings = @settings, BuiltAt = SYSUTCDATETIME()
+        WHERE ${exactly('Model', '@model')};
+      IF @@ROWCOUNT = 0
+        INSERT INTO FrsGroupingIndex (Model, Radius, Settings, BuiltAt) VALUES (@model, @radius, @settings, SYSUTCDATETIME());`,
+      { model, radius: [sql.Float, update.radius], settings: [sql.NVarChar(1000), update.settings] },
+    );
+    return added.map((a) => a.id);
+  });
+}
+
+export async function markGroupingDirty(
+  scope: MssqlScope,
+  selection: { faceIds?: number[]; personIds?: number[] },
+): Promise<void> {
+  await scope.query(
+    `INSERT INTO FrsGroupingDirty (FaceId)
+    SELECT x.Id FROM (SELECT CAST(value AS INT) AS Id FROM OPENJSON(@faces)
+      UNION SELECT Id FROM Faces WHERE PersonId IN (SELECT CAST(value AS INT) FROM OPENJSON(@persons))) AS x
+    WHERE NOT EXISTS (SELECT 1 FROM FrsGroupingDirty d WITH (UPDLOCK, HOLDLOCK) WHERE d.FaceId = x.Id)`,
+    { faces: ids(selection.faceIds), persons: ids(selection.personIds) },
+  );
+}
+
+export async function groupingFingerprintOf(
+  scope: MssqlScope,
+  model: string,
+  selection: { faceIds: number[]; personIds: number[] },
+  options: { holdForWrite?: boolean } = {},
+): Promise<string> {
+  const hold = options.holdForWrite === true && scope.inTransaction;
+  const result = await scope.query(hold ? FINGERPRINT_OF_HOLDING : FINGERPRINT_OF, {
+    model: [MODEL, model],
+    faces: ids(selection.faceIds),
+    persons: ids(selection.personIds),
+  });
+  // BIGINT sums arrive as strings and DATETIME2 as Date: both serialise to stable text.
+  return JSON.stringify(result.recordset[0]);
+}

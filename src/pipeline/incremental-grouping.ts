@@ -1,0 +1,207 @@
+/**
+ * A recognise run that costs what its new faces cost: it regroups only the components of the
+ * grouping index (FrsGroupingComponents, at the interaction radius R) that its new or changed
+ * faces touch, and gives exactly the persons a regroup of the whole library would.
+ *
+ * Why exactly (interaction-radius.ts, component-decision.ts): no grouping rule relates faces
+ * further apart than R, so the decision over a union of R-components is the whole decision
+ * restricted to it. Reconciling with the current persons is also local once every person whose
+ * faces the union holds is in it whole: a cluster continues the person it shares most faces
+ * with, so two clusters only compete for a person they both hold faces of. Persons with
+ * user-verified faces never continue clusters; for them it is enough to read all their verified
+ * faces (ties between persons follow their first verified face) and their other faces (portraits,
+ * emptiness).
+ *
+ * The run:
+ *  1. seeds: up to FRS_GROUPING_BATCH_FACES faces new to grouping, and every face a people action
+ *     or a deletion marked (FrsGroupingDirty), with the components they were in;
+ *  2. candidates: the stored components whose cone may hold a face within R of a seed (an exact
+ *     bound), read and kept when one of their faces is within R of a seed;
+ *  3. closure: the persons of those faces, read whole; a person without verified faces brings in
+ *     all its components (and faces not indexed yet become seeds), until nothing new comes;
+ *  4. groupFaces over the closure, reconcile, write the differences, store the closure's
+ *     components afresh and clear the marks it dealt with.
+ * Faces outside the closure keep their persons and components. Faces a bounded run left for later
+ * are still new: the next run's closure takes in whatever they touch.
+ */
+import { coneMayReach, facesByComponent } from '../clustering/components.js';
+import { dotF32 } from '../clustering/cosine.js';
+import { groupFaces, type GroupOptions } from '../clustering/group.js';
+import { keptPersons } from '../clustering/reconcile.js';
+import type { GroupingFace, IndexedGroupingFace, RepositoryOps } from '../data/repository.js';
+import { cannotLinkLookup, type Plan } from './group-apply.js';
+
+export interface IncrementalPlan extends Plan {
+  /** What the decision read, for the fingerprint check before writing. */
+  selection: { faceIds: number[]; personIds: number[]; componentIds: number[] };
+  /** A digest of the faces read, to confirm nothing changed between reading and fingerprinting. */
+  digest: string;
+  /** Components replaced and the ones that replace them. */
+  removedComponents: number[];
+  addedComponents: ReturnType<typeof facesByComponent>;
+  settled: number[];
+  /** True when new faces were left for the next run (FRS_GROUPING_BATCH_FACES). */
+  more: boolean;
+}
+
+export interface IncrementalInput {
+  model: string;
+  options: GroupOptions;
+  radius: number;
+  /** GroupingIndexInfo.settings, written back with the components. */
+  settings: string;
+  batchFaces: number;
+}
+
+/** Reads the closure of this run's seeds and decides over it; null when there is nothing to do. */
+export async function decideIncrementally(
+  ops: RepositoryOps,
+  input: IncrementalInput,
+): Promise<IncrementalPlan | null> {
+  const { model, radius } = input;
+  const work = await ops.groupingWork(model, input.batchFaces);
+  if (work.newFaces.length === 0 && work.dirty.length === 0) return null;
+
+  const components = new Set<number>();
+  for (const f of [...work.newFaces, ...work.dirty]) if (f.componentId !== null) components.add(f.componentId);
+  const seedIds = [...new Set([...work.newFaces, ...work.dirty].map((f) => f.faceId))];
+
+  const faces = new Map<number, IndexedGroupingFace>();
+  const add = (list: IndexedGroupingFace[]) => list.forEach((f) => faces.set(f.id, f));
+  let seeds = await ops.facesForGroupingIn(model, { faceIds: seedIds });
+  add(seeds);
+  const cones = await ops.groupingCones(model);
+  const loadedComponents = new Set<number>();
+  const loadedPersons = new Set<number>();
+  const personFaces = new Map<number, IndexedGroupingFace>();
+
+  // Grows the closure until it holds every component a seed reaches and every unprotected person whole.
+  while (seeds.length > 0 || [...components].some((c) => !loadedComponents.has(c))) {
+    const reached = await componentsWithin(ops, model, seeds, cones, components, radius);
+    for (const c of reached) components.add(c);
+    const toLoad = [...components].filter((c) => !loadedComponents.has(c));
+    toLoad.forEach((c) => loadedComponents.add(c));
+    if (toLoad.length > 0) add(await ops.facesForGroupingIn(model, { componentIds: toLoad }));
+
+    const persons = [...faces.values()]
+      .map((f) => f.personId)
+      .filter((p): p is number => p !== null && !loadedPersons.has(p));
+    seeds = [];
+    if (persons.length === 0) continue;
+    persons.forEach((p) => loadedPersons.add(p));
+    const ofPersons = await ops.facesForGroupingIn(model, { personIds: [...new Set(persons)] });
+    ofPersons.forEach((f) => personFaces.set(f.id, f));
+    const protectedPersons = verifiedPersons(personFaces.values());
+    for (const f of ofPersons) {
+      if (f.personId === null || protectedPersons.has(f.personId) || faces.has(f.id)) continue;
+      // An unprotected person comes in whole: its components, and its faces not indexed yet as seeds.
+      if (f.componentId !== null) components.add(f.componentId);
+      else {
+        faces.set(f.id, f);
+        seeds.push(f);
+      }
+    }
+  }
+
+  const closure = [...faces.values()].sort((a, b) => a.id - b.id);
+  const closureIds = new Set(closure.map((f) => f.id));
+  const everyone = [...personFaces.values(), ...closure];
+  const protectedPersons = verifiedPersons(everyone);
+  // All verified faces of the persons the closure's verified faces belong to: out of reach of the
+  // closure's faces, but they fix which person comes first on an exact tie, as over all faces.
+  const knownPersons = new Set(
+    closure.filter((f) => f.isUserVerified && f.personId !== null).map((f) => f.personId as number),
+  );
+  const verified = dedupe(everyone)
+    .filter((f): f is IndexedGroupingFace & { personId: number } => isVerified(f) && knownPersons.has(f.personId))
+    .sort((a, b) => a.id - b.id);
+  const toGroup = closure.filter((f) => !f.isUserVerified);
+  const others = dedupe([...personFaces.values()]).filter((f) => !closureIds.has(f.id) && !f.isUserVerified);
+  const othersVerified = dedupe([...personFaces.values()]).filter(
+    (f): f is IndexedGroupingFace & { personId: number } =>
+      !closureIds.has(f.id) && isVerified(f) && !knownPersons.has(f.personId),
+  );
+
+  const cannotLink = cannotLinkLookup(await ops.cannotLinks());
+  const decision = groupFaces(verified, toGroup, input.options, { cannotLink });
+  const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
+  const selection = {
+    faceIds: [...new Set([...closure.map((f) => f.id), ...seedIds])],
+    personIds: [...loadedPersons],
+    componentIds: [...components],
+  };
+  return {
+    verified: [...verified, ...othersVerified],
+    toGroup,
+    others,
+    decision,
+    kept,
+    cannotLink,
+    newlyGrouped: closure.filter((f) => !f.grouped).map((f) => f.id),
+    selection,
+    digest: digestOf(await ops.facesForGroupingIn(model, selection)),
+    removedComponents: [...components],
+    addedComponents: facesByComponent(closure, radius),
+    settled: work.dirty.map((f) => f.faceId),
+    more: work.newFaces.length >= input.batchFaces,
+  };
+}
+
+/** Reads the selection again: the same digest means nothing the decision read has changed since. */
+export async function unchangedSince(ops: RepositoryOps, model: string, plan: IncrementalPlan): Promise<boolean> {
+  return digestOf(await ops.facesForGroupingIn(model, plan.selection)) === plan.digest;
+}
+
+/** Stored components with a face within `radius` of a seed (cones first, then the faces themselves). */
+async function componentsWithin(
+  ops: RepositoryOps,
+  model: string,
+  seeds: readonly GroupingFace[],
+  cones: Awaited<ReturnType<RepositoryOps['groupingCones']>>,
+  known: ReadonlySet<number>,
+  radius: number,
+): Promise<number[]> {
+  if (seeds.length === 0) return [];
+  const candidates = cones
+    .filter((cone) => !known.has(cone.componentId) && seeds.some((s) => coneMayReach(cone, s.embedding, radius)))
+    .map((cone) => cone.componentId);
+  if (candidates.length === 0) return [];
+  const reached = new Set<number>();
+  for (const f of await ops.facesForGroupingIn(model, { componentIds: candidates })) {
+    if (f.componentId === null || reached.has(f.componentId)) continue;
+    if (seeds.some((s) => 1 - dotF32(s.embedding, 0, f.embedding, 0, s.embedding.length) <= radius))
+      reached.add(f.componentId);
+  }
+  return [...reached];
+}
+
+const isVerified = (f: GroupingFace): f is GroupingFace & { personId: number } =>
+  f.isUserVerified && f.personId !== null;
+
+function verifiedPersons(faces: Iterable<GroupingFace>): Set<number> {
+  const persons = new Set<number>();
+  for (const f of faces) if (isVerified(f)) persons.add(f.personId);
+  return persons;
+}
+
+function dedupe<F extends { id: number }>(faces: readonly F[]): F[] {
+  return [...new Map(faces.map((f) => [f.id, f])).values()];
+}
+
+/** FNV-1a over what the decision depends on: ids, persons, verification, grouping, components, embeddings. */
+function digestOf(faces: readonly IndexedGroupingFace[]): string {
+  let hash = 0x811c9dc5;
+  const mix = (value: number) => {
+    hash ^= value >>> 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  };
+  for (const f of [...faces].sort((a, b) => a.id - b.id)) {
+    mix(f.id);
+    mix(f.personId ?? -1);
+    mix((f.isUserVerified ? 1 : 0) | (f.grouped ? 2 : 0));
+    mix(f.componentId ?? -1);
+    const words = new Uint32Array(f.embedding.buffer, f.embedding.byteOffset, f.embedding.length);
+    for (let k = 0; k < words.length; k++) mix(words[k]);
+  }
+  return `${faces.length}:${hash}`;
+}

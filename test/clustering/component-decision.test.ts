@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { decideByComponents } from '../../src/clustering/component-decision.js';
+import { coneMayReach, coneOf, componentLabels, componentMembers } from '../../src/clustering/components.js';
+import { cosineDistance } from '../../src/clustering/cosine.js';
+import { groupFaces, type GroupOptions } from '../../src/clustering/group.js';
+import { interactionRadius } from '../../src/clustering/interaction-radius.js';
+import { seededRandom } from '../../src/clustering/random.js';
+import { syntheticFaces } from './synthetic.js';
+
+/** Loose identities with chaining, hard faces and strangers; a few exact duplicates for ties. */
+function library(seed: number) {
+  const { embeddings, labels } = syntheticFaces({
+    identities: 14,
+    facesPerIdentity: 10,
+    dim: 24,
+    sigma: 0.08,
+    hardShare: 0.15,
+    hardFactor: 2.5,
+    strangers: 12,
+    seed,
+    shuffle: true,
+  });
+  // Duplicates (the same photo imported twice): exact ties between known persons.
+  for (let k = 0; k < 6; k++) embeddings.push(embeddings[k * 7]);
+  return { embeddings, labels: [...labels, ...Array.from({ length: 6 }, (_, k) => labels[k * 7])] };
+}
+
+const OPTION_SETS: GroupOptions[] = [
+  { threshold: 0.8, eps: 0.2, minPts: 2 },
+  { threshold: 0.75, eps: 0.15, minPts: 3 },
+  { threshold: 0.85, eps: 0.25, minPts: 4 },
+];
+
+describe('decideByComponents equals groupFaces over every face', () => {
+  for (const [o, options] of OPTION_SETS.entries()) {
+    for (const seed of [1, 2, 3]) {
+      it(`options ${o}, seed ${seed}: verified persons (with ties), cannot-links`, () => {
+        const { embeddings } = library(seed);
+        const random = seededRandom(seed * 31 + o);
+        // About 15% verified, in 6 persons; a duplicate may be verified as two persons (a tie).
+        const known: { personId: number; embedding: Float32Array; index: number }[] = [];
+        const unassigned: { id: number; embedding: Float32Array; index: number }[] = [];
+        embeddings.forEach((embedding, index) => {
+          if (random() < 0.15) known.push({ personId: 100 + Math.floor(random() * 6), embedding, index });
+          else unassigned.push({ id: 1000 + index, embedding, index });
+        });
+        const excluded = new Set<string>();
+        for (const f of unassigned) if (random() < 0.1) excluded.add(`${f.id}:${100 + Math.floor(random() * 6)}`);
+        const constraints = { cannotLink: (faceId: number, personId: number) => excluded.has(`${faceId}:${personId}`) };
+
+        const radius = interactionRadius(options)!;
+        const labels = componentLabels(embeddings, radius);
+        const whole = groupFaces(known, unassigned, options, constraints);
+        const parts = decideByComponents(
+          known.map((f) => ({ ...f, component: labels[f.index] })),
+          unassigned.map((f) => ({ ...f, component: labels[f.index] })),
+          options,
+          constraints,
+        );
+        expect(parts).toEqual(whole);
+        // Not a trivial case: several components, some clusters, some assignments.
+        expect(componentMembers(labels).length).toBeGreaterThan(5);
+        expect(whole.newClusters.length).toBeGreaterThan(0);
+        expect(whole.assignments.length).toBeGreaterThan(0);
+      });
+    }
+  }
+});
+
+describe('components and cones', () => {
+  it('no edge within the radius crosses components, and cones never rule out a true neighbour', () => {
+    const { embeddings } = library(9);
+    const radius = 0.2;
+    const labels = componentLabels(embeddings, radius);
+    const members = componentMembers(labels);
+    const cones = members.map((m) => coneOf(m.map((i) => embeddings[i])));
+    for (let i = 0; i < embeddings.length; i++) {
+      for (let j = i + 1; j < embeddings.length; j++) {
+        if (cosineDistance(embeddings[i], embeddings[j]) <= radius) expect(labels[i]).toBe(labels[j]);
+      }
+      members.forEach((m, c) => {
+        const reaches = m.some((j) => cosineDistance(embeddings[i], embeddings[j]) <= radius);
+        if (reaches) expect(coneMayReach(cones[c], embeddings[i], radius)).toBe(true);
+      });
+    }
+    // The cones do prune: most components are out of reach of a given face.
+    const reachable = cones.filter((cone) => coneMayReach(cone, embeddings[0], radius)).length;
+    expect(reachable).toBeLessThan(cones.length / 2);
+  });
+
+  it('centroid mode and UMAP have no interaction radius', () => {
+    expect(interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, mode: 'centroid' })).toBeNull();
+    expect(interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, umap: { dimensions: 4 } })).toBeNull();
+    expect(interactionRadius({ threshold: 0.9, eps: 0.3, minPts: 2 })).toBeCloseTo(0.3, 5);
+    expect(interactionRadius({ threshold: 0.6, eps: 0.3, minPts: 2 })).toBeCloseTo(0.4, 5);
+  });
+});
