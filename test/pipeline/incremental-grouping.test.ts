@@ -1,0 +1,258 @@
+/**
+ * Property: incremental recognise (regrouping only the components new or changed faces touch)
+ * gives exactly what a full regroup gives, over random insertion orders, batch splits, bounded
+ * runs and the people actions. Small libraries of synthetic faces with chaining, border faces
+ * and strangers; several seeds and DBSCAN settings.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../../src/clustering/random.js';
+import type { Embedding } from '../../src/clustering/cosine.js';
+import type { RepositoryOps } from '../../src/data/repository.js';
+import { FrsError } from '../../src/errors.js';
+import { PeopleService } from '../../src/people/people-service.js';
+import { runGrouping, runRecluster } from '../../src/pipeline/group-stage.js';
+import { noisyCopy, randomUnit } from '../clustering/synthetic.js';
+import { MODEL, syntheticLibrary, type SyntheticLibrary } from '../helpers/synthetic-library.js';
+
+const libs: SyntheticLibrary[] = [];
+afterEach(async () => {
+  for (const l of libs.splice(0)) await l.cleanup();
+});
+
+async function library(settings: Record<string, string>): Promise<SyntheticLibrary> {
+  const l = await syntheticLibrary({ FRS_MATCH_MODE: 'nearest-face', FRS_MATCH_THRESHOLD: '0.9', ...settings });
+  libs.push(l);
+  return l;
+}
+
+/** Faces of 8 identities with loose spread (chains, borders) and a few strangers, shuffled. */
+function faces(seed: number, count: number): Embedding[] {
+  const random = seededRandom(seed);
+  const normal = gaussian(random);
+  const centres = Array.from({ length: 8 }, () => randomUnit(32, normal));
+  return Array.from({ length: count }, () =>
+    random() < 0.08
+      ? randomUnit(32, normal)
+      : noisyCopy(centres[Math.floor(random() * centres.length)], 0.03 + 0.03 * random(), normal),
+  );
+}
+
+/** Every face's person, verification and rejection, and every person with its portrait. */
+async function state(l: SyntheticLibrary) {
+  const all = await l.repo.facesForGrouping(MODEL);
+  const details = await l.repo.getFaces(all.map((f) => f.id));
+  const persons = (await l.repo.searchPersons({ offset: 0, limit: 10_000, hidden: 'all' })).items;
+  return {
+    faces: details.map((f) => [f.id, f.personId, f.isUserVerified, f.isRejected]),
+    persons: persons.map((p) => [p.id, p.faceCount, p.portraitFaceId]).sort((a, b) => Number(a[0]) - Number(b[0])),
+  };
+}
+
+/** The persons as sets of embeddings (by their bytes), whatever ids the faces and persons got. */
+async function partition(l: SyntheticLibrary): Promise<string[]> {
+  const key = (e: Float32Array) => Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('base64');
+  const groups = new Map<string, string[]>();
+  for (const f of await l.repo.facesForGrouping(MODEL)) {
+    const group = f.personId === null ? `noise:${key(f.embedding)}` : `p${f.personId}`;
+    groups.set(group, [...(groups.get(group) ?? []), key(f.embedding)]);
+  }
+  return [...groups.values()].map((g) => g.sort().join('|')).sort();
+}
+
+async function drain(l: SyntheticLibrary): Promise<number> {
+  let runs = 0;
+  for (;;) {
+    const summary = await runGrouping(l.ctx);
+    runs++;
+    if (!summary.regrouped || !summary.more) return runs;
+  }
+}
+
+const SETTINGS = [
+  { FRS_DBSCAN_EPS: '0.06', FRS_DBSCAN_MIN_POINTS: '2' },
+  { FRS_DBSCAN_EPS: '0.08', FRS_DBSCAN_MIN_POINTS: '3' },
+];
+
+describe('incremental recognise over random batches equals one regroup of the same faces', () => {
+  for (const [s, settings] of SETTINGS.entries()) {
+    for (const seed of [1, 2, 3]) {
+      it(`settings ${s}, seed ${seed}: random order, random batch sizes, bounded runs`, async () => {
+        const all = faces(seed, 90);
+        const random = seededRandom(seed * 7 + s);
+        const order = all.map((_, i) => i).sort(() => random() - 0.5);
+        const batched = await library({ ...settings, FRS_GROUPING_BATCH_FACES: String(2 + Math.floor(random() * 8)) });
+        for (let at = 0; at < order.length;) {
+          const size = 1 + Math.floor(random() * 12);
+          await batched.addPhoto(order.slice(at, at + size).map((i) => all[i]));
+          at += size;
+          // Sometimes several photos arrive before the timer runs; a bounded run leaves some for later.
+          if (random() < 0.6) await runGrouping(batched.ctx);
+        }
+        await drain(batched);
+
+        const once = await library(settings);
+        await once.addPhoto(all);
+        await runRecluster(once.ctx);
+        expect(await partition(batched)).toEqual(await partition(once));
+        // And the library is a fixpoint of a full regroup: nothing left to change.
+        const again = await runRecluster(batched.ctx);
+        expect(again).toMatchObject({ facesAssigned: 0, facesMoved: 0, personsCreated: 0 });
+      });
+    }
+  }
+});
+
+describe('incremental recognise with people actions equals a full regroup, step by step', () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`seed ${seed}: merges, moves, splits, unassigns, verifications, rejections, deletions`, async () => {
+      const settings = SETTINGS[seed % 2];
+      const incremental = await library(settings);
+      const full = await library(settings);
+      const all = faces(seed + 100, 120);
+      const random = seededRandom(seed);
+      const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+      let next = 0;
+      const addBoth = async (n: number) => {
+        const batch = all.slice(next, (next += n));
+        await incremental.addPhoto(batch);
+        await full.addPhoto(batch);
+      };
+      await addBoth(40);
+      await runRecluster(incremental.ctx); // builds the index
+      await runRecluster(full.ctx);
+
+      // Both libraries hold the same ids (same inserts, same decisions), so one action applies to both.
+      const act = async (l: SyntheticLibrary, action: number, faceIds: number[], personIds: number[]) => {
+        const people = new PeopleService(l.repo, MODEL);
+        const [a, b] = [faceIds[0], faceIds[1]];
+        const [p, q] = [personIds[0], personIds[1]];
+        switch (action) {
+          case 0:
+            return people.mergePersons(p, [q]);
+          case 1:
+            return people.moveFaces([a], p);
+          case 2:
+            return people.createPerson({ faceIds: [a, b] });
+          case 3:
+            return people.unassignFaces([a, b]);
+          case 4:
+            return people.verifyFaces([a]);
+          case 5:
+            return people.rejectFaces([a]);
+          default:
+            return people.deletePerson(p);
+        }
+      };
+      for (let round = 0; round < 10; round++) {
+        for (let k = 0; k < 3; k++) {
+          const faceIds = (await incremental.repo.facesForGrouping(MODEL)).map((f) => f.id);
+          const personIds = (await incremental.repo.searchPersons({ offset: 0, limit: 1000, hidden: 'all' })).items.map(
+            (x) => x.id,
+          );
+          if (personIds.length < 2) break;
+          const action = Math.floor(random() * 7);
+          const chosen = [pick(faceIds), pick(faceIds)];
+          const persons = [pick(personIds), pick(personIds)];
+          const outcomes = await Promise.all(
+            [incremental, full].map((l) =>
+              act(l, action, chosen, persons).then(
+                () => 'ok',
+                (err: unknown) => {
+                  if (err instanceof FrsError) return err.code; // refused (e.g. a person merged into itself)
+                  throw err;
+                },
+              ),
+            ),
+          );
+          expect(outcomes[0]).toBe(outcomes[1]);
+        }
+        if (round % 3 !== 2) await addBoth(1 + Math.floor(random() * 8));
+        const summary = await runGrouping(incremental.ctx);
+        await runRecluster(full.ctx);
+        expect(summary.regrouped ? summary.incremental : true).toBe(true);
+        expect(await state(incremental)).toEqual(await state(full));
+      }
+    });
+  }
+});
+
+describe('what an incremental run reads', () => {
+  it('reads only the components its new faces touch, not the library', async () => {
+    const l = await library(SETTINGS[0]);
+    await l.addPhoto(faces(5, 80));
+    await runRecluster(l.ctx);
+    let read = 0;
+    const original = l.repo.facesForGroupingIn.bind(l.repo);
+    l.repo.facesForGroupingIn = async (...args: Parameters<RepositoryOps['facesForGroupingIn']>) => {
+      const found = await original(...args);
+      read += found.length;
+      return found;
+    };
+    l.repo.facesForGrouping = () => Promise.reject(new Error('an incremental run must not read every face'));
+    await l.addPhoto([faces(5, 81)[80]]);
+    const summary = await runGrouping(l.ctx);
+    expect(summary).toMatchObject({ regrouped: true, incremental: true, newFaces: 1 });
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(80);
+  });
+
+  it('takes in whole a person whose faces another application spread over components', async () => {
+    const [a, b] = [await library(SETTINGS[0]), await library(SETTINGS[0])];
+    for (const l of [a, b]) {
+      await l.addPhoto(faces(12, 70));
+      await runRecluster(l.ctx);
+    }
+    const grouped = await a.repo.facesForGrouping(MODEL);
+    const [p, q] = [...new Set(grouped.map((f) => f.personId).filter((x): x is number => x !== null))];
+    const stray = grouped.find((f) => f.personId === q)!;
+    const near = grouped.find((f) => f.personId === p)!;
+    const newFace = noisyCopy(near.embedding, 0.005, gaussian(seededRandom(4)));
+    for (const l of [a, b]) {
+      // Another writer (the replaced system, SQL by hand) puts one of q's faces into p: no dirty mark.
+      await l.repo.assignFaces([{ faceId: stray.id, personId: p }]);
+      await l.addPhoto([newFace]);
+    }
+    expect((await runGrouping(a.ctx)).incremental).toBe(true);
+    await runRecluster(b.ctx);
+    expect(await state(a)).toEqual(await state(b));
+    expect((await a.repo.getFaces([stray.id]))[0].personId).toBe(q);
+  });
+
+  it('regroups every face again when the grouping settings change (persons decided otherwise)', async () => {
+    const l = await library(SETTINGS[0]);
+    await l.addPhoto(faces(6, 40));
+    await runRecluster(l.ctx);
+    l.ctx.settings = { ...l.ctx.settings, FRS_DBSCAN_EPS: 0.07 };
+    await l.addPhoto([faces(6, 41)[40]]);
+    expect((await runGrouping(l.ctx)).incremental).toBeUndefined();
+    await l.addPhoto([faces(6, 42)[41]]);
+    expect((await runGrouping(l.ctx)).incremental).toBe(true);
+  });
+
+  it('a people action while an incremental run decides makes it decide again, never undoing the action', async () => {
+    const l = await library(SETTINGS[0]);
+    await l.addPhoto(faces(8, 60));
+    await runRecluster(l.ctx);
+    const people = new PeopleService(l.repo, MODEL);
+    const target = (await l.repo.facesForGrouping(MODEL)).find((f) => f.personId !== null)!;
+    // A new face next to the target: the run's closure holds the target's component.
+    await l.addPhoto([noisyCopy(target.embedding, 0.005, gaussian(seededRandom(3)))]);
+    // Right after the run read its fingerprint (outside the write transaction), the user rejects the target.
+    const original = l.repo.groupingFingerprintOf.bind(l.repo);
+    let calls = 0;
+    l.repo.groupingFingerprintOf = async (...args: Parameters<RepositoryOps['groupingFingerprintOf']>) => {
+      const fingerprint = await original(...args);
+      if (++calls === 1) await people.rejectFaces([target.id]);
+      return fingerprint;
+    };
+    let decisions = 0;
+    const work = l.repo.groupingWork.bind(l.repo);
+    l.repo.groupingWork = (...args: Parameters<RepositoryOps['groupingWork']>) => (decisions++, work(...args));
+    const summary = await runGrouping(l.ctx);
+    expect(decisions).toBe(2);
+    expect(summary).toMatchObject({ regrouped: true, incremental: true });
+    expect((await l.repo.getFaces([target.id]))[0]).toMatchObject({ isRejected: true, personId: null });
+    // The mark the rejection made was read by the second decision and dealt with.
+    expect((await l.repo.groupingWork(MODEL, 10)).dirty).toEqual([]);
+  });
+});
