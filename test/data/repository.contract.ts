@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FrsError } from '../../src/errors.js';
 import { generatedPersonName } from '../../src/data/person-names.js';
 import type { NewFace, Repository } from '../../src/data/repository.js';
+import { groupingIndexContract } from './grouping-index.contract.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -1154,6 +1155,8 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       await changes(() => repo.mergePersons(p2, [p1]));
       await changes(() => repo.deletePerson(p2));
     });
+
+    groupingIndexContract(connect, itemWithFaces);
 
     it('wraps database failures in FrsError DATABASE_ERROR', async () => {
       const repo = await connect();

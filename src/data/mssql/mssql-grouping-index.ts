@@ -1,7 +1,7 @@
 /**
  * The grouping index (T-SQL): components, memberships, dirty marks (aggregates/grouping-index.ts).
- * Id lists travel as JSON text read with OPENJSON, and rows in bulk as JSON arrays (component
- * centroids as hex, CONVERT style 2), so a run with thousands of faces is a few statements.
+ * Id lists travel as JSON text read with OPENJSON, member pairs as JSON arrays, components as
+ * VALUES rows (mssql-batch.ts), so a run with thousands of faces is a few statements.
  */
 import sql from 'mssql';
 import { decodeEmbedding, encodeEmbedding } from '../embedding-codec.js';
@@ -20,9 +20,11 @@ import type {
   GroupingIndexInfo,
   GroupingWork,
   IndexedGroupingFace,
+  NewComponent,
   StoredCone,
 } from '../repository.js';
 import { groupingFaceFromRow, num, numOrNull, type Row } from '../row-mappers.js';
+import { chunk, type Column, valuesList } from './mssql-batch.js';
 import { exactly } from './mssql-collation.js';
 import type { MssqlScope } from './mssql-scope.js';
 
@@ -40,9 +42,16 @@ const FINGERPRINT_OF = exactModel(fingerprintOfSql(openJson));
 const FINGERPRINT_OF_HOLDING = exactModel(
   fingerprintOfSql(openJson, 'Faces WITH (TABLOCKX, HOLDLOCK)', 'Persons WITH (TABLOCKX, HOLDLOCK)'),
 );
-/** Components and member pairs per statement: JSON text of a few MB at most. */
-const COMPONENTS_PER_STATEMENT = 500;
+/** Member pairs per statement ([faceId, componentId] in JSON: a few hundred KB). */
 const MEMBERS_PER_STATEMENT = 20_000;
+const PAIR_FACES = "SELECT CAST(JSON_VALUE(j.value, '$[0]') AS INT) FROM OPENJSON(@rows) AS j";
+/** Components go in as VALUES rows with typed parameters (centroids as VARBINARY), chunked by mssql-batch. */
+const COMPONENT_COLUMNS: Column<{ id: number; component: NewComponent }>[] = [
+  { name: 'id', type: sql.Int, value: (r) => r.id },
+  { name: 'centroid', type: sql.VarBinary(sql.MAX), value: (r) => encodeEmbedding(r.component.centroid) },
+  { name: 'angle', type: sql.Float, value: (r) => r.component.angle },
+  { name: 'size', type: sql.Int, value: (r) => r.component.faceIds.length },
+];
 
 const faceComponent = (r: Row): FaceComponent => ({ faceId: num(r.FaceId), componentId: numOrNull(r.ComponentId) });
 const ids = (list: number[] | undefined): [typeof TEXT, string] => [TEXT, JSON.stringify(list ?? [])];
@@ -93,8 +102,6 @@ export async function facesForGroupingIn(
   return result.recordset.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
 }
 
-const hex = (embedding: Float32Array) => encodeEmbedding(embedding).toString('hex');
-
 export function saveGroupingComponents(scope: MssqlScope, update: ComponentUpdate): Promise<number[]> {
   const model: [typeof MODEL, string] = [MODEL, update.model];
   return scope.atomic(async (tx) => {
@@ -113,25 +120,22 @@ export function saveGroupingComponents(scope: MssqlScope, update: ComponentUpdat
       );
     }
     let next = num((await tx.query(NEXT_COMPONENT_ID_SQL)).recordset[0].NextId);
-    const added = update.added.map((c) => ({ id: next++, component: c }));
-    for (let at = 0; at < added.length; at += COMPONENTS_PER_STATEMENT) {
-      const rows = added
-        .slice(at, at + COMPONENTS_PER_STATEMENT)
-        .map(({ id, component: c }) => ({ id, c: hex(c.centroid), a: c.angle, s: c.faceIds.length }));
+    const added = update.added.map((component) => ({ id: next++, component }));
+    for (const part of chunk(added, COMPONENT_COLUMNS.length + 1)) {
+      const values = valuesList(part, COMPONENT_COLUMNS);
       await tx.query(
         `INSERT INTO FrsGroupingComponents (Id, Model, Centroid, Angle, Size)
-        SELECT j.Id, @model, CONVERT(VARBINARY(MAX), j.Centroid, 2), j.Angle, j.Size
-        FROM OPENJSON(@rows) WITH (Id INT '$.id', Centroid NVARCHAR(MAX) '$.c', Angle FLOAT '$.a', Size INT '$.s') AS j`,
-        { model, rows: [TEXT, JSON.stringify(rows)] },
+        SELECT v.id, @model, v.centroid, v.angle, v.size FROM (VALUES ${values.text}) AS v (id, centroid, angle, size)`,
+        { ...values.params, model },
       );
     }
     const pairs = added.flatMap(({ id, component }) => component.faceIds.map((faceId) => [faceId, id]));
     for (let at = 0; at < pairs.length; at += MEMBERS_PER_STATEMENT) {
       // A face moves to its new component whatever component it was in before.
       await tx.query(
-        `DELETE FROM FrsGroupingMembers WHERE FaceId IN (SELECT j.FaceId FROM OPENJSON(@rows) WITH (FaceId INT '$[0]') AS j);
+        `DELETE FROM FrsGroupingMembers WHERE FaceId IN (${PAIR_FACES});
         INSERT INTO FrsGroupingMembers (FaceId, ComponentId)
-        SELECT j.FaceId, j.ComponentId FROM OPENJSON(@rows) WITH (FaceId INT '$[0]', ComponentId INT '$[1]') AS j;`,
+        SELECT CAST(JSON_VALUE(j.value, '$[0]') AS INT), CAST(JSON_VALUE(j.value, '$[1]') AS INT) FROM OPENJSON(@rows) AS j;`,
         { rows: [TEXT, JSON.stringify(pairs.slice(at, at + MEMBERS_PER_STATEMENT))] },
       );
     }

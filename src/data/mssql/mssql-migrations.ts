@@ -356,21 +356,24 @@ export const mssqlMigrations: MssqlMigration[] = [
       // are given by the writer (it holds the grouping lock), so both dialects insert in bulk.
       createIfMissing(
         'dbo.FrsGroupingIndex',
-        `Model NVARCHAR(200) COLLATE Latin1_General_BIN2 NOT NULL CONSTRAINT PK_FrsGroupingIndex PRIMARY KEY,
-        Radius FLOAT NOT NULL, Settings NVARCHAR(1000) NOT NULL, BuiltAt DATETIME2 NOT NULL`,
+        `Model NVARCHAR(200) COLLATE Latin1_General_BIN2 NOT NULL, Radius FLOAT NOT NULL, Settings NVARCHAR(1000) NOT NULL,
+        BuiltAt DATETIME2 NOT NULL, CONSTRAINT PK_FrsGroupingIndex PRIMARY KEY (Model)`,
       ),
       createIfMissing(
         'dbo.FrsGroupingComponents',
-        `Id INT NOT NULL CONSTRAINT PK_FrsGroupingComponents PRIMARY KEY, Model NVARCHAR(200) NOT NULL,
-        Centroid VARBINARY(MAX) NOT NULL, Angle FLOAT NOT NULL, Size INT NOT NULL`,
+        `Id INT NOT NULL, Model NVARCHAR(200) NOT NULL, Centroid VARBINARY(MAX) NOT NULL, Angle FLOAT NOT NULL,
+        Size INT NOT NULL, CONSTRAINT PK_FrsGroupingComponents PRIMARY KEY (Id)`,
       ),
       addIndex('dbo.FrsGroupingComponents', 'IX_FrsGroupingComponents_Model', '(Model)'),
       createIfMissing(
         'dbo.FrsGroupingMembers',
-        'FaceId INT NOT NULL CONSTRAINT PK_FrsGroupingMembers PRIMARY KEY, ComponentId INT NOT NULL',
+        'FaceId INT NOT NULL, ComponentId INT NOT NULL, CONSTRAINT PK_FrsGroupingMembers PRIMARY KEY (FaceId)',
       ),
       addIndex('dbo.FrsGroupingMembers', 'IX_FrsGroupingMembers_ComponentId', '(ComponentId)'),
-      createIfMissing('dbo.FrsGroupingDirty', 'FaceId INT NOT NULL CONSTRAINT PK_FrsGroupingDirty PRIMARY KEY'),
+      createIfMissing(
+        'dbo.FrsGroupingDirty',
+        'FaceId INT NOT NULL, CONSTRAINT PK_FrsGroupingDirty PRIMARY KEY (FaceId)',
+      ),
     ],
   },
 ];
