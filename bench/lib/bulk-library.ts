@@ -33,6 +33,8 @@ export interface BulkOptions {
   grouped?: boolean;
   /** Identity numbering starts here; the embedding of identity k is the same in every call. */
   firstIdentity?: number;
+  /** > 0: other photos of the same identities (new faces of known persons), one set per value. */
+  photos?: number;
   seed?: number;
   /** Rows per transaction. */
   chunk?: number;
@@ -54,14 +56,33 @@ export const BULK_MODEL = 'bulk-synthetic-128';
 /** sigma giving a face-to-identity cosine of c in d dimensions: c = 1 / sqrt(1 + d sigma^2). */
 const sigmaFor = (cos: number, dim: number) => Math.sqrt((1 / (cos * cos) - 1) / dim);
 
-/** The faces of one identity: a function of (seed, identity) alone, so batches can be added later. */
-export function identityFaces(identity: number, count: number, dim: number, seed: number): Float32Array[] {
+/**
+ * The faces of one identity: a function of (seed, identity) alone, so batches can be added later.
+ * `photos` > 0 draws other faces of the same identity (new photos of a known person).
+ */
+export function identityFaces(identity: number, count: number, dim: number, seed: number, photos = 0): Float32Array[] {
   const random = seededRandom(seed * 1_000_003 + identity + 1);
   const normal = gaussian(random);
   const raw = new Float32Array(dim);
   for (let k = 0; k < dim; k++) raw[k] = normal();
   const centre = normalise(raw);
   const sigma = sigmaFor(0.9 + 0.05 * random(), dim);
+  if (photos > 0) {
+    // Same centre and spread, another noise stream.
+    const other = seededRandom((seed * 1_000_003 + identity + 1) ^ (photos * 0x9e3779b1));
+    return drawFaces(centre, sigma, count, gaussian(other), other);
+  }
+  return drawFaces(centre, sigma, count, normal, random);
+}
+
+function drawFaces(
+  centre: Float32Array,
+  sigma: number,
+  count: number,
+  normal: () => number,
+  random: () => number,
+): Float32Array[] {
+  const dim = centre.length;
   const faces: Float32Array[] = [];
   for (let f = 0; f < count; f++) {
     const s = random() < 0.03 ? sigma * 2 : sigma;
@@ -124,9 +145,11 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
         namePerson.run(`Unknown-${personId}`, `Unknown-${personId}`, personId);
         persons++;
       }
-      identityFaces(identity, perIdentity, dim, seed).forEach((embedding, f) => {
-        const name = `id${identity}_${f}.jpg`;
-        const fileId = Number(insertFile.run(`/bulk/${name}`, name, now, now, `h${identity}_${f}`).lastInsertRowid);
+      identityFaces(identity, perIdentity, dim, seed, options.photos ?? 0).forEach((embedding, f) => {
+        const name = `id${identity}_${options.photos ?? 0}_${f}.jpg`;
+        const fileId = Number(
+          insertFile.run(`/bulk/${name}`, name, now, now, `h${identity}_${options.photos ?? 0}_${f}`).lastInsertRowid,
+        );
         const itemId = Number(insertItem.run(fileId, name, now).lastInsertRowid);
         const faceId = Number(
           insertFace.run(itemId, personId, encodeEmbedding(embedding), model, grouped ? now : null, now, now)
