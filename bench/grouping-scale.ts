@@ -35,6 +35,8 @@ const SETTINGS = {
 
 interface StepResult {
   ms: number;
+  /** CPU time of the process during the step (user + system). */
+  cpuMs: number;
   peakRssMb: number;
   summary: GroupSummary;
 }
@@ -54,10 +56,17 @@ async function step(db: string, kind: 'recluster' | 'recognise'): Promise<void> 
     workerId: 'bench',
   };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const summary = kind === 'recluster' ? await runRecluster(ctx) : await runGrouping(ctx);
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   await repo.close();
-  const result: StepResult = { ms, peakRssMb: process.resourceUsage().maxRSS / 1024, summary };
+  const result: StepResult = {
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    summary,
+  };
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -119,7 +128,7 @@ async function main(): Promise<void> {
 
 function row(label: string, r: StepResult): string {
   const s = r.summary;
-  return `| ${label} | ${(r.ms / 1000).toFixed(2)} s | ${Math.round(r.peakRssMb)} MB | ${s.faces} faces decided (${s.newFaces} new), ${s.personsCreated} persons created, ${s.personsKept} kept, ${s.facesAssigned} assigned, ${s.facesMoved} moved, ${s.noise} noise${s.incremental ? ', incremental' : ''} |`;
+  return `| ${label} | ${(r.ms / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${Math.round(r.peakRssMb)} MB | ${s.faces} faces decided (${s.newFaces} new), ${s.personsCreated} persons created, ${s.personsKept} kept, ${s.facesAssigned} assigned, ${s.facesMoved} moved, ${s.noise} noise${s.incremental ? ', incremental' : ''} |`;
 }
 
 await main();

@@ -98,3 +98,76 @@ export function facesByComponent<F extends { id: number; embedding: Embedding }>
     faceIds: members.map((i) => faces[i].id),
   }));
 }
+
+/**
+ * Indices of the cones that may hold a face within `radius` of some query: coneMayReach for many
+ * queries, with each cone's bound turned into a minimum dot product once (one dot per pair, no acos).
+ */
+export function reachableCones(cones: readonly Cone[], queries: readonly Embedding[], radius: number): number[] {
+  const reach = Math.acos(Math.max(-1, Math.min(1, 1 - radius)));
+  const found: number[] = [];
+  cones.forEach((cone, c) => {
+    const limit = reach + cone.angle + 2 * ANGLE_PAD;
+    // Past pi every direction is within reach; the slack covers rounding in the dot product.
+    const minDot = limit >= Math.PI ? -Infinity : Math.cos(limit) - 1e-6;
+    const { centroid } = cone;
+    for (const q of queries) {
+      if (dotF32(centroid, 0, q, 0, centroid.length) >= minDot) {
+        found.push(c);
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+/**
+ * Components at `radius` of faces that mostly come from stored components (`group`; null for a
+ * face whose embedding no stored component has seen). Stored components have no edge between
+ * them, so edges are looked for only inside each one (a deletion may split it) and from the
+ * ungrouped faces to all: the same labels as componentLabels, without a search over all pairs.
+ */
+export function closureComponentLabels(
+  faces: readonly { embedding: Embedding; group: number | null }[],
+  radius: number,
+): Int32Array {
+  const n = faces.length;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const link = (i: number, j: number) => {
+    const a = find(i),
+      b = find(j);
+    if (a < b) parent[b] = a;
+    else if (b < a) parent[a] = b;
+  };
+  const near = (i: number, j: number) => {
+    const a = faces[i].embedding;
+    return 1 - dotF32(a, 0, faces[j].embedding, 0, a.length) <= radius;
+  };
+  const groups = new Map<number, number[]>();
+  const loose: number[] = [];
+  faces.forEach((f, i) => {
+    if (f.group === null) loose.push(i);
+    else {
+      const list = groups.get(f.group);
+      if (list) list.push(i);
+      else groups.set(f.group, [i]);
+    }
+  });
+  for (const members of groups.values()) {
+    for (let x = 0; x < members.length; x++)
+      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) link(members[x], members[y]);
+  }
+  for (const i of loose) for (let j = 0; j < n; j++) if (j !== i && near(i, j)) link(i, j);
+  const labels = new Int32Array(n);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    labels[i] = root === i ? next++ : labels[root];
+  }
+  return labels;
+}

@@ -10,18 +10,28 @@ const ELIGIBLE = `f.EmbeddingModel = @model AND f.Embedding IS NOT NULL AND COAL
 
 /**
  * Faces of a selection, eligible for grouping, with their component. The ids are collected by
- * UNION first so that each branch uses its own index (an OR over Faces would scan the table).
+ * UNION first so that each branch uses its own index, and `f.Id IN (...)` makes the planner look
+ * faces up by id (a join from Faces would scan every face of the model).
  */
-export const facesInSelectionSql = (list: IdList) => `WITH Wanted (Id) AS (
-  SELECT Id FROM Faces WHERE Id IN (${list('@faces')})
-  UNION SELECT Id FROM Faces WHERE PersonId IN (${list('@persons')})
-  UNION SELECT FaceId FROM FrsGroupingMembers WHERE ComponentId IN (${list('@components')}))
-SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified,
-  CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped, gm.ComponentId
-FROM Wanted w JOIN Faces f ON f.Id = w.Id JOIN MediaItems i ON i.Id = f.MediaItemId
+export const facesInSelectionSql = (list: IdList) => `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness,
+  f.DetectorScore, f.IsUserVerified, CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped, gm.ComponentId
+FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
 LEFT JOIN FrsGroupingMembers gm ON gm.FaceId = f.Id
-WHERE ${ELIGIBLE}
+WHERE f.Id IN (${list('@faces')}
+    UNION SELECT Id FROM Faces WHERE PersonId IN (${list('@persons')})
+    UNION SELECT FaceId FROM FrsGroupingMembers WHERE ComponentId IN (${list('@components')}))
+  AND ${ELIGIBLE}
 ORDER BY f.Id`;
+
+/** A page of faces to group after @after; `top` / `limit` are the dialect's row limit (T-SQL TOP, SQLite LIMIT). */
+export const facesPageSql = (
+  top: string,
+  limit: string,
+) => `SELECT ${top} f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness,
+  f.DetectorScore, f.IsUserVerified, CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped
+FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+WHERE ${ELIGIBLE} AND f.Id > @after
+ORDER BY f.Id ${limit}`;
 
 /** New to grouping: any face (verified too) whose embedding of @model no run has grouped. */
 export const NEW_FACES_CONDITION = `f.GroupedAt IS NULL AND ${ELIGIBLE}`;

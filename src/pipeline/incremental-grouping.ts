@@ -24,9 +24,16 @@
  * Faces outside the closure keep their persons and components. Faces a bounded run left for later
  * are still new: the next run's closure takes in whatever they touch.
  */
-import { coneMayReach, facesByComponent } from '../clustering/components.js';
+import { decideByComponents } from '../clustering/component-decision.js';
+import {
+  closureComponentLabels,
+  coneOf,
+  componentMembers,
+  reachableCones,
+  type Cone,
+} from '../clustering/components.js';
 import { dotF32 } from '../clustering/cosine.js';
-import { groupFaces, type GroupOptions } from '../clustering/group.js';
+import type { GroupOptions } from '../clustering/group.js';
 import { keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, IndexedGroupingFace, RepositoryOps } from '../data/repository.js';
 import { cannotLinkLookup, type Plan } from './group-apply.js';
@@ -38,7 +45,7 @@ export interface IncrementalPlan extends Plan {
   digest: string;
   /** Components replaced and the ones that replace them. */
   removedComponents: number[];
-  addedComponents: ReturnType<typeof facesByComponent>;
+  addedComponents: Array<Cone & { faceIds: number[] }>;
   settled: number[];
   /** True when new faces were left for the next run (FRS_GROUPING_BATCH_FACES). */
   more: boolean;
@@ -78,7 +85,11 @@ export async function decideIncrementally(
   // Grows the closure until it holds every component a seed reaches and every unprotected person whole.
   while (seeds.length > 0 || [...components].some((c) => !loadedComponents.has(c))) {
     const reached = await componentsWithin(ops, model, seeds, cones, components, radius);
-    for (const c of reached) components.add(c);
+    for (const [c, members] of reached) {
+      components.add(c);
+      loadedComponents.add(c);
+      add(members);
+    }
     const toLoad = [...components].filter((c) => !loadedComponents.has(c));
     toLoad.forEach((c) => loadedComponents.add(c));
     if (toLoad.length > 0) add(await ops.facesForGroupingIn(model, { componentIds: toLoad }));
@@ -123,7 +134,20 @@ export async function decideIncrementally(
   );
 
   const cannotLink = cannotLinkLookup(await ops.cannotLinks());
-  const decision = groupFaces(verified, toGroup, input.options, { cannotLink });
+  // Components of the closure: stored ones stay whole unless a deletion split them, new faces join them.
+  const labels = closureComponentLabels(
+    closure.map((f) => ({ embedding: f.embedding, group: f.grouped ? f.componentId : null })),
+    radius,
+  );
+  const at = new Map(closure.map((f, i) => [f.id, labels[i]]));
+  // One component at a time (small trees, the same decision: component-decision.ts); known faces
+  // outside the closure only fix the order of persons, each in a component of its own.
+  const decision = decideByComponents(
+    verified.map((f, k) => ({ ...f, component: at.get(f.id) ?? -1 - k })),
+    toGroup.map((f) => ({ ...f, component: at.get(f.id)! })),
+    input.options,
+    { cannotLink },
+  );
   const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
   const selection = {
     faceIds: [...new Set([...closure.map((f) => f.id), ...seedIds])],
@@ -141,7 +165,10 @@ export async function decideIncrementally(
     selection,
     digest: digestOf(await ops.facesForGroupingIn(model, selection)),
     removedComponents: [...components],
-    addedComponents: facesByComponent(closure, radius),
+    addedComponents: componentMembers(labels).map((members) => ({
+      ...coneOf(members.map((i) => closure[i].embedding)),
+      faceIds: members.map((i) => closure[i].id),
+    })),
     settled: work.dirty.map((f) => f.faceId),
     more: work.newFaces.length >= input.batchFaces,
   };
@@ -152,7 +179,7 @@ export async function unchangedSince(ops: RepositoryOps, model: string, plan: In
   return digestOf(await ops.facesForGroupingIn(model, plan.selection)) === plan.digest;
 }
 
-/** Stored components with a face within `radius` of a seed (cones first, then the faces themselves). */
+/** Stored components with a face within `radius` of a seed (cones first, then the faces themselves), with their faces. */
 async function componentsWithin(
   ops: RepositoryOps,
   model: string,
@@ -160,19 +187,30 @@ async function componentsWithin(
   cones: Awaited<ReturnType<RepositoryOps['groupingCones']>>,
   known: ReadonlySet<number>,
   radius: number,
-): Promise<number[]> {
-  if (seeds.length === 0) return [];
-  const candidates = cones
-    .filter((cone) => !known.has(cone.componentId) && seeds.some((s) => coneMayReach(cone, s.embedding, radius)))
-    .map((cone) => cone.componentId);
-  if (candidates.length === 0) return [];
-  const reached = new Set<number>();
+): Promise<Map<number, IndexedGroupingFace[]>> {
+  const reached = new Map<number, IndexedGroupingFace[]>();
+  if (seeds.length === 0) return reached;
+  const open = cones.filter((cone) => !known.has(cone.componentId));
+  const candidates = reachableCones(
+    open,
+    seeds.map((s) => s.embedding),
+    radius,
+  ).map((c) => open[c].componentId);
+  if (candidates.length === 0) return reached;
+  const byComponent = new Map<number, IndexedGroupingFace[]>();
   for (const f of await ops.facesForGroupingIn(model, { componentIds: candidates })) {
-    if (f.componentId === null || reached.has(f.componentId)) continue;
-    if (seeds.some((s) => 1 - dotF32(s.embedding, 0, f.embedding, 0, s.embedding.length) <= radius))
-      reached.add(f.componentId);
+    if (f.componentId === null) continue;
+    const list = byComponent.get(f.componentId);
+    if (list) list.push(f);
+    else byComponent.set(f.componentId, [f]);
   }
-  return [...reached];
+  for (const [component, members] of byComponent) {
+    const near = members.some((f) =>
+      seeds.some((s) => 1 - dotF32(s.embedding, 0, f.embedding, 0, s.embedding.length) <= radius),
+    );
+    if (near) reached.set(component, members);
+  }
+  return reached;
 }
 
 const isVerified = (f: GroupingFace): f is GroupingFace & { personId: number } =>

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decideByComponents } from '../../src/clustering/component-decision.js';
-import { coneMayReach, coneOf, componentLabels, componentMembers } from '../../src/clustering/components.js';
+import {
+  closureComponentLabels,
+  coneMayReach,
+  coneOf,
+  componentLabels,
+  componentMembers,
+  reachableCones,
+} from '../../src/clustering/components.js';
 import { cosineDistance } from '../../src/clustering/cosine.js';
 import { groupFaces, type GroupOptions } from '../../src/clustering/group.js';
 import { interactionRadius } from '../../src/clustering/interaction-radius.js';
@@ -86,6 +93,34 @@ describe('components and cones', () => {
     // The cones do prune: most components are out of reach of a given face.
     const reachable = cones.filter((cone) => coneMayReach(cone, embeddings[0], radius)).length;
     expect(reachable).toBeLessThan(cones.length / 2);
+  });
+
+  it('finds the cones a batch of faces may reach as coneMayReach does, one dot per pair', () => {
+    const { embeddings } = library(10);
+    const radius = 0.2;
+    const labels = componentLabels(embeddings.slice(20), radius);
+    const cones = componentMembers(labels).map((m) => coneOf(m.map((i) => embeddings[20 + i])));
+    const queries = embeddings.slice(0, 20);
+    const expected = cones.flatMap((cone, c) => (queries.some((q) => coneMayReach(cone, q, radius)) ? [c] : []));
+    expect(reachableCones(cones, queries, radius)).toEqual(expected);
+  });
+
+  it('labels a closure like componentLabels when stored components split and new faces join them', () => {
+    for (const seed of [11, 12, 13]) {
+      const { embeddings } = library(seed);
+      const radius = 0.2;
+      const stored = componentLabels(embeddings, radius);
+      // A third of the faces are new (no stored component); some stored faces are gone, which can split a component.
+      const random = seededRandom(seed);
+      const kept = embeddings.map((e, i) => ({ e, i })).filter(() => random() > 0.1);
+      const faces = kept.map(({ e, i }) => ({ embedding: e, group: random() < 0.33 ? null : stored[i] }));
+      expect(closureComponentLabels(faces, radius)).toEqual(
+        componentLabels(
+          kept.map((k) => k.e),
+          radius,
+        ),
+      );
+    }
   });
 
   it('centroid mode and UMAP have no interaction radius', () => {

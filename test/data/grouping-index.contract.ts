@@ -83,6 +83,24 @@ export function groupingIndexContract(connect: () => Promise<Repository>, itemWi
     expect((await repo.facesForGroupingIn('m1', { faceIds })).every((f) => f.componentId === null)).toBe(true);
   });
 
+  it('pages through the faces to group as facesForGrouping reads them', async () => {
+    const repo = await connect();
+    const { faceIds } = await itemWithFaces(repo, 5);
+    await repo.rejectFaces([faceIds[2]]);
+    const all = await repo.facesForGrouping('m1');
+    const pages = [];
+    for (let after = 0; ;) {
+      const page = await repo.facesForGroupingPage('m1', after, 2);
+      if (page.length === 0) break;
+      expect(page.length).toBeLessThanOrEqual(2);
+      pages.push(...page);
+      after = page[page.length - 1].id;
+    }
+    expect(pages).toEqual(all);
+    expect(pages.map((f) => f.id)).toEqual([faceIds[0], faceIds[1], faceIds[3], faceIds[4]]);
+    expect(await repo.facesForGroupingPage('m2', 0, 10)).toEqual([]);
+  });
+
   it('lists new faces (verified too) with their components, and dirty marks until settled', async () => {
     const repo = await connect();
     const { faceIds } = await itemWithFaces(repo, 4);

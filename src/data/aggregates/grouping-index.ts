@@ -85,6 +85,11 @@ export interface GroupingIndexOps {
   groupingCones(model: string): Promise<StoredCone[]>;
   /** Up to `limit` new faces (verified ones too) and every dirty mark, each with its stored component. */
   groupingWork(model: string, limit: number): Promise<GroupingWork>;
+  /**
+   * One page of what facesForGrouping reads (faces with Id > afterId, in id order, at most
+   * `limit`): a full regroup streams the library instead of holding every row at once.
+   */
+  facesForGroupingPage(model: string, afterId: number, limit: number): Promise<GroupingFace[]>;
   /** Faces with an embedding of `model`, not rejected, that match the selection; in id order. */
   facesForGroupingIn(model: string, selection: GroupingFaceSelection): Promise<IndexedGroupingFace[]>;
   /** Replaces components and memberships, clears dirty marks; returns the ids of `added`, in order. */
@@ -106,6 +111,7 @@ export const groupingIndexActions: ActionLabels<GroupingIndexOps> = {
   groupingIndexInfo: 'reading the grouping index',
   groupingCones: 'reading grouping components',
   groupingWork: 'listing faces to regroup',
+  facesForGroupingPage: 'reading a page of faces to group',
   facesForGroupingIn: 'reading faces of grouping components',
   saveGroupingComponents: 'saving grouping components',
   markGroupingDirty: 'marking faces for regrouping',

@@ -9,6 +9,7 @@ import {
   CONES_SQL,
   DIRTY_FACES_SQL,
   facesInSelectionSql,
+  facesPageSql,
   fingerprintOfSql,
   NEW_FACES_CONDITION,
   NEXT_COMPONENT_ID_SQL,
@@ -16,6 +17,7 @@ import {
 import type {
   ComponentUpdate,
   FaceComponent,
+  GroupingFace,
   GroupingFaceSelection,
   GroupingIndexInfo,
   GroupingWork,
@@ -86,6 +88,22 @@ export async function groupingWork(scope: MssqlScope, model: string, limit: numb
   );
   const dirty = await scope.query(DIRTY_FACES_SQL);
   return { newFaces: fresh.recordset.map(faceComponent), dirty: dirty.recordset.map(faceComponent) };
+}
+
+const FACES_PAGE = exactModel(facesPageSql('TOP (@limit)', ''));
+
+export async function facesForGroupingPage(
+  scope: MssqlScope,
+  model: string,
+  afterId: number,
+  limit: number,
+): Promise<GroupingFace[]> {
+  const result = await scope.query(FACES_PAGE, {
+    model: [MODEL, model],
+    after: [sql.Int, afterId],
+    limit: [sql.Int, limit],
+  });
+  return result.recordset.map(groupingFaceFromRow);
 }
 
 export async function facesForGroupingIn(

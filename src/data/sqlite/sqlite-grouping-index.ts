@@ -5,6 +5,7 @@ import {
   CONES_SQL,
   DIRTY_FACES_SQL,
   facesInSelectionSql,
+  facesPageSql,
   fingerprintOfSql,
   NEW_FACES_CONDITION,
   NEXT_COMPONENT_ID_SQL,
@@ -12,6 +13,7 @@ import {
 import type {
   ComponentUpdate,
   FaceComponent,
+  GroupingFace,
   GroupingFaceSelection,
   GroupingIndexInfo,
   GroupingWork,
@@ -24,7 +26,14 @@ import { nowIso, sql } from './sqlite-statements.js';
 type Db = Database.Database;
 
 const jsonList = (param: string) => `SELECT value FROM json_each(${param})`;
-const FACES_IN_SELECTION = facesInSelectionSql(jsonList);
+/**
+ * The unary + keeps SQLite's planner off IX_Faces_EmbeddingModel: with it, the planner walks every
+ * face of the model and filters by the id list instead of looking the few ids up.
+ */
+const FACES_IN_SELECTION = facesInSelectionSql(jsonList).replace(
+  'f.EmbeddingModel = @model',
+  '+f.EmbeddingModel = @model',
+);
 const FINGERPRINT_OF = fingerprintOfSql(jsonList);
 const faceComponent = (r: Row): FaceComponent => ({ faceId: num(r.FaceId), componentId: numOrNull(r.ComponentId) });
 
@@ -50,6 +59,12 @@ export function groupingWork(db: Db, model: string, limit: number): GroupingWork
   ).all({ model, limit }) as Row[];
   const dirty = sql(db, DIRTY_FACES_SQL).all() as Row[];
   return { newFaces: newFaces.map(faceComponent), dirty: dirty.map(faceComponent) };
+}
+
+const FACES_PAGE = facesPageSql('', 'LIMIT @limit');
+
+export function facesForGroupingPage(db: Db, model: string, afterId: number, limit: number): GroupingFace[] {
+  return (sql(db, FACES_PAGE).all({ model, after: afterId, limit }) as Row[]).map(groupingFaceFromRow);
 }
 
 export function facesForGroupingIn(db: Db, model: string, selection: GroupingFaceSelection): IndexedGroupingFace[] {
