@@ -16,11 +16,6 @@ import { canonicalOrder } from './canonical-order.js';
 import { groupFaces, type GroupConstraints, type GroupDecision, type GroupFace, type GroupOptions } from './group.js';
 import type { KnownFace } from './assign.js';
 
-export interface InComponent {
-  /** Component label (componentLabels) of the face. */
-  component: number;
-}
-
 export interface ComponentProgress {
   done: number;
   total: number;
@@ -35,17 +30,24 @@ export function personRepresentatives<P>(known: readonly KnownFace<P>[]): Map<P,
   return first;
 }
 
+/** Component labels (componentLabels) of the known and the unassigned faces, by position. */
+export interface ComponentsOf {
+  known: ArrayLike<number>;
+  unassigned: ArrayLike<number>;
+}
+
 export function decideByComponents<F, P>(
-  known: readonly (KnownFace<P> & InComponent)[],
-  unassigned: readonly (GroupFace<F> & InComponent)[],
+  known: readonly KnownFace<P>[],
+  unassigned: readonly GroupFace<F>[],
+  componentOf: ComponentsOf,
   options: GroupOptions,
   constraints: GroupConstraints<F, P> = {},
   onProgress?: (progress: ComponentProgress) => void,
 ): GroupDecision<F, P> {
   const knownIn = new Map<number, number[]>();
-  known.forEach((f, i) => push(knownIn, f.component, i));
+  for (let i = 0; i < known.length; i++) push(knownIn, componentOf.known[i], i);
   const facesIn = new Map<number, number[]>();
-  unassigned.forEach((f, i) => push(facesIn, f.component, i));
+  for (let i = 0; i < unassigned.length; i++) push(facesIn, componentOf.unassigned[i], i);
   const representative = personRepresentatives(known);
   const { cannotLink } = constraints;
   const byPosition = cannotLink
@@ -61,7 +63,7 @@ export function decideByComponents<F, P>(
     const extra = new Set<number>();
     for (const k of own) {
       const rep = representative.get(known[k].personId)!;
-      if (known[rep].component !== component) extra.add(rep);
+      if (componentOf.known[rep] !== component) extra.add(rep);
     }
     // Known faces in input order, so canonical order keeps ties exactly as over all of them.
     const knownHere = [...own, ...extra].sort((a, b) => a - b).map((k) => known[k]);

@@ -26,6 +26,7 @@ import type { GroupingFace, NewComponent, RepositoryOps } from '../data/reposito
 import type { Settings } from '../config/settings.js';
 import type { PipelineContext } from './context.js';
 import { applyPlan, cannotLinkLookup, type Plan } from './group-apply.js';
+import { readFaceMatrix } from './face-matrix.js';
 import {
   decideIncrementally,
   unchangedSince,
@@ -96,33 +97,42 @@ const NOTHING_NEW: Decided = {
 };
 
 /** Reads every face and decides; pure computation after the read, so it may run outside the write lock. */
-async function decide(ops: RepositoryOps, ctx: PipelineContext): Promise<FullPlan> {
+async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOptions): Promise<FullPlan> {
   const model = ctx.analyzer.embeddingModel;
+  const options = groupOptions(ctx.settings);
+  const radius = interactionRadius(options);
+  const report = opts.onProgress;
   // Dirty marks read first: the regroup deals with every mark made before it read the faces.
   const settled = (await ops.groupingWork(model, 0)).dirty.map((f) => f.faceId);
   // Rejected faces are not read at all; verified faces are fixed; cannot-links constrain the rest.
-  const all = await ops.facesForGrouping(model);
+  const all =
+    radius === null
+      ? await ops.facesForGrouping(model)
+      : (await readFaceMatrix(ops, model, (done, total) => report?.('reading faces', done, total))).faces;
   const cannotLink = cannotLinkLookup(await ops.cannotLinks());
   const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
   const toGroup = all.filter((f) => !f.isUserVerified);
-  const options = groupOptions(ctx.settings);
-  const radius = interactionRadius(options);
   let decision: GroupDecision<number, number>;
   let components: FullPlan['components'] = null;
   if (radius === null) {
     decision = groupFaces(verified, toGroup, options, { cannotLink });
   } else {
     // The same decision one component at a time (component-decision.ts); the components become the index.
+    report?.('components', 0, all.length);
     const labels = componentLabels(
       all.map((f) => f.embedding),
       radius,
     );
-    const at = new Map(all.map((f, i) => [f.id, labels[i]]));
+    report?.('components', all.length, all.length);
+    const position = new Map(all.map((f, i) => [f.id, i]));
+    const labelOf = (f: GroupingFace) => labels[position.get(f.id)!];
     decision = decideByComponents(
-      verified.map((f) => ({ ...f, component: at.get(f.id)! })),
-      toGroup.map((f) => ({ ...f, component: at.get(f.id)! })),
+      verified,
+      toGroup,
+      { known: verified.map(labelOf), unassigned: toGroup.map(labelOf) },
       options,
       { cannotLink },
+      ({ done, total }) => report?.('deciding', done, total),
     );
     const added = componentMembers(labels).map((m) => ({
       ...coneOf(m.map((i) => all[i].embedding)),
@@ -143,11 +153,19 @@ interface FullPlan extends Plan {
 }
 
 /** Writes a full plan and, where the decision is local, the grouping index it computed. */
-async function apply(ops: RepositoryOps, plan: FullPlan, model: string, dryRun: boolean): Promise<Decided> {
+async function apply(
+  ops: RepositoryOps,
+  plan: FullPlan,
+  model: string,
+  dryRun: boolean,
+  report?: RegroupOptions['onProgress'],
+): Promise<Decided> {
+  report?.('writing', 0, 1);
   const applied = await applyPlan(ops, plan, dryRun);
   // Not local: no index (its persons were decided otherwise), but the marks are dealt with.
   const index = plan.components ?? { radius: 0, settings: 'not-local', added: [], settled: plan.settled };
   if (!dryRun) await ops.saveGroupingComponents({ model, replaceAll: true, removed: [], ...index });
+  report?.('writing', 1, 1);
   return applied;
 }
 
@@ -156,6 +174,8 @@ export const MAX_DECISIONS = 3;
 
 export interface RegroupOptions {
   dryRun?: boolean;
+  /** Progress of a full regroup, by phase (reading faces, components, deciding, writing). */
+  onProgress?: (phase: string, done: number, total: number) => void;
   /** The grouping lock this regroup holds: checked before deciding, confirmed inside the write transaction. */
   lease?: GroupingLease;
 }
@@ -171,16 +191,16 @@ export interface RegroupOptions {
  */
 async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOptions): Promise<Decided> {
   const model = ctx.analyzer.embeddingModel;
-  if (opts.dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), model, true);
+  if (opts.dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx, opts), model, true, opts.onProgress);
   for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
     opts.lease?.assertHeld();
     const before = await ctx.repo.groupingFingerprint(model);
-    const plan = await decide(ctx.repo, ctx);
+    const plan = await decide(ctx.repo, ctx, opts);
     opts.lease?.assertHeld();
     const written = await ctx.repo.transaction(async (tx) => {
       await opts.lease?.confirm(tx);
       if ((await tx.groupingFingerprint(model, { holdForWrite: true })) !== before) return null;
-      return apply(tx, plan, model, false);
+      return apply(tx, plan, model, false, opts.onProgress);
     });
     if (written) return written;
     ctx.log.info(`${stage}: faces changed while grouping was being decided (decision ${decision} of ${MAX_DECISIONS})`);

@@ -143,8 +143,9 @@ export async function decideIncrementally(
   // One component at a time (small trees, the same decision: component-decision.ts); known faces
   // outside the closure only fix the order of persons, each in a component of its own.
   const decision = decideByComponents(
-    verified.map((f, k) => ({ ...f, component: at.get(f.id) ?? -1 - k })),
-    toGroup.map((f) => ({ ...f, component: at.get(f.id)! })),
+    verified,
+    toGroup,
+    { known: verified.map((f, k) => at.get(f.id) ?? -1 - k), unassigned: toGroup.map((f) => at.get(f.id)!) },
     input.options,
     { cannotLink },
   );

@@ -59,8 +59,9 @@ describe('decideByComponents equals groupFaces over every face', () => {
         const labels = componentLabels(embeddings, radius);
         const whole = groupFaces(known, unassigned, options, constraints);
         const parts = decideByComponents(
-          known.map((f) => ({ ...f, component: labels[f.index] })),
-          unassigned.map((f) => ({ ...f, component: labels[f.index] })),
+          known,
+          unassigned,
+          { known: known.map((f) => labels[f.index]), unassigned: unassigned.map((f) => labels[f.index]) },
           options,
           constraints,
         );
