@@ -124,12 +124,16 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
       radius,
     );
     report?.('components', all.length, all.length);
-    const position = new Map(all.map((f, i) => [f.id, i]));
-    const labelOf = (f: GroupingFace) => labels[position.get(f.id)!];
+    // verified and toGroup keep the order of `all`, so their labels follow by one pass.
+    const componentOf = { known: [] as number[], unassigned: [] as number[] };
+    all.forEach((f, i) => {
+      if (!f.isUserVerified) componentOf.unassigned.push(labels[i]);
+      else if (f.personId !== null) componentOf.known.push(labels[i]);
+    });
     decision = decideByComponents(
       verified,
       toGroup,
-      { known: verified.map(labelOf), unassigned: toGroup.map(labelOf) },
+      componentOf,
       options,
       { cannotLink },
       ({ done, total }) => report?.('deciding', done, total),
