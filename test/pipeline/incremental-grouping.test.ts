@@ -218,6 +218,35 @@ describe('what an incremental run reads', () => {
     expect((await a.repo.getFaces([stray.id]))[0].personId).toBe(q);
   });
 
+  it('regroups the component of a face a new detection removed: a person split at its bridge', async () => {
+    const normal = gaussian(seededRandom(21));
+    const a = randomUnit(32, normal);
+    // b about 0.14 from a (beyond R = 0.1); the bridge halfway, within eps of both groups.
+    const b = Float32Array.from(a, (x, k) => 0.86 * x + 0.51 * randomUnit(32, normal)[k]);
+    const unit = (v: Float32Array) => v.map((x) => x / Math.hypot(...v));
+    const bridge = unit(a.map((x, k) => x + unit(b)[k]));
+    const groupA = Array.from({ length: 4 }, () => noisyCopy(a, 0.002, normal));
+    const groupB = Array.from({ length: 4 }, () => noisyCopy(unit(b), 0.002, normal));
+    const settings = { FRS_DBSCAN_EPS: '0.08', FRS_DBSCAN_MIN_POINTS: '2' };
+    const [incremental, full] = [await library(settings), await library(settings)];
+    for (const l of [incremental, full]) {
+      await l.addPhoto(groupA);
+      const [bridgeId] = await l.addPhoto([bridge]);
+      await l.addPhoto(groupB);
+      await runRecluster(l.ctx);
+      expect(new Set((await l.repo.facesForGrouping(MODEL)).map((f) => f.personId)).size).toBe(1);
+      // The photo is detected again and the bridge face is gone.
+      const [{ mediaItemId }] = await l.repo.getFaces([bridgeId]);
+      await l.repo.requeueItems([mediaItemId], []);
+      await l.repo.claimPendingItems('test', 1, 60, 3, mediaItemId);
+      await l.repo.completeItem(mediaItemId, 'test', []);
+    }
+    expect((await runGrouping(incremental.ctx)).incremental).toBe(true);
+    await runRecluster(full.ctx);
+    expect(await state(incremental)).toEqual(await state(full));
+    expect(new Set((await incremental.repo.facesForGrouping(MODEL)).map((f) => f.personId)).size).toBe(2);
+  });
+
   it('regroups every face again when the grouping settings change (persons decided otherwise)', async () => {
     const l = await library(SETTINGS[0]);
     await l.addPhoto(faces(6, 40));
