@@ -23,6 +23,14 @@ WHERE f.Id IN (${list('@faces')}
   AND ${ELIGIBLE}
 ORDER BY f.Id`;
 
+/** Every verified face with a person, eligible for grouping, with its component (centroid matching). */
+export const VERIFIED_FACES_SQL = `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness,
+  f.DetectorScore, f.IsUserVerified, CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped, gm.ComponentId
+FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+LEFT JOIN FrsGroupingMembers gm ON gm.FaceId = f.Id
+WHERE ${ELIGIBLE} AND f.PersonId IS NOT NULL AND f.IsUserVerified = 1
+ORDER BY f.Id`;
+
 /** A page of faces to group after @after; `top` / `limit` are the dialect's row limit (T-SQL TOP, SQLite LIMIT). */
 export const facesPageSql = (
   top: string,

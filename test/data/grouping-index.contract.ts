@@ -83,6 +83,34 @@ export function groupingIndexContract(connect: () => Promise<Repository>, itemWi
     expect((await repo.facesForGroupingIn('m1', { faceIds })).every((f) => f.componentId === null)).toBe(true);
   });
 
+  it('reads every verified face with a person, with its component, and nothing else', async () => {
+    const repo = await connect();
+    const { faceIds } = await itemWithFaces(repo, 5);
+    const [p1, p2] = await repo.createPersons(2);
+    await repo.verifyFaces([
+      { faceId: faceIds[1], personId: p1 },
+      { faceId: faceIds[3], personId: p2 },
+      { faceId: faceIds[4], personId: p2 },
+    ]);
+    await repo.assignFaces([{ faceId: faceIds[0], personId: p1 }]); // assigned, not verified
+    await repo.rejectFaces([faceIds[4]]); // rejected: not grouped at all
+    const [c1] = await repo.saveGroupingComponents({
+      model: 'm1',
+      radius: 0.2,
+      settings: 's1',
+      removed: [],
+      added: [cone(1, [faceIds[0], faceIds[1]])],
+      settled: [],
+    });
+    const verified = await repo.verifiedFacesForGrouping('m1');
+    expect(verified.map((f) => [f.id, f.personId, f.isUserVerified, f.componentId])).toEqual([
+      [faceIds[1], p1, true, c1],
+      [faceIds[3], p2, true, null],
+    ]);
+    expect(verified[0].embedding).toHaveLength(8);
+    expect(await repo.verifiedFacesForGrouping('M1')).toEqual([]); // model ids compare exactly
+  });
+
   it('pages through the faces to group as facesForGrouping reads them', async () => {
     const repo = await connect();
     const { faceIds } = await itemWithFaces(repo, 5);

@@ -52,6 +52,7 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   groupingCones: (o) => o.groupingCones('m1'),
   groupingWork: (o) => o.groupingWork('m1', 100),
   facesForGroupingPage: (o) => o.facesForGroupingPage('m1', 0, 1000),
+  verifiedFacesForGrouping: (o) => o.verifiedFacesForGrouping('m1'),
   facesForGroupingIn: (o) => o.facesForGroupingIn('m1', { faceIds: [1], personIds: [2], componentIds: [3] }),
   saveGroupingComponents: async (o) => {
     await o.saveGroupingComponents({

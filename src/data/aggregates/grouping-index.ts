@@ -92,6 +92,12 @@ export interface GroupingIndexOps {
   facesForGroupingPage(model: string, afterId: number, limit: number): Promise<GroupingFace[]>;
   /** Faces with an embedding of `model`, not rejected, that match the selection; in id order. */
   facesForGroupingIn(model: string, selection: GroupingFaceSelection): Promise<IndexedGroupingFace[]>;
+  /**
+   * Every user-verified face with an embedding of `model` and a person, with its component; in id
+   * order. Centroid matching compares with each verified person's mean, so an incremental run
+   * reads them all (their number, not the library's, sets the cost).
+   */
+  verifiedFacesForGrouping(model: string): Promise<IndexedGroupingFace[]>;
   /** Replaces components and memberships, clears dirty marks; returns the ids of `added`, in order. */
   saveGroupingComponents(update: ComponentUpdate): Promise<number[]>;
   /** Marks faces (listed, or all faces of the listed persons) for the next run to regroup. */
@@ -113,6 +119,7 @@ export const groupingIndexActions: ActionLabels<GroupingIndexOps> = {
   groupingWork: 'listing faces to regroup',
   facesForGroupingPage: 'reading a page of faces to group',
   facesForGroupingIn: 'reading faces of grouping components',
+  verifiedFacesForGrouping: 'reading verified faces for grouping',
   saveGroupingComponents: 'saving grouping components',
   markGroupingDirty: 'marking faces for regrouping',
   groupingFingerprintOf: 'reading the grouping fingerprint of components',

@@ -13,6 +13,7 @@ import {
   fingerprintOfSql,
   NEW_FACES_CONDITION,
   NEXT_COMPONENT_ID_SQL,
+  VERIFIED_FACES_SQL,
 } from '../grouping-index-queries.js';
 import type {
   ComponentUpdate,
@@ -39,6 +40,7 @@ const exactModel = (text: string) =>
     .replaceAll('WHEN EmbeddingModel = @model', `WHEN ${exactly('EmbeddingModel', '@model')}`)
     .replaceAll('WHERE Model = @model', `WHERE ${exactly('Model', '@model')}`);
 const FACES_IN_SELECTION = exactModel(facesInSelectionSql(openJson));
+const VERIFIED_FACES = exactModel(VERIFIED_FACES_SQL);
 const FINGERPRINT_OF = exactModel(fingerprintOfSql(openJson));
 /** Keeps other writers out of Faces and Persons until commit, as groupingFingerprint does (mssql-faces.ts). */
 const FINGERPRINT_OF_HOLDING = exactModel(
@@ -117,6 +119,11 @@ export async function facesForGroupingIn(
     persons: ids(selection.personIds),
     components: ids(selection.componentIds),
   });
+  return result.recordset.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
+}
+
+export async function verifiedFacesForGrouping(scope: MssqlScope, model: string): Promise<IndexedGroupingFace[]> {
+  const result = await scope.query(VERIFIED_FACES, { model: [MODEL, model] });
   return result.recordset.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
 }
 

@@ -9,6 +9,7 @@ import {
   fingerprintOfSql,
   NEW_FACES_CONDITION,
   NEXT_COMPONENT_ID_SQL,
+  VERIFIED_FACES_SQL,
 } from '../grouping-index-queries.js';
 import type {
   ComponentUpdate,
@@ -75,6 +76,13 @@ export function facesForGroupingIn(db: Db, model: string, selection: GroupingFac
     components: JSON.stringify(selection.componentIds ?? []),
   }) as Row[];
   return rows.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
+}
+
+export function verifiedFacesForGrouping(db: Db, model: string): IndexedGroupingFace[] {
+  return (sql(db, VERIFIED_FACES_SQL).all({ model }) as Row[]).map((r) => ({
+    ...groupingFaceFromRow(r),
+    componentId: numOrNull(r.ComponentId),
+  }));
 }
 
 export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[] {
