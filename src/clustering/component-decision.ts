@@ -57,6 +57,7 @@ export function decideByComponents<F, P>(
   const assignments: { faceId: number; personId: P }[] = [];
   const clusters: number[][] = [];
   const noise: number[] = [];
+  const secondChance: number[] = [];
   let done = 0;
   for (const [component, positions] of facesIn) {
     const own = knownIn.get(component) ?? [];
@@ -72,6 +73,7 @@ export function decideByComponents<F, P>(
     assignments.push(...decided.assignments);
     clusters.push(...decided.newClusters);
     noise.push(...decided.noise);
+    secondChance.push(...(decided.secondChance ?? []));
     done += positions.length;
     onProgress?.({ done, total: unassigned.length });
   }
@@ -82,6 +84,7 @@ export function decideByComponents<F, P>(
       .map(({ faceId, personId }) => ({ faceId: unassigned[faceId].id, personId })),
     newClusters: clusters.sort((a, b) => a[0] - b[0]).map((c) => c.map((p) => unassigned[p].id)),
     noise: noise.sort(ascending).map((p) => unassigned[p].id),
+    secondChance: secondChance.sort(ascending).map((p) => unassigned[p].id),
   };
 }
 

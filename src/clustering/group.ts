@@ -47,6 +47,12 @@ export interface GroupDecision<F, P> {
   newClusters: F[][];
   /** Faces that joined nothing; they stay unassigned. */
   noise: F[];
+  /**
+   * Faces DBSCAN left as noise that joined a new cluster by the second chance, ascending (so a
+   * cluster's DBSCAN members are its faces less these). Incremental grouping in centroid mode
+   * bounds where clusters' means and DBSCAN's noise can reach with them (interaction-radius.ts).
+   */
+  secondChance?: F[];
 }
 
 export function groupFaces<F, P>(
@@ -88,6 +94,7 @@ export function groupFaces<F, P>(
       .sort((a, b) => a[0] - b[0])
       .map((c) => c.map((i) => unassigned[i].id)),
     noise: decided.noise.sort(ascending).map((i) => unassigned[i].id),
+    secondChance: (decided.secondChance ?? []).sort(ascending).map((i) => unassigned[i].id),
   };
 }
 
@@ -119,5 +126,6 @@ function decideInCanonicalOrder<P>(
     assignments: assignments.map(({ faceId, personId }) => ({ faceId, personId })),
     newClusters: members.map((m) => m.sort((a, b) => a - b).map((i) => leftovers[i].id)),
     noise: late.leftovers.map((f) => leftovers[f.id].id),
+    secondChance: late.assignments.map((a) => leftovers[a.faceId].id),
   };
 }

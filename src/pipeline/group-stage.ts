@@ -12,15 +12,17 @@
  * to grouping (Faces.GroupedAt) or marked by a people action, so a run with nothing new stays one
  * cheap query; recluster always regroups.
  *
- * Where the decision is local (nearest-face matching, no UMAP: interaction-radius.ts), recluster
- * decides one component at a time and stores the components (the grouping index), and recognise
- * regroups only the components its faces touch (incremental-grouping.ts), with the same result.
- * Centroid matching and UMAP are not local: there both regroup every face, as before.
+ * Without UMAP, recluster stores the components (the grouping index: interaction-radius.ts) and
+ * recognise regroups only the components its faces touch (incremental-grouping.ts), with the same
+ * result. With nearest-face matching recluster decides one component at a time; with centroid
+ * matching (means relate faces across components) it decides over all faces in one call, and an
+ * incremental run widens its closure by the means' reach (centroid-closure.ts). UMAP is not local:
+ * there both regroup every face, as before.
  */
 import { decideByComponents } from '../clustering/component-decision.js';
 import { coneOf, componentLabels, componentMembers } from '../clustering/components.js';
 import { groupFaces, type GroupDecision, type GroupOptions } from '../clustering/group.js';
-import { interactionRadius } from '../clustering/interaction-radius.js';
+import { interactionRadius, isCentroidMode } from '../clustering/interaction-radius.js';
 import { keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, NewComponent, RepositoryOps } from '../data/repository.js';
 import type { Settings } from '../config/settings.js';
@@ -116,6 +118,20 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
   let components: FullPlan['components'] = null;
   if (radius === null) {
     decision = groupFaces(verified, toGroup, options, { cannotLink });
+  } else if (isCentroidMode(options)) {
+    // Means relate faces across components: one decision over every face; the components (at eps) become the index.
+    decision = groupFaces(verified, toGroup, options, { cannotLink });
+    report?.('components', 0, all.length);
+    const labels = componentLabels(
+      all.map((f) => f.embedding),
+      radius,
+    );
+    report?.('components', all.length, all.length);
+    const added = componentMembers(labels).map((m) => ({
+      ...coneOf(m.map((i) => all[i].embedding)),
+      faceIds: m.map((i) => all[i].id),
+    }));
+    components = { radius, settings: settingsKey(options), added, settled };
   } else {
     // The same decision one component at a time (component-decision.ts); the components become the index.
     report?.('components', 0, all.length);
@@ -130,13 +146,8 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
       if (!f.isUserVerified) componentOf.unassigned.push(labels[i]);
       else if (f.personId !== null) componentOf.known.push(labels[i]);
     });
-    decision = decideByComponents(
-      verified,
-      toGroup,
-      componentOf,
-      options,
-      { cannotLink },
-      ({ done, total }) => report?.('deciding', done, total),
+    decision = decideByComponents(verified, toGroup, componentOf, options, { cannotLink }, ({ done, total }) =>
+      report?.('deciding', done, total),
     );
     const added = componentMembers(labels).map((m) => ({
       ...coneOf(m.map((i) => all[i].embedding)),
@@ -273,7 +284,7 @@ async function groupingMode(ctx: PipelineContext): Promise<IncrementalInput | 'f
     if (!notedNotLocal) {
       notedNotLocal = true;
       ctx.log.info(
-        'grouping: centroid matching or UMAP relate faces across the whole library, so each regroup reads every face (nearest-face matching without UMAP regroups incrementally)',
+        'grouping: UMAP relates faces across the whole library, so each regroup reads every face (without UMAP regroups are incremental)',
       );
     }
     return 'full';
@@ -298,7 +309,9 @@ let notedNotLocal = false;
 export function settingsKey(options: GroupOptions): string {
   const radius = interactionRadius(options);
   if (radius === null) return 'not-local';
-  return JSON.stringify({ threshold: options.threshold, eps: options.eps, minPts: options.minPts, radius });
+  const key = { threshold: options.threshold, eps: options.eps, minPts: options.minPts, radius };
+  // Persons decided by one mode are not the other's: switching rebuilds the index (nearest-face keys unchanged).
+  return JSON.stringify(isCentroidMode(options) ? { ...key, mode: 'centroid' } : key);
 }
 
 /**

@@ -32,8 +32,10 @@ import {
   reachableCones,
   type Cone,
 } from '../clustering/components.js';
+import { clusterMeans, conesCentroidsReach, dbscanNoise, personMeans } from '../clustering/centroid-closure.js';
 import { dotF32 } from '../clustering/cosine.js';
-import type { GroupOptions } from '../clustering/group.js';
+import { groupFaces, type GroupDecision, type GroupOptions } from '../clustering/group.js';
+import { centroidReach } from '../clustering/interaction-radius.js';
 import { keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, IndexedGroupingFace, RepositoryOps } from '../data/repository.js';
 import { cannotLinkLookup, type Plan } from './group-apply.js';
@@ -81,77 +83,121 @@ export async function decideIncrementally(
   const loadedComponents = new Set<number>();
   const loadedPersons = new Set<number>();
   const personFaces = new Map<number, IndexedGroupingFace>();
+  const cannotLink = cannotLinkLookup(await ops.cannotLinks());
 
-  // Grows the closure until it holds every component a seed reaches and every unprotected person whole.
-  while (seeds.length > 0 || [...components].some((c) => !loadedComponents.has(c))) {
-    const reached = await componentsWithin(ops, model, seeds, cones, components, radius);
-    for (const [c, members] of reached) {
-      components.add(c);
-      loadedComponents.add(c);
-      add(members);
-    }
-    const toLoad = [...components].filter((c) => !loadedComponents.has(c));
-    toLoad.forEach((c) => loadedComponents.add(c));
-    if (toLoad.length > 0) add(await ops.facesForGroupingIn(model, { componentIds: toLoad }));
+  // Centroid mode compares with every verified person's mean: all verified faces are read, and a
+  // verified person with a new or marked face (its mean may have moved) comes in whole.
+  const reach = centroidReach(input.options);
+  const allVerified =
+    reach === null
+      ? []
+      : (await ops.verifiedFacesForGrouping(model)).filter((f): f is IndexedGroupingFace & { personId: number } =>
+          isVerified(f),
+        );
+  const verifiedOwners = new Set(allVerified.map((f) => f.personId));
+  const moved = new Set(seeds.map((f) => f.personId).filter((p): p is number => p !== null && verifiedOwners.has(p)));
+  let centroidDecision: GroupDecision<number, number> | null = null;
 
-    const persons = [...faces.values()]
-      .map((f) => f.personId)
-      .filter((p): p is number => p !== null && !loadedPersons.has(p));
-    seeds = [];
-    if (persons.length === 0) continue;
-    persons.forEach((p) => loadedPersons.add(p));
-    const ofPersons = await ops.facesForGroupingIn(model, { personIds: [...new Set(persons)] });
-    ofPersons.forEach((f) => personFaces.set(f.id, f));
-    const protectedPersons = verifiedPersons(personFaces.values());
-    for (const f of ofPersons) {
-      if (f.personId === null || protectedPersons.has(f.personId) || faces.has(f.id)) continue;
-      // An unprotected person comes in whole: its components, and its faces not indexed yet as seeds.
-      if (f.componentId !== null) components.add(f.componentId);
-      else {
-        faces.set(f.id, f);
-        seeds.push(f);
+  for (;;) {
+    // Grows the closure until it holds every component a seed reaches and every unprotected person whole.
+    while (seeds.length > 0 || [...components].some((c) => !loadedComponents.has(c))) {
+      const reached = await componentsWithin(ops, model, seeds, cones, components, radius);
+      for (const [c, members] of reached) {
+        components.add(c);
+        loadedComponents.add(c);
+        add(members);
+      }
+      const toLoad = [...components].filter((c) => !loadedComponents.has(c));
+      toLoad.forEach((c) => loadedComponents.add(c));
+      if (toLoad.length > 0) add(await ops.facesForGroupingIn(model, { componentIds: toLoad }));
+
+      const persons = [...faces.values()]
+        .map((f) => f.personId)
+        .filter((p): p is number => p !== null && !loadedPersons.has(p));
+      seeds = [];
+      if (persons.length === 0) continue;
+      persons.forEach((p) => loadedPersons.add(p));
+      const ofPersons = await ops.facesForGroupingIn(model, { personIds: [...new Set(persons)] });
+      ofPersons.forEach((f) => personFaces.set(f.id, f));
+      const protectedPersons = reach === null ? verifiedPersons(personFaces.values()) : verifiedOwners;
+      for (const f of ofPersons) {
+        if (f.personId === null || faces.has(f.id)) continue;
+        if (protectedPersons.has(f.personId) && !moved.has(f.personId)) continue;
+        // An unprotected person comes in whole: its components, and its faces not indexed yet as seeds.
+        if (f.componentId !== null) components.add(f.componentId);
+        else {
+          faces.set(f.id, f);
+          seeds.push(f);
+        }
       }
     }
+    if (reach === null) break;
+    // Centroid mode: decide, then bring in what the closure's means and noise may reach (centroid-closure.ts), until nothing is new.
+    const inClosure = [...faces.values()].filter((f) => !f.isUserVerified).sort((a, b) => a.id - b.id);
+    centroidDecision = groupFaces(allVerified, inClosure, input.options, { cannotLink });
+    const embeddingOf = new Map(inClosure.map((f) => [f.id, f.embedding]));
+    const open = cones.filter((cone) => !components.has(cone.componentId));
+    const extra = conesCentroidsReach(
+      open,
+      [...clusterMeans(centroidDecision, (id) => embeddingOf.get(id)!), ...personMeans(allVerified, moved)],
+      dbscanNoise(centroidDecision).map((id) => embeddingOf.get(id)!),
+      reach,
+    );
+    if (extra.length === 0) break;
+    for (const c of extra) components.add(open[c].componentId);
   }
 
   const closure = [...faces.values()].sort((a, b) => a.id - b.id);
   const closureIds = new Set(closure.map((f) => f.id));
   const everyone = [...personFaces.values(), ...closure];
-  const protectedPersons = verifiedPersons(everyone);
+  const protectedPersons = reach === null ? verifiedPersons(everyone) : verifiedOwners;
   // All verified faces of the persons the closure's verified faces belong to: out of reach of the
   // closure's faces, but they fix which person comes first on an exact tie, as over all faces.
   const knownPersons = new Set(
     closure.filter((f) => f.isUserVerified && f.personId !== null).map((f) => f.personId as number),
   );
-  const verified = dedupe(everyone)
-    .filter((f): f is IndexedGroupingFace & { personId: number } => isVerified(f) && knownPersons.has(f.personId))
-    .sort((a, b) => a.id - b.id);
+  const verified =
+    reach === null
+      ? dedupe(everyone)
+          .filter((f): f is IndexedGroupingFace & { personId: number } => isVerified(f) && knownPersons.has(f.personId))
+          .sort((a, b) => a.id - b.id)
+      : allVerified;
   const toGroup = closure.filter((f) => !f.isUserVerified);
-  const others = dedupe([...personFaces.values()]).filter((f) => !closureIds.has(f.id) && !f.isUserVerified);
-  const othersVerified = dedupe([...personFaces.values()]).filter(
-    (f): f is IndexedGroupingFace & { personId: number } =>
-      !closureIds.has(f.id) && isVerified(f) && !knownPersons.has(f.personId),
-  );
 
-  const cannotLink = cannotLinkLookup(await ops.cannotLinks());
   // Components of the closure: stored ones stay whole unless a deletion split them, new faces join them.
   const labels = closureComponentLabels(
     closure.map((f) => ({ embedding: f.embedding, group: f.grouped ? f.componentId : null })),
     radius,
   );
   const at = new Map(closure.map((f, i) => [f.id, labels[i]]));
-  // One component at a time (small trees, the same decision: component-decision.ts); known faces
-  // outside the closure only fix the order of persons, each in a component of its own.
-  const decision = decideByComponents(
-    verified,
-    toGroup,
-    { known: verified.map((f, k) => at.get(f.id) ?? -1 - k), unassigned: toGroup.map((f) => at.get(f.id)!) },
-    input.options,
-    { cannotLink },
+  // Nearest-face: one component at a time (small trees, the same decision: component-decision.ts);
+  // known faces outside the closure only fix the order of persons, each in a component of its own.
+  // Centroid: the decision the fixpoint above ended with, over the whole closure.
+  const decision =
+    centroidDecision ??
+    decideByComponents(
+      verified,
+      toGroup,
+      { known: verified.map((f, k) => at.get(f.id) ?? -1 - k), unassigned: toGroup.map((f) => at.get(f.id)!) },
+      input.options,
+      { cannotLink },
+    );
+  // A mean can draw a face to a verified person with no face in the closure: read that person's
+  // faces too, for its portrait (and the fingerprint).
+  const joined = [...new Set(decision.assignments.map((a) => a.personId))].filter((p) => !loadedPersons.has(p));
+  if (joined.length > 0) {
+    joined.forEach((p) => loadedPersons.add(p));
+    for (const f of await ops.facesForGroupingIn(model, { personIds: joined })) personFaces.set(f.id, f);
+  }
+  const others = dedupe([...personFaces.values()]).filter((f) => !closureIds.has(f.id) && !f.isUserVerified);
+  const othersVerified = dedupe([...personFaces.values()]).filter(
+    (f): f is IndexedGroupingFace & { personId: number } =>
+      !closureIds.has(f.id) && isVerified(f) && reach === null && !knownPersons.has(f.personId),
   );
   const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
   const selection = {
-    faceIds: [...new Set([...closure.map((f) => f.id), ...seedIds])],
+    // Centroid mode: every verified face, whose means the decision used.
+    faceIds: [...new Set([...closure.map((f) => f.id), ...seedIds, ...allVerified.map((f) => f.id)])],
     personIds: [...loadedPersons],
     componentIds: [...components],
   };

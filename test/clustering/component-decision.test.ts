@@ -10,7 +10,7 @@ import {
 } from '../../src/clustering/components.js';
 import { cosineDistance } from '../../src/clustering/cosine.js';
 import { groupFaces, type GroupOptions } from '../../src/clustering/group.js';
-import { interactionRadius } from '../../src/clustering/interaction-radius.js';
+import { centroidReach, interactionRadius } from '../../src/clustering/interaction-radius.js';
 import { seededRandom } from '../../src/clustering/random.js';
 import { syntheticFaces } from './synthetic.js';
 
@@ -124,9 +124,12 @@ describe('components and cones', () => {
     }
   });
 
-  it('centroid mode and UMAP have no interaction radius', () => {
-    expect(interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, mode: 'centroid' })).toBeNull();
+  it('UMAP has no interaction radius; centroid mode relates faces within eps, means within 1 - threshold', () => {
+    expect(interactionRadius({ threshold: 0.9, eps: 0.05, minPts: 2, mode: 'centroid' })).toBeCloseTo(0.05, 5);
+    expect(centroidReach({ threshold: 0.9, eps: 0.05, minPts: 2, mode: 'centroid' })).toBeCloseTo(0.1, 9);
+    expect(centroidReach({ threshold: 0.9, eps: 0.05, minPts: 2 })).toBeNull();
     expect(interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, umap: { dimensions: 4 } })).toBeNull();
+    expect(interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, mode: 'centroid', umap: { dimensions: 4 } })).toBeNull();
     expect(interactionRadius({ threshold: 0.9, eps: 0.3, minPts: 2 })).toBeCloseTo(0.3, 5);
     expect(interactionRadius({ threshold: 0.6, eps: 0.3, minPts: 2 })).toBeCloseTo(0.4, 5);
   });
