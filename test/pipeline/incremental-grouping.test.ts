@@ -73,8 +73,12 @@ const SETTINGS = [
   { FRS_DBSCAN_EPS: '0.08', FRS_DBSCAN_MIN_POINTS: '3' },
 ];
 
-describe('incremental recognise over random batches equals one regroup of the same faces', () => {
-  for (const [s, settings] of SETTINGS.entries()) {
+/** Both matching modes: nearest-face (local at R) and centroid (the default: means reach across components). */
+const MODES = ['nearest-face', 'centroid'] as const;
+
+describe.each(MODES)('incremental recognise over random batches equals one regroup of the same faces (%s)', (mode) => {
+  for (const [s, base] of SETTINGS.entries()) {
+    const settings = { ...base, FRS_MATCH_MODE: mode };
     for (const seed of [1, 2, 3]) {
       it(`settings ${s}, seed ${seed}: random order, random batch sizes, bounded runs`, async () => {
         const all = faces(seed, 90);
@@ -102,10 +106,10 @@ describe('incremental recognise over random batches equals one regroup of the sa
   }
 });
 
-describe('incremental recognise with people actions equals a full regroup, step by step', () => {
+describe.each(MODES)('incremental recognise with people actions equals a full regroup, step by step (%s)', (mode) => {
   for (const seed of [1, 2, 3, 4]) {
     it(`seed ${seed}: merges, moves, splits, unassigns, verifications, rejections, deletions`, async () => {
-      const settings = SETTINGS[seed % 2];
+      const settings = { ...SETTINGS[seed % 2], FRS_MATCH_MODE: mode };
       const incremental = await library(settings);
       const full = await library(settings);
       const all = faces(seed + 100, 120);
@@ -177,8 +181,8 @@ describe('incremental recognise with people actions equals a full regroup, step 
 });
 
 describe('what an incremental run reads', () => {
-  it('reads only the components its new faces touch, not the library', async () => {
-    const l = await library(SETTINGS[0]);
+  it.each(MODES)('reads only the components its new faces touch, not the library (%s)', async (mode) => {
+    const l = await library({ ...SETTINGS[0], FRS_MATCH_MODE: mode });
     await l.addPhoto(faces(5, 80));
     await runRecluster(l.ctx);
     let read = 0;
@@ -283,5 +287,76 @@ describe('what an incremental run reads', () => {
     expect((await l.repo.getFaces([target.id]))[0]).toMatchObject({ isRejected: true, personId: null });
     // The mark the rejection made was read by the second decision and dealt with.
     expect((await l.repo.groupingWork(MODEL, 10)).dirty).toEqual([]);
+  });
+});
+
+describe('centroid mode: faces a mean reaches from beyond every member', () => {
+  const DIM = 32;
+  const axis = (k: number) => Float32Array.from({ length: DIM }, (_, i) => (i === k ? 1 : 0));
+  /** cos(angle) a + sin(angle) b for orthonormal a, b (degrees). */
+  const turn = (a: Float32Array, b: Float32Array, degrees: number) => {
+    const r = (degrees * Math.PI) / 180;
+    return Float32Array.from(a, (x, k) => Math.cos(r) * x + Math.sin(r) * b[k]);
+  };
+  const sim = (a: Float32Array, b: Float32Array) => a.reduce((s, x, k) => s + x * b[k], 0);
+  const settings = { ...SETTINGS[0], FRS_MATCH_MODE: 'centroid' }; // threshold 0.9, eps 0.06
+  /** Unrelated identities around the constructed faces, so that the library has other components. */
+  const background = () => faces(31, 40);
+
+  // A cluster of four faces 12 degrees around c (pairs opposite: their mean is c), and a face f
+  // 24 degrees from c: sim(f, mean) = cos 24 = 0.914 >= 0.9, but sim(f, member) = cos 24 cos 12 = 0.893,
+  // beyond both eps and 1 - threshold of every member.
+  const c = axis(5);
+  const members = [turn(c, axis(6), 12), turn(c, axis(6), -12), turn(c, axis(7), 12), turn(c, axis(7), -12)];
+  const f = turn(c, axis(8), 24);
+
+  for (const order of ['cluster first', 'face first'] as const) {
+    it(`a noise face joins a cluster by its mean though no member is within R (${order})`, async () => {
+      for (const m of members) expect(1 - sim(f, m)).toBeGreaterThan(0.1 + 0.005);
+      const [first, second] = order === 'cluster first' ? [members, [f]] : [[f], members];
+      const [incremental, full] = [await library(settings), await library(settings)];
+      for (const l of [incremental, full]) {
+        await l.addPhoto(background());
+        await l.addPhoto(first);
+      }
+      await runRecluster(incremental.ctx);
+      for (const l of [incremental, full]) await l.addPhoto(second);
+      expect(await runGrouping(incremental.ctx)).toMatchObject({ regrouped: true, incremental: true });
+      await runRecluster(full.ctx);
+      expect(await state(incremental)).toEqual(await state(full));
+      const grouped = await incremental.repo.facesForGrouping(MODEL);
+      const personOf = (e: Float32Array) => grouped.find((g) => sim(g.embedding, e) > 0.99999)!.personId;
+      expect(personOf(f)).not.toBeNull();
+      expect(personOf(f)).toBe(personOf(members[0]));
+    });
+  }
+
+  it("a face moved into a verified person moves its mean onto another component's faces, which join it", async () => {
+    // P is verified at a; cluster B sits 40 degrees from a (sim 0.77: no match); v, 80 degrees from
+    // a, moved into P makes P's mean the direction of B (both 40 degrees off it).
+    const a = axis(0);
+    const b = turn(a, axis(1), 40);
+    const v = turn(a, axis(1), 80);
+    const clusterB = [turn(b, axis(2), 3), turn(b, axis(3), 3), turn(b, axis(4), 3)];
+    const [incremental, full] = [await library(settings), await library(settings)];
+    for (const l of [incremental, full]) {
+      await l.addPhoto(background());
+      const [aId] = await l.addPhoto([a]);
+      await l.addPhoto(clusterB);
+      const [vId] = await l.addPhoto([v]);
+      await runRecluster(l.ctx);
+      const people = new PeopleService(l.repo, MODEL);
+      const { id: personId } = await people.createPerson({ faceIds: [aId] });
+      await runGrouping(l.ctx);
+      const before = await l.repo.facesForGrouping(MODEL);
+      expect(before.filter((g) => g.personId === personId)).toHaveLength(1); // B does not match a alone
+      await people.moveFaces([vId], personId);
+    }
+    expect(await runGrouping(incremental.ctx)).toMatchObject({ regrouped: true, incremental: true });
+    await runRecluster(full.ctx);
+    expect(await state(incremental)).toEqual(await state(full));
+    const after = await incremental.repo.facesForGrouping(MODEL);
+    const p = after.find((g) => sim(g.embedding, a) > 0.99999)!.personId;
+    expect(after.filter((g) => g.personId === p)).toHaveLength(5); // a, v and the three faces of B
   });
 });
