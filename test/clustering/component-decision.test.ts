@@ -129,7 +129,9 @@ describe('components and cones', () => {
     expect(centroidReach({ threshold: 0.9, eps: 0.05, minPts: 2, mode: 'centroid' })).toBeCloseTo(0.1, 9);
     expect(centroidReach({ threshold: 0.9, eps: 0.05, minPts: 2 })).toBeNull();
     expect(interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, umap: { dimensions: 4 } })).toBeNull();
-    expect(interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, mode: 'centroid', umap: { dimensions: 4 } })).toBeNull();
+    expect(
+      interactionRadius({ threshold: 0.9, eps: 0.1, minPts: 2, mode: 'centroid', umap: { dimensions: 4 } }),
+    ).toBeNull();
     expect(interactionRadius({ threshold: 0.9, eps: 0.3, minPts: 2 })).toBeCloseTo(0.3, 5);
     expect(interactionRadius({ threshold: 0.6, eps: 0.3, minPts: 2 })).toBeCloseTo(0.4, 5);
   });
