@@ -13,7 +13,6 @@ import {
 import type {
   ComponentUpdate,
   FaceComponent,
-  GroupingFace,
   GroupingFaceSelection,
   GroupingIndexInfo,
   GroupingWork,
@@ -35,6 +34,10 @@ const FACES_IN_SELECTION = facesInSelectionSql(jsonList).replace(
   '+f.EmbeddingModel = @model',
 );
 const FINGERPRINT_OF = fingerprintOfSql(jsonList);
+const indexedFace = (r: Row): IndexedGroupingFace => ({
+  ...groupingFaceFromRow(r),
+  componentId: numOrNull(r.ComponentId),
+});
 const faceComponent = (r: Row): FaceComponent => ({ faceId: num(r.FaceId), componentId: numOrNull(r.ComponentId) });
 
 export function groupingIndexInfo(db: Db, model: string): GroupingIndexInfo | null {
@@ -63,8 +66,8 @@ export function groupingWork(db: Db, model: string, limit: number): GroupingWork
 
 const FACES_PAGE = facesPageSql('', 'LIMIT @limit');
 
-export function facesForGroupingPage(db: Db, model: string, afterId: number, limit: number): GroupingFace[] {
-  return (sql(db, FACES_PAGE).all({ model, after: afterId, limit }) as Row[]).map(groupingFaceFromRow);
+export function facesForGroupingPage(db: Db, model: string, afterId: number, limit: number): IndexedGroupingFace[] {
+  return (sql(db, FACES_PAGE).all({ model, after: afterId, limit }) as Row[]).map(indexedFace);
 }
 
 export function facesForGroupingIn(db: Db, model: string, selection: GroupingFaceSelection): IndexedGroupingFace[] {
@@ -74,7 +77,7 @@ export function facesForGroupingIn(db: Db, model: string, selection: GroupingFac
     persons: JSON.stringify(selection.personIds ?? []),
     components: JSON.stringify(selection.componentIds ?? []),
   }) as Row[];
-  return rows.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
+  return rows.map(indexedFace);
 }
 
 export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[] {
