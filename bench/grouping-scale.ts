@@ -11,7 +11,9 @@
  * matching at 0.8, DBSCAN eps 0.2, minPts 2, no UMAP (bench/recluster-scale.ts's, fitted to
  * this data model; the decision is local only with nearest-face matching).
  *
- *   npx tsx bench/grouping-scale.ts [--faces 100000] [--db /tmp/frs-scale.db] [--keep] [--out file.md]
+ * With --again, a last full recluster shows the incremental runs left nothing for it to change.
+ *
+ *   npx tsx bench/grouping-scale.ts [--faces 100000] [--db /tmp/frs-scale.db] [--keep] [--again] [--out file.md]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
       faces: { type: 'string', default: '100000' },
       db: { type: 'string', default: '/tmp/frs-grouping-scale.db' },
       keep: { type: 'boolean', default: false },
+      again: { type: 'boolean', default: false },
       out: { type: 'string' },
       step: { type: 'string' },
     },
@@ -119,6 +122,12 @@ async function main(): Promise<void> {
 
   const idle = inChild(db, 'recognise');
   log(row('recognise: nothing new', idle));
+
+  if (values.again) {
+    // The incremental runs left what a full regroup gives: a recluster changes nothing.
+    const again = inChild(db, 'recluster');
+    log(row('recluster again (steady state)', again));
+  }
 
   const header = `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores (shared), 1-minute load ${load.toFixed(2)} at start, Node ${process.version}.`;
   console.log(header);

@@ -171,3 +171,66 @@ export function closureComponentLabels(
   }
   return labels;
 }
+
+/**
+ * The components of a whole library from the stored ones (a recluster over an index built at a
+ * radius at least `radius`): the same labels as componentLabels, without the search over all
+ * pairs. Stored components have no edge between them, so edges are looked for inside each one
+ * (a deletion, or a smaller radius, may split it) and from each face no stored component holds
+ * (`group` null, or a component not in `cones`) to the components its cone test admits and to
+ * the other such faces. Null when more than `maxLoose` faces are loose: a full search is cheaper.
+ */
+export function indexedComponentLabels(
+  faces: readonly { embedding: Embedding; group: number | null }[],
+  cones: readonly (Cone & { componentId: number })[],
+  radius: number,
+  maxLoose: number,
+): Int32Array | null {
+  const stored = new Set(cones.map((c) => c.componentId));
+  const groups = new Map<number, number[]>();
+  const loose: number[] = [];
+  faces.forEach((f, i) => {
+    if (f.group === null || !stored.has(f.group)) loose.push(i);
+    else {
+      const list = groups.get(f.group);
+      if (list) list.push(i);
+      else groups.set(f.group, [i]);
+    }
+  });
+  if (loose.length > maxLoose) return null;
+  const n = faces.length;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const link = (i: number, j: number) => {
+    const a = find(i),
+      b = find(j);
+    if (a < b) parent[b] = a;
+    else if (b < a) parent[a] = b;
+  };
+  const near = (i: number, j: number) => {
+    const a = faces[i].embedding;
+    return 1 - dotF32(a, 0, faces[j].embedding, 0, a.length) <= radius;
+  };
+  for (const members of groups.values()) {
+    for (let x = 0; x < members.length; x++)
+      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) link(members[x], members[y]);
+  }
+  for (let x = 0; x < loose.length; x++) {
+    for (let y = x + 1; y < loose.length; y++) if (near(loose[x], loose[y])) link(loose[x], loose[y]);
+    const q = [faces[loose[x]].embedding];
+    for (const c of reachableCones(cones, q, radius)) {
+      for (const j of groups.get(cones[c].componentId) ?? []) if (near(loose[x], j)) link(loose[x], j);
+    }
+  }
+  const labels = new Int32Array(n);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    labels[i] = root === i ? next++ : labels[root];
+  }
+  return labels;
+}

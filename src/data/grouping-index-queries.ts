@@ -36,8 +36,9 @@ export const facesPageSql = (
   top: string,
   limit: string,
 ) => `SELECT ${top} f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness,
-  f.DetectorScore, f.IsUserVerified, CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped
+  f.DetectorScore, f.IsUserVerified, CASE WHEN f.GroupedAt IS NULL THEN 0 ELSE 1 END AS Grouped, gm.ComponentId
 FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId
+LEFT JOIN FrsGroupingMembers gm ON gm.FaceId = f.Id
 WHERE ${ELIGIBLE} AND f.Id > @after
 ORDER BY f.Id ${limit}`;
 

@@ -91,6 +91,8 @@ export const ACTIVITY_SQL = `SELECT
   (SELECT MAX(FacesExtractedOn) FROM MediaItems) AS LastProcessedAt,
   (SELECT COUNT(*) FROM FrsRequests WHERE Kind = 'recluster' AND Status = 'queued') AS QueuedReclusters`;
 export const ITEM_STATUS_COUNTS_SQL = 'SELECT Status, COUNT(*) AS N FROM MediaItems GROUP BY Status';
+/** One status only: a range of IX_MediaItems_Claim (Status, Id), so its cost follows that status's items. */
+export const COUNT_ITEMS_SQL = 'SELECT COUNT(*) AS N FROM MediaItems WHERE Status = @status';
 
 /** What the group stage reads: every face with an embedding from @model, with its person; rejected faces never. */
 export const FACES_FOR_GROUPING_SQL = `SELECT f.Id, i.MediaFileId, f.PersonId, f.Embedding, f.Sharpness, f.DetectorScore, f.IsUserVerified,
@@ -127,6 +129,19 @@ CROSS JOIN (SELECT COUNT(*) AS CannotLinks, SUM(CAST(FaceId AS BIGINT) * (Person
   FROM FrsCannotLink) c`;
 
 /** Unverified faces with an embedding from @model that no grouping run has seen: new work for recognise. */
+/**
+ * Ids of the faces whose embedding is missing or from another model: three ranges of
+ * IX_Faces_EmbeddingModel, so the timer's embed stage reads only the faces it has work for
+ * instead of scanning Faces (embeddings in-row) on every run. (Written as one OR, SQLite scans
+ * Faces in id order for the ORDER BY ... LIMIT.) It relies on the invariant that a face without an
+ * embedding has no EmbeddingModel: FRS writes the two together, the replaced system's UpsertFace
+ * never clears an embedding, and migration 10 restored it once. SQL Server adds the faces equal
+ * to @model only under its case-insensitive collation (mssql-faces.ts).
+ */
+export const NOT_EMBEDDED_BY_MODEL_IDS = `SELECT Id FROM Faces WHERE EmbeddingModel IS NULL
+  UNION ALL SELECT Id FROM Faces WHERE EmbeddingModel < @model
+  UNION ALL SELECT Id FROM Faces WHERE EmbeddingModel > @model`;
+
 export const UNGROUPED_FACES_CONDITION = `GroupedAt IS NULL AND COALESCE(IsUserVerified, 0) = 0 AND EmbeddingModel = @model AND Embedding IS NOT NULL`;
 
 /** A portrait the user chose, whose face is still the person's: regroups leave it. */
@@ -145,9 +160,16 @@ export const EMPTY_PERSON_CONDITION = `${UNNAMED_PERSON_CONDITION} AND COALESCE(
   AND COALESCE(Persons.IsHidden, 0) = 0
   AND NOT EXISTS (SELECT 1 FROM Faces f WHERE f.PersonId = Persons.Id)`;
 
-/** Faces FRS can make a thumbnail for (a box), optionally only those without one, after @after. */
-export const FACES_NEEDING_THUMBNAILS_CONDITION = `f.BoundingBox IS NOT NULL AND f.Id > @after
-  AND (@onlyMissing = 0 OR f.ThumbnailPath IS NULL OR f.ThumbnailPath = '')`;
+/**
+ * Faces `f` FRS can make a thumbnail for (a box) after @after: all of them, or only those without
+ * one. The timer asks for the latter on every run: two ranges of IX_Faces_ThumbnailPath
+ * (ThumbnailPath, Id), so it reads the faces that lack one rather than every face.
+ */
+export function facesNeedingThumbnailsWhere(onlyMissing: boolean): string {
+  if (!onlyMissing) return 'f.BoundingBox IS NOT NULL AND f.Id > @after';
+  return `f.Id IN (SELECT Id FROM Faces WHERE ThumbnailPath IS NULL AND Id > @after
+    UNION ALL SELECT Id FROM Faces WHERE ThumbnailPath = '' AND Id > @after) AND f.BoundingBox IS NOT NULL`;
+}
 
 /** Model name recorded for an embedding stored without one (the replaced system's). */
 export const UNKNOWN_MODEL_NAME = 'replaced-system';

@@ -167,8 +167,7 @@ export async function runDetection(
     lost: 0,
     ms: 0,
   };
-  const stats = await repo.stats();
-  const pending = stats.items.pending;
+  const pending = await repo.countItems('pending');
   const leases = await repo.leaseReport();
   summary.stuckLeases = leases.stuck;
   summary.oldestStuckSeconds = leases.oldestStuckSeconds;

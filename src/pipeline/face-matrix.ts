@@ -4,13 +4,13 @@
  * library costs its embeddings (512 bytes per 128-d face) plus a small object per face, never the
  * driver's rows for all faces at once; the cone tree reads the matrix in place (cone-tree.ts).
  */
-import type { GroupingFace, RepositoryOps } from '../data/repository.js';
+import type { IndexedGroupingFace, RepositoryOps } from '../data/repository.js';
 
 /** Faces per page: a few MB of rows at a time. */
 export const PAGE_FACES = 10_000;
 
 export interface FaceMatrix {
-  faces: GroupingFace[];
+  faces: IndexedGroupingFace[];
   /** Row i of the matrix is faces[i].embedding (dim floats). */
   matrix: Float32Array;
 }
@@ -24,8 +24,8 @@ export async function readFaceMatrix(
   let capacity = Math.max(1, (await ops.stats()).facesWithEmbedding);
   let matrix = new Float32Array(0);
   let dim = 0;
-  const faces: GroupingFace[] = [];
-  for (let after = 0; ; ) {
+  const faces: IndexedGroupingFace[] = [];
+  for (let after = 0; ;) {
     const page = await ops.facesForGroupingPage(model, after, PAGE_FACES);
     if (page.length === 0) break;
     if (dim === 0) {

@@ -20,7 +20,7 @@
  * there both regroup every face, as before.
  */
 import { decideByComponents } from '../clustering/component-decision.js';
-import { coneOf, componentLabels, componentMembers } from '../clustering/components.js';
+import { coneOf, componentLabels, componentMembers, indexedComponentLabels } from '../clustering/components.js';
 import { groupFaces, type GroupDecision, type GroupOptions } from '../clustering/group.js';
 import { interactionRadius, isCentroidMode } from '../clustering/interaction-radius.js';
 import { keptPersons } from '../clustering/reconcile.js';
@@ -107,7 +107,7 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
   // Dirty marks read first: the regroup deals with every mark made before it read the faces.
   const settled = (await ops.groupingWork(model, 0)).dirty.map((f) => f.faceId);
   // Rejected faces are not read at all; verified faces are fixed; cannot-links constrain the rest.
-  const all =
+  const all: Array<GroupingFace & { componentId?: number | null }> =
     radius === null
       ? await ops.facesForGrouping(model)
       : (await readFaceMatrix(ops, model, (done, total) => report?.('reading faces', done, total))).faces;
@@ -118,37 +118,31 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
   let components: FullPlan['components'] = null;
   if (radius === null) {
     decision = groupFaces(verified, toGroup, options, { cannotLink });
-  } else if (isCentroidMode(options)) {
-    // Means relate faces across components: one decision over every face; the components (at eps) become the index.
-    decision = groupFaces(verified, toGroup, options, { cannotLink });
-    report?.('components', 0, all.length);
-    const labels = componentLabels(
-      all.map((f) => f.embedding),
-      radius,
-    );
-    report?.('components', all.length, all.length);
-    const added = componentMembers(labels).map((m) => ({
-      ...coneOf(m.map((i) => all[i].embedding)),
-      faceIds: m.map((i) => all[i].id),
-    }));
-    components = { radius, settings: settingsKey(options), added, settled };
   } else {
-    // The same decision one component at a time (component-decision.ts); the components become the index.
     report?.('components', 0, all.length);
-    const labels = componentLabels(
-      all.map((f) => f.embedding),
-      radius,
-    );
+    const labels =
+      (await storedComponentLabels(ops, model, all, radius)) ??
+      componentLabels(
+        all.map((f) => f.embedding),
+        radius,
+      );
     report?.('components', all.length, all.length);
-    // verified and toGroup keep the order of `all`, so their labels follow by one pass.
-    const componentOf = { known: [] as number[], unassigned: [] as number[] };
-    all.forEach((f, i) => {
-      if (!f.isUserVerified) componentOf.unassigned.push(labels[i]);
-      else if (f.personId !== null) componentOf.known.push(labels[i]);
-    });
-    decision = decideByComponents(verified, toGroup, componentOf, options, { cannotLink }, ({ done, total }) =>
-      report?.('deciding', done, total),
-    );
+    if (isCentroidMode(options)) {
+      // Means relate faces across components (centroid-closure.ts): one decision over every face.
+      decision = groupFaces(verified, toGroup, options, { cannotLink });
+    } else {
+      // The same decision one component at a time (component-decision.ts).
+      // verified and toGroup keep the order of `all`, so their labels follow by one pass.
+      const componentOf = { known: [] as number[], unassigned: [] as number[] };
+      all.forEach((f, i) => {
+        if (!f.isUserVerified) componentOf.unassigned.push(labels[i]);
+        else if (f.personId !== null) componentOf.known.push(labels[i]);
+      });
+      decision = decideByComponents(verified, toGroup, componentOf, options, { cannotLink }, ({ done, total }) =>
+        report?.('deciding', done, total),
+      );
+    }
+    // The components become the index.
     const added = componentMembers(labels).map((m) => ({
       ...coneOf(m.map((i) => all[i].embedding)),
       faceIds: m.map((i) => all[i].id),
@@ -159,6 +153,27 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
   const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
   const newlyGrouped = (radius === null ? toGroup : all).filter((f) => !f.grouped).map((f) => f.id);
   return { verified, toGroup, others: [], decision, kept, cannotLink, newlyGrouped, components, settled };
+}
+
+/** Faces that no stored component holds, past which a recluster searches all pairs instead. */
+const MAX_LOOSE_FACES = 2000;
+
+/**
+ * The components from the grouping index when it was built at this radius or a wider one (a
+ * recluster after verifying faces, or after a smaller eps): only pairs inside stored components
+ * and around new faces are looked at. Null when there is no such index or too much is new.
+ */
+async function storedComponentLabels(
+  ops: RepositoryOps,
+  model: string,
+  all: ReadonlyArray<GroupingFace & { componentId?: number | null }>,
+  radius: number,
+): Promise<Int32Array | null> {
+  const index = await ops.groupingIndexInfo(model);
+  if (!index || index.settings === 'not-local' || index.radius < radius) return null;
+  const cones = await ops.groupingCones(model);
+  const faces = all.map((f) => ({ embedding: f.embedding, group: f.grouped ? (f.componentId ?? null) : null }));
+  return indexedComponentLabels(faces, cones, radius, MAX_LOOSE_FACES);
 }
 
 /** A full regroup's plan; with an interaction radius it also rebuilds the grouping index. */

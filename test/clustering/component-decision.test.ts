@@ -3,6 +3,7 @@ import { decideByComponents } from '../../src/clustering/component-decision.js';
 import {
   closureComponentLabels,
   coneMayReach,
+  indexedComponentLabels,
   coneOf,
   componentLabels,
   componentMembers,
@@ -121,6 +122,23 @@ describe('components and cones', () => {
           radius,
         ),
       );
+    }
+  });
+
+  it('labels a library from components stored at a wider radius like componentLabels, new and gone faces included', () => {
+    for (const seed of [14, 15, 16]) {
+      const { embeddings } = library(seed);
+      const random = seededRandom(seed);
+      // Stored at 0.25 over most faces; the recluster runs at 0.2 and some faces are new or gone.
+      const indexed = embeddings.filter(() => random() < 0.8);
+      const stored = componentLabels(indexed, 0.25);
+      const members = componentMembers(stored);
+      const cones = members.map((m, c) => ({ ...coneOf(m.map((i) => indexed[i])), componentId: 100 + c }));
+      const group = new Map(indexed.map((e, i) => [e, 100 + stored[i]]));
+      const now = embeddings.filter(() => random() > 0.1);
+      const faces = now.map((e) => ({ embedding: e, group: group.get(e) ?? null }));
+      expect(indexedComponentLabels(faces, cones, 0.2, 1000)).toEqual(componentLabels(now, 0.2));
+      expect(indexedComponentLabels(faces, cones, 0.2, 0)).toBeNull();
     }
   });
 

@@ -89,6 +89,7 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   finishRequest: (o) => o.finishRequest(1, 'done', { ok: true }),
   getRequest: (o) => o.getRequest(1),
   stats: (o) => o.stats(),
+  countItems: (o) => o.countItems('pending'),
   // The people operations (migration 6).
   photo: async (o) => {
     await o.photo({ itemId: 1 });

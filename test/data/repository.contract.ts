@@ -848,6 +848,11 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       await repo.completeItem(ids[2], 'w', []);
       expect(await repo.requeueItemsWithoutFaces()).toEqual([ids[1], ids[2]]);
       expect((await repo.stats()).items).toMatchObject({ pending: 2, done: 1 });
+      expect([
+        await repo.countItems('pending'),
+        await repo.countItems('done'),
+        await repo.countItems('failed'),
+      ]).toEqual([2, 1, 0]);
     });
 
     it('lists faces without thumbnails and records the ones made, keeping existing names', async () => {

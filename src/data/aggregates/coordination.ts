@@ -52,6 +52,8 @@ export interface CoordinationOps {
   getRequest(id: number): Promise<FrsRequest | null>;
 
   stats(): Promise<RepositoryStats>;
+  /** Items in one status: a range count on the claim index, for the timer (stats() counts every table). */
+  countItems(status: MediaItemStatus): Promise<number>;
   activity(): Promise<LibraryActivity>;
 }
 
@@ -64,5 +66,6 @@ export const coordinationActions: ActionLabels<CoordinationOps> = {
   finishRequest: 'finishing a request',
   getRequest: 'reading a request',
   stats: 'counting',
+  countItems: 'counting items',
   activity: 'reading the latest activity',
 };

@@ -87,9 +87,10 @@ export interface GroupingIndexOps {
   groupingWork(model: string, limit: number): Promise<GroupingWork>;
   /**
    * One page of what facesForGrouping reads (faces with Id > afterId, in id order, at most
-   * `limit`): a full regroup streams the library instead of holding every row at once.
+   * `limit`), with their stored components: a full regroup streams the library instead of holding
+   * every row at once, and reuses the stored components where it can.
    */
-  facesForGroupingPage(model: string, afterId: number, limit: number): Promise<GroupingFace[]>;
+  facesForGroupingPage(model: string, afterId: number, limit: number): Promise<IndexedGroupingFace[]>;
   /** Faces with an embedding of `model`, not rejected, that match the selection; in id order. */
   facesForGroupingIn(model: string, selection: GroupingFaceSelection): Promise<IndexedGroupingFace[]>;
   /**

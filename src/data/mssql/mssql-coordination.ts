@@ -1,8 +1,8 @@
 /** Pipeline lock, request queue and summary counts (T-SQL). */
 import sql from 'mssql';
-import type { EnqueueOptions, FrsRequest, LibraryActivity, RepositoryStats } from '../repository.js';
+import type { EnqueueOptions, FrsRequest, LibraryActivity, MediaItemStatus, RepositoryStats } from '../repository.js';
 import { activityFromRows, bool, jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
-import { ACTIVITY_SQL, ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
+import { ACTIVITY_SQL, COUNT_ITEMS_SQL, ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
 import { exactly } from './mssql-collation.js';
 import type { MssqlScope } from './mssql-scope.js';
 
@@ -110,6 +110,11 @@ export async function stats(scope: MssqlScope): Promise<RepositoryStats> {
   const result = await scope.query(`${STATS_SQL};\n${ITEM_STATUS_COUNTS_SQL};`);
   const [totals, byStatus] = result.recordsets as unknown as Row[][];
   return statsFromRows(totals[0], byStatus);
+}
+
+export async function countItems(scope: MssqlScope, status: MediaItemStatus): Promise<number> {
+  const result = await scope.query(COUNT_ITEMS_SQL, { status: [sql.NVarChar(16), status] });
+  return num((result.recordset[0] as Row).N);
 }
 
 export async function activity(scope: MssqlScope): Promise<LibraryActivity> {

@@ -17,6 +17,7 @@ import {
   FACES_FOR_GROUPING_SQL,
   faceDetailsWhere,
   GROUPING_FINGERPRINT_SQL,
+  NOT_EMBEDDED_BY_MODEL_IDS,
   UNASSIGNED_FACES_PAGE,
   UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
@@ -51,7 +52,8 @@ export async function facesWithoutEmbedding(scope: MssqlScope, model: string, li
   const result = await scope.query(
     `SELECT TOP (@limit) f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
       FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
-      WHERE (f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR NOT ${exactly('f.EmbeddingModel', '@model')})
+      WHERE f.Id IN (${NOT_EMBEDDED_BY_MODEL_IDS}
+          UNION ALL SELECT Id FROM Faces WHERE EmbeddingModel = @model AND NOT ${exactly('EmbeddingModel', '@model')})
         AND (f.EmbeddingFailedModel IS NULL OR NOT ${exactly('f.EmbeddingFailedModel', '@model')})
       ORDER BY f.Id`,
     { model: [sql.NVarChar(200), model], limit: [sql.Int, limit] },

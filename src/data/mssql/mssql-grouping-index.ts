@@ -18,7 +18,6 @@ import {
 import type {
   ComponentUpdate,
   FaceComponent,
-  GroupingFace,
   GroupingFaceSelection,
   GroupingIndexInfo,
   GroupingWork,
@@ -57,6 +56,10 @@ const COMPONENT_COLUMNS: Column<{ id: number; component: NewComponent }>[] = [
   { name: 'size', type: sql.Int, value: (r) => r.component.faceIds.length },
 ];
 
+const indexedFace = (r: Row): IndexedGroupingFace => ({
+  ...groupingFaceFromRow(r),
+  componentId: numOrNull(r.ComponentId),
+});
 const faceComponent = (r: Row): FaceComponent => ({ faceId: num(r.FaceId), componentId: numOrNull(r.ComponentId) });
 const ids = (list: number[] | undefined): [typeof TEXT, string] => [TEXT, JSON.stringify(list ?? [])];
 
@@ -99,13 +102,13 @@ export async function facesForGroupingPage(
   model: string,
   afterId: number,
   limit: number,
-): Promise<GroupingFace[]> {
+): Promise<IndexedGroupingFace[]> {
   const result = await scope.query(FACES_PAGE, {
     model: [MODEL, model],
     after: [sql.Int, afterId],
     limit: [sql.Int, limit],
   });
-  return result.recordset.map(groupingFaceFromRow);
+  return result.recordset.map(indexedFace);
 }
 
 export async function facesForGroupingIn(
@@ -119,7 +122,7 @@ export async function facesForGroupingIn(
     persons: ids(selection.personIds),
     components: ids(selection.componentIds),
   });
-  return result.recordset.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
+  return result.recordset.map(indexedFace);
 }
 
 export async function verifiedFacesForGrouping(scope: MssqlScope, model: string): Promise<IndexedGroupingFace[]> {

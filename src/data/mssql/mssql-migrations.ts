@@ -348,6 +348,21 @@ export const mssqlMigrations: MssqlMigration[] = [
     ],
   },
   {
+    version: 10,
+    name: 'indexes for the timer: work found by index ranges',
+    statements: [
+      // The embed stage finds its work by ranges of IX_Faces_EmbeddingModel (NOT_EMBEDDED_BY_MODEL),
+      // which relies on this; any older row that broke it is queued for embedding again.
+      'UPDATE dbo.Faces SET EmbeddingModel = NULL WHERE Embedding IS NULL AND EmbeddingModel IS NOT NULL',
+      // Items another application set back to IsFacesExtracted = 0 are looked for on every run.
+      addIndex('MediaItems', 'IX_MediaItems_Unextracted', '(IsFacesExtracted, Status)'),
+      // Faces without a thumbnail, looked for on every run (SQLite has had it since migration 7).
+      // FRS writes every ThumbnailPath (short: faces/<library>/<item>/<n>.jpg), the replaced
+      // system none, so no value nears the 1,700-byte limit of an index key.
+      addIndex('Faces', 'IX_Faces_ThumbnailPath', '(ThumbnailPath, Id)'),
+    ],
+  },
+  {
     version: 11,
     name: 'grouping index: components at the interaction radius, memberships, dirty marks',
     statements: [

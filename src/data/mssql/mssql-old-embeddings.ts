@@ -3,7 +3,7 @@ import sql from 'mssql';
 import type { FaceToEmbed, OldEmbeddingCount, ThumbnailUpdate } from '../repository.js';
 import { assertFits } from '../legacy-limits.js';
 import { num, faceToEmbedFromRow } from '../row-mappers.js';
-import { FACES_NEEDING_THUMBNAILS_CONDITION, UNKNOWN_MODEL_NAME } from '../shared-queries.js';
+import { facesNeedingThumbnailsWhere, UNKNOWN_MODEL_NAME } from '../shared-queries.js';
 import { type Column, updateFromValues } from './mssql-batch.js';
 import type { MssqlScope } from './mssql-scope.js';
 
@@ -32,8 +32,8 @@ export async function facesNeedingThumbnails(
   const result = await scope.query(
     `SELECT TOP (@limit) f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
       FROM dbo.Faces f JOIN dbo.MediaItems i ON i.Id = f.MediaItemId JOIN dbo.MediaFile m ON m.Id = i.MediaFileId
-      WHERE ${FACES_NEEDING_THUMBNAILS_CONDITION} ORDER BY f.Id`,
-    { after: [sql.Int, afterId], onlyMissing: [sql.Int, onlyMissing ? 1 : 0], limit: [sql.Int, limit] },
+      WHERE ${facesNeedingThumbnailsWhere(onlyMissing)} ORDER BY f.Id`,
+    { after: [sql.Int, afterId], limit: [sql.Int, limit] },
   );
   return result.recordset.map(faceToEmbedFromRow);
 }

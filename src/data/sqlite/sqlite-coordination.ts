@@ -1,8 +1,8 @@
 /** Pipeline lock, request queue and summary counts (SQLite). */
 import type Database from 'better-sqlite3';
-import type { EnqueueOptions, FrsRequest, LibraryActivity, RepositoryStats } from '../repository.js';
+import type { EnqueueOptions, FrsRequest, LibraryActivity, MediaItemStatus, RepositoryStats } from '../repository.js';
 import { activityFromRows, jsonOrNull, num, requestFromRow, statsFromRows, type Row } from '../row-mappers.js';
-import { ACTIVITY_SQL, ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
+import { ACTIVITY_SQL, COUNT_ITEMS_SQL, ITEM_STATUS_COUNTS_SQL, STATS_SQL } from '../shared-queries.js';
 import { isoAfter, nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -70,6 +70,10 @@ export function getRequest(db: Db, id: number): FrsRequest | null {
 
 export function stats(db: Db): RepositoryStats {
   return statsFromRows(sql(db, STATS_SQL).get() as Row, sql(db, ITEM_STATUS_COUNTS_SQL).all() as Row[]);
+}
+
+export function countItems(db: Db, status: MediaItemStatus): number {
+  return num((sql(db, COUNT_ITEMS_SQL).get({ status }) as Row).N);
 }
 
 export function activity(db: Db): LibraryActivity {

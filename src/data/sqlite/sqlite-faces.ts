@@ -24,6 +24,7 @@ import {
   FACES_FOR_GROUPING_SQL,
   faceDetailsWhere,
   GROUPING_FINGERPRINT_SQL,
+  NOT_EMBEDDED_BY_MODEL_IDS,
   UNASSIGNED_FACES_PAGE,
   UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
@@ -37,7 +38,7 @@ export function facesWithoutEmbedding(db: Db, model: string, limit: number): Fac
     db,
     `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
-    WHERE (f.Embedding IS NULL OR f.EmbeddingModel IS NULL OR f.EmbeddingModel <> @model)
+    WHERE f.Id IN (${NOT_EMBEDDED_BY_MODEL_IDS})
       AND (f.EmbeddingFailedModel IS NULL OR f.EmbeddingFailedModel <> @model)
     ORDER BY f.Id LIMIT @limit`,
   ).all({ model, limit }) as Row[];

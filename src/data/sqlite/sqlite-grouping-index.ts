@@ -14,7 +14,6 @@ import {
 import type {
   ComponentUpdate,
   FaceComponent,
-  GroupingFace,
   GroupingFaceSelection,
   GroupingIndexInfo,
   GroupingWork,
@@ -36,6 +35,10 @@ const FACES_IN_SELECTION = facesInSelectionSql(jsonList).replace(
   '+f.EmbeddingModel = @model',
 );
 const FINGERPRINT_OF = fingerprintOfSql(jsonList);
+const indexedFace = (r: Row): IndexedGroupingFace => ({
+  ...groupingFaceFromRow(r),
+  componentId: numOrNull(r.ComponentId),
+});
 const faceComponent = (r: Row): FaceComponent => ({ faceId: num(r.FaceId), componentId: numOrNull(r.ComponentId) });
 
 export function groupingIndexInfo(db: Db, model: string): GroupingIndexInfo | null {
@@ -64,8 +67,8 @@ export function groupingWork(db: Db, model: string, limit: number): GroupingWork
 
 const FACES_PAGE = facesPageSql('', 'LIMIT @limit');
 
-export function facesForGroupingPage(db: Db, model: string, afterId: number, limit: number): GroupingFace[] {
-  return (sql(db, FACES_PAGE).all({ model, after: afterId, limit }) as Row[]).map(groupingFaceFromRow);
+export function facesForGroupingPage(db: Db, model: string, afterId: number, limit: number): IndexedGroupingFace[] {
+  return (sql(db, FACES_PAGE).all({ model, after: afterId, limit }) as Row[]).map(indexedFace);
 }
 
 export function facesForGroupingIn(db: Db, model: string, selection: GroupingFaceSelection): IndexedGroupingFace[] {
@@ -75,7 +78,7 @@ export function facesForGroupingIn(db: Db, model: string, selection: GroupingFac
     persons: JSON.stringify(selection.personIds ?? []),
     components: JSON.stringify(selection.componentIds ?? []),
   }) as Row[];
-  return rows.map((r) => ({ ...groupingFaceFromRow(r), componentId: numOrNull(r.ComponentId) }));
+  return rows.map(indexedFace);
 }
 
 export function verifiedFacesForGrouping(db: Db, model: string): IndexedGroupingFace[] {

@@ -227,6 +227,17 @@ export const sqliteMigrations: SqliteMigration[] = [
     },
   },
   {
+    version: 10,
+    name: 'indexes for the timer: work found by index ranges',
+    up(db) {
+      // The embed stage finds its work by ranges of IX_Faces_EmbeddingModel (NOT_EMBEDDED_BY_MODEL),
+      // which relies on this; any older row that broke it is queued for embedding again.
+      db.exec('UPDATE Faces SET EmbeddingModel = NULL WHERE Embedding IS NULL AND EmbeddingModel IS NOT NULL');
+      // Items another application set back to IsFacesExtracted = 0 are looked for on every run.
+      db.exec('CREATE INDEX IF NOT EXISTS IX_MediaItems_Unextracted ON MediaItems (IsFacesExtracted, Status)');
+    },
+  },
+  {
     version: 11,
     name: 'grouping index: components at the interaction radius, memberships, dirty marks',
     up(db) {

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { FaceToEmbed, OldEmbeddingCount, ThumbnailUpdate } from '../repository.js';
 import { assertFits } from '../legacy-limits.js';
 import { num, type Row, faceToEmbedFromRow } from '../row-mappers.js';
-import { FACES_NEEDING_THUMBNAILS_CONDITION, UNKNOWN_MODEL_NAME } from '../shared-queries.js';
+import { facesNeedingThumbnailsWhere, UNKNOWN_MODEL_NAME } from '../shared-queries.js';
 import { nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -28,8 +28,8 @@ export function facesNeedingThumbnails(db: Db, onlyMissing: boolean, afterId: nu
     db,
     `SELECT f.Id, f.MediaItemId, i.MediaFileId, m.FilePath, f.BoundingBox, f.Landmarks, f.Name, f.ThumbnailPath, f.FrameNumber
     FROM Faces f JOIN MediaItems i ON i.Id = f.MediaItemId JOIN MediaFile m ON m.Id = i.MediaFileId
-    WHERE ${FACES_NEEDING_THUMBNAILS_CONDITION} ORDER BY f.Id LIMIT @limit`,
-  ).all({ after: afterId, onlyMissing: onlyMissing ? 1 : 0, limit }) as Row[];
+    WHERE ${facesNeedingThumbnailsWhere(onlyMissing)} ORDER BY f.Id LIMIT @limit`,
+  ).all({ after: afterId, limit }) as Row[];
   return rows.map(faceToEmbedFromRow);
 }
 
