@@ -44,10 +44,10 @@ interface StepResult {
 }
 
 /** Child process: one grouping step on the library, result as JSON on stdout. */
-async function step(db: string, kind: 'recluster' | 'recognise'): Promise<void> {
+async function step(db: string, kind: 'recluster' | 'recognise', mode: string): Promise<void> {
   const repo = await openRepository(db);
   const ctx: PipelineContext = {
-    settings: loadSettings({ FRS_DATABASE: db, ...SETTINGS }),
+    settings: loadSettings({ FRS_DATABASE: db, ...SETTINGS, FRS_MATCH_MODE: mode }),
     repo,
     analyzer: { embeddingModel: BULK_MODEL } as FaceAnalyzer,
     readOriginal: () => Promise.reject(new Error('bench: no originals')),
@@ -72,10 +72,12 @@ async function step(db: string, kind: 'recluster' | 'recognise'): Promise<void> 
   process.stdout.write(JSON.stringify(result));
 }
 
+let matchMode = SETTINGS.FRS_MATCH_MODE;
+
 function inChild(db: string, kind: 'recluster' | 'recognise'): StepResult {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--step', kind, '--db', db],
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--step', kind, '--db', db, '--mode', matchMode],
     { encoding: 'utf8', maxBuffer: 1 << 26 },
   );
   return JSON.parse(out) as StepResult;
@@ -90,10 +92,12 @@ async function main(): Promise<void> {
       again: { type: 'boolean', default: false },
       out: { type: 'string' },
       step: { type: 'string' },
+      mode: { type: 'string', default: SETTINGS.FRS_MATCH_MODE },
     },
   });
   const db = values.db!;
-  if (values.step) return step(db, values.step as 'recluster' | 'recognise');
+  matchMode = values.mode!;
+  if (values.step) return step(db, values.step as 'recluster' | 'recognise', matchMode);
 
   const faces = Number(values.faces);
   const identities = Math.round(faces / 20);
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
     log(row('recluster again (steady state)', again));
   }
 
-  const header = `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores (shared), 1-minute load ${load.toFixed(2)} at start, Node ${process.version}.`;
+  const header = `Match mode ${matchMode}. Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores (shared), 1-minute load ${load.toFixed(2)} at start, Node ${process.version}.`;
   console.log(header);
   if (values.out) writeFileSync(values.out, [header, ...lines].join('\n') + '\n');
   if (!values.keep) for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
