@@ -140,7 +140,7 @@ export const settingsSchema = z.object({
   FRS_GROUPING_BATCH_FACES: int(1, 1_000_000)
     .default(5000)
     .describe(
-      'Most faces new to grouping that one recognise run regroups incrementally (nearest-face matching without UMAP); the rest wait for the next run, so a bulk import never keeps a timer run past its limit.',
+      'Most faces new to grouping that one recognise run regroups incrementally (without UMAP); the rest wait for the next run, so a bulk import never keeps a timer run past its limit.',
     ),
 
   // --- pipeline ---
