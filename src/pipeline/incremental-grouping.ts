@@ -23,6 +23,20 @@
  *     components afresh and clear the marks it dealt with.
  * Faces outside the closure keep their persons and components. Faces a bounded run left for later
  * are still new: the next run's closure takes in whatever they touch.
+ *
+ * Centroid matching (the default) is local only in DBSCAN (R = eps), so three things change
+ * (centroid-closure.ts has the argument):
+ *  - every verified face of the model is read and is the decision's known faces, so each person's
+ *    mean (and the order of persons on ties) is the whole library's;
+ *  - a verified person with a seed face (new, or marked by a people action) may have a moved
+ *    mean: it comes in whole like an unprotected person, and step 3 below brings in the cones its
+ *    mean can reach;
+ *  - after step 3 the closure is decided, and every stored component that a new cluster's mean, a
+ *    moved person's mean or a DBSCAN-noise face of the closure can reach joins it (with its
+ *    persons, as in step 3); repeated until nothing joins. The decision over that fixpoint is the
+ *    one written, over the whole closure at once (a mean spans components).
+ * A mean can draw a face to a verified person with no face in the closure: that person's faces are
+ * read too, for its portrait and the fingerprint, as are all verified faces.
  */
 import { decideByComponents } from '../clustering/component-decision.js';
 import {
