@@ -10,6 +10,7 @@ import type { Embedding } from '../../src/clustering/cosine.js';
 import type { RepositoryOps } from '../../src/data/repository.js';
 import { FrsError } from '../../src/errors.js';
 import { PeopleService } from '../../src/people/people-service.js';
+import type { FacesUndo } from '../../src/people/undo.js';
 import { runGrouping, runRecluster } from '../../src/pipeline/group-stage.js';
 import { noisyCopy, randomUnit } from '../clustering/synthetic.js';
 import { MODEL, syntheticLibrary, type SyntheticLibrary } from '../helpers/synthetic-library.js';
@@ -122,7 +123,7 @@ describe.each(MODES)('incremental recognise over random batches equals one regro
 
 describe.each(MODES)('incremental recognise with people actions equals a full regroup, step by step (%s)', (mode) => {
   for (const seed of [1, 2, 3, 4]) {
-    it(`seed ${seed}: merges, moves, splits, unassigns, verifications, rejections, deletions`, async () => {
+    it(`seed ${seed}: merges, moves, splits, unassigns, verifications, rejections, deletions, undos`, async () => {
       const settings = { ...SETTINGS[seed % 2], FRS_MATCH_MODE: mode };
       const incremental = await library(settings);
       const full = await library(settings);
@@ -140,8 +141,21 @@ describe.each(MODES)('incremental recognise with people actions equals a full re
       await runRecluster(full.ctx);
 
       // Both libraries hold the same ids (same inserts, same decisions), so one action applies to both.
+      // Each library's undo record of its last action (the same action on the same ids in both).
+      const undos = new Map<SyntheticLibrary, FacesUndo>();
       const act = async (l: SyntheticLibrary, action: number, faceIds: number[], personIds: number[]) => {
         const people = new PeopleService(l.repo, MODEL);
+        const result = await actOn(people, l, action, faceIds, personIds);
+        if (result && 'undo' in result) undos.set(l, result.undo);
+        return result;
+      };
+      const actOn = async (
+        people: PeopleService,
+        l: SyntheticLibrary,
+        action: number,
+        faceIds: number[],
+        personIds: number[],
+      ) => {
         const [a, b] = [faceIds[0], faceIds[1]];
         const [p, q] = [personIds[0], personIds[1]];
         switch (action) {
@@ -157,6 +171,12 @@ describe.each(MODES)('incremental recognise with people actions equals a full re
             return people.verifyFaces([a]);
           case 5:
             return people.rejectFaces([a]);
+          case 6: {
+            // Undo of the last action (a deleted person comes back under a new id).
+            const undo = undos.get(l);
+            undos.delete(l);
+            return undo ? people.restoreFaces(undo) : null;
+          }
           default:
             return people.deletePerson(p);
         }
@@ -168,7 +188,7 @@ describe.each(MODES)('incremental recognise with people actions equals a full re
             (x) => x.id,
           );
           if (personIds.length < 2) break;
-          const action = Math.floor(random() * 7);
+          const action = Math.floor(random() * 8);
           const chosen = [pick(faceIds), pick(faceIds)];
           const persons = [pick(personIds), pick(personIds)];
           const outcomes = await Promise.all(
@@ -192,6 +212,35 @@ describe.each(MODES)('incremental recognise with people actions equals a full re
       }
     });
   }
+});
+
+describe.each(MODES)('an undo after the run that grouped its action (%s)', (mode) => {
+  it('takes back a move and a deletion as a full regroup would', async () => {
+    const settings = { ...SETTINGS[0], FRS_MATCH_MODE: mode };
+    const [incremental, full] = [await library(settings), await library(settings)];
+    for (const l of [incremental, full]) {
+      await l.addPhoto(faces(41, 80));
+      await runRecluster(l.ctx);
+    }
+    const grouped = await incremental.repo.facesForGrouping(MODEL);
+    const [p, q] = [...new Set(grouped.map((f) => f.personId).filter((x): x is number => x !== null))];
+    const face = grouped.find((f) => f.personId === q)!.id;
+    for (const action of ['move', 'delete'] as const) {
+      const undos = [];
+      for (const l of [incremental, full]) {
+        const people = new PeopleService(l.repo, MODEL);
+        undos.push((action === 'move' ? await people.moveFaces([face], p) : await people.deletePerson(p)).undo);
+      }
+      expect((await runGrouping(incremental.ctx)).incremental).toBe(true);
+      await runRecluster(full.ctx);
+      expect(await state(incremental)).toEqual(await state(full));
+      // The user takes it back after the timer grouped it: the marks of the action are settled by now.
+      for (const [k, l] of [incremental, full].entries()) await new PeopleService(l.repo, MODEL).restoreFaces(undos[k]);
+      expect((await runGrouping(incremental.ctx)).incremental).toBe(true);
+      await runRecluster(full.ctx);
+      expect(await state(incremental)).toEqual(await state(full));
+    }
+  });
 });
 
 describe('what an incremental run reads', () => {
