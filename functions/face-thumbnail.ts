@@ -4,7 +4,7 @@
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { FrsError } from '../src/errors.js';
-import { imageResponse } from './_shared/image-response.js';
+import { cachedResponse } from './_shared/image-response.js';
 import { idParam, parse, withPeople } from './_shared/people.js';
 import { httpRoute } from './_shared/routes.js';
 
@@ -14,7 +14,7 @@ export function faceThumbnailHandler(request: HttpRequest, _context: InvocationC
     const face = await people.face(id);
     if (!face.thumbnailPath) throw new FrsError('NOT_FOUND', `Face ${id} has no thumbnail yet.`);
     const bytes = await services.storage().thumbnails.get(face.thumbnailPath);
-    return imageResponse(request, bytes, 'image/jpeg');
+    return cachedResponse(request, bytes, 'image/jpeg');
   });
 }
 

@@ -12,7 +12,8 @@ export function personMergeHandler(request: HttpRequest, _context: InvocationCon
   return withPeople(async (people) => {
     const { id } = parse(idParam, request.params);
     const { personIds } = parse(mergeBody, await jsonBody(request));
-    return json(200, mergeView(await people.mergePersons(id, personIds)));
+    const merged = await people.mergePersons(id, personIds);
+    return json(200, { ...mergeView(merged), undo: merged.undo });
   });
 }
 

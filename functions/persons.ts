@@ -22,7 +22,8 @@ export function personsHandler(request: HttpRequest, _context: InvocationContext
   return withPeople(async (people) => {
     if (request.method === 'POST') {
       const body = parse(createBody, await jsonBody(request));
-      return json(201, personView(await people.createPerson(body)));
+      const created = await people.createPerson(body);
+      return json(201, { ...personView(created), undo: created.undo });
     }
     const query = parse(listQuery, queryOf(request));
     return json(200, pagedView(await people.listPersons(query), personView));

@@ -1,5 +1,5 @@
-// Builds the people app (web/src) into web/dist with esbuild: one minified bundle, the CSS
-// and index.html. Run by `npm run build`; `node web/build.mjs --watch` rebuilds on change.
+// Builds the people app (web/src) into web/dist with esbuild: one minified bundle, the CSS,
+// the small preload script and index.html. Run by `npm run build`; `node web/build.mjs --watch` rebuilds on change.
 import { build, context } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,9 +24,13 @@ const options = {
   logLevel: 'warning',
 };
 
+// preload.js runs as a classic script before the bundle (see preload.ts): its own small IIFE.
+const preload = { ...options, entryPoints: [join(here, 'src', 'preload.ts')], format: 'iife' };
+
 if (process.argv.includes('--watch')) {
   await (await context(options)).watch();
+  await (await context(preload)).watch();
   console.log('watching web/src');
 } else {
-  await build(options);
+  await Promise.all([build(options), build(preload)]);
 }

@@ -1,4 +1,4 @@
-/** Image bytes with caching: a content ETag, and 304 when the client already has them. */
+/** Bytes with caching (images, inlined thumbnails): a content ETag, and 304 when the client already has them. */
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
@@ -18,9 +18,9 @@ const TYPES: Record<string, string> = {
 
 export const contentTypeOf = (path: string): string => TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 
-export function imageResponse(request: HttpRequest, bytes: Uint8Array, contentType: string): HttpResponseInit {
+export function cachedResponse(request: HttpRequest, bytes: Uint8Array, contentType: string): HttpResponseInit {
   const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
-  // private: the API needs a function key, so shared caches must not keep the bytes.
+  // private: the API needs a function key or a sign-in, so shared caches must not keep the bytes.
   const headers = { etag, 'cache-control': 'private, max-age=86400' };
   if (request.headers.get('if-none-match') === etag) return { status: 304, headers };
   return { status: 200, body: bytes, headers: { ...headers, 'content-type': contentType } };

@@ -26,6 +26,9 @@ export function parseIds(texts: string[], what: string, command: string): number
  * an over-long name, faces of another model) exit 1 with a one-line reason; with --json the
  * error is also the JSON document.
  */
+/** The answer without its undo record: a web client's tool, noise on a command line. */
+export const withoutUndo = <T extends { undo?: unknown }>({ undo: _undo, ...rest }: T) => rest;
+
 export async function runPeople<T>(
   ctx: CommandContext,
   access: Access,

@@ -15,7 +15,9 @@
 import type { FaceDetail, Page, PersonSummary, Photo, Repository, RepositoryOps } from '../data/repository.js';
 import { FrsError } from '../errors.js';
 import { checkedText, checkedUpdate } from './person-fields.js';
-import { mostSimilar, personCentroids, type Suggestion } from './suggestions.js';
+import { suggestionIndex } from './suggestion-index.js';
+import { mostSimilar, type Suggestion } from './suggestions.js';
+import { checkedUndo, restore, undoRecord, type FacesUndo, type RestoreOutcome } from './undo.js';
 
 export interface Paging {
   /** 1-based. */
@@ -55,9 +57,18 @@ export interface MergeOutcome {
   person: PersonSummary;
   mergedPersonIds: number[];
   movedFaceIds: number[];
+  undo: FacesUndo;
+}
+
+/** An action on faces: how many changed, and the record that undoes it (src/people/undo.ts). */
+export interface FacesChange {
+  faces: number;
+  undo: FacesUndo;
 }
 
 export const MAX_PAGE_SIZE = 500;
+/** Nearest persons looked at beyond the k suggested, so hidden ones among them can be left out. */
+const SPARE_SUGGESTIONS = 7;
 /** The most ids one action takes: keeps each action one short transaction. */
 export const MAX_IDS = 1000;
 
@@ -113,26 +124,30 @@ export class PeopleService {
     });
   }
 
-  async deletePerson(id: number): Promise<{ personId: number; facesUnassigned: number }> {
+  /** Deletes a person; its faces become unassigned. The undo record brings it back (a new id) with its fields and faces. */
+  async deletePerson(id: number): Promise<{ personId: number; facesUnassigned: number; undo: FacesUndo }> {
     return this.repo.transaction(async (tx) => {
+      const person = await tx.getPerson(id);
+      if (!person) throw notFound('person', [id]);
       await tx.markGroupingDirty({ personIds: [id] });
-      const faces = await tx.deletePerson(id);
-      if (faces === null) throw notFound('person', [id]);
-      return { personId: id, facesUnassigned: faces };
+      const undo = await undoRecord(tx, person.faces, [id], { withPersonFields: true });
+      const faces = (await tx.deletePerson(id)) ?? 0;
+      return { personId: id, facesUnassigned: faces, undo };
     });
   }
 
   /** Split: a new person from faces (verified in it), optionally named. */
-  async createPerson(input: { name?: string | null; faceIds: number[] }): Promise<PersonSummary> {
+  async createPerson(input: { name?: string | null; faceIds: number[] }): Promise<PersonSummary & { undo: FacesUndo }> {
     const name = checkedText('name', input.name);
     const faceIds = ids(input.faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, faceIds, { sameModel: true });
       await tx.markGroupingDirty({ faceIds, personIds: personsOf(faces) });
+      const undo = await undoRecord(tx, faces, []);
       const [personId] = await tx.createPersons([{ name: name ?? null }]);
       await tx.moveFaces(faceIds, personId);
       await this.tidy(tx, [...personsOf(faces), personId]);
-      return this.requirePerson(tx, personId);
+      return { ...(await this.requirePerson(tx, personId)), undo };
     });
   }
 
@@ -143,12 +158,17 @@ export class PeopleService {
     return this.repo.transaction(async (tx) => {
       await this.requirePersons(tx, [targetId, ...sources]);
       await tx.markGroupingDirty({ personIds: [targetId, ...sources] });
+      // Every face of the target and the sources changes (all become the target's, verified).
+      const faces = [];
+      for (const id of [targetId, ...sources]) faces.push(...((await tx.getPerson(id))?.faces ?? []));
+      const undo = await undoRecord(tx, faces, [targetId, ...sources], { withPersonFields: true });
       const result = await tx.mergePersons(targetId, sources);
       await tx.fillPortraits([targetId]);
       return {
         person: await this.requirePerson(tx, targetId),
         mergedPersonIds: sources,
         movedFaceIds: result.movedFaceIds,
+        undo,
       };
     });
   }
@@ -164,32 +184,34 @@ export class PeopleService {
     });
   }
 
-  async moveFaces(faceIds: number[], personId: number): Promise<{ personId: number; faces: number }> {
+  async moveFaces(faceIds: number[], personId: number): Promise<FacesChange & { personId: number }> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       await this.requirePerson(tx, personId);
       const faces = await this.requireFaces(tx, list, { sameModel: true });
       await tx.markGroupingDirty({ faceIds: list, personIds: [...personsOf(faces), personId] });
+      const undo = await undoRecord(tx, faces, [personId]);
       const moved = await tx.moveFaces(list, personId);
       await this.tidy(tx, [...personsOf(faces), personId]);
-      return { personId, faces: moved };
+      return { personId, faces: moved, undo };
     });
   }
 
   /** "Not this person": the faces leave their persons and never rejoin them. */
-  async unassignFaces(faceIds: number[]): Promise<{ faces: number }> {
+  async unassignFaces(faceIds: number[]): Promise<FacesChange> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
       await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
+      const undo = await undoRecord(tx, faces, []);
       const unassigned = await tx.unassignFaces(list);
       await this.tidy(tx, personsOf(faces));
-      return { faces: unassigned };
+      return { faces: unassigned, undo };
     });
   }
 
   /** Confirms faces in the persons they are in. */
-  async verifyFaces(faceIds: number[]): Promise<{ faces: number }> {
+  async verifyFaces(faceIds: number[]): Promise<FacesChange> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list, { sameModel: true });
@@ -197,20 +219,36 @@ export class PeopleService {
       if (loose.length > 0)
         throw new FrsError('INVALID_INPUT', `Face(s) ${loose.join(', ')} are in no person: move them to one instead.`);
       await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
-      return { faces: await tx.confirmFaces(list) };
+      const undo = await undoRecord(tx, faces, []);
+      return { faces: await tx.confirmFaces(list), undo };
     });
   }
 
   /** Not a face: leaves its person and never returns to grouping. */
-  async rejectFaces(faceIds: number[]): Promise<{ faces: number }> {
+  async rejectFaces(faceIds: number[]): Promise<FacesChange> {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
       await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
+      const undo = await undoRecord(tx, faces, []);
       const rejected = await tx.rejectFaces(list);
       await this.tidy(tx, personsOf(faces));
-      return { faces: rejected };
+      return { faces: rejected, undo };
     });
+  }
+
+  /**
+   * Undo: takes back an action with the record it answered (`undo`): the faces go back where they
+   * stood, with their portraits; a person that is gone comes back under a new id (see undo.ts).
+   */
+  async restoreFaces(undo: FacesUndo): Promise<RestoreOutcome> {
+    const record = checkedUndo(undo);
+    return this.repo.transaction((tx) => restore(tx, record));
+  }
+
+  /** Faces by id, unknown ids left out (batch reads such as inlined thumbnails). */
+  async faces(faceIds: number[]): Promise<FaceDetail[]> {
+    return this.repo.getFaces(ids(faceIds, 'face'));
   }
 
   async face(id: number): Promise<FaceDetail> {
@@ -227,20 +265,30 @@ export class PeopleService {
     return found;
   }
 
-  /** Faces in no person, each with the `k` most similar persons (hidden ones left out). */
+  /**
+   * Faces in no person, each with the `k` most similar persons (hidden ones left out). The
+   * centroids come from a cache kept until the grouping changes (suggestion-index.ts); among
+   * each face's k + SPARE_SUGGESTIONS nearest persons the visible ones are kept.
+   */
   async unassignedFaces(page: Partial<Paging> = {}, k = 3): Promise<Paged<UnassignedFace>> {
     const p = paging(page);
     const list = await this.repo.unassignedFaces(this.model, p);
     if (list.items.length === 0) return paged({ items: [], total: list.total }, p);
-    const [grouping, persons] = await Promise.all([this.repo.facesForGrouping(this.model), this.repo.listPersons()]);
-    const visible = new Map(persons.filter((x) => !x.hidden).map((x) => [x.id, x]));
-    const centroids = personCentroids(grouping.filter((f) => f.personId !== null && visible.has(f.personId)));
-    const embeddings = new Map(grouping.map((f) => [f.id, f.embedding]));
+    const { centroids, loose } = await suggestionIndex(this.repo, this.model);
+    const nearest = new Map(
+      list.items.map((face) => {
+        const embedding = loose.get(face.id);
+        return [face.id, embedding ? mostSimilar(embedding, centroids, k + SPARE_SUGGESTIONS) : []];
+      }),
+    );
+    const candidates = [...new Set([...nearest.values()].flat().map((s) => s.personId))];
+    const persons = new Map((await this.repo.personSummaries(candidates)).map((x) => [x.id, x]));
     const items = list.items.map((face) => {
-      const embedding = embeddings.get(face.id);
-      const suggestions = embedding
-        ? mostSimilar(embedding, centroids, k).map((s) => ({ ...s, name: visible.get(s.personId)?.name ?? null }))
-        : [];
+      const suggestions = nearest
+        .get(face.id)!
+        .filter((s) => persons.get(s.personId)?.hidden === false)
+        .slice(0, k)
+        .map((s) => ({ ...s, name: persons.get(s.personId)?.name ?? null }));
       return { ...face, suggestions };
     });
     return paged({ items, total: list.total }, p);

@@ -11,6 +11,7 @@ import { InvocationContext } from './azure-functions-classes.js';
 import { httpRoutes, type HttpRouteSpec } from '../../functions/_shared/routes.js';
 import { errorResponse } from '../../functions/_shared/http.js';
 import { FrsError } from '../errors.js';
+import { getServices } from '../services.js';
 import { toHttpRequest, writeResponse } from './node-http.js';
 import { compileRoute, type CompiledRoute } from './route-template.js';
 
@@ -93,9 +94,14 @@ export interface ServeOptions {
   host: string;
 }
 
-/** Loads the functions, listens, and resolves with the server and the app's URL. */
+/**
+ * Loads the functions, opens the database, listens, and resolves with the server and the app's
+ * URL. The database opens before the first request, so the first page does not wait for it (and
+ * one that cannot be opened fails here, with its message).
+ */
 export async function startFrsServer(options: ServeOptions): Promise<{ server: Server; url: string }> {
   await loadFunctionModules();
+  await getServices().repository();
   const server = createFrsServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -99,6 +99,11 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   unassignFaces: (o) => o.unassignFaces([1, 2]),
   confirmFaces: (o) => o.confirmFaces([1, 2]),
   rejectFaces: (o) => o.rejectFaces([1, 2]),
+  restoreFaces: (o) =>
+    o.restoreFaces([
+      { faceId: 1, personId: 3, isUserVerified: false, isRejected: false },
+      { faceId: 2, personId: null, isUserVerified: true, isRejected: true },
+    ]),
   cannotLinks: (o) => o.cannotLinks(),
   unassignedFaces: (o) => o.unassignedFaces('m1', { offset: 0, limit: 10 }),
   searchPersons: async (o) => {

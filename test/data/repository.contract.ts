@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrsError } from '../../src/errors.js';
 import { generatedPersonName } from '../../src/data/person-names.js';
-import type { NewFace, Repository } from '../../src/data/repository.js';
+import type { FaceDetail, NewFace, Repository } from '../../src/data/repository.js';
 import { groupingIndexContract } from './grouping-index.contract.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -1077,6 +1077,34 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(await repo.cannotLinks()).toEqual([]);
       expect(await repo.moveFaces([faceIds[3]], p1)).toBe(1); // un-rejects: the user says it is p1
       expect((await repo.getFaces([faceIds[3]]))[0]).toMatchObject({ personId: p1, isRejected: false });
+    });
+
+    it('puts faces back where they stood (undo): person, flags, and the cannot-link lifted', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 3);
+      const [p1, p2] = await repo.createPersons(2);
+      await repo.assignFaces(faceIds.map((faceId) => ({ faceId, personId: p1 })));
+      const placement = (f: FaceDetail) => ({
+        faceId: f.id,
+        personId: f.personId,
+        isUserVerified: f.isUserVerified,
+        isRejected: f.isRejected,
+      });
+      const before = (await repo.getFaces(faceIds)).map(placement);
+      await repo.unassignFaces([faceIds[0]]);
+      await repo.moveFaces([faceIds[1]], p2);
+      await repo.rejectFaces([faceIds[2]]);
+      expect(await repo.cannotLinks()).toEqual([{ faceId: faceIds[0], personId: p1 }]);
+
+      expect(await repo.restoreFaces(before)).toBe(3);
+      expect((await repo.getFaces(faceIds)).map(placement)).toEqual(before);
+      expect(await repo.cannotLinks()).toEqual([]);
+      expect((await repo.facesForGrouping('m1')).map((f) => f.id)).toEqual(faceIds); // the rejected one is back
+      // Back to a verified, rejected state too; unknown faces change nothing.
+      const rejected = { faceId: faceIds[2], personId: null, isUserVerified: true, isRejected: true };
+      expect(await repo.restoreFaces([rejected, { ...rejected, faceId: 424_242 }])).toBe(1);
+      expect(placement((await repo.getFaces([faceIds[2]]))[0])).toEqual(rejected);
+      expect(await repo.restoreFaces([])).toBe(0);
     });
 
     it('keeps a chosen portrait through regroup writes while its face stays, and fills missing ones', async () => {

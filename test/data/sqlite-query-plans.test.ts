@@ -19,6 +19,7 @@ import {
   groupingWork,
 } from '../../src/data/sqlite/sqlite-grouping-index.js';
 import { claimPendingItems } from '../../src/data/sqlite/sqlite-items.js';
+import { searchPersons } from '../../src/data/sqlite/sqlite-persons.js';
 import { facesNeedingThumbnails } from '../../src/data/sqlite/sqlite-old-embeddings.js';
 import { newFace } from './repository.contract.js';
 
@@ -108,6 +109,15 @@ describe('timer queries on SQLite', () => {
     expect(fingerprintPlan.filter((l) => /^SCAN (f|Faces)\b/.test(l))).toEqual([]);
     expect(fingerprintPlan.join('\n')).toMatch(/SEARCH Faces USING INTEGER PRIMARY KEY/);
     expect(plan(db, cones, { model: 'model-b' }).join('\n')).toMatch(/IX_FrsGroupingComponents_Model/);
+    db.close();
+  });
+
+  it("counts the people grid's faces per person from an index only (migration 14), never reading Faces rows", async () => {
+    const { db, statements } = await recordingDb();
+    await searchPersons(db, { offset: 0, limit: 60, hidden: false });
+    const lines = plan(db, statements[0], { search: null, hidden: 0, offset: 0, limit: 60 });
+    expect(lines).toContain('SEARCH Faces USING COVERING INDEX IX_Faces_PersonId_Verified (PersonId>?)');
+    expect(lines.filter((l) => /^SCAN (f|Faces)\b/.test(l))).toEqual([]);
     db.close();
   });
 

@@ -82,6 +82,17 @@ describe('function registration', () => {
       },
       {
         kind: 'http',
+        name: 'facesRestore',
+        methods: ['POST'],
+        authLevel: 'function',
+        route: 'faces/restore',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
         name: 'facesUnassign',
         methods: ['POST'],
         authLevel: 'function',
@@ -119,6 +130,17 @@ describe('function registration', () => {
         methods: ['GET'],
         authLevel: 'function',
         route: 'faces/{id}/thumbnail',
+        schedule: undefined,
+        path: undefined,
+        source: undefined,
+        connection: undefined,
+      },
+      {
+        kind: 'http',
+        name: 'faceThumbnails',
+        methods: ['GET'],
+        authLevel: 'function',
+        route: 'faces/thumbnails',
         schedule: undefined,
         path: undefined,
         source: undefined,
@@ -258,7 +280,7 @@ describe('function registration', () => {
       },
     ]);
     // one function per file, and every registration has a handler
-    expect(files).toHaveLength(20);
+    expect(files).toHaveLength(22);
     for (const r of registered) expect(typeof r.options.handler).toBe('function');
   });
 

@@ -9,6 +9,7 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/fu
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceThumbnailHandler } from '../../functions/face-thumbnail.js';
+import { faceThumbnailsHandler } from '../../functions/face-thumbnails.js';
 import { facesMoveHandler } from '../../functions/faces-move.js';
 import { facesRejectHandler } from '../../functions/faces-reject.js';
 import { facesUnassignedHandler } from '../../functions/faces-unassigned.js';
@@ -188,9 +189,10 @@ describe('the people loop on real photos', () => {
     // Move p3's other face to Ada (HTTP).
     expect(
       await ok(call(facesMoveHandler, 'POST', 'faces/move', { body: { faceIds: [keptFace], personId: p1 } })),
-    ).toEqual({
+    ).toMatchObject({
       personId: p1,
       faces: 1,
+      undo: { faces: [{ faceId: keptFace, personId: p3 }] },
     });
     decided.movedFace = keptFace;
 
@@ -251,6 +253,34 @@ describe('the people loop on real photos', () => {
       headers: { 'if-none-match': etag },
     });
     expect(again.status).toBe(304);
+
+    // Several in one answer (the people grid's batch): the same bytes, in the order asked, unknown ids listed.
+    const other = (await person(decided.bea)).faces.items[0].id;
+    const batchOf = (ids: string, headers?: Record<string, string>) =>
+      call(faceThumbnailsHandler, 'GET', 'faces/thumbnails', { query: { ids }, headers });
+    const batch = await batchOf(`${other},999999,${decided.portrait},${other}`);
+    expect(batch.status).toBe(200);
+    expect(batch.headers).toMatchObject({
+      'content-type': 'application/json',
+      'cache-control': 'private, max-age=86400',
+    });
+    const answer = JSON.parse(Buffer.from(batch.body as Uint8Array).toString('utf8')) as {
+      thumbnails: Array<{ faceId: number; contentType: string; data: string }>;
+      missing: number[];
+    };
+    expect(answer.thumbnails.map((t) => [t.faceId, t.contentType])).toEqual([
+      [other, 'image/jpeg'],
+      [decided.portrait, 'image/jpeg'],
+    ]);
+    expect(Buffer.from(answer.thumbnails[1].data, 'base64').equals(Buffer.from(thumb.body as Uint8Array))).toBe(true);
+    expect(answer.missing).toEqual([999999]);
+    const batchTag = (batch.headers as Record<string, string>).etag;
+    expect((await batchOf(`${other},999999,${decided.portrait},${other}`, { 'if-none-match': batchTag })).status).toBe(
+      304,
+    );
+    for (const bad of ['', 'x', '1,,2', Array.from({ length: 101 }, (_, i) => i + 1).join(',')])
+      expect((await batchOf(bad)).status, bad).toBe(400);
+    expect((await call(faceThumbnailsHandler, 'GET', 'faces/thumbnails')).status).toBe(400);
 
     const face = (await person(decided.ada)).faces.items[0];
     const photo = await ok<{

@@ -108,15 +108,15 @@ describe('PeopleService', () => {
     expect(split).toMatchObject({ name: 'Bob', faceCount: 3, verifiedFaceCount: 3 });
     expect(split.portraitFaceId).not.toBeNull();
 
-    expect(await people.moveFaces([faces.c[0]], split.id)).toEqual({ personId: split.id, faces: 1 });
-    expect(await people.unassignFaces([faces.c[0]])).toEqual({ faces: 1 });
+    expect(await people.moveFaces([faces.c[0]], split.id)).toMatchObject({ personId: split.id, faces: 1 });
+    expect(await people.unassignFaces([faces.c[0]])).toMatchObject({ faces: 1 });
     expect((await lib.repo.cannotLinks()).map((l) => [l.faceId, l.personId])).toEqual([[faces.c[0], split.id]]);
-    expect(await people.verifyFaces([faces.c[1]])).toEqual({ faces: 1 });
-    expect(await people.rejectFaces([faces.a[3]])).toEqual({ faces: 1 });
+    expect(await people.verifyFaces([faces.c[1]])).toMatchObject({ faces: 1 });
+    expect(await people.rejectFaces([faces.a[3]])).toMatchObject({ faces: 1 });
     expect((await people.person(persons.a)).person.faceCount).toBe(3);
 
     expect((await people.choosePortrait(persons.a, faces.a[1])).portraitFaceId).toBe(faces.a[1]);
-    expect(await people.deletePerson(persons.c)).toEqual({ personId: persons.c, facesUnassigned: 1 });
+    expect(await people.deletePerson(persons.c)).toMatchObject({ personId: persons.c, facesUnassigned: 1 });
     expect((await people.face(faces.c[1])).personId).toBeNull();
   });
 

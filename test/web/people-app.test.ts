@@ -145,6 +145,10 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     const moved = facesOf(from.id)[0].Id;
     const page = await open(`#/persons/${from.id}`);
     await page.waitForSelector(`.face-tile[data-face-id="${moved}"]`);
+    // Thumbnails come in batches: every tile shows its loaded image, none a placeholder.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('.face-tile button > :first-child')].every((el) => el.tagName === 'IMG' && el.complete && el.naturalWidth > 0)`,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'person.png') });
     await selectFace(page, moved);
     await clickButton(page, '.action-bar', 'Move to');
@@ -158,7 +162,7 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     await page.close();
   });
 
-  it('merges two persons: one is gone, its faces are in the other, the page says what moved', async () => {
+  it('merges two persons: one is gone, its faces are in the other, the page says what moved; undo splits them', async () => {
     const persons = personsBySize();
     const [target, source] = [persons[2], persons[3]];
     const sourceFaces = facesOf(source.id).map((f) => f.Id);
@@ -174,6 +178,15 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM Persons WHERE Id = ?').get(source.id)).toEqual({ n: 0 });
     for (const id of sourceFaces) expect(face(id).PersonId).toBe(target.id);
     await gone(page, `.person-card[data-person-id="${source.id}"]`);
+
+    // Undo: the source's faces are one person again (under a new id), and the target has its own back.
+    await clickButton(page, '.notice', 'Undo');
+    const undone = await noticeText(page, 'Undone');
+    const back = face(sourceFaces[0]).PersonId!;
+    expect(undone).toContain(`person ${source.id} is back as person ${back}`);
+    expect(facesOf(back).map((f) => f.Id)).toEqual(sourceFaces);
+    expect(facesOf(target.id).length).toBe(target.faces);
+    await page.waitForSelector(`.person-card[data-person-id="${back}"]`);
     await page.close();
   });
 
@@ -187,6 +200,60 @@ describe.skipIf(!chromium)('people app in Chromium', () => {
     await noticeText(page, 'not a face');
     expect(face(rejected)).toMatchObject({ PersonId: null, IsRejected: 1 });
     await gone(page, `.face-tile[data-face-id="${rejected}"]`);
+    await page.close();
+  });
+
+  it('undoes a correction: the database and the page are as before', async () => {
+    const person = personsBySize()[1];
+    const [taken, rejected] = facesOf(person.id).map((f) => f.Id);
+    const row = (id: number) =>
+      db.prepare('SELECT PersonId, IsUserVerified, IsRejected FROM Faces WHERE Id = ?').get(id) as object;
+    const links = () => db.prepare('SELECT FaceId, PersonId FROM FrsCannotLink ORDER BY FaceId').all();
+    const before = { taken: row(taken), rejected: row(rejected), links: links() };
+    const page = await open(`#/persons/${person.id}`);
+    for (const [faceId, action, said] of [
+      [taken, 'Take out', 'Took 1 face out'],
+      [rejected, 'Not a face', 'not a face'],
+    ] as const) {
+      await page.waitForSelector(`.face-tile[data-face-id="${faceId}"]`);
+      await selectFace(page, faceId);
+      await clickButton(page, '.action-bar', action);
+      await noticeText(page, said);
+      await gone(page, `.face-tile[data-face-id="${faceId}"]`);
+      expect(row(faceId)).not.toEqual(before[faceId === taken ? 'taken' : 'rejected']);
+      await clickButton(page, '.notice', 'Undo');
+      await noticeText(page, 'Undone');
+      await page.waitForSelector(`.face-tile[data-face-id="${faceId}"]`); // back on the page
+    }
+    expect({ taken: row(taken), rejected: row(rejected), links: links() }).toEqual(before);
+    await page.close();
+  });
+
+  it('undoes an edit and a delete: the rank is cleared again, the deleted person is back with its faces', async () => {
+    const person = personsBySize()[2];
+    const faceIds = facesOf(person.id).map((f) => f.Id);
+    const page = await open(`#/persons/${person.id}`);
+    const rank = await page.waitForSelector('input[name="rank"]');
+    await rank!.type('Major');
+    await page.keyboard.press('Enter');
+    await noticeText(page, 'Rank saved');
+    expect(db.prepare('SELECT Rank FROM Persons WHERE Id = ?').get(person.id)).toEqual({ Rank: 'Major' });
+    await clickButton(page, '.notice', 'Undo');
+    await noticeText(page, 'Undone');
+    await page.waitForFunction(`document.querySelector('input[name="rank"]').value === ''`);
+    expect(db.prepare('SELECT Rank FROM Persons WHERE Id = ?').get(person.id)).toEqual({ Rank: null });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await clickButton(page, '.person-fields', 'Delete');
+    await noticeText(page, 'Deleted');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM Persons WHERE Id = ?').get(person.id)).toEqual({ n: 0 });
+    await clickButton(page, '.notice', 'Undo');
+    const said = await noticeText(page, 'is back as person'); // not the rank's "Undone." still shown
+    const back = face(faceIds[0]).PersonId!;
+    expect(said).toContain(`person ${person.id} is back as person ${back}`);
+    expect(facesOf(back).map((f) => f.Id)).toEqual(faceIds);
+    await page.waitForFunction(`location.hash === '#/persons/${back}'`);
+    await page.waitForSelector(`.face-tile[data-face-id="${faceIds[0]}"]`);
     await page.close();
   });
 

@@ -38,6 +38,19 @@ export interface Suggestion {
   similarity: number;
 }
 
+/** What an action answers to take it back: handed to faces.restore as it came (src/people/undo.ts). */
+export interface Undo {
+  faces: unknown[];
+  portraits: unknown[];
+  persons?: unknown[];
+}
+
+export interface Restored {
+  faces: number;
+  /** Persons that were gone (merged, or emptied) and came back under a new id. */
+  recreatedPersons: Array<{ was: number; now: number }>;
+}
+
 export interface Page<T> {
   items: T[];
   page: number;
@@ -93,7 +106,7 @@ export class ApiError extends Error {
 }
 
 export function apiUrl(path: string, query: Record<string, string | number | undefined> = {}): string {
-  const url = new URL(path.replace(/^\//, ''), API_BASE);
+  const url = new URL(path.replace(/^\//, ''), API_BASE); // an absolute URL stays as it is
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   return url.toString();
 }
@@ -114,6 +127,20 @@ export async function api<T>(method: string, path: string, body?: unknown, query
 }
 
 export const faceThumb = (faceId: number) => apiUrl(`faces/${faceId}/thumbnail`);
+
+/** The most thumbnails one batch request carries (the API's limit). */
+export const THUMBNAIL_BATCH = 100;
+
+/** Thumbnails in one request (GET faces/thumbnails), as data: URLs by face id; missing ones are left out. */
+export async function thumbnailBatch(faceIds: number[]): Promise<Map<number, string>> {
+  const batch = await api<{ thumbnails: Array<{ faceId: number; contentType: string; data: string }> }>(
+    'GET',
+    'faces/thumbnails',
+    undefined,
+    { ids: faceIds.join(',') },
+  );
+  return new Map(batch.thumbnails.map((t) => [t.faceId, `data:${t.contentType};base64,${t.data}`]));
+}
 export const photoImage = (mediaItemId: number) => apiUrl(`media/${mediaItemId}/image`);
 
 export function personLabel(p: { name?: string | null; displayName?: string | null; id: number }): string {
@@ -128,24 +155,49 @@ export function boxRect(face: { box?: Box; boundingBox?: Box }): { x: number; y:
   return { x: box.x, y: box.y, w: box.width, h: box.height };
 }
 
+export interface PersonsQuery {
+  search?: string;
+  page: number;
+  pageSize: number;
+  hidden: string;
+}
+
+/** The people grid's page size; its first page is asked for before the app starts (preload.ts). */
+export const PEOPLE_PAGE_SIZE = 60;
+export const FIRST_PEOPLE_PAGE: PersonsQuery = { search: '', page: 1, pageSize: PEOPLE_PAGE_SIZE, hidden: 'false' };
+/** One URL per query (the parameters always in this order), so a preloaded page is found again. */
+export const personsUrl = (q: PersonsQuery) =>
+  apiUrl('persons', { search: q.search, page: q.page, pageSize: q.pageSize, hidden: q.hidden });
+
 export const people = {
-  list: (q: { search?: string; page: number; pageSize: number; hidden: string }) =>
-    api<Page<Person>>('GET', 'persons', undefined, q),
+  list: (q: PersonsQuery) => api<Page<Person>>('GET', personsUrl(q)),
   get: (id: number, page: number, pageSize: number) =>
     api<{ person: Person; faces: Page<Face> }>('GET', `persons/${id}`, undefined, { page, pageSize }),
   update: (id: number, patch: Partial<Pick<Person, 'name' | 'rank' | 'appointment' | 'type' | 'hidden'>>) =>
     api<Person>('PATCH', `persons/${id}`, patch),
-  remove: (id: number) => api<unknown>('DELETE', `persons/${id}`),
-  create: (faceIds: number[], name?: string) => api<Person>('POST', 'persons', { name, faceIds }),
-  merge: (id: number, personIds: number[]) => api<unknown>('POST', `persons/${id}/merge`, { personIds }),
+  remove: (id: number) => api<{ personId: number; facesUnassigned: number; undo: Undo }>('DELETE', `persons/${id}`),
+  create: (faceIds: number[], name?: string) => api<Person & { undo: Undo }>('POST', 'persons', { name, faceIds }),
+  merge: (id: number, personIds: number[]) =>
+    api<{ person: Person; mergedPersonIds: number[]; movedFaceIds: number[]; undo: Undo }>(
+      'POST',
+      `persons/${id}/merge`,
+      { personIds },
+    ),
   portrait: (id: number, faceId: number) => api<unknown>('PUT', `persons/${id}/portrait`, { faceId }),
 };
 
+interface Changed {
+  faces: number;
+  undo: Undo;
+}
+
 export const faces = {
-  move: (faceIds: number[], personId: number) => api<unknown>('POST', 'faces/move', { faceIds, personId }),
-  unassign: (faceIds: number[]) => api<unknown>('POST', 'faces/unassign', { faceIds }),
-  verify: (faceIds: number[]) => api<unknown>('POST', 'faces/verify', { faceIds }),
-  reject: (faceIds: number[]) => api<unknown>('POST', 'faces/reject', { faceIds }),
+  move: (faceIds: number[], personId: number) => api<Changed>('POST', 'faces/move', { faceIds, personId }),
+  unassign: (faceIds: number[]) => api<Changed>('POST', 'faces/unassign', { faceIds }),
+  verify: (faceIds: number[]) => api<Changed>('POST', 'faces/verify', { faceIds }),
+  reject: (faceIds: number[]) => api<Changed>('POST', 'faces/reject', { faceIds }),
+  /** Undo: hands back what an action answered. */
+  restore: (undo: Undo) => api<Restored>('POST', 'faces/restore', undo),
   unassigned: (page: number, pageSize: number) =>
     api<Page<Face>>('GET', 'faces/unassigned', undefined, { page, pageSize }),
 };

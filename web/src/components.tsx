@@ -2,21 +2,60 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { faceThumb, people, personLabel, type Person } from './api';
 import { href } from './router';
+import type { ThumbnailSource } from './thumbnails';
+import { useThumbnailBatches } from './thumbnails';
 import { useAsync } from './use-async';
 
-/** `eager` for the first screen: lazy images wait for layout and an intersection check first. */
-export function Portrait({ faceId, alt, eager }: { faceId: number | null; alt: string; eager?: boolean }) {
-  return faceId ? (
+/**
+ * A face image: from `thumbs` (batched, web/src/thumbnails.ts) when given, else its own URL.
+ * `eager` for the first screen: lazy images wait for layout and an intersection check first.
+ */
+export function FaceImage({
+  faceId,
+  alt,
+  eager,
+  thumbs,
+  size,
+  className,
+}: {
+  faceId: number;
+  alt: string;
+  eager?: boolean;
+  thumbs?: ThumbnailSource;
+  size: number;
+  className?: string;
+}) {
+  const src = thumbs ? thumbs(faceId) : faceThumb(faceId);
+  // Its batch is on the way: a placeholder, not a request of its own.
+  if (src === undefined) return <div class={`${className ?? ''} pending`} aria-hidden="true" />;
+  const inline = src.startsWith('data:');
+  return (
     <img
-      class="portrait"
-      src={faceThumb(faceId)}
+      class={className}
+      src={src}
       alt={alt}
-      loading={eager ? 'eager' : 'lazy'}
+      loading={eager || inline ? 'eager' : 'lazy'}
       fetchpriority={eager ? 'high' : 'low'}
       decoding="async"
-      width={96}
-      height={96}
+      width={size}
+      height={size}
     />
+  );
+}
+
+export function Portrait({
+  faceId,
+  alt,
+  eager,
+  thumbs,
+}: {
+  faceId: number | null;
+  alt: string;
+  eager?: boolean;
+  thumbs?: ThumbnailSource;
+}) {
+  return faceId ? (
+    <FaceImage faceId={faceId} alt={alt} eager={eager} thumbs={thumbs} size={96} className="portrait" />
   ) : (
     <div class="portrait empty" aria-hidden="true">
       ?
@@ -28,11 +67,13 @@ export function PersonCard({
   person,
   selected,
   eager,
+  thumbs,
   onSelect,
 }: {
   person: Person;
   selected?: boolean;
   eager?: boolean;
+  thumbs?: ThumbnailSource;
   onSelect?: (shift: boolean) => void;
 }) {
   const label = personLabel(person);
@@ -42,7 +83,7 @@ export function PersonCard({
       data-person-id={person.id}
     >
       <a href={href.person(person.id)} class="person-link">
-        <Portrait faceId={person.portraitFaceId} alt={label} eager={eager} />
+        <Portrait faceId={person.portraitFaceId} alt={label} eager={eager} thumbs={thumbs} />
         <span class={`person-name${person.name ? '' : ' unnamed'}`}>{label}</span>
         <span class="face-count">
           {person.faceCount} face{person.faceCount === 1 ? '' : 's'}
@@ -68,18 +109,20 @@ export function FaceTile({
   selected,
   verified,
   caption,
+  thumbs,
   onToggle,
 }: {
   faceId: number;
   selected: boolean;
   verified?: boolean;
   caption?: string;
+  thumbs?: ThumbnailSource;
   onToggle: (shift: boolean) => void;
 }) {
   return (
     <li class={`face-tile${selected ? ' selected' : ''}`} data-face-id={faceId}>
       <button type="button" aria-pressed={selected} onClick={(e) => onToggle(e.shiftKey)} title={caption}>
-        <img src={faceThumb(faceId)} alt={`Face ${faceId}`} loading="lazy" decoding="async" width={112} height={112} />
+        <FaceImage faceId={faceId} alt={`Face ${faceId}`} thumbs={thumbs} size={112} />
         {verified && (
           <span class="badge" title="Confirmed">
             ✓
@@ -143,6 +186,7 @@ export function PersonPicker({
   const result = useAsync(() => people.list({ search, page: 1, pageSize: 24, hidden: 'all' }), [search]);
   useEffect(() => input.current?.focus(), []);
   const items = (result.data?.items ?? []).filter((p) => !exclude?.includes(p.id));
+  const thumbs = useThumbnailBatches(portraitIds(items), items.length);
   return (
     <div class="modal-backdrop" onClick={onClose}>
       <div
@@ -168,7 +212,7 @@ export function PersonPicker({
           {items.map((p) => (
             <li key={p.id}>
               <button type="button" class="picker-item" data-person-id={p.id} onClick={() => onPick(p)}>
-                <Portrait faceId={p.portraitFaceId} alt="" />
+                <Portrait faceId={p.portraitFaceId} alt="" thumbs={thumbs} />
                 <span>{personLabel(p)}</span>
                 <span class="face-count">{p.faceCount}</span>
               </button>
@@ -182,3 +226,7 @@ export function PersonPicker({
     </div>
   );
 }
+
+/** The portrait face ids of persons that have one, in their order (for a thumbnail batch). */
+export const portraitIds = (persons: Person[]): number[] =>
+  persons.map((p) => p.portraitFaceId).filter((id): id is number => id !== null);

@@ -7,10 +7,11 @@ export interface Notice {
   id: number;
   text: string;
   kind: 'ok' | 'error';
-  undo?: () => Promise<void>;
+  /** Takes the action back; resolves with what to say (default "Undone."). */
+  undo?: () => Promise<string | void>;
 }
 
-type Notify = (text: string, options?: { kind?: 'ok' | 'error'; undo?: () => Promise<void> }) => void;
+type Notify = (text: string, options?: { kind?: 'ok' | 'error'; undo?: Notice['undo'] }) => void;
 
 const NoticeContext = createContext<Notify>(() => undefined);
 let nextId = 1;
@@ -36,7 +37,7 @@ export function NoticeProvider({ children }: { children: ComponentChildren }) {
                 onClick={() => {
                   dismiss(n.id);
                   n.undo!().then(
-                    () => notify('Undone.'),
+                    (said) => notify(said || 'Undone.'),
                     (e: Error) => notify(`Undo failed: ${e.message}`, { kind: 'error' }),
                   );
                 }}

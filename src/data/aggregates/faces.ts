@@ -99,6 +99,14 @@ export interface FaceAssignment {
   personId: number | null;
 }
 
+/** Where a face stood before a user's action: what undoing the action puts back. */
+export interface FacePlacement {
+  faceId: number;
+  personId: number | null;
+  isUserVerified: boolean;
+  isRejected: boolean;
+}
+
 export interface ThumbnailUpdate {
   faceId: number;
   /** Where the thumbnail now lives (local path or blob name): Faces.ThumbnailPath. */
@@ -160,6 +168,11 @@ export interface FaceOps {
   confirmFaces(faceIds: number[]): Promise<number>;
   /** Not a face: leaves its person and grouping for good (IsRejected = 1, verified as such). */
   rejectFaces(faceIds: number[]): Promise<number>;
+  /**
+   * Undo: puts faces back where they stood (person, verified, rejected); a cannot-link between a
+   * face and the person it returns to is lifted. Returns faces changed.
+   */
+  restoreFaces(placements: FacePlacement[]): Promise<number>;
   /** Every cannot-link pair, for the regroup. */
   cannotLinks(): Promise<CannotLink[]>;
   /** Faces in no person and not rejected, with an embedding from `model`, in id order. */
@@ -188,6 +201,7 @@ export const faceActions: ActionLabels<FaceOps> = {
   unassignFaces: 'unassigning faces',
   confirmFaces: 'confirming faces',
   rejectFaces: 'rejecting faces',
+  restoreFaces: 'putting faces back',
   cannotLinks: 'reading cannot-link pairs',
   unassignedFaces: 'listing unassigned faces',
   facesNeedingThumbnails: 'listing faces without thumbnails',

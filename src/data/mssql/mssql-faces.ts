@@ -6,6 +6,7 @@ import type {
   EmbeddingUpdate,
   FaceAssignment,
   FaceDetail,
+  FacePlacement,
   FaceToEmbed,
   GroupingFace,
   Page,
@@ -231,6 +232,33 @@ export function rejectFaces(scope: MssqlScope, faceIds: number[]): Promise<numbe
     (values) => `UPDATE f SET f.PersonId = NULL, f.IsUserVerified = 1, f.IsRejected = 1, f.ModifiedAt = SYSUTCDATETIME()
     FROM Faces f JOIN (VALUES ${values}) AS v (id) ON f.Id = v.id WHERE COALESCE(f.IsRejected, 0) = 0;`,
   );
+}
+
+const PLACEMENT_COLUMNS: Column<FacePlacement>[] = [
+  { name: 'face', type: sql.Int, value: (p) => p.faceId },
+  { name: 'person', type: sql.Int, value: (p) => p.personId },
+  { name: 'verified', type: sql.Bit, value: (p) => p.isUserVerified },
+  { name: 'rejected', type: sql.Bit, value: (p) => p.isRejected },
+];
+
+export async function restoreFaces(scope: MssqlScope, placements: FacePlacement[]): Promise<number> {
+  if (placements.length === 0) return 0;
+  return scope.atomic(async (tx) => {
+    let changed = 0;
+    for (const part of chunk(placements, PLACEMENT_COLUMNS.length)) {
+      const values = valuesList(part, PLACEMENT_COLUMNS);
+      const v = `(VALUES ${values.text}) AS v (face, person, verified, rejected)`;
+      const result = await tx.query(
+        `DELETE c FROM FrsCannotLink c JOIN ${v} ON c.FaceId = v.face AND c.PersonId = v.person;
+        UPDATE f SET f.PersonId = v.person, f.IsUserVerified = v.verified, f.IsRejected = v.rejected,
+          f.ModifiedAt = SYSUTCDATETIME()
+        FROM Faces f JOIN ${v} ON f.Id = v.face;`,
+        values.params,
+      );
+      changed += result.rowsAffected.at(-1) ?? 0;
+    }
+    return changed;
+  });
 }
 
 export async function cannotLinks(scope: MssqlScope): Promise<CannotLink[]> {

@@ -6,6 +6,7 @@ import type {
   EmbeddingUpdate,
   FaceAssignment,
   FaceDetail,
+  FacePlacement,
   FaceToEmbed,
   GroupingFace,
   Page,
@@ -188,6 +189,22 @@ export function rejectFaces(db: Db, faceIds: number[]): number {
         WHERE Id = ? AND COALESCE(IsRejected, 0) = 0`,
       ).run(now, id).changes,
   );
+}
+
+export function restoreFaces(db: Db, placements: FacePlacement[]): number {
+  return db.transaction((): number => {
+    const now = nowIso();
+    let changed = 0;
+    for (const p of placements) {
+      if (p.personId !== null)
+        sql(db, 'DELETE FROM FrsCannotLink WHERE FaceId = ? AND PersonId = ?').run(p.faceId, p.personId);
+      changed += sql(
+        db,
+        'UPDATE Faces SET PersonId = ?, IsUserVerified = ?, IsRejected = ?, ModifiedAt = ? WHERE Id = ?',
+      ).run(p.personId, p.isUserVerified ? 1 : 0, p.isRejected ? 1 : 0, now, p.faceId).changes;
+    }
+    return changed;
+  })();
 }
 
 export function cannotLinks(db: Db): CannotLink[] {

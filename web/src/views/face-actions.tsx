@@ -1,11 +1,11 @@
 /**
  * The corrections bar for selected faces, shared by the person and unassigned views: move to
  * another person (picker), new person, take out, not a face, confirm; each reports at once and
- * offers Undo where the API can reverse it (moves: move back).
+ * offers Undo, which hands the action's undo record back to the API (POST faces/restore).
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { faces, people, personLabel, type Person } from '../api';
+import { faces, people, personLabel, type Person, type Restored, type Undo } from '../api';
 import { PersonPicker } from '../components';
 import { attempt, useNotify } from '../notices';
 import type { Selection } from '../selection';
@@ -25,15 +25,11 @@ export function FaceActions({ selection, owner, onChanged, extra }: FaceActionsP
   const ids = [...selection.selected];
   const n = ids.length;
   const facesText = `${n} face${n === 1 ? '' : 's'}`;
-  const putBack = owner
-    ? async () => {
-        await faces.move(ids, owner.id);
-        onChanged([]);
-      }
-    : async () => {
-        await faces.unassign(ids);
-        onChanged([]);
-      };
+  const undoWith = (undo: Undo) => async () => {
+    const restored = await faces.restore(undo);
+    onChanged([]);
+    return restoredText(restored);
+  };
 
   const run = (work: () => Promise<void>) =>
     void attempt(notify, async () => {
@@ -44,9 +40,9 @@ export function FaceActions({ selection, owner, onChanged, extra }: FaceActionsP
   const moveTo = (target: Person) => {
     setPicking(false);
     run(async () => {
-      await faces.move(ids, target.id);
+      const { undo } = await faces.move(ids, target.id);
       onChanged(ids);
-      notify(`Moved ${facesText} to ${personLabel(target)}.`, { undo: putBack });
+      notify(`Moved ${facesText} to ${personLabel(target)}.`, { undo: undoWith(undo) });
     });
   };
 
@@ -62,7 +58,7 @@ export function FaceActions({ selection, owner, onChanged, extra }: FaceActionsP
           run(async () => {
             const created = await people.create(ids);
             onChanged(ids);
-            notify(`${facesText} now form ${personLabel(created)}.`, { undo: putBack });
+            notify(`${facesText} now form ${personLabel(created)}.`, { undo: undoWith(created.undo) });
           })
         }
       >
@@ -73,9 +69,9 @@ export function FaceActions({ selection, owner, onChanged, extra }: FaceActionsP
           type="button"
           onClick={() =>
             run(async () => {
-              await faces.unassign(ids);
+              const { undo } = await faces.unassign(ids);
               onChanged(ids);
-              notify(`Took ${facesText} out of ${personLabel(owner)}.`, { undo: putBack });
+              notify(`Took ${facesText} out of ${personLabel(owner)}.`, { undo: undoWith(undo) });
             })
           }
         >
@@ -87,9 +83,9 @@ export function FaceActions({ selection, owner, onChanged, extra }: FaceActionsP
         class="danger"
         onClick={() =>
           run(async () => {
-            await faces.reject(ids);
+            const { undo } = await faces.reject(ids);
             onChanged(ids);
-            notify(`Marked ${facesText} as not a face.`);
+            notify(`Marked ${facesText} as not a face.`, { undo: undoWith(undo) });
           })
         }
       >
@@ -100,9 +96,9 @@ export function FaceActions({ selection, owner, onChanged, extra }: FaceActionsP
           type="button"
           onClick={() =>
             run(async () => {
-              await faces.verify(ids);
+              const { undo } = await faces.verify(ids);
               onChanged([]);
-              notify(`Confirmed ${facesText} as ${personLabel(owner)}.`);
+              notify(`Confirmed ${facesText} as ${personLabel(owner)}.`, { undo: undoWith(undo) });
             })
           }
         >
@@ -123,4 +119,10 @@ export function FaceActions({ selection, owner, onChanged, extra }: FaceActionsP
       )}
     </div>
   );
+}
+
+/** What an undo says: plain "Undone." unless a person came back under a new id. */
+export function restoredText(restored: Restored): string {
+  const back = restored.recreatedPersons.map((r) => `person ${r.was} is back as person ${r.now}`);
+  return back.length > 0 ? `Undone; ${back.join(', ')}.` : 'Undone.';
 }

@@ -1,13 +1,14 @@
 /** The people grid: portraits, names and face counts, largest first; search, hidden filter, paging, merge. */
 import { useEffect, useState } from 'preact/hooks';
-import { people, personLabel, type Person } from '../api';
-import { ErrorBox, Pager, PersonCard } from '../components';
+import { faces, people, PEOPLE_PAGE_SIZE, personLabel, type Person } from '../api';
+import { ErrorBox, Pager, PersonCard, portraitIds } from '../components';
 import { attempt, useNotify } from '../notices';
 import { useSelection } from '../selection';
+import { useThumbnailBatches } from '../thumbnails';
+import { restoredText } from './face-actions';
 import { useAsync } from '../use-async';
 
-const PAGE_SIZE = 60;
-/** Cards a large desktop screen shows at once: their portraits load without waiting for layout. */
+/** Cards a large desktop screen shows at once: their portraits come in the first batch. */
 const FIRST_SCREEN = 32;
 
 export function PeopleView() {
@@ -23,33 +24,34 @@ export function PeopleView() {
     }, 250);
     return () => clearTimeout(t);
   }, [search]);
-  const list = useAsync(() => people.list({ search: query, page, pageSize: PAGE_SIZE, hidden }), [query, page, hidden]);
+  const list = useAsync(
+    () => people.list({ search: query, page, pageSize: PEOPLE_PAGE_SIZE, hidden }),
+    [query, page, hidden],
+  );
   const items = list.data?.items ?? [];
   const selection = useSelection(items.map((p) => p.id));
+  // The page's portraits in two requests: the first screen's, then the rest.
+  const thumbs = useThumbnailBatches(portraitIds(items), FIRST_SCREEN);
   const chosen = items.filter((p) => selection.selected.has(p.id));
 
   const merge = (target: Person) =>
     attempt(notify, async () => {
       const sources = chosen.filter((p) => p.id !== target.id);
-      const before = await Promise.all(sources.map((p) => allFaceIds(p.id)));
-      await people.merge(
+      const merged = await people.merge(
         target.id,
         sources.map((p) => p.id),
       );
-      const moved = before.reduce((n, ids) => n + ids.length, 0);
+      const moved = merged.movedFaceIds.length;
       selection.clear();
       list.reload();
       notify(
         `Merged ${sources.map(personLabel).join(', ')} into ${personLabel(target)}: ${moved} face${moved === 1 ? '' : 's'} moved.`,
         {
+          // The merged persons come back (under new ids) with their fields and faces.
           undo: async () => {
-            // Each merged person comes back, with its name, holding the faces it had.
-            for (const [i, p] of sources.entries()) {
-              const created = await people.create(before[i], p.name ?? undefined);
-              if (p.rank || p.appointment || p.type)
-                await people.update(created.id, { rank: p.rank, appointment: p.appointment, type: p.type });
-            }
+            const restored = await faces.restore(merged.undo);
             list.reload();
+            return restoredText(restored);
           },
         },
       );
@@ -103,23 +105,14 @@ export function PeopleView() {
             key={p.id}
             person={p}
             eager={i < FIRST_SCREEN}
+            thumbs={thumbs}
             selected={selection.selected.has(p.id)}
             onSelect={(shift) => selection.toggle(p.id, shift)}
           />
         ))}
       </ul>
       {list.data && !list.loading && items.length === 0 && <p class="muted">No persons here.</p>}
-      {list.data && <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={setPage} />}
+      {list.data && <Pager page={page} pageSize={PEOPLE_PAGE_SIZE} total={list.data.total} onPage={setPage} />}
     </section>
   );
-}
-
-/** Every face id of a person (what a merge moves, so that undo can put it back). */
-async function allFaceIds(personId: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let page = 1; ; page++) {
-    const { faces } = await people.get(personId, page, 500);
-    ids.push(...faces.items.map((f) => f.id));
-    if (faces.items.length === 0 || ids.length >= faces.total) return ids;
-  }
 }

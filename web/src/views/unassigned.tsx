@@ -1,12 +1,13 @@
 /** Faces no person holds, with the most similar persons suggested: one click assigns. */
 import { useState } from 'preact/hooks';
-import { faces, faceThumb } from '../api';
-import { ErrorBox, Pager } from '../components';
+import { faces } from '../api';
+import { ErrorBox, FaceImage, Pager } from '../components';
 import { attempt, useNotify } from '../notices';
 import { href } from '../router';
 import { useSelection } from '../selection';
+import { useThumbnailBatches } from '../thumbnails';
 import { useAsync } from '../use-async';
-import { FaceActions } from './face-actions';
+import { FaceActions, restoredText } from './face-actions';
 
 const PAGE_SIZE = 48;
 
@@ -16,6 +17,10 @@ export function UnassignedView() {
   const list = useAsync(() => faces.unassigned(page, PAGE_SIZE), [page]);
   const items = list.data?.items ?? [];
   const selection = useSelection(items.map((f) => f.id));
+  const thumbs = useThumbnailBatches(
+    items.map((f) => f.id),
+    PAGE_SIZE,
+  );
   return (
     <section aria-labelledby="unassigned-title">
       <div class="toolbar">
@@ -42,7 +47,7 @@ export function UnassignedView() {
               aria-pressed={selection.selected.has(f.id)}
               onClick={(e) => selection.toggle(f.id, e.shiftKey)}
             >
-              <img src={faceThumb(f.id)} alt={`Face ${f.id}`} loading="lazy" width={96} height={96} />
+              <FaceImage faceId={f.id} alt={`Face ${f.id}`} thumbs={thumbs} size={96} />
             </button>
             <div class="suggestions">
               <a href={href.photo(f.mediaItemId)} class="muted">
@@ -55,11 +60,12 @@ export function UnassignedView() {
                   class="suggestion"
                   onClick={() =>
                     void attempt(notify, async () => {
-                      await faces.move([f.id], s.personId);
+                      const { undo } = await faces.move([f.id], s.personId);
                       notify(`Assigned to ${s.name ?? `Person ${s.personId}`}.`, {
                         undo: async () => {
-                          await faces.unassign([f.id]);
+                          const restored = await faces.restore(undo);
                           list.reload();
+                          return restoredText(restored);
                         },
                       });
                       list.reload();

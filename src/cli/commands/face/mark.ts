@@ -1,6 +1,6 @@
 /** `frs face unassign|verify|reject <face-id>...`. */
 import { defineCommand } from '../../command.js';
-import { parseIds, runPeople } from '../../people-cli.js';
+import { parseIds, runPeople, withoutUndo } from '../../people-cli.js';
 import { databaseOption, jsonOption } from '../../shared-options.js';
 
 const mark = (name: 'unassign' | 'verify' | 'reject', summary: string, done: string) =>
@@ -17,6 +17,7 @@ const mark = (name: 'unassign' | 'verify' | 'reject', summary: string, done: str
         'write',
         (people) => people[`${name}Faces`](faceIds),
         (r) => [`${r.faces} face(s) ${done}`],
+        withoutUndo,
       );
     },
   });

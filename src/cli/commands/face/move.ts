@@ -1,7 +1,7 @@
 /** `frs face move <face-id>... --to <person-id>`. */
 import { defineCommand } from '../../command.js';
 import { UsageError } from '../../usage-error.js';
-import { parseId, parseIds, runPeople } from '../../people-cli.js';
+import { parseId, parseIds, runPeople, withoutUndo } from '../../people-cli.js';
 import { databaseOption, jsonOption } from '../../shared-options.js';
 
 export default defineCommand({
@@ -23,6 +23,7 @@ export default defineCommand({
       'write',
       (people) => people.moveFaces(faceIds, personId),
       (r) => [`${r.faces} face(s) moved to person ${r.personId}`],
+      withoutUndo,
     );
   },
 });

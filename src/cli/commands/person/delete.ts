@@ -1,6 +1,6 @@
 /** `frs person delete <id>`: the person goes; its faces become unassigned. */
 import { defineCommand } from '../../command.js';
-import { parseId, runPeople } from '../../people-cli.js';
+import { parseId, runPeople, withoutUndo } from '../../people-cli.js';
 import { databaseOption, jsonOption } from '../../shared-options.js';
 
 export default defineCommand({
@@ -16,6 +16,7 @@ export default defineCommand({
       'write',
       (people) => people.deletePerson(id),
       (r) => [`deleted person ${r.personId}; ${r.facesUnassigned} face(s) unassigned`],
+      withoutUndo,
     );
   },
 });
