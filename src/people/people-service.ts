@@ -127,9 +127,9 @@ export class PeopleService {
   /** Deletes a person; its faces become unassigned. The undo record brings it back (a new id) with its fields and faces. */
   async deletePerson(id: number): Promise<{ personId: number; facesUnassigned: number; undo: FacesUndo }> {
     return this.repo.transaction(async (tx) => {
-      await tx.markGroupingDirty({ personIds: [id] });
       const person = await tx.getPerson(id);
       if (!person) throw notFound('person', [id]);
+      await tx.markGroupingDirty({ personIds: [id] });
       const undo = await undoRecord(tx, person.faces, [id], { withPersonFields: true });
       const faces = (await tx.deletePerson(id)) ?? 0;
       return { personId: id, facesUnassigned: faces, undo };
@@ -243,15 +243,7 @@ export class PeopleService {
    */
   async restoreFaces(undo: FacesUndo): Promise<RestoreOutcome> {
     const record = checkedUndo(undo);
-    return this.repo.transaction(async (tx) => {
-      // As every action: the faces it moves and all faces of the persons they leave and go back to
-      // are marked for the next grouping run (incremental-grouping.ts).
-      const faceIds = record.faces.map((f) => f.faceId);
-      const now = faceIds.length > 0 ? await tx.getFaces(faceIds) : [];
-      const back = record.faces.map((f) => f.personId).filter((p): p is number => p !== null);
-      await tx.markGroupingDirty({ faceIds, personIds: [...new Set([...personsOf(now), ...back])] });
-      return restore(tx, record);
-    });
+    return this.repo.transaction((tx) => restore(tx, record));
   }
 
   /** Faces by id, unknown ids left out (batch reads such as inlined thumbnails). */

@@ -314,6 +314,26 @@ describe('what an incremental run reads', () => {
     expect(new Set((await incremental.repo.facesForGrouping(MODEL)).map((f) => f.personId)).size).toBe(2);
   });
 
+  it('an undone action is regrouped like any other: deleting a person, then undoing it', async () => {
+    const [incremental, full] = [await library(SETTINGS[0]), await library(SETTINGS[0])];
+    for (const l of [incremental, full]) {
+      await l.addPhoto(faces(31, 60));
+      await runRecluster(l.ctx);
+    }
+    const person = (await incremental.repo.facesForGrouping(MODEL)).find((f) => f.personId !== null)!.personId!;
+    const undos = [];
+    for (const l of [incremental, full]) undos.push((await new PeopleService(l.repo, MODEL).deletePerson(person)).undo);
+    // A run between the action and its undo: the undo's own marks must bring the faces back to grouping.
+    for (const restore of [false, true]) {
+      if (restore)
+        for (const [k, l] of [incremental, full].entries())
+          await new PeopleService(l.repo, MODEL).restoreFaces(undos[k]);
+      expect((await runGrouping(incremental.ctx)).incremental).toBe(true);
+      await reclusterFromScratch(full);
+      expect(await state(incremental)).toEqual(await state(full));
+    }
+  });
+
   it('regroups every face again when the grouping settings change (persons decided otherwise)', async () => {
     const l = await library(SETTINGS[0]);
     await l.addPhoto(faces(6, 40));
