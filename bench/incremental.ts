@@ -39,7 +39,7 @@ import { seededRandom } from '../src/clustering/random.js';
 import { groupFaces, type GroupOptions } from '../src/clustering/group.js';
 import { evaluateClustering } from '../src/clustering/metrics.js';
 import { decodeEmbedding } from '../src/data/embedding-codec.js';
-import { groupOptions } from '../src/pipeline/group-stage.js';
+import { groupOptions } from '../src/pipeline/grouping-settings.js';
 import { loadSettings, type Settings } from '../src/config/settings.js';
 import type { Logger } from '../src/pipeline/context.js';
 import type { GroupSummary } from '../src/pipeline/group-stage.js';

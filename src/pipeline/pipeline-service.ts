@@ -57,9 +57,9 @@ export class PipelineService {
     return { embedded, grouped, busy: grouped === null };
   }
 
-  async recluster(): Promise<GroupSummary | null> {
+  async recluster(onProgress?: (phase: string, done: number, total: number) => void): Promise<GroupSummary | null> {
     await runEmbedding(this.ctx, { dryRun: this.dryRun });
-    return this.withGroupingLock((lease) => runRecluster(this.ctx, { dryRun: this.dryRun, lease }));
+    return this.withGroupingLock((lease) => runRecluster(this.ctx, { dryRun: this.dryRun, lease, onProgress }));
   }
 
   /**

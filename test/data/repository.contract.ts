@@ -8,6 +8,7 @@ import { FrsError } from '../../src/errors.js';
 import { generatedPersonName } from '../../src/data/person-names.js';
 import { cosineSimilarity } from '../../src/data/nearest-ranking.js';
 import type { FaceDetail, NearestFace, NewFace, Repository } from '../../src/data/repository.js';
+import { groupingIndexContract } from './grouping-index.contract.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -1338,6 +1339,8 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(left).toEqual([faceIds[4], expect.any(Number)]);
       expect(found.map((f) => f.faceId)).toEqual([left[1]]);
     });
+
+    groupingIndexContract(connect, itemWithFaces);
 
     it('wraps database failures in FrsError DATABASE_ERROR', async () => {
       const repo = await connect();
