@@ -41,7 +41,12 @@ export class ConeTree {
     private readonly normMin: number,
     private readonly normMax: number,
     private readonly layout: TreeLayout,
-  ) {}
+  ) {
+    this.leaves = leafRanges(layout);
+  }
+
+  /** Leaf nodes in position order, and each node's leaves as a range of that list. */
+  private readonly leaves: LeafRanges;
 
   get nodeCount(): number {
     return this.layout.start.length;
@@ -149,22 +154,40 @@ export class ConeTree {
     if (this.size > 0 && other.size > 0) this.walkPairs(other, eps, visit);
   }
 
-  /** Dual-tree walk over node pairs (a of this tree, b of other); other === this for a self-join. */
+  /**
+   * Dual-tree walk over node pairs (a of this tree, b of other); other === this for a self-join.
+   * Below node pairs with few leaf pairs (FLAT_LEAF_PAIRS) it compares leaves directly instead of
+   * descending: in 128-d the cones of inner nodes rarely prune there, and a flat scan tests a
+   * leaf pair with one dot product against a precomputed cosine, without acos or a stack.
+   */
   private walkPairs(other: ConeTree, eps: number, visit: PairVisitor): void {
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
-    const scratch = { toB: new AngleCache(), toA: new AngleCache() };
+    const LA = this.leaves,
+      LB = other.leaves;
+    const scratch: WalkScratch = {
+      eps,
+      limit,
+      visit,
+      toB: new AngleCache(),
+      toA: new AngleCache(),
+      reachA: this.leafReach(limit),
+      reachB: self ? undefined : other.leafReach(limit),
+    };
     const stackA: number[] = [0];
     const stackB: number[] = [0];
     while (stackA.length > 0) {
       const a = stackA.pop()!;
       const b = stackB.pop()!;
       if (self && a === b) {
+        const leaves = LA.hi[a] - LA.lo[a];
         if (A.left[a] < 0) {
           this.leafSelfPairs(a, eps, visit);
+        } else if ((leaves * leaves) / 2 <= FLAT_LEAF_PAIRS) {
+          this.flatPairs(a, this, a, scratch);
         } else {
           stackA.push(A.left[a], A.right[a], A.left[a]);
           stackB.push(A.left[a], A.right[a], A.right[a]);
@@ -178,13 +201,62 @@ export class ConeTree {
       const aLeaf = A.left[a] < 0,
         bLeaf = B.left[b] < 0;
       if (aLeaf && bLeaf) {
-        this.leafCrossPairs(a, other, b, between, eps, limit, scratch, visit);
+        this.leafCrossPairs(a, other, b, between, scratch);
+      } else if ((LA.hi[a] - LA.lo[a]) * (LB.hi[b] - LB.lo[b]) <= FLAT_LEAF_PAIRS) {
+        this.flatPairs(a, other, b, scratch);
       } else if (!aLeaf && (bLeaf || A.apertures[a] >= B.apertures[b])) {
         stackA.push(A.left[a], A.right[a]);
         stackB.push(b, b);
       } else {
         stackA.push(a, a);
         stackB.push(B.left[b], B.right[b]);
+      }
+    }
+  }
+
+  /**
+   * For each leaf (by its index in the leaf list): cos and sin of its aperture + limit / 2, so
+   * that "between - apA - apB > limit" becomes "cos(between) < cos(x + y)" = cx cy - sx sy.
+   * NaN (never prunes) where aperture + limit / 2 reaches pi / 2: the sum may pass pi there.
+   */
+  private leafReach(limit: number): { cos: Float64Array; sin: Float64Array } {
+    const { list } = this.leaves;
+    const cos = new Float64Array(list.length),
+      sin = new Float64Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      const half = this.layout.apertures[list[k]] + limit / 2;
+      cos[k] = half < Math.PI / 2 ? Math.cos(half) : NaN;
+      sin[k] = half < Math.PI / 2 ? Math.sin(half) : NaN;
+    }
+    return { cos, sin };
+  }
+
+  /** Every leaf of node a (this tree) against every leaf of node b (other); a === b on a self-join: each pair once. */
+  private flatPairs(a: number, other: ConeTree, b: number, scratch: WalkScratch): void {
+    const self = other === this && a === b;
+    const { dim } = this;
+    const A = this.layout,
+      B = other.layout;
+    const LA = this.leaves,
+      LB = other.leaves;
+    const reachA = scratch.reachA,
+      reachB = scratch.reachB ?? scratch.reachA;
+    const { limit } = scratch;
+    for (let x = LA.lo[a]; x < LA.hi[a]; x++) {
+      const leafA = LA.list[x];
+      if (self) this.leafSelfPairs(leafA, scratch.eps, scratch.visit);
+      const cx = reachA.cos[x],
+        sx = reachA.sin[x],
+        inverse = A.centreInvNorm[leafA],
+        rowA = leafA * dim;
+      for (let y = self ? x + 1 : LB.lo[b]; y < LB.hi[b]; y++) {
+        const leafB = LB.list[y];
+        const cos = dotF32(A.centres, rowA, B.centres, leafB * dim, dim) * inverse * B.centreInvNorm[leafB];
+        // Ruled out when cos(between) is below cos(apA + apB + limit), by more than rounding.
+        if (cos < cx * reachB.cos[y] - sx * reachB.sin[y] - COS_SLACK) continue;
+        const between = angleOf(cos);
+        if (between - A.apertures[leafA] - B.apertures[leafB] > limit) continue;
+        this.leafCrossPairs(leafA, other, leafB, between, scratch);
       }
     }
   }
@@ -207,16 +279,8 @@ export class ConeTree {
    * involve an outlying face; one dot from that face to the other leaf's centre, computed
    * once per leaf pair, then rules out all its pairs: angle(x, y) >= angle(y, cA) - angle(x, cA).
    */
-  private leafCrossPairs(
-    a: number,
-    other: ConeTree,
-    b: number,
-    between: number,
-    eps: number,
-    limit: number,
-    scratch: { toB: AngleCache; toA: AngleCache },
-    visit: PairVisitor,
-  ): void {
+  private leafCrossPairs(a: number, other: ConeTree, b: number, between: number, scratch: WalkScratch): void {
+    const { eps, limit, visit } = scratch;
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
@@ -278,6 +342,56 @@ function sharedMatrix(points: readonly Embedding[], dim: number): Float32Array |
 }
 
 export type PairVisitor = (i: number, j: number, similarity: number) => void;
+
+/** Node pairs with at most this many leaf pairs are scanned leaf by leaf (walkPairs). */
+const FLAT_LEAF_PAIRS = 1024;
+
+/** Rounding in a dot product of two float32 unit rows and in cos/sin, far below ANGLE_SLACK's effect. */
+const COS_SLACK = 1e-9;
+
+interface WalkScratch {
+  eps: number;
+  limit: number;
+  visit: PairVisitor;
+  toB: AngleCache;
+  toA: AngleCache;
+  /** leafReach of this tree and, across two trees, of the other. */
+  reachA: { cos: Float64Array; sin: Float64Array };
+  reachB: { cos: Float64Array; sin: Float64Array } | undefined;
+}
+
+interface LeafRanges {
+  /** Leaf node ids in position order. */
+  list: Int32Array;
+  /** Node n's leaves are list[lo[n]..hi[n]). */
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** A subtree covers a contiguous run of positions, so its leaves are a contiguous run of `list`. */
+function leafRanges(layout: TreeLayout): LeafRanges {
+  const nodes = layout.start.length;
+  const leaves: number[] = [];
+  for (let node = 0; node < nodes; node++) if (layout.left[node] < 0) leaves.push(node);
+  const list = Int32Array.from(leaves.sort((x, y) => layout.start[x] - layout.start[y]));
+  const firstAt = (position: number): number => {
+    let lo = 0,
+      hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (layout.start[list[mid]] < position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const lo = new Int32Array(nodes),
+    hi = new Int32Array(nodes);
+  for (let node = 0; node < nodes; node++) {
+    lo[node] = firstAt(layout.start[node]);
+    hi[node] = firstAt(layout.end[node]);
+  }
+  return { list, lo, hi };
+}
 
 /** A reusable per-leaf-pair cache of angles; -1 means "not computed yet". */
 class AngleCache {
