@@ -35,8 +35,11 @@ export class ConeTree {
   private constructor(
     readonly size: number,
     readonly dim: number,
-    /** Points in tree order, row-major. */
+    /** The points' rows: the caller's matrix read in place, or a copy in tree order. */
     private readonly data: Float32Array,
+    /** Where the row of the point at each tree position starts in `data`. */
+    private readonly rowAt: Int32Array,
+    /** 1 / norm of the point at each tree position. */
     private readonly invNorm: Float64Array,
     private readonly normMin: number,
     private readonly normMax: number,
@@ -65,7 +68,8 @@ export class ConeTree {
       throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
     const n = points.length;
     const dim = assertUnitVectors(points);
-    // Rows that are consecutive views of one matrix (a streamed library) are read in place, not copied.
+    // Rows that are consecutive views of one matrix (a streamed library) are read in place, not
+    // copied, for as long as the tree lives: such a matrix must not change meanwhile.
     const shared = sharedMatrix(points, dim);
     const source = shared ?? new Float32Array(n * dim);
     const sourceInvNorm = new Float64Array(n);
@@ -79,15 +83,21 @@ export class ConeTree {
       normMax = Math.max(normMax, length);
     }
     const layout = buildLayout(source, sourceInvNorm, dim, { leafSize, groupMinCos: 1 - groupRadius });
-    // Points in tree order, so that a leaf's rows are contiguous in memory.
-    const data = new Float32Array(n * dim);
     const invNorm = new Float64Array(n);
+    const rowAt = new Int32Array(n);
+    // A shared matrix is read where it is (a million faces' matrix is 512 MB: no second copy);
+    // a copied one is laid out again in tree order, so that a leaf's rows are contiguous.
+    const data = shared ?? new Float32Array(n * dim);
     for (let p = 0; p < n; p++) {
       const i = layout.ids[p];
-      data.set(source.subarray(i * dim, i * dim + dim), p * dim);
+      if (shared) rowAt[p] = i * dim;
+      else {
+        data.set(source.subarray(i * dim, i * dim + dim), p * dim);
+        rowAt[p] = p * dim;
+      }
       invNorm[p] = sourceInvNorm[i];
     }
-    return new ConeTree(n, dim, data, invNorm, normMin, normMax, layout);
+    return new ConeTree(n, dim, data, rowAt, invNorm, normMin, normMax, layout);
   }
 
   /**
@@ -109,7 +119,7 @@ export class ConeTree {
     if (!(qNorm > 0) || !Number.isFinite(qNorm))
       throw new FrsError('INVALID_INPUT', 'Query embedding is zero or not finite.');
     const limit = this.searchAngle(eps, this.normMin * qNorm, this.normMax * qNorm);
-    const { data, dim } = this;
+    const { data, dim, rowAt } = this;
     const { centres, centreInvNorm, apertures, toLeafCentre, left, right, start, end, ids } = this.layout;
     const stack = [0];
     while (stack.length > 0) {
@@ -123,7 +133,7 @@ export class ConeTree {
       for (let p = start[node]; p < end[node]; p++) {
         // Triangle inequality: angle(q, x) >= |angle(q, c) - angle(x, c)|.
         if (Math.abs(toCentre - toLeafCentre[p]) > limit) continue;
-        const similarity = dotF32(query, 0, data, p * dim, dim);
+        const similarity = dotF32(query, 0, data, rowAt[p], dim);
         if (isWithin(similarity, eps)) visit(ids[p], similarity);
       }
     }
@@ -262,11 +272,11 @@ export class ConeTree {
   }
 
   private leafSelfPairs(leaf: number, eps: number, visit: PairVisitor): void {
-    const { data, dim } = this;
+    const { data, dim, rowAt } = this;
     const { ids, start, end } = this.layout;
     for (let p = start[leaf]; p < end[leaf]; p++) {
       for (let q = p + 1; q < end[leaf]; q++) {
-        const similarity = dotF32(data, p * dim, data, q * dim, dim);
+        const similarity = dotF32(data, rowAt[p], data, rowAt[q], dim);
         if (isWithin(similarity, eps)) visit(ids[p], ids[q], similarity);
       }
     }
@@ -305,7 +315,7 @@ export class ConeTree {
         }
         // angle(x, cB) - angle(y, cB) grows along B's list too: a break, not a continue.
         if (this.cachedAngleTo(toB, p - startA, p, other, b) - ownB[q] > limit) break;
-        const similarity = dotF32(dataA, p * dim, dataB, q * dim, dim);
+        const similarity = dotF32(dataA, this.rowAt[p], dataB, other.rowAt[q], dim);
         if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[q], similarity);
       }
     }
@@ -317,7 +327,7 @@ export class ConeTree {
     if (angle < 0) {
       const { dim } = this;
       angle = angleOf(
-        dotF32(this.data, p * dim, tree.layout.centres, node * dim, dim) *
+        dotF32(this.data, this.rowAt[p], tree.layout.centres, node * dim, dim) *
           this.invNorm[p] *
           tree.layout.centreInvNorm[node],
       );
