@@ -182,8 +182,6 @@ export class ConeTree {
       eps,
       limit,
       visit,
-      toB: new AngleCache(),
-      toA: new AngleCache(),
       reachA: this.leafReach(limit),
       reachB: self ? undefined : other.leafReach(limit),
     };
@@ -283,11 +281,14 @@ export class ConeTree {
   }
 
   /**
-   * Points in a leaf are sorted by their angle to its centre, widest first. The free bound
-   * angle(x, y) >= between - angle(x, cA) - angle(y, cB) only grows along both lists, so
-   * each loop stops at the first point it rules out. Pairs it cannot rule out usually
-   * involve an outlying face; one dot from that face to the other leaf's centre, computed
-   * once per leaf pair, then rules out all its pairs: angle(x, y) >= angle(y, cA) - angle(x, cA).
+   * Points in a leaf are sorted by their angle to its centre, widest first, so the free bound
+   * angle(x, y) >= between - angle(x, cA) - angle(y, cB) is weakest for the two lists' heads.
+   * While it does not rule out the heads, the wider head is settled with one dot, to the other
+   * leaf's centre: angle(x, y) >= angle(x, cB) - angle(y, cB) leaves it only the other leaf's
+   * points at least angle(x, cB) - limit from their centre (a prefix of that list, usually
+   * empty), which are checked one by one. Then it leaves its list, whose next head is narrower.
+   * A leaf pair that only an outlying face kept apart costs a dot or two; each pair of points
+   * is looked at once, when the first of them is settled.
    */
   private leafCrossPairs(a: number, other: ConeTree, b: number, between: number, scratch: WalkScratch): void {
     const { eps, limit, visit } = scratch;
@@ -296,44 +297,43 @@ export class ConeTree {
       B = other.layout;
     const dataA = this.data,
       dataB = other.data,
+      rowA = this.rowAt,
+      rowB = other.rowAt,
       ownA = A.toLeafCentre,
       ownB = B.toLeafCentre;
-    const startA = A.start[a],
-      endA = A.end[a],
-      startB = B.start[b],
+    const endA = A.end[a],
       endB = B.end[b];
-    const toB = scratch.toB.reset(endA - startA);
-    const toA = scratch.toA.reset(endB - startB);
-    for (let p = startA; p < endA; p++) {
-      const reach = between - ownA[p];
-      if (reach - B.apertures[b] > limit) break;
-      for (let q = startB; q < endB; q++) {
-        if (reach - ownB[q] > limit) break;
-        // Compute (once) the wider point's angle to the other leaf's centre first.
-        if (ownB[q] >= ownA[p] || toA[q - startB] >= 0) {
-          if (other.cachedAngleTo(toA, q - startB, q, this, a) - ownA[p] > limit) continue;
+    let p = A.start[a],
+      q = B.start[b];
+    while (p < endA && q < endB && between - ownA[p] - ownB[q] <= limit) {
+      if (ownA[p] >= ownB[q]) {
+        // Settle A's head against B's remaining points.
+        const reach = this.angleTo(p, other, b) - limit;
+        const cheap = between - ownA[p] - limit;
+        for (let r = q; r < endB && ownB[r] >= reach && ownB[r] >= cheap; r++) {
+          const similarity = dotF32(dataA, rowA[p], dataB, rowB[r], dim);
+          if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[r], similarity);
         }
-        // angle(x, cB) - angle(y, cB) grows along B's list too: a break, not a continue.
-        if (this.cachedAngleTo(toB, p - startA, p, other, b) - ownB[q] > limit) break;
-        const similarity = dotF32(dataA, this.rowAt[p], dataB, other.rowAt[q], dim);
-        if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[q], similarity);
+        p++;
+      } else {
+        const reach = other.angleTo(q, this, a) - limit;
+        const cheap = between - ownB[q] - limit;
+        for (let r = p; r < endA && ownA[r] >= reach && ownA[r] >= cheap; r++) {
+          const similarity = dotF32(dataA, rowA[r], dataB, rowB[q], dim);
+          if (isWithin(similarity, eps)) visit(A.ids[r], B.ids[q], similarity);
+        }
+        q++;
       }
     }
   }
 
-  /** cache[slot]: angle from point p of this tree to the centre of `node` in `tree`, computed once. */
-  private cachedAngleTo(cache: Float64Array, slot: number, p: number, tree: ConeTree, node: number): number {
-    let angle = cache[slot];
-    if (angle < 0) {
-      const { dim } = this;
-      angle = angleOf(
-        dotF32(this.data, this.rowAt[p], tree.layout.centres, node * dim, dim) *
-          this.invNorm[p] *
-          tree.layout.centreInvNorm[node],
-      );
-      cache[slot] = angle;
-    }
-    return angle;
+  /** Angle from the point at position p of this tree to the centre of `node` in `tree`. */
+  private angleTo(p: number, tree: ConeTree, node: number): number {
+    return angleOf(
+      dotF32(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
+        this.invNorm[p] *
+        tree.layout.centreInvNorm[node],
+    );
   }
 }
 
@@ -363,8 +363,6 @@ interface WalkScratch {
   eps: number;
   limit: number;
   visit: PairVisitor;
-  toB: AngleCache;
-  toA: AngleCache;
   /** leafReach of this tree and, across two trees, of the other. */
   reachA: { cos: Float64Array; sin: Float64Array };
   reachB: { cos: Float64Array; sin: Float64Array } | undefined;
@@ -401,15 +399,4 @@ function leafRanges(layout: TreeLayout): LeafRanges {
     hi[node] = firstAt(layout.end[node]);
   }
   return { list, lo, hi };
-}
-
-/** A reusable per-leaf-pair cache of angles; -1 means "not computed yet". */
-class AngleCache {
-  private values = new Float64Array(64);
-
-  reset(length: number): Float64Array {
-    if (this.values.length < length) this.values = new Float64Array(length);
-    this.values.fill(-1, 0, length);
-    return this.values;
-  }
 }
