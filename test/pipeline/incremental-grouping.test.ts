@@ -123,7 +123,7 @@ async function drain(l: SyntheticLibrary): Promise<number> {
  * 0.97 in centroid mode); the third makes DBSCAN tight, so clusters split and merge by their means
  * (0.93) and the noise pass (eps 0.07) finds what both left.
  */
-const SETTINGS = [
+const SETTINGS: Record<string, string>[] = [
   { FRS_DBSCAN_EPS: '0.06', FRS_DBSCAN_MIN_POINTS: '2' },
   { FRS_DBSCAN_EPS: '0.08', FRS_DBSCAN_MIN_POINTS: '3' },
   {
