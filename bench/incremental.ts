@@ -660,7 +660,7 @@ const report = [
   ...summariesB.map((s, k) => runRow(`B batch ${k + 1}`, s)),
   `| B, \`frs recluster\` after the last batch (on a copy) | 0 | 0 | 0 | ${groupCells(resultB.recluster?.summary ?? null)} | ${((resultB.recluster?.ms ?? 0) / 1000).toFixed(1)} |`,
   '',
-  'Each run regroups every unverified face (earlier batches\' included) because it brings new faces; "persons kept" are clusters that continued an existing person under its id.',
+  '"faces regrouped": the faces the run decided over. A run marked incremental decides only over the closure its new faces reach (README, "Incremental grouping and the grouping index"); the others over every unverified face. "persons kept" are clusters that continued an existing person under its id.',
   '',
   '## What if: the grouping rule replayed on the stored embeddings',
   '',
