@@ -2,6 +2,8 @@
  * Grouping-index queries shared by both dialects: the text differs only in how an id list
  * arrives (`list(param)`: SQLite json_each, T-SQL OPENJSON), so each dialect passes its own.
  */
+import { FACES_DIGEST_COLUMNS } from './shared-queries.js';
+
 /** A subquery over an id list parameter given as JSON text. */
 export type IdList = (param: string) => string;
 
@@ -57,12 +59,7 @@ export const CONES_SQL = `SELECT Id, Centroid, Angle, Size FROM FrsGroupingCompo
  */
 export const fingerprintOfSql = (list: IdList, facesTable = 'Faces', personsTable = 'Persons') => `SELECT s.*, p.*, d.*
 FROM (SELECT COUNT(*) AS Faces, SUM(CAST(Id AS BIGINT)) AS FaceIds,
-    SUM(CAST(COALESCE(PersonId, 0) AS BIGINT) * (Id % 9973 + 1)) AS Assignments,
-    SUM(CASE WHEN COALESCE(IsUserVerified, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Verified,
-    SUM(CASE WHEN COALESCE(IsRejected, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Rejected,
-    SUM(CASE WHEN GroupedAt IS NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Ungrouped,
-    SUM(CASE WHEN EmbeddingModel = @model AND Embedding IS NOT NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Embedded,
-    MAX(ModifiedAt) AS FacesModified
+    ${FACES_DIGEST_COLUMNS}
   FROM ${facesTable}
   WHERE Id IN (${list('@faces')} UNION SELECT Id FROM Faces WHERE PersonId IN (${list('@persons')}))) s
 CROSS JOIN (SELECT COUNT(*) AS Persons, MAX(ModifiedAt) AS PersonsModified

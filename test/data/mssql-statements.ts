@@ -50,6 +50,7 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   facesForGrouping: (o) => o.facesForGrouping('m1'),
   faceEmbedding: (o) => o.faceEmbedding(1),
   nearestFaces: (o) => o.nearestFaces('m1', new Float32Array([0.6, 0.8]), 10, { excludeFaceId: 1 }),
+  refreshFaceSearch: (o) => o.refreshFaceSearch('m1'),
   groupingFingerprint: async (o) => {
     await o.groupingFingerprint('m1');
     return o.groupingFingerprint('m1', { holdForWrite: true });

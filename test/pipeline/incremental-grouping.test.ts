@@ -123,7 +123,7 @@ async function drain(l: SyntheticLibrary): Promise<number> {
  * 0.97 in centroid mode); the third makes DBSCAN tight, so clusters split and merge by their means
  * (0.93) and the noise pass (eps 0.07) finds what both left.
  */
-const SETTINGS = [
+const SETTINGS: Record<string, string>[] = [
   { FRS_DBSCAN_EPS: '0.06', FRS_DBSCAN_MIN_POINTS: '2' },
   { FRS_DBSCAN_EPS: '0.08', FRS_DBSCAN_MIN_POINTS: '3' },
   {
@@ -433,6 +433,29 @@ describe('centroid mode: faces a mean reaches from beyond every member', () => {
   const settings = { ...SETTINGS[0], FRS_MATCH_MODE: 'centroid' }; // threshold 0.9, eps 0.06
   /** Unrelated identities around the constructed faces, so that the library has other components. */
   const background = () => faces(31, 40);
+  /**
+   * Two libraries with the same faces: `before` grouped by a recluster (which builds the index),
+   * then `arriving` added. The incremental run must leave what a full recluster leaves; returns
+   * each face's person in the incremental library, found by its embedding.
+   */
+  async function incrementalEqualsFull(
+    options: Record<string, string>,
+    before: Float32Array[],
+    arriving: Float32Array[],
+  ) {
+    const [incremental, full] = [await library(options, false), await library(options, false)];
+    for (const l of [incremental, full]) {
+      await l.addPhoto(background());
+      await l.addPhoto(before);
+    }
+    await runRecluster(incremental.ctx);
+    for (const l of [incremental, full]) await l.addPhoto(arriving);
+    expect(await runGrouping(incremental.ctx)).toMatchObject({ regrouped: true, incremental: true });
+    await runRecluster(full.ctx);
+    expect(await state(incremental)).toEqual(await state(full));
+    const grouped = await incremental.repo.facesForGrouping(MODEL);
+    return (e: Float32Array) => grouped.find((g) => sim(g.embedding, e) > 0.99999)!.personId;
+  }
 
   // A cluster of four faces 12 degrees around c (pairs opposite: their mean is c), and a face f
   // 24 degrees from c: sim(f, mean) = cos 24 = 0.914 >= 0.9, but sim(f, member) = cos 24 cos 12 = 0.893,
@@ -445,18 +468,7 @@ describe('centroid mode: faces a mean reaches from beyond every member', () => {
     it(`a noise face joins a cluster by its mean though no member is within R (${order})`, async () => {
       for (const m of members) expect(1 - sim(f, m)).toBeGreaterThan(0.1 + 0.005);
       const [first, second] = order === 'cluster first' ? [members, [f]] : [[f], members];
-      const [incremental, full] = [await library(settings, false), await library(settings, false)];
-      for (const l of [incremental, full]) {
-        await l.addPhoto(background());
-        await l.addPhoto(first);
-      }
-      await runRecluster(incremental.ctx);
-      for (const l of [incremental, full]) await l.addPhoto(second);
-      expect(await runGrouping(incremental.ctx)).toMatchObject({ regrouped: true, incremental: true });
-      await runRecluster(full.ctx);
-      expect(await state(incremental)).toEqual(await state(full));
-      const grouped = await incremental.repo.facesForGrouping(MODEL);
-      const personOf = (e: Float32Array) => grouped.find((g) => sim(g.embedding, e) > 0.99999)!.personId;
+      const personOf = await incrementalEqualsFull(settings, first, second);
       expect(personOf(f)).not.toBeNull();
       expect(personOf(f)).toBe(personOf(members[0]));
     });
@@ -506,18 +518,7 @@ describe('centroid mode: faces a mean reaches from beyond every member', () => {
       const f = turn(mean, axis(8), 25.5);
       expect(sim(f, mean)).toBeGreaterThanOrEqual(0.9);
       for (const part of [x, z]) expect(Math.acos(sim(f, part))).toBeGreaterThan(Math.acos(0.9) + (1 * Math.PI) / 180);
-      const [incremental, full] = [await library(merging, false), await library(merging, false)];
-      for (const l of [incremental, full]) {
-        await l.addPhoto(background());
-        await l.addPhoto([...pair(x), ...pair(z)]);
-      }
-      await runRecluster(incremental.ctx);
-      for (const l of [incremental, full]) await l.addPhoto([f]);
-      expect(await runGrouping(incremental.ctx)).toMatchObject({ regrouped: true, incremental: true });
-      await runRecluster(full.ctx);
-      expect(await state(incremental)).toEqual(await state(full));
-      const grouped = await incremental.repo.facesForGrouping(MODEL);
-      const personOf = (e: Float32Array) => grouped.find((g) => sim(g.embedding, e) > 0.99999)!.personId;
+      const personOf = await incrementalEqualsFull(merging, [...pair(x), ...pair(z)], [f]);
       expect(personOf(f)).not.toBeNull();
       expect([personOf(f), personOf(pair(z)[0])]).toEqual([personOf(pair(x)[0]), personOf(pair(x)[0])]);
     });
@@ -528,18 +529,7 @@ describe('centroid mode: faces a mean reaches from beyond every member', () => {
       const y = turn(x, axis(6), -21);
       expect(sim(x, y)).toBeGreaterThanOrEqual(0.93);
       expect(Math.acos(sim(mean, y))).toBeGreaterThan(Math.acos(0.9) + (1 * Math.PI) / 180);
-      const [incremental, full] = [await library(merging, false), await library(merging, false)];
-      for (const l of [incremental, full]) {
-        await l.addPhoto(background());
-        await l.addPhoto(pair(y));
-      }
-      await runRecluster(incremental.ctx);
-      for (const l of [incremental, full]) await l.addPhoto([...pair(x), ...pair(z)]);
-      expect(await runGrouping(incremental.ctx)).toMatchObject({ regrouped: true, incremental: true });
-      await runRecluster(full.ctx);
-      expect(await state(incremental)).toEqual(await state(full));
-      const grouped = await incremental.repo.facesForGrouping(MODEL);
-      const personOf = (e: Float32Array) => grouped.find((g) => sim(g.embedding, e) > 0.99999)!.personId;
+      const personOf = await incrementalEqualsFull(merging, pair(y), [...pair(x), ...pair(z)]);
       expect(new Set([x, y, z].map((c) => personOf(pair(c)[0]))).size).toBe(1);
     });
   });
@@ -551,18 +541,7 @@ describe('centroid mode: faces a mean reaches from beyond every member', () => {
     const h = turn(g, axis(10), 27);
     expect(1 - sim(g, h)).toBeGreaterThan(0.1 + 0.005);
     const wide = { ...settings, FRS_DBSCAN_NOISE_EPS: '0.12' };
-    const [incremental, full] = [await library(wide, false), await library(wide, false)];
-    for (const l of [incremental, full]) {
-      await l.addPhoto(background());
-      await l.addPhoto([g]);
-    }
-    await runRecluster(incremental.ctx);
-    for (const l of [incremental, full]) await l.addPhoto([h]);
-    expect(await runGrouping(incremental.ctx)).toMatchObject({ regrouped: true, incremental: true });
-    await runRecluster(full.ctx);
-    expect(await state(incremental)).toEqual(await state(full));
-    const grouped = await incremental.repo.facesForGrouping(MODEL);
-    const personOf = (e: Float32Array) => grouped.find((x) => sim(x.embedding, e) > 0.99999)!.personId;
+    const personOf = await incrementalEqualsFull(wide, [g], [h]);
     expect(personOf(g)).not.toBeNull();
     expect(personOf(h)).toBe(personOf(g));
   });
