@@ -55,7 +55,7 @@
  * is the whole decision restricted to C.
  */
 import { centroid, type Embedding } from './cosine.js';
-import { reachableCones, type Cone } from './components.js';
+import { ConeIndex, type Cone } from './components.js';
 import { MinRootSets } from './min-root-sets.js';
 import type { GroupDecision } from './group.js';
 
@@ -76,12 +76,21 @@ export function clusterMeans<F>(decision: GroupDecision<F, unknown>, embeddingOf
   return dbscanMembers(decision).map((faces) => centroid(faces.map(embeddingOf)));
 }
 
-/** Means of DBSCAN's clusters before the merge: what the merge compared (none when it is off). */
+/**
+ * Means of DBSCAN's clusters before the merge: what the merge compared (none when it is off). A
+ * cluster that merged with no other is left out: clusterMeans has its mean already (the same faces
+ * in the same order).
+ */
 export function unmergedMeans<F>(
   decision: GroupDecision<F, unknown>,
   embeddingOf: (face: F) => Embedding,
 ): Embedding[] {
-  return (decision.unmerged ?? []).map((faces) => centroid(faces.map(embeddingOf)));
+  if (!decision.unmerged) return [];
+  const finalSize = new Map<F, number>();
+  for (const members of dbscanMembers(decision)) for (const f of members) finalSize.set(f, members.length);
+  return decision.unmerged
+    .filter((faces) => finalSize.get(faces[0]) !== faces.length)
+    .map((faces) => centroid(faces.map(embeddingOf)));
 }
 
 /** Faces DBSCAN left as noise: noise now, joined a cluster by the second chance, or clustered by the noise pass. */
@@ -120,21 +129,23 @@ export function joinedAlongMerges<F>(
  * Indices of the cones (outside the closure) that conditions 1-3 above bring in. `means` are the
  * new clusters' means and the moved persons' means; `noise` the closure's DBSCAN-noise faces and
  * its DBSCAN clusters' means before merging (each compared with means inside other cones);
- * `reach` is centroidReach (interaction-radius.ts).
+ * `reach` is centroidReach (interaction-radius.ts); `skip` leaves out cones the closure holds.
  */
 export function conesCentroidsReach(
-  cones: readonly Cone[],
+  cones: readonly Cone[] | ConeIndex,
   means: readonly Embedding[],
   noise: readonly Embedding[],
   reach: number,
+  skip?: (cone: number) => boolean,
 ): number[] {
-  const found = new Set(reachableCones(cones, means, reach));
+  const index = cones instanceof ConeIndex ? cones : new ConeIndex(cones);
+  const found = new Set(index.reachable(means, reach, skip));
   if (noise.length > 0) {
     // A cluster's mean may lie anywhere when its cone is not a convex cap.
-    cones.forEach((cone, c) => {
-      if (cone.angle >= CONVEX_LIMIT) found.add(c);
+    index.cones.forEach((cone, c) => {
+      if (cone.angle >= CONVEX_LIMIT && !skip?.(c)) found.add(c);
     });
-    for (const c of reachableCones(cones, noise, reach)) found.add(c);
+    for (const c of index.reachable(noise, reach, skip)) found.add(c);
   }
   return [...found].sort((a, b) => a - b);
 }

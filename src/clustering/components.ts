@@ -79,21 +79,41 @@ export function facesByComponent<F extends { id: number; embedding: Embedding }>
  * queries, with each cone's bound turned into a minimum dot product once (one dot per pair, no acos).
  */
 export function reachableCones(cones: readonly Cone[], queries: readonly Embedding[], radius: number): number[] {
-  const reach = Math.acos(Math.max(-1, Math.min(1, 1 - radius)));
-  const found: number[] = [];
-  cones.forEach((cone, c) => {
-    const limit = reach + cone.angle + 2 * ANGLE_PAD;
-    // Past pi every direction is within reach; the slack covers rounding in the dot product.
-    const minDot = limit >= Math.PI ? -Infinity : Math.cos(limit) - 1e-6;
-    const { centroid } = cone;
-    for (const q of queries) {
-      if (dotF32(centroid, 0, q, 0, centroid.length) >= minDot) {
-        found.push(c);
-        return;
+  return new ConeIndex(cones).reachable(queries, radius);
+}
+
+/**
+ * A run's stored components, tested again and again against batches of queries (the closure's
+ * fixpoint): reachableCones over the cones not yet taken (`skip`), without copying them. (A cone
+ * tree over the centroids was tried: in 128 dimensions its nodes hardly prune, and it was slower
+ * than one dot product per cone and query.)
+ */
+export class ConeIndex<C extends Cone = Cone> {
+  constructor(readonly cones: readonly C[]) {}
+
+  reachable(queries: readonly Embedding[], radius: number, skip?: (cone: number) => boolean): number[] {
+    const reach = Math.acos(Math.max(-1, Math.min(1, 1 - radius)));
+    const found: number[] = [];
+    this.cones.forEach((cone, c) => {
+      if (skip?.(c)) return;
+      const minDot = minDotOf(cone, reach);
+      const { centroid } = cone;
+      for (const q of queries) {
+        if (dotF32(centroid, 0, q, 0, centroid.length) >= minDot) {
+          found.push(c);
+          return;
+        }
       }
-    }
-  });
-  return found;
+    });
+    return found;
+  }
+}
+
+/** The smallest dot product of a query with a cone's centroid that its bound admits (reachableCones). */
+function minDotOf(cone: Cone, reach: number): number {
+  const limit = reach + cone.angle + 2 * ANGLE_PAD;
+  // Past pi every direction is within reach; the slack covers rounding in the dot product.
+  return limit >= Math.PI ? -Infinity : Math.cos(limit) - 1e-6;
 }
 
 /**

@@ -39,13 +39,7 @@
  * read too, for its portrait and the fingerprint, as are all verified faces.
  */
 import { decideByComponents } from '../clustering/component-decision.js';
-import {
-  closureComponentLabels,
-  coneOf,
-  componentMembers,
-  reachableCones,
-  type Cone,
-} from '../clustering/components.js';
+import { closureComponentLabels, coneOf, componentMembers, ConeIndex, type Cone } from '../clustering/components.js';
 import {
   clusterMeans,
   conesCentroidsReach,
@@ -58,7 +52,7 @@ import { dotF32 } from '../clustering/cosine.js';
 import { groupFaces, type GroupDecision, type GroupOptions } from '../clustering/group.js';
 import { centroidReach } from '../clustering/interaction-radius.js';
 import { keptPersons } from '../clustering/reconcile.js';
-import type { GroupingFace, IndexedGroupingFace, RepositoryOps } from '../data/repository.js';
+import type { GroupingFace, IndexedGroupingFace, RepositoryOps, StoredCone } from '../data/repository.js';
 import { cannotLinkLookup, type Plan } from './group-apply.js';
 import { facesToGroup } from './grouping-settings.js';
 
@@ -104,6 +98,7 @@ export async function decideIncrementally(
   let seeds = await ops.facesForGroupingIn(model, { faceIds: seedIds });
   add(seeds);
   const cones = await ops.groupingCones(model);
+  const coneIndex = new ConeIndex(cones);
   const loadedComponents = new Set<number>();
   const loadedPersons = new Set<number>();
   const personFaces = new Map<number, IndexedGroupingFace>();
@@ -121,11 +116,22 @@ export async function decideIncrementally(
   const verifiedOwners = new Set(allVerified.map((f) => f.personId));
   const moved = new Set(seeds.map((f) => f.personId).filter((p): p is number => p !== null && verifiedOwners.has(p)));
   let centroidDecision: GroupDecision<number, number> | null = null;
+  // A mean or face tested in an earlier round of the fixpoint reached no cone still open (each cone
+  // it reached joined the closure), and open cones only get fewer: only new values need testing.
+  // Means and noise apart: noise also brings in every cone that is not a convex cap.
+  const untested = (tested: Set<string>) => (queries: Float32Array[]) =>
+    queries.filter((q) => {
+      const key = Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64');
+      if (tested.has(key)) return false;
+      tested.add(key);
+      return true;
+    });
+  const [untestedMeans, untestedNoise] = [untested(new Set()), untested(new Set())];
 
   for (;;) {
     // Grows the closure until it holds every component a seed reaches and every unprotected person whole.
     while (seeds.length > 0 || [...components].some((c) => !loadedComponents.has(c))) {
-      const reached = await componentsWithin(ops, model, seeds, cones, components, radius);
+      const reached = await componentsWithin(ops, model, seeds, coneIndex, components, radius);
       for (const [c, members] of reached) {
         components.add(c);
         loadedComponents.add(c);
@@ -168,16 +174,16 @@ export async function decideIncrementally(
     );
     centroidDecision = groupFaces(allVerified, inClosure, input.options, { cannotLink }, { components: closureLabels });
     const embeddingOf = new Map(inClosure.map((f) => [f.id, f.embedding]));
-    const open = cones.filter((cone) => !components.has(cone.componentId));
     const embedding = (id: number) => embeddingOf.get(id)!;
     const extra = conesCentroidsReach(
-      open,
-      [...clusterMeans(centroidDecision, embedding), ...personMeans(allVerified, moved)],
-      [...dbscanNoise(centroidDecision).map(embedding), ...unmergedMeans(centroidDecision, embedding)],
+      coneIndex,
+      untestedMeans([...clusterMeans(centroidDecision, embedding), ...personMeans(allVerified, moved)]),
+      untestedNoise([...dbscanNoise(centroidDecision).map(embedding), ...unmergedMeans(centroidDecision, embedding)]),
       reach,
+      (c) => components.has(cones[c].componentId),
     );
     if (extra.length === 0) break;
-    for (const c of extra) components.add(open[c].componentId);
+    for (const c of extra) components.add(cones[c].componentId);
   }
 
   const closure = [...faces.values()].sort((a, b) => a.id - b.id);
@@ -272,18 +278,20 @@ async function componentsWithin(
   ops: RepositoryOps,
   model: string,
   seeds: readonly GroupingFace[],
-  cones: Awaited<ReturnType<RepositoryOps['groupingCones']>>,
+  coneIndex: ConeIndex<StoredCone>,
   known: ReadonlySet<number>,
   radius: number,
 ): Promise<Map<number, IndexedGroupingFace[]>> {
   const reached = new Map<number, IndexedGroupingFace[]>();
   if (seeds.length === 0) return reached;
-  const open = cones.filter((cone) => !known.has(cone.componentId));
-  const candidates = reachableCones(
-    open,
-    seeds.map((s) => s.embedding),
-    radius,
-  ).map((c) => open[c].componentId);
+  const { cones } = coneIndex;
+  const candidates = coneIndex
+    .reachable(
+      seeds.map((s) => s.embedding),
+      radius,
+      (c) => known.has(cones[c].componentId),
+    )
+    .map((c) => cones[c].componentId);
   if (candidates.length === 0) return reached;
   const byComponent = new Map<number, IndexedGroupingFace[]>();
   for (const f of await ops.facesForGroupingIn(model, { componentIds: candidates })) {

@@ -7,6 +7,7 @@ import {
   coneOf,
   componentLabels,
   componentMembers,
+  ConeIndex,
   reachableCones,
 } from '../../src/clustering/components.js';
 import { cosineDistance } from '../../src/clustering/cosine.js';
@@ -105,6 +106,21 @@ describe('components and cones', () => {
     const queries = embeddings.slice(0, 20);
     const expected = cones.flatMap((cone, c) => (queries.some((q) => coneMayReach(cone, q, radius)) ? [c] : []));
     expect(reachableCones(cones, queries, radius)).toEqual(expected);
+  });
+
+  it('finds through a cone index the cones coneMayReach admits, leaving out the cones it is told to skip', () => {
+    const { embeddings } = library(12);
+    const stored = embeddings.slice(20);
+    const cones = componentMembers(componentLabels(stored, 0.05)).map((m) => coneOf(m.map((i) => stored[i])));
+    const index = new ConeIndex(cones);
+    const queries = embeddings.slice(0, 20);
+    const skip = (c: number) => c % 3 === 0;
+    for (const radius of [0.02, 0.1, 0.3]) {
+      const expected = cones.flatMap((cone, c) => (queries.some((q) => coneMayReach(cone, q, radius)) ? [c] : []));
+      expect(index.reachable(queries, radius)).toEqual(expected);
+      expect(index.reachable(queries, radius, skip)).toEqual(expected.filter((c) => !skip(c)));
+      expect(expected.length).toBeGreaterThan(0);
+    }
   });
 
   it('labels a closure like componentLabels when stored components split and new faces join them', () => {
