@@ -5,6 +5,9 @@
  * padded by `padding` on each side and scaled to the chip size. We estimate the mean shape
  * ourselves, on LFW, with generalised Procrustes alignment.
  *
+ * Prints the five-point template and `template51`, all 51 inner-face points (68-point indices
+ * 17..67, in that order), the template dlib fits by least squares when it has the 68 points.
+ *
  *   npx tsx tools/calibrate/alignment-template.ts [--images 400] [--padding 0.25] [--size 150]
  *
  * Needs ../shared/datasets/lfw and the face-api reference (devDependency).
@@ -53,6 +56,21 @@ function centreDist(r: FaceResult): number {
   return Math.hypot(b.x + b.width / 2 - 125, b.y + b.height / 2 - 125);
 }
 
+/** The partner of each 68-point index in the mirrored face (iBUG layout; midline points map to themselves). */
+const MIRROR_68 = (() => {
+  const m = Array.from({ length: 68 }, (_, i) => i);
+  const pairs = [
+    ...Array.from({ length: 8 }, (_, i) => [i, 16 - i]), // jaw
+    ...Array.from({ length: 5 }, (_, i) => [17 + i, 26 - i]), // brows
+    ...'31-35 32-34 36-45 37-44 38-43 39-42 40-47 41-46' // nose base, eyes
+      .concat(' 48-54 49-53 50-52 55-59 56-58 60-64 61-63 65-67') // lips
+      .split(' ')
+      .map((pair) => pair.split('-').map(Number)),
+  ];
+  for (const [a, b] of pairs) [m[a], m[b]] = [b, a];
+  return m;
+})();
+
 // Generalised Procrustes: align every shape to the running mean until it settles.
 let mean = shapes[0];
 for (let iter = 0; iter < 10; iter++) {
@@ -83,11 +101,17 @@ const pad = Number(values.padding),
 // The population is left-right symmetric on average: mirror and average to drop annotation bias.
 const mirrored = [five[1], five[0], five[2], five[4], five[3]].map(([x, y]) => [1 - x, y] as Point);
 const symmetric = five.map(([x, y], k) => [(x + mirrored[k][0]) / 2, (y + mirrored[k][1]) / 2] as Point);
-const template = symmetric.map(([x, y]) => [
+const toChip = ([x, y]: Point) => [
   round(((x + pad) / (1 + 2 * pad)) * size),
   round(((y + pad) / (1 + 2 * pad)) * size),
-]);
-console.log(JSON.stringify({ faces: shapes.length, padding: pad, size, template }));
+];
+const template = symmetric.map(toChip);
+// The same for every inner point: each averaged with its mirror partner (MIRROR_68).
+const template51 = unit.map(([x, y], i) => {
+  const [mx, my] = at(MIRROR_68[i + 17]);
+  return toChip([(x + 1 - mx) / 2, (y + my) / 2]);
+});
+console.log(JSON.stringify({ faces: shapes.length, padding: pad, size, template, template51 }));
 
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;

@@ -1,0 +1,267 @@
+/**
+ * The gap between FRS's pipeline around dlib's ResNet (the shipped embedder) and dlib's own
+ * pipeline with the same weights, on LFW verification (10 folds, threshold chosen on the other 9,
+ * a missed face is an error). Per configuration it measures:
+ *
+ * - alignment: `five` (the manifest's 5-point template) or `inner51` (a least-squares fit of the
+ *   68-point landmarks 17..67 to a mean-face template, as dlib's get_face_chip_details does;
+ *   `--template51`, from tools/calibrate/alignment-template.ts);
+ * - input scale: pixels minus the mean divided by 255 (face-api, the manifest) or 256 (dlib);
+ * - jitter averaging (dlib's num_jitters, here a fixed set of chip transforms: shifts of 3 px,
+ *   scales of 3%, rotations of 3 degrees, each also mirrored), scored for subsets of the set;
+ * - the comparison: cosine of averaged unit vectors (FRS), Euclidean distance of averaged raw
+ *   descriptors (dlib, whose metric was trained with a 0.6 distance threshold), cosine of
+ *   averaged raw descriptors.
+ *
+ *   npx tsx bench/lfw-dlib-pipeline.ts --pairs pairsDevTest.txt --threads 1 \
+ *     --alignments five,inner51 --scales 255,256 --jitter flip|grid --template51 FILE [--out FILE]
+ *
+ * Raw descriptors are cached in bench/.cache per configuration and image set, so scoring again
+ * is free. Detections come from the same cache as bench/lfw-verification.ts.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSettings } from '../src/config/settings.js';
+import { composeSimilarity, estimateSimilarity, type Similarity } from '../src/vision/align/similarity.js';
+import { warpSimilarity } from '../src/vision/align/warp.js';
+import { FaceAnalyzer } from '../src/vision/face-analyzer.js';
+import { fivePointsFrom68 } from '../src/vision/landmarks/five-points.js';
+import { LandmarkLocator } from '../src/vision/landmarks/landmark-locator.js';
+import { modelPath } from '../src/vision/models/manifest.js';
+import { getSession } from '../src/vision/models/onnx-session.js';
+import { toInputTensor } from '../src/vision/tensor.js';
+import type { Point } from '../src/vision/types.js';
+import { centreFaces } from './lib/embed-images.js';
+import { lfwAvailable, readPairs } from './lib/lfw.js';
+import { tenFold, type ScoredPair } from './lib/verification.js';
+
+const { values } = parseArgs({
+  options: {
+    pairs: { type: 'string', default: 'pairsDevTest.txt' },
+    threads: { type: 'string', default: '1' },
+    alignments: { type: 'string', default: 'five' },
+    scales: { type: 'string', default: '255' },
+    jitter: { type: 'string', default: 'flip' },
+    template51: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+if (!lfwAvailable) {
+  console.error('LFW is not available (../shared/datasets/lfw or FRS_LFW_DIR); this benchmark needs it.');
+  process.exit(2);
+}
+if (values.jitter !== 'flip' && values.jitter !== 'grid') {
+  console.error('--jitter is flip (the chip and its mirror) or grid (18 chips)');
+  process.exit(2);
+}
+
+const settings = loadSettings(process.env, { FRS_INTRA_OP_THREADS: Number(values.threads) });
+const analyzer = FaceAnalyzer.fromManifestFile(settings.FRS_MODEL_MANIFEST, settings);
+const { manifest } = analyzer;
+const spec = manifest.embedder;
+const size = spec.input.width;
+if (!manifest.landmarks) throw new Error('inner51 needs the 68-point landmarks model');
+const locator = new LandmarkLocator(manifest.landmarks, modelPath(manifest, manifest.landmarks.file), 1);
+const alignments = values.alignments!.split(',');
+const scales = values.scales!.split(',').map(Number);
+const template51: Point[] | null = values.template51
+  ? (JSON.parse(readFileSync(values.template51, 'utf8')) as { template51: Point[] }).template51
+  : null;
+if (alignments.includes('inner51') && template51?.length !== 51) {
+  console.error('inner51 needs --template51 FILE: the JSON that tools/calibrate/alignment-template.ts prints');
+  process.exit(2);
+}
+
+/** Chip-space transforms about the chip centre: index 0 is the plain chip; groups name the rest. */
+function about(scale: number, degrees: number, dx: number, dy: number): Similarity {
+  const c = size / 2;
+  const a = scale * Math.cos((degrees * Math.PI) / 180),
+    b = scale * Math.sin((degrees * Math.PI) / 180);
+  return { a, b, tx: c - (a * c - b * c) + dx, ty: c - (b * c + a * c) + dy };
+}
+const JITTERS: Similarity[] = [
+  about(1, 0, 0, 0),
+  about(1, 0, 3, 0),
+  about(1, 0, -3, 0),
+  about(1, 0, 0, 3),
+  about(1, 0, 0, -3),
+  about(0.97, 0, 0, 0),
+  about(1.03, 0, 0, 0),
+  about(1, 3, 0, 0),
+  about(1, -3, 0, 0),
+];
+const GROUPS: Record<string, number[]> = { shift: [1, 2, 3, 4], scale: [5, 6], rotate: [7, 8] };
+const bases = values.jitter === 'grid' ? JITTERS.length : 1;
+
+const pairs = readPairs(values.pairs);
+const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+const detectorKey = `lfw:${settings.FRS_MIN_DETECTION_SCORE}:${settings.FRS_MIN_FACE_SIZE}`;
+
+interface Config {
+  alignment: string;
+  scale: number;
+}
+const configs: Config[] = alignments.flatMap((alignment) => scales.map((scale) => ({ alignment, scale })));
+const configName = (c: Config) => `${c.alignment} /${c.scale}`;
+
+/** Per configuration and image: the raw descriptors of chips [base 0..n-1, then their mirrors], or null. */
+type Raw = Map<string, Float32Array[] | null>;
+const cacheDir = join(import.meta.dirname, '.cache');
+mkdirSync(cacheDir, { recursive: true });
+function cacheFile(c: Config): string {
+  const { sha256, template } = spec;
+  const key = createHash('sha256')
+    .update(JSON.stringify({ sha256, template, c, t: c.alignment === 'inner51' ? template51 : null, images, bases }))
+    .digest('hex')
+    .slice(0, 16);
+  return join(cacheDir, `dlib-pipeline-${key}.json`);
+}
+
+const raw = new Map<string, Raw>();
+const todo = configs.filter((c) => {
+  const file = cacheFile(c);
+  if (!existsSync(file)) return true;
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[] | null>;
+  raw.set(
+    configName(c),
+    new Map(
+      Object.entries(stored).map(([path, vs]) => [
+        path,
+        vs && vs.map((b64) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer)),
+      ]),
+    ),
+  );
+  return false;
+});
+
+const session = await getSession(modelPath(manifest, spec.file), {
+  intraOpThreads: Number(values.threads),
+  sha256: spec.sha256,
+});
+const timing = { landmarks: 0, warp: 0, embed: 0, chips: 0 };
+if (todo.length > 0) {
+  for (const c of todo) raw.set(configName(c), new Map());
+  let checked = false;
+  for await (const { path, image, face } of centreFaces(analyzer, images, detectorKey)) {
+    if (!face) {
+      for (const c of todo) raw.get(configName(c))!.set(path, null);
+      continue;
+    }
+    let t = performance.now();
+    const points68 = (await locator.locate(image, [face.box]))[0];
+    timing.landmarks += performance.now() - t;
+    if (!checked) {
+      // The cached five points must be the ones these 68 give: same model, same box.
+      const five = fivePointsFrom68(points68);
+      const off = Math.max(...five.flatMap((p, i) => p.map((v, k) => Math.abs(v - face.landmarks[i][k]))));
+      if (off > 1e-3) throw new Error(`landmarks differ from the cached detection by ${off} px`);
+      checked = true;
+    }
+    for (const c of todo) {
+      t = performance.now();
+      const toChip =
+        c.alignment === 'inner51'
+          ? estimateSimilarity(points68.slice(17), template51!)
+          : estimateSimilarity(face.landmarks, spec.template as Point[]);
+      const chips = JITTERS.slice(0, bases).map((j) => warpSimilarity(image, composeSimilarity(j, toChip), size, size));
+      chips.push(...chips.map((chip) => mirror(chip)));
+      timing.warp += performance.now() - t;
+      t = performance.now();
+      const input = { ...spec.input, std: [c.scale, c.scale, c.scale] as [number, number, number] };
+      const out = (await session.run({ [spec.input.name]: toInputTensor(chips, input) }))[spec.output];
+      const data = out.data as Float32Array;
+      timing.embed += performance.now() - t;
+      timing.chips += chips.length;
+      raw.get(configName(c))!.set(
+        path,
+        chips.map((_, i) => data.slice(i * spec.dimensions, (i + 1) * spec.dimensions)),
+      );
+    }
+  }
+  for (const c of todo) {
+    const entries = [...raw.get(configName(c))!].map(([path, vs]) => [
+      path,
+      vs && vs.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')),
+    ]);
+    writeFileSync(cacheFile(c), JSON.stringify(Object.fromEntries(entries)));
+  }
+}
+
+function mirror(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const s = (y * size + x) * 3,
+        d = (y * size + (size - 1 - x)) * 3;
+      out[d] = rgb[s];
+      out[d + 1] = rgb[s + 1];
+      out[d + 2] = rgb[s + 2];
+    }
+  return out;
+}
+
+const unit = (v: Float32Array) => {
+  const n = Math.hypot(...v) || 1;
+  return v.map((x) => x / n);
+};
+const meanOf = (vs: Float32Array[]) => {
+  const out = new Float32Array(vs[0].length);
+  for (const v of vs) for (let i = 0; i < v.length; i++) out[i] += v[i] / vs.length;
+  return out;
+};
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+const distance = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
+
+/** Jitter subsets to score: chip indices (mirrors are base + bases). */
+const subsets: Array<[string, number[]]> = [
+  ['plain chip', [0]],
+  ['+ mirror (shipped)', [0, bases]],
+];
+if (bases > 1) {
+  const withMirrors = (ks: number[]) => ks.flatMap((k) => [k, k + bases]);
+  for (const [name, ks] of Object.entries(GROUPS)) subsets.push([`+ mirror + ${name}`, withMirrors([0, ...ks])]);
+  subsets.push([`all ${2 * bases}`, withMirrors(JITTERS.map((_, k) => k))]);
+}
+
+const metrics: Array<[string, (vs: Float32Array[]) => Float32Array, (a: Float32Array, b: Float32Array) => number]> = [
+  ['cosine, unit vectors averaged', (vs) => unit(meanOf(vs.map(unit))), dot],
+  ['Euclidean, raw averaged', meanOf, (a, b) => -distance(a, b)],
+  ['cosine, raw averaged', (vs) => unit(meanOf(vs)), dot],
+];
+
+const pct = (v: number) => (v * 100).toFixed(2) + '%';
+const lines = [
+  `## ${values.pairs}: ${pairs.length} pairs, ${images.length} images, jitter set ${values.jitter}`,
+  '',
+  '| alignment / scale | chips averaged | comparison | accuracy | threshold (mean of folds) |',
+  '| --- | --- | --- | --- | --- |',
+];
+for (const c of configs) {
+  const byImage = raw.get(configName(c))!;
+  for (const [subset, ks] of subsets)
+    for (const [metric, summarise, compare] of metrics) {
+      const summary = new Map<string, Float32Array | null>();
+      for (const [path, vs] of byImage) summary.set(path, vs && summarise(ks.map((k) => vs[k])));
+      const scored: ScoredPair[] = pairs.map((p) => {
+        const a = summary.get(p.a),
+          b = summary.get(p.b);
+        return { similarity: a && b ? compare(a, b) : null, same: p.same, fold: p.fold };
+      });
+      const r = tenFold(scored);
+      const threshold = Math.abs(r.thresholds.reduce((s, t) => s + t, 0) / r.thresholds.length);
+      lines.push(
+        `| ${configName(c)} | ${subset} | ${metric} | ${pct(r.mean)} ± ${pct(r.std)} | ${threshold.toFixed(3)} |`,
+      );
+    }
+}
+const missed = [...raw.values().next().value!.values()].filter((v) => v === null).length;
+lines.push('', `Images without a face: ${missed} / ${images.length}.`);
+if (timing.chips > 0)
+  lines.push(
+    `Computed ${timing.chips} chips on ${values.threads} thread(s): landmarks ${(timing.landmarks / images.length).toFixed(1)} ms/image, warp ${(timing.warp / timing.chips).toFixed(2)} ms/chip, embed ${(timing.embed / timing.chips).toFixed(2)} ms/chip.`,
+  );
+const report = lines.join('\n') + '\n';
+console.log(report);
+if (values.out) writeFileSync(values.out, report);
