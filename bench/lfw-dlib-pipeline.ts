@@ -5,7 +5,9 @@
  *
  * - alignment: `five` (the manifest's 5-point template) or `inner51` (a least-squares fit of the
  *   68-point landmarks 17..67 to a mean-face template, as dlib's get_face_chip_details does;
- *   `--template51`, from tools/calibrate/alignment-template.ts);
+ *   `--template51`, from tools/calibrate/alignment-template.ts); `-tta` after either: landmarks
+ *   averaged with those found on the mirror image; `--combine a+b,...`: the descriptors of
+ *   alignments a and b (both measured in the run or cached) averaged;
  * - input scale: pixels minus the mean divided by 255 (face-api, the manifest) or 256 (dlib);
  * - jitter averaging (dlib's num_jitters, here a fixed set of chip transforms: shifts of 3 px,
  *   scales of 3%, rotations of 3 degrees, each also mirrored), scored for subsets of the set;
@@ -15,26 +17,29 @@
  *
  *   npx tsx bench/lfw-dlib-pipeline.ts --pairs pairsDevTest.txt --threads 1 \
  *     --alignments five,inner51 --scales 255,256 --jitter flip|grid --template51 FILE [--out FILE]
+ *     [--errors: list the pairs each configuration gets wrong with the mirror and cosine]
  *
  * Raw descriptors are cached in bench/.cache per configuration and image set, so scoring again
  * is free. Detections come from the same cache as bench/lfw-verification.ts.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../src/config/settings.js';
 import { composeSimilarity, estimateSimilarity, type Similarity } from '../src/vision/align/similarity.js';
 import { warpSimilarity } from '../src/vision/align/warp.js';
 import { FaceAnalyzer } from '../src/vision/face-analyzer.js';
+import type { DecodedImage } from '../src/vision/decode.js';
 import { fivePointsFrom68 } from '../src/vision/landmarks/five-points.js';
+import { unmirror68 } from '../src/vision/landmarks/mirror.js';
 import { LandmarkLocator } from '../src/vision/landmarks/landmark-locator.js';
 import { modelPath } from '../src/vision/models/manifest.js';
 import { getSession } from '../src/vision/models/onnx-session.js';
 import { toInputTensor } from '../src/vision/tensor.js';
 import type { Point } from '../src/vision/types.js';
 import { centreFaces } from './lib/embed-images.js';
-import { lfwAvailable, readPairs } from './lib/lfw.js';
+import { lfwAvailable, lfwRoot, readPairs } from './lib/lfw.js';
 import { tenFold, type ScoredPair } from './lib/verification.js';
 
 const { values } = parseArgs({
@@ -45,6 +50,8 @@ const { values } = parseArgs({
     scales: { type: 'string', default: '255' },
     jitter: { type: 'string', default: 'flip' },
     template51: { type: 'string' },
+    combine: { type: 'string', default: '' },
+    errors: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -69,7 +76,7 @@ const scales = values.scales!.split(',').map(Number);
 const template51: Point[] | null = values.template51
   ? (JSON.parse(readFileSync(values.template51, 'utf8')) as { template51: Point[] }).template51
   : null;
-if (alignments.includes('inner51') && template51?.length !== 51) {
+if (alignments.some((a) => a.startsWith('inner51')) && template51?.length !== 51) {
   console.error('inner51 needs --template51 FILE: the JSON that tools/calibrate/alignment-template.ts prints');
   process.exit(2);
 }
@@ -113,7 +120,9 @@ mkdirSync(cacheDir, { recursive: true });
 function cacheFile(c: Config): string {
   const { sha256, template } = spec;
   const key = createHash('sha256')
-    .update(JSON.stringify({ sha256, template, c, t: c.alignment === 'inner51' ? template51 : null, images, bases }))
+    .update(
+      JSON.stringify({ sha256, template, c, t: c.alignment.startsWith('inner51') ? template51 : null, images, bases }),
+    )
     .digest('hex')
     .slice(0, 16);
   return join(cacheDir, `dlib-pipeline-${key}.json`);
@@ -140,7 +149,7 @@ const session = await getSession(modelPath(manifest, spec.file), {
   intraOpThreads: Number(values.threads),
   sha256: spec.sha256,
 });
-const timing = { landmarks: 0, warp: 0, embed: 0, chips: 0 };
+const timing = { landmarks: 0, warp: 0, embed: 0, chips: 0, mirrorShift: 0, faces: 0 };
 if (todo.length > 0) {
   for (const c of todo) raw.set(configName(c), new Map());
   let checked = false;
@@ -151,7 +160,20 @@ if (todo.length > 0) {
     }
     let t = performance.now();
     const points68 = (await locator.locate(image, [face.box]))[0];
+    const [x1, y1, x2, y2] = face.box;
+    const W = image.width;
+    const mirrored = todo.some((c) => c.alignment.endsWith('-tta'))
+      ? unmirror68((await locator.locate(mirrorImage(image), [[W - x2, y1, W - x1, y2]]))[0], W)
+      : null;
+    const averaged =
+      mirrored && points68.map((p, k): Point => [(p[0] + mirrored[k][0]) / 2, (p[1] + mirrored[k][1]) / 2]);
     timing.landmarks += performance.now() - t;
+    if (mirrored) {
+      // How far the mirror image moves the points: a wrong mapping shows as tens of pixels.
+      timing.mirrorShift +=
+        points68.reduce((sum, p, k) => sum + Math.hypot(p[0] - mirrored[k][0], p[1] - mirrored[k][1]), 0) / 68;
+      timing.faces++;
+    }
     if (!checked) {
       // The cached five points must be the ones these 68 give: same model, same box.
       const five = fivePointsFrom68(points68);
@@ -161,10 +183,10 @@ if (todo.length > 0) {
     }
     for (const c of todo) {
       t = performance.now();
-      const toChip =
-        c.alignment === 'inner51'
-          ? estimateSimilarity(points68.slice(17), template51!)
-          : estimateSimilarity(face.landmarks, spec.template as Point[]);
+      const points = c.alignment.endsWith('-tta') ? averaged! : points68;
+      const toChip = c.alignment.startsWith('inner51')
+        ? estimateSimilarity(points.slice(17), template51!)
+        : estimateSimilarity(fivePointsFrom68(points), spec.template as Point[]);
       const chips = JITTERS.slice(0, bases).map((j) => warpSimilarity(image, composeSimilarity(j, toChip), size, size));
       chips.push(...chips.map((chip) => mirror(chip)));
       timing.warp += performance.now() - t;
@@ -187,6 +209,20 @@ if (todo.length > 0) {
     ]);
     writeFileSync(cacheFile(c), JSON.stringify(Object.fromEntries(entries)));
   }
+}
+
+function mirrorImage(image: DecodedImage): DecodedImage {
+  const { width, height, data } = image;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const s = (y * width + x) * 3,
+        d = (y * width + (width - 1 - x)) * 3;
+      out[d] = data[s];
+      out[d + 1] = data[s + 1];
+      out[d + 2] = data[s + 2];
+    }
+  return { ...image, data: out };
 }
 
 function mirror(rgb: Uint8Array): Uint8Array {
@@ -225,35 +261,76 @@ if (bases > 1) {
   subsets.push([`all ${2 * bases}`, withMirrors(JITTERS.map((_, k) => k))]);
 }
 
-const metrics: Array<[string, (vs: Float32Array[]) => Float32Array, (a: Float32Array, b: Float32Array) => number]> = [
+type Metric = [string, (vs: Float32Array[]) => Float32Array, (a: Float32Array, b: Float32Array) => number, boolean?];
+/** The last flag: subtract the mean of the image set's vectors first (no labels used), then cosine. */
+const metrics: Metric[] = [
   ['cosine, unit vectors averaged', (vs) => unit(meanOf(vs.map(unit))), dot],
   ['Euclidean, raw averaged', meanOf, (a, b) => -distance(a, b)],
   ['cosine, raw averaged', (vs) => unit(meanOf(vs)), dot],
+  ['cosine, unit vectors averaged, centred on the set mean', (vs) => unit(meanOf(vs.map(unit))), dot, true],
 ];
 
+// Combinations: every chip of one alignment beside the same chip of the others, so subsets pick both.
+const scored: Array<{ name: string; byImage: Raw; width: number }> = configs.map((c) => ({
+  name: configName(c),
+  byImage: raw.get(configName(c))!,
+  width: 1,
+}));
+for (const combo of values.combine!.split(',').filter(Boolean))
+  for (const scale of scales) {
+    const parts = combo.split('+').map((alignment) => raw.get(configName({ alignment, scale })));
+    if (parts.some((p) => !p)) throw new Error(`--combine ${combo}: measure each part in the same run`);
+    const byImage: Raw = new Map();
+    for (const path of images) {
+      const vs = parts.map((p) => p!.get(path));
+      byImage.set(path, vs.some((v) => !v) ? null : vs[0]!.flatMap((_, k) => vs.map((v) => v![k])));
+    }
+    scored.push({ name: `${combo} /${scale}`, byImage, width: parts.length });
+  }
+
 const pct = (v: number) => (v * 100).toFixed(2) + '%';
+const errorLines: string[] = [];
 const lines = [
   `## ${values.pairs}: ${pairs.length} pairs, ${images.length} images, jitter set ${values.jitter}`,
   '',
   '| alignment / scale | chips averaged | comparison | accuracy | threshold (mean of folds) |',
   '| --- | --- | --- | --- | --- |',
 ];
-for (const c of configs) {
-  const byImage = raw.get(configName(c))!;
+for (const { name, byImage, width } of scored) {
   for (const [subset, ks] of subsets)
-    for (const [metric, summarise, compare] of metrics) {
+    for (const [metric, summarise, compare, centre] of metrics) {
       const summary = new Map<string, Float32Array | null>();
-      for (const [path, vs] of byImage) summary.set(path, vs && summarise(ks.map((k) => vs[k])));
+      const picked = ks.flatMap((k) => Array.from({ length: width }, (_, w) => k * width + w));
+      for (const [path, vs] of byImage) summary.set(path, vs && summarise(picked.map((k) => vs[k])));
+      if (centre) {
+        const m = meanOf([...summary.values()].filter((v) => v !== null));
+        for (const [path, v] of summary) summary.set(path, v && unit(v.map((x, i) => x - m[i])));
+      }
       const scored: ScoredPair[] = pairs.map((p) => {
         const a = summary.get(p.a),
           b = summary.get(p.b);
         return { similarity: a && b ? compare(a, b) : null, same: p.same, fold: p.fold };
       });
       const r = tenFold(scored);
+      if (values.errors && ks.length === 2 && metric === metrics[0][0]) {
+        const wrong = scored
+          .map((p, i) => ({
+            ...p,
+            pair: pairs[i],
+            t: r.thresholds[[...new Set(pairs.map((q) => q.fold))].indexOf(p.fold)],
+          }))
+          .filter((p) => p.similarity === null || p.similarity >= p.t !== p.same);
+        errorLines.push(
+          '',
+          `Wrong with ${name}, ${subset}, ${metric} (${wrong.length}):`,
+          ...wrong.map(
+            (p) =>
+              `- ${p.same ? 'same' : 'different'} ${p.similarity?.toFixed(3)} (threshold ${p.t.toFixed(3)}): ${relative(lfwRoot, p.pair.a)} ${relative(lfwRoot, p.pair.b)}`,
+          ),
+        );
+      }
       const threshold = Math.abs(r.thresholds.reduce((s, t) => s + t, 0) / r.thresholds.length);
-      lines.push(
-        `| ${configName(c)} | ${subset} | ${metric} | ${pct(r.mean)} ± ${pct(r.std)} | ${threshold.toFixed(3)} |`,
-      );
+      lines.push(`| ${name} | ${subset} | ${metric} | ${pct(r.mean)} ± ${pct(r.std)} | ${threshold.toFixed(3)} |`);
     }
 }
 const missed = [...raw.values().next().value!.values()].filter((v) => v === null).length;
@@ -262,6 +339,10 @@ if (timing.chips > 0)
   lines.push(
     `Computed ${timing.chips} chips on ${values.threads} thread(s): landmarks ${(timing.landmarks / images.length).toFixed(1)} ms/image, warp ${(timing.warp / timing.chips).toFixed(2)} ms/chip, embed ${(timing.embed / timing.chips).toFixed(2)} ms/chip.`,
   );
-const report = lines.join('\n') + '\n';
+if (timing.faces > 0)
+  lines.push(
+    `Landmarks on the mirror image lie ${(timing.mirrorShift / timing.faces).toFixed(2)} px from the plain ones (mean over points and faces).`,
+  );
+const report = [...lines, ...errorLines].join('\n') + '\n';
 console.log(report);
 if (values.out) writeFileSync(values.out, report);

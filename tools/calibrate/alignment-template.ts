@@ -18,6 +18,7 @@ import { identitiesWithAtLeast, lfwAvailable } from '../../bench/lib/lfw.js';
 import { loadFaceApi } from '../../test/helpers/face-api-reference.js';
 import { decodeImage } from '../../src/vision/decode.js';
 import { applySimilarity, estimateSimilarity } from '../../src/vision/align/similarity.js';
+import { MIRROR_68 } from '../../src/vision/landmarks/mirror.js';
 import type { Point } from '../../src/vision/types.js';
 
 const { values } = parseArgs({
@@ -55,21 +56,6 @@ function centreDist(r: FaceResult): number {
   const b = r.detection.box;
   return Math.hypot(b.x + b.width / 2 - 125, b.y + b.height / 2 - 125);
 }
-
-/** The partner of each 68-point index in the mirrored face (iBUG layout; midline points map to themselves). */
-const MIRROR_68 = (() => {
-  const m = Array.from({ length: 68 }, (_, i) => i);
-  const pairs = [
-    ...Array.from({ length: 8 }, (_, i) => [i, 16 - i]), // jaw
-    ...Array.from({ length: 5 }, (_, i) => [17 + i, 26 - i]), // brows
-    ...'31-35 32-34 36-45 37-44 38-43 39-42 40-47 41-46' // nose base, eyes
-      .concat(' 48-54 49-53 50-52 55-59 56-58 60-64 61-63 65-67') // lips
-      .split(' ')
-      .map((pair) => pair.split('-').map(Number)),
-  ];
-  for (const [a, b] of pairs) [m[a], m[b]] = [b, a];
-  return m;
-})();
 
 // Generalised Procrustes: align every shape to the running mean until it settles.
 let mean = shapes[0];
