@@ -7,7 +7,8 @@
  *   68-point landmarks 17..67 to a mean-face template, as dlib's get_face_chip_details does;
  *   `--template51`, from tools/calibrate/alignment-template.ts); `-tta` after either: landmarks
  *   averaged with those found on the mirror image; `--combine a+b,...`: the descriptors of
- *   alignments a and b (both measured in the run or cached) averaged;
+ *   alignments a and b (both measured in the run or cached) averaged; `@m` after either (`five@0.1`):
+ *   the landmark model's crop grown by m of the box on each side (the manifest's cropMargin is 0);
  * - input scale: pixels minus the mean divided by 255 (face-api, the manifest) or 256 (dlib);
  * - jitter averaging (dlib's num_jitters, here a fixed set of chip transforms: shifts of 3 px,
  *   scales of 3%, rotations of 3 degrees, each also mirrored), scored for subsets of the set;
@@ -71,6 +72,17 @@ const spec = manifest.embedder;
 const size = spec.input.width;
 if (!manifest.landmarks) throw new Error('inner51 needs the 68-point landmarks model');
 const locator = new LandmarkLocator(manifest.landmarks, modelPath(manifest, manifest.landmarks.file), 1);
+/** Locators with another crop margin, for alignments named `...@margin`. */
+const marginLocators = new Map<string, LandmarkLocator>();
+const marginOf = (alignment: string) => alignment.split('@')[1];
+function locatorFor(margin: string): LandmarkLocator {
+  let l = marginLocators.get(margin);
+  if (!l) {
+    const spec = { ...manifest.landmarks!, cropMargin: Number(margin) };
+    marginLocators.set(margin, (l = new LandmarkLocator(spec, modelPath(manifest, spec.file), 1)));
+  }
+  return l;
+}
 const alignments = values.alignments!.split(',');
 const scales = values.scales!.split(',').map(Number);
 const template51: Point[] | null = values.template51
@@ -183,7 +195,12 @@ if (todo.length > 0) {
     }
     for (const c of todo) {
       t = performance.now();
-      const points = c.alignment.endsWith('-tta') ? averaged! : points68;
+      const margin = marginOf(c.alignment);
+      const points = margin
+        ? (await locatorFor(margin).locate(image, [face.box]))[0]
+        : c.alignment.endsWith('-tta')
+          ? averaged!
+          : points68;
       const toChip = c.alignment.startsWith('inner51')
         ? estimateSimilarity(points.slice(17), template51!)
         : estimateSimilarity(fivePointsFrom68(points), spec.template as Point[]);
