@@ -39,7 +39,7 @@ import { seededRandom } from '../src/clustering/random.js';
 import { groupFaces, type GroupOptions } from '../src/clustering/group.js';
 import { evaluateClustering } from '../src/clustering/metrics.js';
 import { decodeEmbedding } from '../src/data/embedding-codec.js';
-import { groupOptions } from '../src/pipeline/group-stage.js';
+import { groupOptions } from '../src/pipeline/grouping-settings.js';
 import { loadSettings, type Settings } from '../src/config/settings.js';
 import type { Logger } from '../src/pipeline/context.js';
 import type { GroupSummary } from '../src/pipeline/group-stage.js';
@@ -143,6 +143,11 @@ const grouping = {
   FRS_MATCH_MODE: settings.FRS_MATCH_MODE,
   FRS_DBSCAN_EPS: settings.FRS_DBSCAN_EPS,
   FRS_DBSCAN_MIN_POINTS: settings.FRS_DBSCAN_MIN_POINTS,
+  FRS_DBSCAN_NOISE_EPS: settings.FRS_DBSCAN_NOISE_EPS,
+  FRS_CLUSTER_MERGE_THRESHOLD: settings.FRS_CLUSTER_MERGE_THRESHOLD,
+  FRS_MIN_FACE_QUALITY: settings.FRS_MIN_FACE_QUALITY,
+  FRS_LOW_QUALITY_MATCH_THRESHOLD: settings.FRS_LOW_QUALITY_MATCH_THRESHOLD,
+  FRS_GROUPING_BATCH_FACES: settings.FRS_GROUPING_BATCH_FACES,
   FRS_UMAP_ENABLED: settings.FRS_UMAP_ENABLED,
   FRS_UMAP_DIMENSIONS: settings.FRS_UMAP_DIMENSIONS,
   FRS_MIN_DETECTION_SCORE: settings.FRS_MIN_DETECTION_SCORE,
@@ -601,7 +606,7 @@ const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$
 const command = `npx tsx bench/incremental.ts ${process.argv.slice(2).join(' ')}`.trim();
 const groupCells = (g: GroupSummary | null) =>
   g
-    ? `${g.faces} (${g.newFaces}) | ${g.personsKept} / ${g.personsCreated} / ${g.personsDeleted} | ${g.facesMoved} | ${g.noise} | ${g.ms}`
+    ? `${g.faces} (${g.newFaces})${g.incremental ? ', incremental' : ''} | ${g.personsKept} / ${g.personsCreated} / ${g.personsDeleted} | ${g.facesMoved} | ${g.noise} | ${g.ms}`
     : 'busy | | | |';
 const runRow = (name: string, s: RunSummary & { images: number }) =>
   `| ${name} | ${s.images} | ${s.detected.faces} | ${s.detected.failed} | ${groupCells(s.recognised.grouped)} | ${(s.ms / 1000).toFixed(1)} |`;
@@ -655,7 +660,7 @@ const report = [
   ...summariesB.map((s, k) => runRow(`B batch ${k + 1}`, s)),
   `| B, \`frs recluster\` after the last batch (on a copy) | 0 | 0 | 0 | ${groupCells(resultB.recluster?.summary ?? null)} | ${((resultB.recluster?.ms ?? 0) / 1000).toFixed(1)} |`,
   '',
-  'Each run regroups every unverified face (earlier batches\' included) because it brings new faces; "persons kept" are clusters that continued an existing person under its id.',
+  '"faces regrouped": the faces the run decided over. A run marked incremental decides only over the closure its new faces reach (README, "Incremental grouping and the grouping index"); the others over every unverified face. "persons kept" are clusters that continued an existing person under its id.',
   '',
   '## What if: the grouping rule replayed on the stored embeddings',
   '',

@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { groupFaces } from '../src/clustering/group.js';
-import { groupOptions } from '../src/pipeline/group-stage.js';
+import { groupOptions } from '../src/pipeline/grouping-settings.js';
 import { evaluateClustering } from '../src/clustering/metrics.js';
 import { loadSettings } from '../src/config/settings.js';
 import { FaceAnalyzer } from '../src/vision/face-analyzer.js';

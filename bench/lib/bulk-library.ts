@@ -18,6 +18,11 @@ import { normalise } from '../../src/clustering/cosine.js';
 import { gaussian, seededRandom } from '../../src/clustering/random.js';
 import { openRepository } from '../../src/data/open-repository.js';
 import { encodeEmbedding } from '../../src/data/embedding-codec.js';
+import { facesByComponent } from '../../src/clustering/components.js';
+import { groupFaces, type GroupOptions } from '../../src/clustering/group.js';
+import { interactionRadius } from '../../src/clustering/interaction-radius.js';
+import { choosePortrait } from '../../src/clustering/portrait.js';
+import { settingsKey } from '../../src/pipeline/grouping-settings.js';
 
 export interface BulkOptions {
   /** Identities (people); each gets `facesPerIdentity` faces. */
@@ -35,6 +40,15 @@ export interface BulkOptions {
   firstIdentity?: number;
   /** > 0: other photos of the same identities (new faces of known persons), one set per value. */
   photos?: number;
+  /**
+   * Group the faces as a full recluster with these options would, and store the grouping index
+   * (incremental runs can start at once), without the library-wide pair search: identities are
+   * random directions in 128-d, so faces of two identities are about 10 standard deviations
+   * further apart than any interaction radius, and each identity's decision is its own
+   * (interaction-radius.ts). Persons follow groupFaces per identity, components componentLabels.
+   * Overrides `grouped`. bench/grouping-scale.ts checks the result against a real recluster.
+   */
+  decided?: GroupOptions;
   seed?: number;
   /** Rows per transaction. */
   chunk?: number;
@@ -105,7 +119,11 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
   const perIdentity = options.facesPerIdentity ?? 20;
   const dim = options.dim ?? 128;
   const model = options.model ?? BULK_MODEL;
-  const grouped = options.grouped ?? false;
+  const grouped = (options.grouped ?? false) && !options.decided;
+  const decided = options.decided;
+  const radius = decided ? interactionRadius(decided) : null;
+  if (decided && radius === null)
+    throw new Error('bulk-library: decided libraries need nearest-face matching, no UMAP');
   const first = options.firstIdentity ?? 0;
   const seed = options.seed ?? 2024;
   const chunk = options.chunk ?? 20_000;
@@ -133,13 +151,42 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
      VALUES (?, ?, '{"x":10,"y":10,"width":80,"height":80}', ?, ?, 0.99, 100, 0, ?, ?, ?)`,
   );
   const portrait = db.prepare('UPDATE Persons SET PortraitFaceId = ?, PortraitMediaFileId = ? WHERE Id = ?');
+  const assign = db.prepare('UPDATE Faces SET PersonId = ? WHERE Id = ?');
+  const insertComponent = db.prepare(
+    'INSERT INTO FrsGroupingComponents (Id, Model, Centroid, Angle, Size) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertMember = db.prepare('INSERT INTO FrsGroupingMembers (FaceId, ComponentId) VALUES (?, ?)');
+  let nextComponent = (
+    db.prepare('SELECT COALESCE(MAX(Id), 0) + 1 AS N FROM FrsGroupingComponents').get() as { N: number }
+  ).N;
+
+  /** One identity's faces grouped as a recluster would: persons, portraits, components. */
+  const decide = (faces: { id: number; fileId: number; embedding: Float32Array }[]) => {
+    const decision = groupFaces([], faces, decided!);
+    const byId = new Map(faces.map((f) => [f.id, f]));
+    for (const cluster of decision.newClusters) {
+      const personId = Number(insertPerson.run(now, now).lastInsertRowid);
+      namePerson.run(`Unknown-${personId}`, `Unknown-${personId}`, personId);
+      persons++;
+      const members = cluster.map((id) => byId.get(id)!);
+      for (const f of members) assign.run(personId, f.id);
+      const chosen = choosePortrait(members.map((f) => ({ ...f, sharpness: 100, score: 0.99 })));
+      portrait.run(chosen.id, chosen.fileId, personId);
+    }
+    for (const component of facesByComponent(faces, radius!)) {
+      const id = nextComponent++;
+      insertComponent.run(id, model, encodeEmbedding(component.centroid), component.angle, component.faceIds.length);
+      for (const faceId of component.faceIds) insertMember.run(faceId, id);
+    }
+  };
 
   const labels = new Map<number, number>();
-  let written = 0;
+  let count = 0;
   let persons = 0;
   const writeIdentities = db.transaction((from: number, to: number) => {
     for (let identity = from; identity < to; identity++) {
       let personId: number | null = null;
+      const written: { id: number; fileId: number; embedding: Float32Array }[] = [];
       if (grouped) {
         personId = Number(insertPerson.run(now, now).lastInsertRowid);
         namePerson.run(`Unknown-${personId}`, `Unknown-${personId}`, personId);
@@ -152,20 +199,28 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
         );
         const itemId = Number(insertItem.run(fileId, name, now).lastInsertRowid);
         const faceId = Number(
-          insertFace.run(itemId, personId, encodeEmbedding(embedding), model, grouped ? now : null, now, now)
+          insertFace.run(itemId, personId, encodeEmbedding(embedding), model, grouped || decided ? now : null, now, now)
             .lastInsertRowid,
         );
         if (personId !== null && f === 0) portrait.run(faceId, fileId, personId);
         labels.set(faceId, identity);
-        written++;
+        written.push({ id: faceId, fileId, embedding });
+        count++;
       });
+      if (decided) decide(written);
     }
   });
   const identitiesPerChunk = Math.max(1, Math.floor(chunk / perIdentity));
   for (let at = first; at < first + options.identities; at += identitiesPerChunk) {
     writeIdentities(at, Math.min(first + options.identities, at + identitiesPerChunk));
-    options.progress?.(written, total);
+    options.progress?.(count, total);
+  }
+  if (decided) {
+    db.prepare(
+      `INSERT INTO FrsGroupingIndex (Model, Radius, Settings, BuiltAt) VALUES (?, ?, ?, ?)
+      ON CONFLICT (Model) DO UPDATE SET Radius = excluded.Radius, Settings = excluded.Settings, BuiltAt = excluded.BuiltAt`,
+    ).run(model, radius, settingsKey(decided, 0), now);
   }
   db.close();
-  return { path, faces: written, persons, labels };
+  return { path, faces: count, persons, labels };
 }

@@ -219,6 +219,7 @@ var frsSettings = {
   FRS_CLUSTER_MERGE_THRESHOLD: '0.97'
   FRS_UMAP_ENABLED: 'false'
   FRS_UMAP_DIMENSIONS: '16'
+  FRS_GROUPING_BATCH_FACES: '5000'
 
   // --- pipeline ---
   FRS_PIPELINE_SCHEDULE: pipelineSchedule

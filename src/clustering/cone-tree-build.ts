@@ -173,9 +173,13 @@ export function buildLayout(
   options: BuildOptions,
 ): TreeLayout {
   const n = invNorm.length;
-  const atoms = mergedLeaderGroups(source, invNorm, dim, options.groupMinCos).flatMap((g) =>
-    chunk(g, options.leafSize, source, invNorm, dim),
-  );
+  // A set that fits one leaf needs no leaders: their random projections (64 x dim per build) cost
+  // more than the whole search over a few dozen points, and incremental grouping builds many such trees.
+  const groups =
+    n <= options.leafSize
+      ? [Array.from({ length: n }, (_, i) => i)]
+      : mergedLeaderGroups(source, invNorm, dim, options.groupMinCos);
+  const atoms = groups.flatMap((g) => chunk(g, options.leafSize, source, invNorm, dim));
   const atomRows = new Float64Array(atoms.length * dim);
   atoms.forEach((members, a) => atomRows.set(meanDirection(source, invNorm, dim, members), a * dim));
 

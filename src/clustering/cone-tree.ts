@@ -60,12 +60,14 @@ export class ConeTree {
       throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
     const n = points.length;
     const dim = assertUnitVectors(points);
-    const source = new Float32Array(n * dim);
+    // Rows that are consecutive views of one matrix (a streamed library) are read in place, not copied.
+    const shared = sharedMatrix(points, dim);
+    const source = shared ?? new Float32Array(n * dim);
     const sourceInvNorm = new Float64Array(n);
     let normMin = 1,
       normMax = 1;
     for (let i = 0; i < n; i++) {
-      source.set(points[i], i * dim);
+      if (!shared) source.set(points[i], i * dim);
       const length = Math.sqrt(dotF32(source, i * dim, source, i * dim, dim));
       sourceInvNorm[i] = 1 / length;
       normMin = Math.min(normMin, length);
@@ -259,6 +261,20 @@ export class ConeTree {
     }
     return angle;
   }
+}
+
+/** The matrix behind `points` when row i is the view at offset i * dim of one buffer, else null. */
+function sharedMatrix(points: readonly Embedding[], dim: number): Float32Array | null {
+  if (points.length === 0) return null;
+  const first = points[0];
+  const buffer = first.buffer;
+  const base = first.byteOffset;
+  const stride = dim * Float32Array.BYTES_PER_ELEMENT;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (p.buffer !== buffer || p.byteOffset !== base + i * stride || p.length !== dim) return null;
+  }
+  return new Float32Array(buffer, base, points.length * dim);
 }
 
 export type PairVisitor = (i: number, j: number, similarity: number) => void;

@@ -70,6 +70,23 @@ export interface GroupDecision<F, P> {
   newClusters: F[][];
   /** Faces that joined nothing; they stay unassigned. */
   noise: F[];
+  /**
+   * Faces DBSCAN left as noise that joined a new cluster by the second chance, ascending (so a
+   * cluster's DBSCAN members are its faces less these). Incremental grouping in centroid mode
+   * bounds where clusters' means and DBSCAN's noise can reach with them (interaction-radius.ts).
+   */
+  secondChance?: F[];
+  /**
+   * Faces still noise after the second chance that the wider noise pass (noiseEps) clustered:
+   * they tried the second chance too, so the same bounds apply to them.
+   */
+  noisePass?: F[];
+  /**
+   * DBSCAN's clusters before clusters were merged by their means (mergeThreshold; absent when no
+   * merging was asked for). The merge compares these clusters' means, so incremental grouping
+   * bounds where they can reach (centroid-closure.ts).
+   */
+  unmerged?: F[][];
 }
 
 export function groupFaces<F, P>(
@@ -112,6 +129,14 @@ export function groupFaces<F, P>(
       .sort((a, b) => a[0] - b[0])
       .map((c) => c.map((i) => unassigned[i].id)),
     noise: decided.noise.sort(ascending).map((i) => unassigned[i].id),
+    secondChance: (decided.secondChance ?? []).sort(ascending).map((i) => unassigned[i].id),
+    noisePass: (decided.noisePass ?? []).sort(ascending).map((i) => unassigned[i].id),
+    ...(decided.unmerged && {
+      unmerged: decided.unmerged
+        .map((c) => c.sort(ascending))
+        .sort((a, b) => a[0] - b[0])
+        .map((c) => c.map((i) => unassigned[i].id)),
+    }),
   };
 }
 
@@ -128,11 +153,12 @@ function decideInCanonicalOrder<P>(
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
   const found = clustersOf(dbscan(points, options.eps, options.minPts));
   let clusters = found.clusters.map((c) => c.map((k) => seeds[k]));
-  if (options.mergeThreshold !== undefined && options.mode === 'centroid')
+  const mergeThreshold = options.mode === 'centroid' ? options.mergeThreshold : undefined;
+  if (mergeThreshold !== undefined)
     clusters = mergeByCentroid(
       clusters,
       leftovers.map((f) => f.embedding),
-      options.mergeThreshold,
+      mergeThreshold,
     );
   const noise = [...found.noise.map((k) => seeds[k]), ...leftovers.flatMap((f, i) => (f.lowQuality ? [i] : []))];
   // Second chance for noise and low-quality faces: each joins a new cluster when it passes the
@@ -148,6 +174,7 @@ function decideInCanonicalOrder<P>(
   for (const a of late.assignments) members[a.personId].push(a.faceId);
   // A last pass over what is left, at a wider radius; low-quality faces stay out of it too.
   let noiseLeft = late.leftovers.map((f) => f.id);
+  let noisePass: number[] = [];
   if (options.noiseEps !== undefined && options.noiseEps > options.eps) {
     const good = noiseLeft.filter((i) => !leftovers[i].lowQuality);
     const again = clustersOf(
@@ -160,11 +187,16 @@ function decideInCanonicalOrder<P>(
     members.push(...again.clusters.map((c) => c.map((k) => good[k])));
     const taken = new Set(again.clusters.flat().map((k) => good[k]));
     noiseLeft = noiseLeft.filter((i) => !taken.has(i));
+    noisePass = [...taken];
   }
   return {
     assignments: assignments.map(({ faceId, personId }) => ({ faceId, personId })),
     newClusters: members.map((m) => m.sort((a, b) => a - b).map((i) => leftovers[i].id)),
     noise: noiseLeft.map((i) => leftovers[i].id),
+    secondChance: late.assignments.map((a) => leftovers[a.faceId].id),
+    noisePass: noisePass.map((i) => leftovers[i].id),
+    unmerged:
+      mergeThreshold !== undefined ? found.clusters.map((c) => c.map((k) => leftovers[seeds[k]].id)) : undefined,
   };
 }
 

@@ -172,6 +172,11 @@ export const settingsSchema = z.object({
       'Reduce embeddings with UMAP before DBSCAN (on LFW it lowered precision at every eps: bench/results/lfw.md; eps then applies to the reduced space).',
     ),
   FRS_UMAP_DIMENSIONS: int(2, 128).default(16).describe('UMAP output dimensions when FRS_UMAP_ENABLED is true.'),
+  FRS_GROUPING_BATCH_FACES: int(1, 1_000_000)
+    .default(5000)
+    .describe(
+      'Most faces new to grouping that one recognise run regroups incrementally (without UMAP); the rest wait for the next run, so a bulk import never keeps a timer run past its limit.',
+    ),
 
   // --- pipeline ---
   FRS_PIPELINE_SCHEDULE: z

@@ -7,6 +7,7 @@
 import { coordinationActions } from './aggregates/coordination.js';
 import { faceSearchActions } from './aggregates/face-search.js';
 import { faceActions } from './aggregates/faces.js';
+import { groupingIndexActions } from './aggregates/grouping-index.js';
 import { mediaContentActions } from './aggregates/media-content.js';
 import { mediaItemActions } from './aggregates/media-items.js';
 import { personActions } from './aggregates/persons.js';
@@ -18,6 +19,7 @@ export const operationActions = {
   ...mediaContentActions,
   ...faceActions,
   ...faceSearchActions,
+  ...groupingIndexActions,
   ...personActions,
   ...coordinationActions,
 } satisfies Record<keyof RepositoryOps, string>;

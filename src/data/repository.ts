@@ -11,6 +11,7 @@
 import { type CoordinationOps } from './aggregates/coordination.js';
 import { type FaceSearchOps } from './aggregates/face-search.js';
 import { type FaceOps } from './aggregates/faces.js';
+import { type GroupingIndexOps } from './aggregates/grouping-index.js';
 import { type MediaContentOps } from './aggregates/media-content.js';
 import { type MediaItemOps } from './aggregates/media-items.js';
 import { type PersonOps } from './aggregates/persons.js';
@@ -19,13 +20,14 @@ export type * from './aggregates/coordination.js';
 export type * from './aggregates/face-search.js';
 export type * from './aggregates/faces.js';
 export type * from './aggregates/geometry.js';
+export type * from './aggregates/grouping-index.js';
 export type * from './aggregates/media-content.js';
 export type * from './aggregates/media-items.js';
 export type * from './aggregates/persons.js';
 
 /** Everything except lifecycle; what a transaction callback receives. */
 export interface RepositoryOps
-  extends MediaItemOps, MediaContentOps, FaceOps, FaceSearchOps, PersonOps, CoordinationOps {}
+  extends MediaItemOps, MediaContentOps, FaceOps, FaceSearchOps, GroupingIndexOps, PersonOps, CoordinationOps {}
 
 export interface Repository extends RepositoryOps {
   readonly kind: 'sqlite' | 'mssql';

@@ -122,6 +122,18 @@ ORDER BY f.Id`;
 export const CANNOT_LINKS_SQL = 'SELECT FaceId, PersonId FROM FrsCannotLink ORDER BY FaceId, PersonId';
 
 /**
+ * What a grouping fingerprint sums over a set of faces: who has which person, verification,
+ * rejection, grouping, embedding of @model, and the last edit. Any change to one of these makes a
+ * decided regroup decide again (group-stage.ts, incremental-grouping.ts).
+ */
+export const FACES_DIGEST_COLUMNS = `SUM(CAST(COALESCE(PersonId, 0) AS BIGINT) * (Id % 9973 + 1)) AS Assignments,
+    SUM(CASE WHEN COALESCE(IsUserVerified, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Verified,
+    SUM(CASE WHEN COALESCE(IsRejected, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Rejected,
+    SUM(CASE WHEN GroupedAt IS NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Ungrouped,
+    SUM(CASE WHEN EmbeddingModel = @model AND Embedding IS NOT NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Embedded,
+    MAX(ModifiedAt) AS FacesModified`;
+
+/**
  * Aggregates that change whenever a regroup's input changes: faces added or removed, moved,
  * verified, rejected, grouped or (re)embedded, persons added, removed or edited (portrait,
  * hidden, any field through ModifiedAt), cannot-link pairs; one scan of each table. Every people
@@ -130,12 +142,7 @@ export const CANNOT_LINKS_SQL = 'SELECT FaceId, PersonId FROM FrsCannotLink ORDE
  */
 export const GROUPING_FINGERPRINT_SQL = `SELECT f.*, p.*, c.*
 FROM (SELECT COUNT(*) AS Faces, MAX(Id) AS MaxFaceId, SUM(CAST(Id AS BIGINT)) AS FaceIds,
-    SUM(CAST(COALESCE(PersonId, 0) AS BIGINT) * (Id % 9973 + 1)) AS Assignments,
-    SUM(CASE WHEN COALESCE(IsUserVerified, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Verified,
-    SUM(CASE WHEN COALESCE(IsRejected, 0) = 1 THEN CAST(Id AS BIGINT) ELSE 0 END) AS Rejected,
-    SUM(CASE WHEN GroupedAt IS NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Ungrouped,
-    SUM(CASE WHEN EmbeddingModel = @model AND Embedding IS NOT NULL THEN CAST(Id AS BIGINT) ELSE 0 END) AS Embedded,
-    MAX(ModifiedAt) AS FacesModified
+    ${FACES_DIGEST_COLUMNS}
   FROM Faces) f
 CROSS JOIN (SELECT COUNT(*) AS Persons, SUM(CAST(Id AS BIGINT)) AS PersonIds,
     SUM(CAST(COALESCE(PortraitFaceId, 0) AS BIGINT) * (Id % 9973 + 1)) AS Portraits,

@@ -3,6 +3,9 @@
  * and the CLI. Every action validates and writes in ONE transaction, so a refused action changes
  * nothing, and each one changes the grouping fingerprint: a regroup that decided before the
  * action sees the change under its lock and decides again (group-stage.ts) instead of undoing it.
+ * Each action also marks the faces it touches, and all faces of the persons it touches, for the
+ * next run (markGroupingDirty): an incremental run regroups exactly their components
+ * (src/pipeline/incremental-grouping.ts).
  *
  * How a decision survives regrouping: faces the user placed (moved, new person, merged, verified)
  * are verified and never move; "not this person" is a cannot-link the regroup respects; rejected
@@ -141,6 +144,7 @@ export class PeopleService {
     return this.repo.transaction(async (tx) => {
       const person = await tx.getPerson(id);
       if (!person) throw notFound('person', [id]);
+      await tx.markGroupingDirty({ personIds: [id] });
       const undo = await undoRecord(tx, person.faces, [id], { withPersonFields: true });
       const faces = (await tx.deletePerson(id)) ?? 0;
       return { personId: id, facesUnassigned: faces, undo };
@@ -153,6 +157,7 @@ export class PeopleService {
     const faceIds = ids(input.faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, faceIds, { sameModel: true });
+      await tx.markGroupingDirty({ faceIds, personIds: personsOf(faces) });
       const undo = await undoRecord(tx, faces, []);
       const [personId] = await tx.createPersons([{ name: name ?? null }]);
       await tx.moveFaces(faceIds, personId);
@@ -167,6 +172,7 @@ export class PeopleService {
       throw new FrsError('INVALID_INPUT', `Person ${targetId} cannot be merged into itself.`);
     return this.repo.transaction(async (tx) => {
       await this.requirePersons(tx, [targetId, ...sources]);
+      await tx.markGroupingDirty({ personIds: [targetId, ...sources] });
       // Every face of the target and the sources changes (all become the target's, verified).
       const faces = [];
       for (const id of [targetId, ...sources]) faces.push(...((await tx.getPerson(id))?.faces ?? []));
@@ -198,6 +204,7 @@ export class PeopleService {
     return this.repo.transaction(async (tx) => {
       await this.requirePerson(tx, personId);
       const faces = await this.requireFaces(tx, list, { sameModel: true });
+      await tx.markGroupingDirty({ faceIds: list, personIds: [...personsOf(faces), personId] });
       const undo = await undoRecord(tx, faces, [personId]);
       const moved = await tx.moveFaces(list, personId);
       await this.tidy(tx, [...personsOf(faces), personId]);
@@ -210,6 +217,7 @@ export class PeopleService {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
+      await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
       const undo = await undoRecord(tx, faces, []);
       const unassigned = await tx.unassignFaces(list);
       await this.tidy(tx, personsOf(faces));
@@ -225,6 +233,7 @@ export class PeopleService {
       const loose = faces.filter((f) => f.personId === null).map((f) => f.id);
       if (loose.length > 0)
         throw new FrsError('INVALID_INPUT', `Face(s) ${loose.join(', ')} are in no person: move them to one instead.`);
+      await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
       const undo = await undoRecord(tx, faces, []);
       return { faces: await tx.confirmFaces(list), undo };
     });
@@ -235,6 +244,7 @@ export class PeopleService {
     const list = ids(faceIds, 'face');
     return this.repo.transaction(async (tx) => {
       const faces = await this.requireFaces(tx, list);
+      await tx.markGroupingDirty({ faceIds: list, personIds: personsOf(faces) });
       const undo = await undoRecord(tx, faces, []);
       const rejected = await tx.rejectFaces(list);
       await this.tidy(tx, personsOf(faces));

@@ -128,6 +128,13 @@ export async function restore(tx: RepositoryOps, undo: FacesUndo): Promise<Resto
       hidden: p.hidden,
     });
   }
+  // The faces, the persons they leave and the persons they rejoin change: the next recognise
+  // regroups their components (grouping index, src/pipeline/incremental-grouping.ts).
+  const leaving = current.map((f) => f.personId).filter((id): id is number => id !== null);
+  await tx.markGroupingDirty({
+    faceIds,
+    personIds: [...new Set([...leaving, ...wanted.filter((id) => existing.has(id))])],
+  });
   const changed = await tx.restoreFaces(
     undo.faces.map((f) => ({ ...f, personId: f.personId === null ? null : to(f.personId) })),
   );

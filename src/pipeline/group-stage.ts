@@ -9,19 +9,35 @@
  *
  * Because the decision depends on the set of faces only, a library processed in batches ends
  * with the persons one run over all of it gives. Recognise regroups only when some face is new
- * to grouping (Faces.GroupedAt), so a run with nothing new stays one cheap query; recluster
- * always regroups.
+ * to grouping (Faces.GroupedAt) or marked by a people action, so a run with nothing new stays one
+ * cheap query; recluster always regroups.
+ *
+ * Without UMAP, recluster stores the components (the grouping index: interaction-radius.ts) and
+ * recognise regroups only the components its faces touch (incremental-grouping.ts), with the same
+ * result. With nearest-face matching recluster decides one component at a time; with centroid
+ * matching (means relate faces across components) it decides over all faces in one call, and an
+ * incremental run widens its closure by the means' reach (centroid-closure.ts). UMAP is not local:
+ * there both regroup every face, as before.
  */
-import { groupFaces, type GroupDecision, type GroupOptions } from '../clustering/group.js';
-import { choosePortrait } from '../clustering/portrait.js';
-import { assignmentChanges, keptPersons } from '../clustering/reconcile.js';
-import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
-import type { Settings } from '../config/settings.js';
-import { isLowQuality } from '../vision/face-quality.js';
-import { faultPoint } from './fault-point.js';
+import { decideByComponents } from '../clustering/component-decision.js';
+import { coneOf, componentLabels, componentMembers, indexedComponentLabels } from '../clustering/components.js';
+import { groupFaces, type GroupDecision } from '../clustering/group.js';
+import { interactionRadius, isCentroidMode } from '../clustering/interaction-radius.js';
+import { joinedAlongMerges } from '../clustering/centroid-closure.js';
+import { keptPersons } from '../clustering/reconcile.js';
+import type { GroupingFace, NewComponent, RepositoryOps } from '../data/repository.js';
 import type { PipelineContext } from './context.js';
+import { applyPlan, cannotLinkLookup, type Plan } from './group-apply.js';
+import { readFaceMatrix } from './face-matrix.js';
+import {
+  decideIncrementally,
+  unchangedSince,
+  type IncrementalInput,
+  type IncrementalPlan,
+} from './incremental-grouping.js';
 import type { GroupingLease } from './grouping-lock.js';
 import { describeGrouping } from './run-summary.js';
+import { facesToGroup, groupOptions, settingsKey } from './grouping-settings.js';
 
 export interface GroupSummary {
   /** False when recognise found no face new to grouping and left everything as it was. */
@@ -49,28 +65,14 @@ export interface GroupSummary {
   portraitsUpdated: number;
   /** True when faces kept changing while each decision was made: nothing written, the next run regroups. */
   deferred?: boolean;
+  /** True when the run regrouped only the components its faces touch (incremental-grouping.ts). */
+  incremental?: boolean;
+  /** True when new faces were left for the next run (FRS_GROUPING_BATCH_FACES). */
+  more?: boolean;
   ms: number;
 }
 
 type Decided = Omit<GroupSummary, 'ms'>;
-
-export function groupOptions(settings: Settings): GroupOptions {
-  return {
-    threshold: settings.FRS_MATCH_THRESHOLD,
-    mode: settings.FRS_MATCH_MODE,
-    lowQualityThreshold: settings.FRS_LOW_QUALITY_MATCH_THRESHOLD,
-    eps: settings.FRS_DBSCAN_EPS,
-    minPts: settings.FRS_DBSCAN_MIN_POINTS,
-    umap: settings.FRS_UMAP_ENABLED ? { dimensions: settings.FRS_UMAP_DIMENSIONS } : undefined,
-    mergeThreshold: settings.FRS_CLUSTER_MERGE_THRESHOLD < 1 ? settings.FRS_CLUSTER_MERGE_THRESHOLD : undefined,
-    noiseEps: settings.FRS_DBSCAN_NOISE_EPS > 0 ? settings.FRS_DBSCAN_NOISE_EPS : undefined,
-  };
-}
-
-/** The faces of one regroup as groupFaces takes them: low quality (FRS_MIN_FACE_QUALITY) marked. */
-export function facesToGroup(faces: GroupingFace[], settings: Settings): Array<GroupingFace & { lowQuality: boolean }> {
-  return faces.map((f) => ({ ...f, lowQuality: isLowQuality(f.quality, settings.FRS_MIN_FACE_QUALITY) }));
-}
 
 const NOTHING_NEW: Decided = {
   regrouped: false,
@@ -87,96 +89,123 @@ const NOTHING_NEW: Decided = {
   portraitsUpdated: 0,
 };
 
-/** What one regroup decided: computed from one read of the faces, before anything is written. */
-interface Plan {
-  verified: Array<GroupingFace & { personId: number }>;
-  toGroup: GroupingFace[];
-  decision: GroupDecision<number, number>;
-  /** Per new cluster: the existing person it continues, or null for a new one. */
-  kept: Array<number | null>;
-  /** The user's "not this person" pairs: the face never (re)joins the person. */
-  cannotLink: (faceId: number, personId: number) => boolean;
-}
-
-/** Cannot-link pairs as a lookup (FrsCannotLink). */
-function cannotLinkLookup(
-  pairs: { faceId: number; personId: number }[],
-): (faceId: number, personId: number) => boolean {
-  const excluded = new Map<number, Set<number>>();
-  for (const { faceId, personId } of pairs) {
-    let persons = excluded.get(faceId);
-    if (!persons) excluded.set(faceId, (persons = new Set()));
-    persons.add(personId);
-  }
-  return (faceId, personId) => excluded.get(faceId)?.has(personId) ?? false;
-}
-
-/** Reads the faces and decides; pure computation after the read, so it may run outside the write lock. */
-async function decide(ops: RepositoryOps, ctx: PipelineContext): Promise<Plan> {
+/** Reads every face and decides; pure computation after the read, so it may run outside the write lock. */
+async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOptions): Promise<FullPlan> {
+  const model = ctx.analyzer.embeddingModel;
+  const options = groupOptions(ctx.settings);
+  const radius = interactionRadius(options);
+  const report = opts.onProgress;
+  // Dirty marks read first: the regroup deals with every mark made before it read the faces.
+  const settled = (await ops.groupingWork(model, 0)).dirty.map((f) => f.faceId);
   // Rejected faces are not read at all; verified faces are fixed; cannot-links constrain the rest.
-  const all = await ops.facesForGrouping(ctx.analyzer.embeddingModel);
+  const all: Array<GroupingFace & { componentId?: number | null }> =
+    radius === null
+      ? await ops.facesForGrouping(model)
+      : (await readFaceMatrix(ops, model, (done, total) => report?.('reading faces', done, total))).faces;
   const cannotLink = cannotLinkLookup(await ops.cannotLinks());
   const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
-  const toGroup = all.filter((f) => !f.isUserVerified);
-  const decision = groupFaces(verified, facesToGroup(toGroup, ctx.settings), groupOptions(ctx.settings), {
-    cannotLink,
-  });
+  const toGroup = facesToGroup(
+    all.filter((f) => !f.isUserVerified),
+    ctx.settings.FRS_MIN_FACE_QUALITY,
+  );
+  let decision: GroupDecision<number, number>;
+  let components: FullPlan['components'] = null;
+  if (radius === null) {
+    decision = groupFaces(verified, toGroup, options, { cannotLink });
+  } else {
+    report?.('components', 0, all.length);
+    let labels =
+      (await storedComponentLabels(ops, model, all, radius)) ??
+      componentLabels(
+        all.map((f) => f.embedding),
+        radius,
+      );
+    report?.('components', all.length, all.length);
+    if (isCentroidMode(options)) {
+      // Means relate faces across components (centroid-closure.ts): one decision over every face.
+      decision = groupFaces(verified, toGroup, options, { cannotLink });
+      // A cluster merged from several components makes them one (centroid-closure.ts).
+      labels = joinedAlongMerges(labels, (id) => positionById(all, id), decision);
+    } else {
+      // The same decision one component at a time (component-decision.ts).
+      // verified and toGroup keep the order of `all`, so their labels follow by one pass.
+      const componentOf = { known: [] as number[], unassigned: [] as number[] };
+      all.forEach((f, i) => {
+        if (!f.isUserVerified) componentOf.unassigned.push(labels[i]);
+        else if (f.personId !== null) componentOf.known.push(labels[i]);
+      });
+      decision = decideByComponents(verified, toGroup, componentOf, options, { cannotLink }, ({ done, total }) =>
+        report?.('deciding', done, total),
+      );
+    }
+    // The components become the index.
+    const added = componentMembers(labels).map((m) => ({
+      ...coneOf(m.map((i) => all[i].embedding)),
+      faceIds: m.map((i) => all[i].id),
+    }));
+    components = { radius, settings: settingsKey(options, ctx.settings.FRS_MIN_FACE_QUALITY), added, settled };
+  }
   const protectedPersons = new Set(verified.map((f) => f.personId));
   const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
-  return { verified, toGroup, decision, kept, cannotLink };
+  const newlyGrouped = (radius === null ? toGroup : all).filter((f) => !f.grouped).map((f) => f.id);
+  return { verified, toGroup, others: [], decision, kept, cannotLink, newlyGrouped, components, settled };
 }
 
-/** Writes a plan (unless dry); `ops` is an open transaction, or the repository for a dry run. */
-async function apply(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<Decided> {
-  const { verified, toGroup, decision, kept, cannotLink } = plan;
-  const toCreate = kept.filter((p) => p === null).length;
-  // A dry run stands in negative ids for the persons it would create.
-  const created = dryRun ? Array.from({ length: toCreate }, (_, k) => -1 - k) : await ops.createPersons(toCreate);
-  let next = 0;
-  const clusterPersons = kept.map((p) => p ?? created[next++]);
-  const changes = assignmentChanges(toGroup, decision, clusterPersons, cannotLink);
-
-  // Members of every person whose faces changed, after the change.
-  const finalPerson = new Map(toGroup.map((f) => [f.id, f.personId]));
-  for (const c of changes) finalPerson.set(c.faceId, c.to);
-  const touched = new Set(changes.flatMap((c) => [c.from, c.to]).filter((p): p is number => p !== null));
-  const members = new Map<number, GroupingFace[]>([...touched].map((p) => [p, []]));
-  for (const f of verified) members.get(f.personId)?.push(f);
-  for (const f of toGroup) {
-    const p = finalPerson.get(f.id);
-    if (p !== null && p !== undefined) members.get(p)?.push(f);
+/** The position of a face in `faces`, which are in ascending id order (the paged read's order). */
+function positionById(faces: ReadonlyArray<{ id: number }>, id: number): number | undefined {
+  let lo = 0,
+    hi = faces.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (faces[mid].id === id) return mid;
+    if (faces[mid].id < id) lo = mid + 1;
+    else hi = mid - 1;
   }
-  const emptied = [...members].filter(([, faces]) => faces.length === 0).map(([p]) => p);
+  return undefined;
+}
 
-  const summary: Decided = {
-    regrouped: true,
-    faces: toGroup.length,
-    newFaces: toGroup.filter((f) => !f.grouped).length,
-    joinedVerified: decision.assignments.length,
-    personsKept: kept.length - toCreate,
-    personsCreated: toCreate,
-    noise: decision.noise.length,
-    facesAssigned: changes.filter((c) => c.from === null).length,
-    facesMoved: changes.filter((c) => c.from !== null).length,
-    personsEmptied: emptied.length,
-    personsDeleted: 0,
-    portraitsUpdated: 0,
-  };
-  if (dryRun) return summary;
+/** Faces that no stored component holds, past which a recluster searches all pairs instead. */
+const MAX_LOOSE_FACES = 2000;
 
-  await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
-  faultPoint('regroup'); // inside the write transaction: a kill here must leave the previous assignment
-  const portraits: PortraitUpdate[] = [...members]
-    .filter(([, faces]) => faces.length > 0)
-    .map(([personId, faces]) => {
-      const face = choosePortrait(faces);
-      return { personId, faceId: face.id, mediaFileId: face.mediaFileId };
-    });
-  const chosen = await ops.setPortraits(portraits);
-  // Persons left with no faces of this model: portrait cleared if its face left, deleted if empty and unnamed.
-  const tidied = await ops.tidyPersons(emptied);
-  await ops.markFacesGrouped(toGroup.filter((f) => !f.grouped).map((f) => f.id));
-  return { ...summary, personsDeleted: tidied.personsDeleted, portraitsUpdated: chosen + tidied.portraitsCleared };
+/**
+ * The components from the grouping index when it was built at this radius or a wider one (a
+ * recluster after verifying faces, or after a smaller eps): only pairs inside stored components
+ * and around new faces are looked at. Null when there is no such index or too much is new.
+ */
+async function storedComponentLabels(
+  ops: RepositoryOps,
+  model: string,
+  all: ReadonlyArray<GroupingFace & { componentId?: number | null }>,
+  radius: number,
+): Promise<Int32Array | null> {
+  const index = await ops.groupingIndexInfo(model);
+  if (!index || index.settings === 'not-local' || index.radius < radius) return null;
+  const cones = await ops.groupingCones(model);
+  const faces = all.map((f) => ({ embedding: f.embedding, group: f.grouped ? (f.componentId ?? null) : null }));
+  return indexedComponentLabels(faces, cones, radius, MAX_LOOSE_FACES);
+}
+
+/** A full regroup's plan; with an interaction radius it also rebuilds the grouping index. */
+interface FullPlan extends Plan {
+  components: { radius: number; settings: string; added: NewComponent[]; settled: number[] } | null;
+  settled: number[];
+}
+
+/** Writes a full plan and, where the decision is local, the grouping index it computed. */
+async function apply(
+  ops: RepositoryOps,
+  plan: FullPlan,
+  model: string,
+  dryRun: boolean,
+  report?: RegroupOptions['onProgress'],
+): Promise<Decided> {
+  report?.('writing', 0, 1);
+  const applied = await applyPlan(ops, plan, dryRun);
+  // Not local: no index (its persons were decided otherwise), but the marks are dealt with.
+  const index = plan.components ?? { radius: 0, settings: 'not-local', added: [], settled: plan.settled };
+  if (!dryRun) await ops.saveGroupingComponents({ model, replaceAll: true, removed: [], ...index });
+  report?.('writing', 1, 1);
+  return applied;
 }
 
 /** Decisions made per regroup before it gives way to the writers that keep changing the faces. */
@@ -184,6 +213,8 @@ export const MAX_DECISIONS = 3;
 
 export interface RegroupOptions {
   dryRun?: boolean;
+  /** Progress of a full regroup, by phase (reading faces, components, deciding, writing). */
+  onProgress?: (phase: string, done: number, total: number) => void;
   /** The grouping lock this regroup holds: checked before deciding, confirmed inside the write transaction. */
   lease?: GroupingLease;
 }
@@ -198,17 +229,17 @@ export interface RegroupOptions {
  * MAX_DECISIONS times; after that it leaves the faces for the next run (they are still ungrouped).
  */
 async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOptions): Promise<Decided> {
-  if (opts.dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx), true);
   const model = ctx.analyzer.embeddingModel;
+  if (opts.dryRun) return apply(ctx.repo, await decide(ctx.repo, ctx, opts), model, true, opts.onProgress);
   for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
     opts.lease?.assertHeld();
     const before = await ctx.repo.groupingFingerprint(model);
-    const plan = await decide(ctx.repo, ctx);
+    const plan = await decide(ctx.repo, ctx, opts);
     opts.lease?.assertHeld();
     const written = await ctx.repo.transaction(async (tx) => {
       await opts.lease?.confirm(tx);
       if ((await tx.groupingFingerprint(model, { holdForWrite: true })) !== before) return null;
-      return apply(tx, plan, false);
+      return apply(tx, plan, model, false, opts.onProgress);
     });
     if (written) return written;
     ctx.log.info(`${stage}: faces changed while grouping was being decided (decision ${decision} of ${MAX_DECISIONS})`);
@@ -217,18 +248,109 @@ async function regroupOnce(ctx: PipelineContext, stage: string, opts: RegroupOpt
   return { ...NOTHING_NEW, deferred: true };
 }
 
-/** Recognise: regroups when some unverified face is new to grouping, otherwise changes nothing. */
+/**
+ * An incremental regroup under the same protocol as regroupOnce: decide outside the write
+ * transaction, then confirm the lock and a fingerprint of what the decision read (its faces,
+ * their persons, the dirty marks) inside it. Between deciding and reading the fingerprint the
+ * faces are read once more (unchangedSince), so a change in between is caught too.
+ */
+async function regroupIncrementally(
+  ctx: PipelineContext,
+  input: IncrementalInput,
+  opts: RegroupOptions,
+): Promise<Decided> {
+  const { model } = input;
+  const finish = (plan: IncrementalPlan, applied: Decided): Decided => ({
+    ...applied,
+    incremental: true,
+    more: plan.more,
+  });
+  if (opts.dryRun) {
+    const plan = await decideIncrementally(ctx.repo, input);
+    return plan ? finish(plan, await applyPlan(ctx.repo, plan, true)) : NOTHING_NEW;
+  }
+  for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
+    opts.lease?.assertHeld();
+    const plan = await decideIncrementally(ctx.repo, input);
+    if (!plan) return NOTHING_NEW;
+    const before = await ctx.repo.groupingFingerprintOf(model, plan.selection);
+    if (await unchangedSince(ctx.repo, model, plan)) {
+      opts.lease?.assertHeld();
+      const written = await ctx.repo.transaction(async (tx) => {
+        await opts.lease?.confirm(tx);
+        if ((await tx.groupingFingerprintOf(model, plan.selection, { holdForWrite: true })) !== before) return null;
+        const applied = await applyPlan(tx, plan, false);
+        await tx.saveGroupingComponents({
+          model,
+          radius: input.radius,
+          settings: input.settings,
+          removed: plan.removedComponents,
+          added: plan.addedComponents,
+          settled: plan.settled,
+        });
+        return applied;
+      });
+      if (written) return finish(plan, written);
+    }
+    ctx.log.info(
+      `recognise: faces changed while grouping was being decided (decision ${decision} of ${MAX_DECISIONS})`,
+    );
+  }
+  ctx.log.warn('recognise: faces kept changing while grouping was decided; nothing written, the next run groups them');
+  return { ...NOTHING_NEW, deferred: true };
+}
+
+/** How this library regroups: incrementally over a usable index, or every face (and, when local, rebuild the index). */
+async function groupingMode(ctx: PipelineContext): Promise<IncrementalInput | 'full' | 'rebuild'> {
+  const options = groupOptions(ctx.settings);
+  const radius = interactionRadius(options);
+  if (radius === null) {
+    if (!notedNotLocal) {
+      notedNotLocal = true;
+      ctx.log.info(
+        'grouping: UMAP relates faces across the whole library, so each regroup reads every face (without UMAP regroups are incremental)',
+      );
+    }
+    return 'full';
+  }
+  const model = ctx.analyzer.embeddingModel;
+  const index = await ctx.repo.groupingIndexInfo(model);
+  if (!index || index.settings !== settingsKey(options, ctx.settings.FRS_MIN_FACE_QUALITY)) return 'rebuild';
+  return {
+    model,
+    options,
+    radius: index.radius,
+    settings: index.settings,
+    batchFaces: ctx.settings.FRS_GROUPING_BATCH_FACES,
+    minFaceQuality: ctx.settings.FRS_MIN_FACE_QUALITY,
+  };
+}
+let notedNotLocal = false;
+
+/**
+ * Recognise: regroups what is new to grouping (or marked by people actions). Incremental where the
+ * decision is local and the index is built; otherwise every face, when some face is new (the first
+ * such run builds the index).
+ */
 export async function runGrouping(ctx: PipelineContext, opts: RegroupOptions = {}): Promise<GroupSummary> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
-  const hasNew = await ctx.repo.hasUngroupedFaces(ctx.analyzer.embeddingModel);
-  const result = hasNew ? await regroupOnce(ctx, 'recognise', opts) : NOTHING_NEW;
+  const mode = await groupingMode(ctx);
+  let result: Decided;
+  if (typeof mode === 'object') result = await regroupIncrementally(ctx, mode, opts);
+  else {
+    const model = ctx.analyzer.embeddingModel;
+    const hasNew =
+      (await ctx.repo.hasUngroupedFaces(model)) ||
+      (mode === 'rebuild' && (await ctx.repo.groupingWork(model, 1)).newFaces.length > 0);
+    result = hasNew ? await regroupOnce(ctx, 'recognise', opts) : NOTHING_NEW;
+  }
   const summary = { ...result, ms: Date.now() - started };
   ctx.log.info(`recognise: ${describeGrouping(summary, { detail: true, dryRun })}`);
   return summary;
 }
 
-/** Recluster: always regroups, even when no face is new. */
+/** Recluster: always regroups every face, even when none is new (and rebuilds the index where the decision is local). */
 export async function runRecluster(ctx: PipelineContext, opts: RegroupOptions = {}): Promise<GroupSummary> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;

@@ -57,9 +57,9 @@ export class PipelineService {
     return { embedded, grouped, busy: grouped === null };
   }
 
-  async recluster(): Promise<GroupSummary | null> {
+  async recluster(onProgress?: (phase: string, done: number, total: number) => void): Promise<GroupSummary | null> {
     await runEmbedding(this.ctx, { dryRun: this.dryRun });
-    return this.withGroupingLock((lease) => runRecluster(this.ctx, { dryRun: this.dryRun, lease }));
+    return this.withGroupingLock((lease) => runRecluster(this.ctx, { dryRun: this.dryRun, lease, onProgress }));
   }
 
   /**
@@ -110,7 +110,28 @@ export class PipelineService {
     const thumbnails = await this.thumbnails();
     const recognised = opts.recluster ? await this.recogniseAndRecluster() : await this.recognise();
     const reclusterRequests = this.dryRun ? 0 : await this.serveReclusterRequests();
+    if (!this.dryRun) await this.refreshFaceSearch();
     return { reconciled, detected, thumbnails, recognised, reclusterRequests, ms: Date.now() - started };
+  }
+
+  /**
+   * Keeps the face index (find-similar, identify) in step after a run, so a user's search never
+   * waits for it to be built or to catch up with a large import. A failure here costs only that:
+   * the next search catches up itself.
+   */
+  private async refreshFaceSearch(): Promise<void> {
+    const started = Date.now();
+    try {
+      const { indexed, built } = await this.ctx.repo.refreshFaceSearch(this.ctx.analyzer.embeddingModel);
+      if (built)
+        this.ctx.log.info(
+          `face search: index built over ${indexed} face(s) in ${Date.now() - started} ms (once; kept up to date after each run)`,
+        );
+    } catch (err) {
+      this.ctx.log.warn(
+        `face search: could not bring the index up to date (the next search will): ${(err as Error).message}`,
+      );
+    }
   }
 
   /** Failed items (and faces that failed to embed) back to pending; returns how many items. */

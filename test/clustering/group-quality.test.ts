@@ -16,6 +16,8 @@ describe('groupFaces with low-quality faces', () => {
       assignments: [],
       newClusters: [],
       noise: ['x', 'y', 'z'],
+      secondChance: [],
+      noisePass: [],
     });
     // The same faces measured as good form one person.
     const good = faces.map((f) => ({ ...f, lowQuality: false }));
@@ -54,6 +56,8 @@ describe('groupFaces with low-quality faces', () => {
       assignments: [{ faceId: 'near', personId: 7 }],
       newClusters: [],
       noise: ['far'],
+      secondChance: [],
+      noisePass: [],
     });
   });
 

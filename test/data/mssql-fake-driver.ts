@@ -21,7 +21,7 @@ export function sqlError(number: number | undefined, message: string, extra: Rec
 
 /** A plausible value for a column, by its name. */
 function columnValue(column: string): unknown {
-  if (column === 'Embedding') return Buffer.from(new Float32Array([1, 0]).buffer);
+  if (column === 'Embedding' || column === 'Centroid') return Buffer.from(new Float32Array([1, 0]).buffer);
   if (/Box|Landmarks|Payload|Result/.test(column)) return null;
   if (column === 'Status') return 'pending';
   if (column === 'Kind') return 'recluster';

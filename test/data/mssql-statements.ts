@@ -50,11 +50,34 @@ export const sampleCalls: { [K in keyof RepositoryOps]: (ops: RepositoryOps) => 
   facesForGrouping: (o) => o.facesForGrouping('m1'),
   faceEmbedding: (o) => o.faceEmbedding(1),
   nearestFaces: (o) => o.nearestFaces('m1', new Float32Array([0.6, 0.8]), 10, { excludeFaceId: 1 }),
+  refreshFaceSearch: (o) => o.refreshFaceSearch('m1'),
   groupingFingerprint: async (o) => {
     await o.groupingFingerprint('m1');
     return o.groupingFingerprint('m1', { holdForWrite: true });
   },
   hasUngroupedFaces: (o) => o.hasUngroupedFaces('m1'),
+  groupingIndexInfo: (o) => o.groupingIndexInfo('m1'),
+  groupingCones: (o) => o.groupingCones('m1'),
+  groupingWork: (o) => o.groupingWork('m1', 100),
+  facesForGroupingPage: (o) => o.facesForGroupingPage('m1', 0, 1000),
+  verifiedFacesForGrouping: (o) => o.verifiedFacesForGrouping('m1'),
+  facesForGroupingIn: (o) => o.facesForGroupingIn('m1', { faceIds: [1], personIds: [2], componentIds: [3] }),
+  saveGroupingComponents: async (o) => {
+    await o.saveGroupingComponents({
+      model: 'm1',
+      radius: 0.2,
+      settings: 's',
+      replaceAll: true,
+      removed: [4],
+      added: [{ centroid: new Float32Array([0.6, 0.8]), angle: 0.1, faceIds: [1, 2] }],
+      settled: [5],
+    });
+  },
+  markGroupingDirty: (o) => o.markGroupingDirty({ faceIds: [1], personIds: [2] }),
+  groupingFingerprintOf: async (o) => {
+    await o.groupingFingerprintOf('m1', { faceIds: [1], personIds: [2] });
+    return o.groupingFingerprintOf('m1', { faceIds: [1], personIds: [2] }, { holdForWrite: true });
+  },
   markFacesGrouped: (o) => o.markFacesGrouped([1, 2]),
   assignFaces: (o) =>
     o.assignFaces([

@@ -8,6 +8,7 @@ import { FrsError } from '../../src/errors.js';
 import { generatedPersonName } from '../../src/data/person-names.js';
 import { cosineSimilarity } from '../../src/data/nearest-ranking.js';
 import type { FaceDetail, NearestFace, NewFace, Repository } from '../../src/data/repository.js';
+import { groupingIndexContract } from './grouping-index.contract.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -1304,6 +1305,24 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       });
     });
 
+    it('brings the face index up to date on request; searches stay exact around it', async () => {
+      const repo = await connect();
+      expect(await repo.refreshFaceSearch('m1')).toEqual({ indexed: expect.toBeOneOf([0, null]), built: false });
+      const { faceIds } = await itemWithFaces(repo, 20, '/media/refresh.jpg');
+      const first = await repo.refreshFaceSearch('m1');
+      // SQLite keeps an HNSW index (built here, the first time); SQL Server scans Faces: nothing to keep.
+      expect([first.indexed, first.built]).toEqual(first.indexed === null ? [null, false] : [20, true]);
+      await repo.rejectFaces([faceIds[0]]);
+      const again = await repo.refreshFaceSearch('m1');
+      expect(again).toEqual({ indexed: first.indexed === null ? null : 19, built: false });
+      const query = embeddingFor(7);
+      sameRanking(await repo.nearestFaces('m1', query, 5), await bruteForce(repo, 'm1', query, 5));
+      expect(await repo.refreshFaceSearch('no-such-model')).toEqual({
+        indexed: first.indexed === null ? null : 0,
+        built: false,
+      });
+    });
+
     it('keeps the search in step with re-embedding, rejections and deletions, from any connection', async () => {
       const repo = await connect();
       const { mediaItemId, faceIds } = await itemWithFaces(repo, 12, '/media/step.jpg');
@@ -1338,6 +1357,8 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect(left).toEqual([faceIds[4], expect.any(Number)]);
       expect(found.map((f) => f.faceId)).toEqual([left[1]]);
     });
+
+    groupingIndexContract(connect, itemWithFaces);
 
     it('wraps database failures in FrsError DATABASE_ERROR', async () => {
       const repo = await connect();

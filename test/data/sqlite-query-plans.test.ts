@@ -12,6 +12,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/data/open-repository.js';
 import { countItems } from '../../src/data/sqlite/sqlite-coordination.js';
 import { facesWithoutEmbedding, hasUngroupedFaces } from '../../src/data/sqlite/sqlite-faces.js';
+import {
+  facesForGroupingIn,
+  groupingCones,
+  groupingFingerprintOf,
+  groupingWork,
+} from '../../src/data/sqlite/sqlite-grouping-index.js';
 import { claimPendingItems } from '../../src/data/sqlite/sqlite-items.js';
 import { searchPersons } from '../../src/data/sqlite/sqlite-persons.js';
 import { facesNeedingThumbnails } from '../../src/data/sqlite/sqlite-old-embeddings.js';
@@ -77,6 +83,32 @@ describe('timer queries on SQLite', () => {
     expect(thumbnailPlan.filter((l) => /^SCAN /.test(l))).toEqual([]);
     expect(requeue).toMatch(/IsFacesExtracted = 0/);
     expect(plan(db, requeue, {}).join('\n')).toMatch(/SEARCH MediaItems USING INDEX IX_MediaItems_Unextracted/);
+    db.close();
+  });
+
+  it('reads the work, faces and fingerprint of an incremental regroup by index, never scanning Faces', async () => {
+    const { db, statements } = await recordingDb();
+    groupingWork(db, 'model-b', 10);
+    facesForGroupingIn(db, 'model-b', { faceIds: [1], personIds: [2], componentIds: [3] });
+    groupingFingerprintOf(db, 'model-b', { faceIds: [1], personIds: [2] });
+    groupingCones(db, 'model-b');
+    const [work, dirty, faces, fingerprint, cones] = statements;
+    expect(plan(db, work, { model: 'model-b', limit: 10 }).join('\n')).toMatch(
+      /SEARCH f USING INDEX IX_Faces_GroupedAt/,
+    );
+    expect(plan(db, dirty, {}).join('\n')).toMatch(/SEARCH gm USING INTEGER PRIMARY KEY/);
+    const lists = { model: 'model-b', faces: '[1]', persons: '[2]', components: '[3]' };
+    const facesPlan = plan(db, faces, lists);
+    // Faces are looked up by id (not walked by model), persons' faces and members by their indexes.
+    expect(facesPlan[0]).toMatch(/^SEARCH f USING INTEGER PRIMARY KEY/);
+    expect(facesPlan.join('\n')).toMatch(/SEARCH Faces USING COVERING INDEX IX_Faces_PersonId/);
+    expect(facesPlan.join('\n')).toMatch(
+      /SEARCH FrsGroupingMembers USING COVERING INDEX IX_FrsGroupingMembers_ComponentId/,
+    );
+    const fingerprintPlan = plan(db, fingerprint, lists);
+    expect(fingerprintPlan.filter((l) => /^SCAN (f|Faces)\b/.test(l))).toEqual([]);
+    expect(fingerprintPlan.join('\n')).toMatch(/SEARCH Faces USING INTEGER PRIMARY KEY/);
+    expect(plan(db, cones, { model: 'model-b' }).join('\n')).toMatch(/IX_FrsGroupingComponents_Model/);
     db.close();
   });
 

@@ -27,7 +27,15 @@ export interface SyntheticLibrary {
 
 let photos = 0;
 
-export async function syntheticLibrary(settings: Record<string, string> = {}): Promise<SyntheticLibrary> {
+export interface SyntheticOptions {
+  /** The quality stored with each face (Faces.Quality; default none: null), from its embedding alone. */
+  qualityOf?: (embedding: Embedding) => number | null;
+}
+
+export async function syntheticLibrary(
+  settings: Record<string, string> = {},
+  options: SyntheticOptions = {},
+): Promise<SyntheticLibrary> {
   const dir = mkdtempSync(join(tmpdir(), 'frs-people-'));
   const repo = await openRepository(join(dir, 'frs.db'));
   const ctx: PipelineContext = {
@@ -61,6 +69,7 @@ export async function syntheticLibrary(settings: Record<string, string> = {}): P
           thumbnailPath: `faces/${n}/${i}.jpg`,
           embedding,
           embeddingModel: model,
+          quality: options.qualityOf?.(embedding) ?? null,
         })),
       );
       return (await repo.facesOfItem(mediaItemId)).map((f) => f.id);

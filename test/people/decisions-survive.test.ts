@@ -124,13 +124,14 @@ describe('a people action while a regroup is deciding', () => {
     const b = (await people.face(faceIds[3])).personId!;
     expect(a).not.toBe(b);
 
-    // After the regroup's first read (outside its transaction), the user merges b into a.
+    // After the regroup's first read (outside its transaction), the user merges b into a. A full
+    // regroup reads the faces in pages: each decision starts with the first page.
     const reads = { outside: 0, inside: 0 };
-    const readOutside = l.repo.facesForGrouping.bind(l.repo);
-    l.repo.facesForGrouping = async (model: string) => {
-      reads.outside++;
-      const faces = await readOutside(model);
-      if (reads.outside === 1) await people.mergePersons(a, [b]);
+    const readOutside = l.repo.facesForGroupingPage.bind(l.repo);
+    l.repo.facesForGroupingPage = async (model: string, after: number, limit: number) => {
+      if (after === 0) reads.outside++;
+      const faces = await readOutside(model, after, limit);
+      if (reads.outside === 1 && after === 0) await people.mergePersons(a, [b]);
       return faces;
     };
     const original = l.repo.transaction.bind(l.repo);
@@ -139,13 +140,17 @@ describe('a people action while a regroup is deciding', () => {
         fn(
           Object.assign(Object.create(tx) as RepositoryOps, {
             facesForGrouping: (model: string) => (reads.inside++, tx.facesForGrouping(model)),
+            facesForGroupingPage: (model: string, after: number, limit: number) => (
+              reads.inside++,
+              tx.facesForGroupingPage(model, after, limit)
+            ),
           }),
         ),
       );
     await runRecluster(l.ctx);
     // The write transaction saw the change and ended without writing; the new decision read outside it.
     expect(reads).toEqual({ outside: 2, inside: 0 });
-    l.repo.facesForGrouping = readOutside;
+    l.repo.facesForGroupingPage = readOutside;
     l.repo.transaction = original;
     // The merge stands: one person with all six faces, all verified; b is gone, no face points at it.
     const merged = await people.person(a);

@@ -74,6 +74,10 @@ describe('pipeline over SQLite and a local folder', () => {
     expect(thumbs).toHaveLength(6);
     const meta = await sharp(thumbs[0]).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 160, 160]);
+    // The run left the face index built and saved beside the database: no search waits for it.
+    const model = pipeline.ctx.analyzer.embeddingModel;
+    expect(readdirSync(`${env.settings.FRS_DATABASE}.face-index`)).toEqual([expect.stringMatching(/\.usearch$/)]);
+    expect(await pipeline.ctx.repo.refreshFaceSearch(model)).toEqual({ indexed: 6, built: false });
 
     // Re-running everything (registration included) changes nothing.
     const statsBefore = await pipeline.ctx.repo.stats();

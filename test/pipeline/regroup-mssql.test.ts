@@ -42,7 +42,10 @@ const FACES: Row[] = [
 
 function setUp(options: { fingerprintInside: () => number; lockHeld?: () => boolean }) {
   const driver = new FakeDriver();
+  // A full regroup reads the faces in pages until an empty one: FACES, then nothing, per decision.
+  let pages = 0;
   driver.respond = (text) => {
+    if (text.includes('f.Id > @after')) return pages++ % 2 === 0 ? FACES : [];
     if (text.includes('COUNT(*) AS Faces')) {
       const holding = text.includes('TABLOCKX');
       return [{ Faces: holding ? options.fingerprintInside() : 1 }];
@@ -94,7 +97,7 @@ describe('regroup on SQL Server (fake driver)', () => {
       expect(sent.some((t) => writes.test(t))).toBe(false);
     }
     expect(driver.sent.filter((s) => s.text.includes('f.Embedding, f.Sharpness')).map((s) => s.where)).toEqual(
-      Array(MAX_DECISIONS).fill('pool'),
+      Array(2 * MAX_DECISIONS).fill('pool'), // two pages per decision: the faces, then an empty one
     );
   });
 

@@ -15,7 +15,13 @@ export default defineCommand({
   options: { ...jsonOption, ...databaseOptions },
   async run(ctx) {
     const { pipeline } = await openPipeline(ctx, 'read', undefined);
-    const summary = await pipeline.recluster();
+    // One progress line per phase of a streamed recluster (reading faces, components, deciding, writing).
+    const printers = new Map<string, (done: number, total: number) => void>();
+    const summary = await pipeline.recluster((phase, done, total) => {
+      let print = printers.get(phase);
+      if (!print) printers.set(phase, (print = ctx.progress(`recluster: ${phase}`)));
+      print(done, total);
+    });
     if (!summary) {
       ctx.log.warn('recluster: another process is grouping faces right now; nothing changed, try again later');
       return EXIT.FAILED;

@@ -22,6 +22,14 @@ export interface NearestFacesOptions {
   excludeFaceId?: number;
 }
 
+/** What refreshFaceSearch did. */
+export interface FaceSearchRefresh {
+  /** Faces of the model the adapter's index holds now; null where searches scan Faces (SQL Server). */
+  indexed: number | null;
+  /** True when the index was built from Faces here (the first time, or after its file was lost). */
+  built: boolean;
+}
+
 export interface FaceSearchOps {
   /** One face's embedding and model; null when there is no such face. */
   faceEmbedding(faceId: number): Promise<FaceEmbedding | null>;
@@ -32,9 +40,16 @@ export interface FaceSearchOps {
    * approximate index (SQLite: HNSW, recall measured in bench/results/similar.md).
    */
   nearestFaces(model: string, query: Float32Array, k: number, options?: NearestFacesOptions): Promise<NearestFace[]>;
+  /**
+   * Brings the adapter's face index of `model` up to date, building it when there is none, so that
+   * the next search does not pay for it (the pipeline calls this after each run). Searches stay
+   * correct without it: they catch up (or build) themselves.
+   */
+  refreshFaceSearch(model: string): Promise<FaceSearchRefresh>;
 }
 
 export const faceSearchActions: ActionLabels<FaceSearchOps> = {
   faceEmbedding: "reading a face's embedding",
   nearestFaces: 'searching for similar faces',
+  refreshFaceSearch: 'bringing the face index up to date',
 };

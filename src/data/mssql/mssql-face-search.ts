@@ -10,7 +10,7 @@
 import sql from 'mssql';
 import { decodeEmbedding } from '../embedding-codec.js';
 import { BestFaces, checkQuery, cosineSimilarity } from '../nearest-ranking.js';
-import type { FaceEmbedding, NearestFace, NearestFacesOptions } from '../repository.js';
+import type { FaceEmbedding, FaceSearchRefresh, NearestFace, NearestFacesOptions } from '../repository.js';
 import { num, type Row } from '../row-mappers.js';
 import { exactly } from './mssql-collation.js';
 import type { MssqlScope } from './mssql-scope.js';
@@ -63,4 +63,9 @@ export async function nearestFaces(
     if (rows.length < SCAN_PAGE) return best.result();
     after = num(rows[rows.length - 1].Id);
   }
+}
+
+/** Nothing to keep: each search scans Faces. */
+export function refreshFaceSearch(): Promise<FaceSearchRefresh> {
+  return Promise.resolve({ indexed: null, built: false });
 }

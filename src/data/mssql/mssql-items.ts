@@ -264,6 +264,9 @@ export function completeItem(scope: MssqlScope, itemId: number, owner: string, f
       await tx.query(
         `UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0
           WHERE PortraitFaceId IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids));
+        INSERT INTO FrsGroupingDirty (FaceId) SELECT gm.FaceId FROM FrsGroupingMembers gm
+          WHERE gm.FaceId IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids))
+            AND NOT EXISTS (SELECT 1 FROM FrsGroupingDirty d WITH (UPDLOCK, HOLDLOCK) WHERE d.FaceId = gm.FaceId);
         DELETE FROM Faces WHERE Id IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids));`,
         { ids },
       );

@@ -368,6 +368,35 @@ export const mssqlMigrations: MssqlMigration[] = [
     ],
   },
   {
+    version: 11,
+    name: 'grouping index: components at the interaction radius, memberships, dirty marks',
+    statements: [
+      // See src/data/aggregates/grouping-index.ts. No foreign keys to Faces: a member row must
+      // outlive its deleted face so that the component it was in gets regrouped. Component ids
+      // are given by the writer (it holds the grouping lock), so both dialects insert in bulk.
+      createIfMissing(
+        'dbo.FrsGroupingIndex',
+        `Model NVARCHAR(200) COLLATE Latin1_General_BIN2 NOT NULL, Radius FLOAT NOT NULL, Settings NVARCHAR(1000) NOT NULL,
+        BuiltAt DATETIME2 NOT NULL, CONSTRAINT PK_FrsGroupingIndex PRIMARY KEY (Model)`,
+      ),
+      createIfMissing(
+        'dbo.FrsGroupingComponents',
+        `Id INT NOT NULL, Model NVARCHAR(200) NOT NULL, Centroid VARBINARY(MAX) NOT NULL, Angle FLOAT NOT NULL,
+        Size INT NOT NULL, CONSTRAINT PK_FrsGroupingComponents PRIMARY KEY (Id)`,
+      ),
+      addIndex('dbo.FrsGroupingComponents', 'IX_FrsGroupingComponents_Model', '(Model)'),
+      createIfMissing(
+        'dbo.FrsGroupingMembers',
+        'FaceId INT NOT NULL, ComponentId INT NOT NULL, CONSTRAINT PK_FrsGroupingMembers PRIMARY KEY (FaceId)',
+      ),
+      addIndex('dbo.FrsGroupingMembers', 'IX_FrsGroupingMembers_ComponentId', '(ComponentId)'),
+      createIfMissing(
+        'dbo.FrsGroupingDirty',
+        'FaceId INT NOT NULL, CONSTRAINT PK_FrsGroupingDirty PRIMARY KEY (FaceId)',
+      ),
+    ],
+  },
+  {
     version: 12,
     name: 'person face counts: indexed view FrsPersonCounts',
     statements: [

@@ -4,6 +4,7 @@ import * as content from './mssql-content.js';
 import * as coordination from './mssql-coordination.js';
 import * as faceSearch from './mssql-face-search.js';
 import * as faces from './mssql-faces.js';
+import * as groupingIndex from './mssql-grouping-index.js';
 import * as items from './mssql-items.js';
 import * as oldEmbeddings from './mssql-old-embeddings.js';
 import * as persons from './mssql-persons.js';
@@ -14,6 +15,7 @@ export const mssqlOperations: OperationImpl<MssqlScope> = {
   ...content,
   ...faces,
   ...faceSearch,
+  ...groupingIndex,
   ...persons,
   ...oldEmbeddings,
   ...coordination,

@@ -16,6 +16,10 @@ export const FRS_TABLES = [
   'FrsCannotLink',
   'FrsLibrary',
   'FrsPersonCounts',
+  'FrsGroupingIndex',
+  'FrsGroupingComponents',
+  'FrsGroupingMembers',
+  'FrsGroupingDirty',
 ] as const;
 
 export const SCHEMA = 'dbo';

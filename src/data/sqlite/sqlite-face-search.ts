@@ -2,8 +2,8 @@
 import type Database from 'better-sqlite3';
 import { decodeEmbedding } from '../embedding-codec.js';
 import { BestFaces, cosineSimilarity } from '../nearest-ranking.js';
-import type { FaceEmbedding, NearestFace, NearestFacesOptions } from '../repository.js';
-import { candidates, candidatesFor } from './sqlite-vector-index.js';
+import type { FaceEmbedding, FaceSearchRefresh, NearestFace, NearestFacesOptions } from '../repository.js';
+import { candidates, candidatesFor, refreshFaceIndex } from './sqlite-vector-index.js';
 import { sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -50,4 +50,9 @@ export function nearestFaces(
     best.offer({ faceId: row.Id, personId: row.PersonId, similarity: cosineSimilarity(query, embedding) });
   }
   return best.result();
+}
+
+export function refreshFaceSearch(db: Db, model: string): FaceSearchRefresh {
+  const refreshed = refreshFaceIndex(db, model);
+  return { indexed: refreshed?.size ?? 0, built: refreshed?.built ?? false };
 }

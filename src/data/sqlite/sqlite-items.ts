@@ -242,6 +242,11 @@ export function completeItem(db: Db, itemId: number, owner: string, faces: NewFa
           db,
           'UPDATE Persons SET PortraitFaceId = NULL, PortraitMediaFileId = NULL, IsPortraitChosen = 0 WHERE PortraitFaceId = ?',
         ).run(id);
+        // The component the face was in must be regrouped without it (grouping index, migration 11).
+        sql(
+          db,
+          'INSERT OR IGNORE INTO FrsGroupingDirty (FaceId) SELECT FaceId FROM FrsGroupingMembers WHERE FaceId = ?',
+        ).run(id);
         sql(db, 'DELETE FROM Faces WHERE Id = ?').run(id);
       }
       for (const [i, face] of faces.entries()) {

@@ -238,6 +238,33 @@ export const sqliteMigrations: SqliteMigration[] = [
     },
   },
   {
+    version: 11,
+    name: 'grouping index: components at the interaction radius, memberships, dirty marks',
+    up(db) {
+      // See src/data/aggregates/grouping-index.ts. No foreign keys to Faces: a member row must
+      // outlive its deleted face so that the component it was in gets regrouped. Component ids
+      // are given by the writer (it holds the grouping lock), so both dialects insert in bulk.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS FrsGroupingIndex (
+          Model TEXT NOT NULL PRIMARY KEY,
+          Radius REAL NOT NULL,
+          Settings TEXT NOT NULL,
+          BuiltAt TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS FrsGroupingComponents (
+          Id INTEGER NOT NULL PRIMARY KEY,
+          Model TEXT NOT NULL,
+          Centroid BLOB NOT NULL,
+          Angle REAL NOT NULL,
+          Size INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS IX_FrsGroupingComponents_Model ON FrsGroupingComponents (Model);
+        CREATE TABLE IF NOT EXISTS FrsGroupingMembers (
+          FaceId INTEGER NOT NULL PRIMARY KEY,
+          ComponentId INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS IX_FrsGroupingMembers_ComponentId ON FrsGroupingMembers (ComponentId);
+        CREATE TABLE IF NOT EXISTS FrsGroupingDirty (FaceId INTEGER NOT NULL PRIMARY KEY);`);
+    },
+  },
+  {
     version: 12,
     name: 'face search log (FrsFaceChanges) and person face counts (FrsPersonCounts), kept by triggers',
     up(db) {

@@ -5,6 +5,7 @@ import * as content from './sqlite-content.js';
 import * as coordination from './sqlite-coordination.js';
 import * as faceSearch from './sqlite-face-search.js';
 import * as faces from './sqlite-faces.js';
+import * as groupingIndex from './sqlite-grouping-index.js';
 import * as items from './sqlite-items.js';
 import * as oldEmbeddings from './sqlite-old-embeddings.js';
 import * as persons from './sqlite-persons.js';
@@ -14,6 +15,7 @@ export const sqliteOperations: OperationImpl<Database.Database> = {
   ...content,
   ...faces,
   ...faceSearch,
+  ...groupingIndex,
   ...persons,
   ...oldEmbeddings,
   ...coordination,

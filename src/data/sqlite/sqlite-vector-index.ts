@@ -209,20 +209,41 @@ function save(db: Db, index: FaceIndex): void {
 
 /** The up-to-date index of `model` for `dims`-dimensional queries: loaded, built or caught up. */
 export function faceIndex(db: Db, model: string, dims: number): FaceIndex {
+  return openFaceIndex(db, model, dims).index;
+}
+
+/** faceIndex, and whether it had to be built from Faces (no usable saved file). */
+function openFaceIndex(db: Db, model: string, dims: number): { index: FaceIndex; built: boolean } {
   let open = indexes.get(db);
   if (!open) indexes.set(db, (open = new Map()));
   const key = `${dims}:${model}`;
   const { pruned } = logBounds(db);
   let index = open.get(key);
+  let built = false;
   if (!index || index.appliedSeq < pruned) {
     const loaded = load(db, model, dims, pruned);
+    built = !loaded;
     index = loaded ?? build(db, model, dims);
     open.set(key, index);
     if (!loaded) save(db, index); // built once, then loaded by the next process
   }
   catchUp(db, index);
   if (index.unsaved >= SAVE_AFTER_CHANGES) save(db, index);
-  return index;
+  return { index, built };
+}
+
+/**
+ * Loads, builds or catches up the index of `model` (the dimensions of its stored embeddings), as
+ * a search would; null when the model has no embedding stored.
+ */
+export function refreshFaceIndex(db: Db, model: string): { size: number; built: boolean } | null {
+  const first = sql(
+    db,
+    'SELECT length(Embedding) AS Bytes FROM Faces WHERE EmbeddingModel = ? AND Embedding IS NOT NULL LIMIT 1',
+  ).get(model) as { Bytes: number } | undefined;
+  if (!first || first.Bytes % 4 !== 0 || first.Bytes === 0) return null;
+  const { index, built } = openFaceIndex(db, model, first.Bytes / 4);
+  return { size: index.hnsw.size(), built };
 }
 
 /** Up to `count` candidate face ids nearest to `query` (approximate: HNSW), best first. */

@@ -1,0 +1,159 @@
+/**
+ * Grouping at archive scale, through the pipeline's own entry points on a real SQLite library
+ * (bench/lib/bulk-library.ts: 128-d synthetic faces, 20 per identity, one photo per face):
+ *  1. full recluster of the library (runRecluster: components, the decision one component at a
+ *     time, the writes, the grouping index);
+ *  2. a recognise run that brings 100 new faces (runGrouping: incremental), twice: 5 new
+ *     identities, then 100 new photos of 100 known identities (faces of existing persons);
+ *  3. a recognise run with nothing new.
+ * Each step runs in its own child process, so its time and peak RSS (resourceUsage().maxRSS,
+ * the kernel's peak for the process, Node itself included) are its own. Settings: nearest-face
+ * matching at 0.8, DBSCAN eps 0.2, minPts 2, no UMAP (bench/recluster-scale.ts's, fitted to
+ * this data model; the decision is local only with nearest-face matching).
+ *
+ * With --again, a last full recluster shows the incremental runs left nothing for it to change (it
+ * reuses the grouping index). With --decided, the library is generated already grouped and
+ * indexed as a recluster would leave it (bulk-library.ts), for sizes where the first recluster
+ * takes longer than this machine allows; the first step is then skipped.
+ *
+ *   npx tsx bench/grouping-scale.ts [--faces 100000] [--db /tmp/frs-scale.db] [--keep] [--again] [--decided] [--out file.md]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadSettings } from '../src/config/settings.js';
+import { openRepository } from '../src/data/open-repository.js';
+import { silentLogger, type PipelineContext } from '../src/pipeline/context.js';
+import { runGrouping, runRecluster, type GroupSummary } from '../src/pipeline/group-stage.js';
+import type { ObjectStore } from '../src/storage/object-store.js';
+import type { FaceAnalyzer } from '../src/vision/face-analyzer.js';
+import { addBulkFaces, BULK_MODEL, createBulkLibrary } from './lib/bulk-library.js';
+
+const SETTINGS = {
+  FRS_MATCH_MODE: 'nearest-face',
+  FRS_MATCH_THRESHOLD: '0.8',
+  FRS_DBSCAN_EPS: '0.2',
+  FRS_DBSCAN_MIN_POINTS: '2',
+};
+
+/** SETTINGS as group options, for libraries generated already grouped (--decided). */
+const DECIDED = { threshold: 0.8, eps: 0.2, minPts: 2, mode: 'nearest-face' as const };
+
+interface StepResult {
+  ms: number;
+  /** CPU time of the process during the step (user + system). */
+  cpuMs: number;
+  peakRssMb: number;
+  summary: GroupSummary;
+}
+
+/** Child process: one grouping step on the library, result as JSON on stdout. */
+async function step(db: string, kind: 'recluster' | 'recognise', mode: string): Promise<void> {
+  const repo = await openRepository(db);
+  const ctx: PipelineContext = {
+    settings: loadSettings({ FRS_DATABASE: db, ...SETTINGS, FRS_MATCH_MODE: mode }),
+    repo,
+    analyzer: { embeddingModel: BULK_MODEL } as FaceAnalyzer,
+    readOriginal: () => Promise.reject(new Error('bench: no originals')),
+    originalExists: () => Promise.resolve(false),
+    listOriginals: null,
+    thumbnails: {} as ObjectStore,
+    log: silentLogger,
+    workerId: 'bench',
+  };
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const summary = kind === 'recluster' ? await runRecluster(ctx) : await runGrouping(ctx);
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  await repo.close();
+  const result: StepResult = {
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    summary,
+  };
+  process.stdout.write(JSON.stringify(result));
+}
+
+let matchMode = SETTINGS.FRS_MATCH_MODE;
+
+function inChild(db: string, kind: 'recluster' | 'recognise'): StepResult {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--step', kind, '--db', db, '--mode', matchMode],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  return JSON.parse(out) as StepResult;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      faces: { type: 'string', default: '100000' },
+      db: { type: 'string', default: '/tmp/frs-grouping-scale.db' },
+      keep: { type: 'boolean', default: false },
+      again: { type: 'boolean', default: false },
+      decided: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      step: { type: 'string' },
+      mode: { type: 'string', default: SETTINGS.FRS_MATCH_MODE },
+    },
+  });
+  const db = values.db!;
+  matchMode = values.mode!;
+  if (values.step) return step(db, values.step as 'recluster' | 'recognise', matchMode);
+
+  const faces = Number(values.faces);
+  const identities = Math.round(faces / 20);
+  const load = loadavg()[0];
+  const lines: string[] = [];
+  const log = (line: string) => {
+    console.log(line);
+    lines.push(line);
+  };
+  if (!values.keep || !existsSync(db)) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+    const started = performance.now();
+    await createBulkLibrary(db, values.decided ? { identities, decided: DECIDED } : { identities, grouped: false });
+    const what = values.decided ? ', grouped and indexed as a recluster would' : '';
+    log(
+      `generated ${faces.toLocaleString('en')} faces${what} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  if (!values.decided) {
+    const recluster = inChild(db, 'recluster');
+    log(row('full recluster (first: builds the grouping index)', recluster));
+  }
+
+  addBulkFaces(db, { identities: 5, firstIdentity: identities + 10_000 });
+  const newIdentities = inChild(db, 'recognise');
+  log(row('recognise: 100 new faces of 5 new identities', newIdentities));
+
+  addBulkFaces(db, { identities: 100, facesPerIdentity: 1, firstIdentity: 17, photos: 1 });
+  const knownIdentities = inChild(db, 'recognise');
+  log(row('recognise: 100 new photos of 100 known identities', knownIdentities));
+
+  const idle = inChild(db, 'recognise');
+  log(row('recognise: nothing new', idle));
+
+  if (values.again) {
+    // The incremental runs left what a full regroup gives: a recluster changes nothing.
+    const again = inChild(db, 'recluster');
+    log(row('recluster again (reuses the grouping index)', again));
+  }
+
+  const header = `Match mode ${matchMode}. Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores (shared), 1-minute load ${load.toFixed(2)} at start, Node ${process.version}.`;
+  console.log(header);
+  if (values.out) writeFileSync(values.out, [header, ...lines].join('\n') + '\n');
+  if (!values.keep) for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+}
+
+function row(label: string, r: StepResult): string {
+  const s = r.summary;
+  return `| ${label} | ${(r.ms / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${Math.round(r.peakRssMb)} MB | ${s.faces} faces decided (${s.newFaces} new), ${s.personsCreated} persons created, ${s.personsKept} kept, ${s.facesAssigned} assigned, ${s.facesMoved} moved, ${s.noise} noise${s.incremental ? ', incremental' : ''} |`;
+}
+
+await main();

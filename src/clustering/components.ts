@@ -1,0 +1,236 @@
+/**
+ * Connected components of the "within the interaction radius" graph (interaction-radius.ts),
+ * and the cones that let a new face find the components it may touch without reading the
+ * others: a component is stored as its centroid direction and the widest angle from it to a
+ * member, so a face within radius R of some member lies within angle(R) + that angle of the
+ * centroid (triangle inequality on the sphere). The test is exact: a component it rules out
+ * has no member within R of the face.
+ */
+import { ConeTree } from './cone-tree.js';
+import { dotF32, type Embedding } from './cosine.js';
+
+/** Component label of each point (0, 1, ... in order of each component's first point). */
+export function componentLabels(points: readonly Embedding[], radius: number): Int32Array {
+  const n = points.length;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root];
+    while (parent[i] !== root) {
+      const up = parent[i];
+      parent[i] = root;
+      i = up;
+    }
+    return root;
+  };
+  if (n >= 2) {
+    ConeTree.build(points).forEachPairWithin(radius, (i, j) => {
+      const a = find(i),
+        b = find(j);
+      // The smaller index is the root, so labels can be given in order of first points.
+      if (a < b) parent[b] = a;
+      else if (b < a) parent[a] = b;
+    });
+  }
+  const labels = new Int32Array(n);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    labels[i] = root === i ? next++ : labels[root];
+  }
+  return labels;
+}
+
+/** Points grouped by label: members (input indices, ascending) of each component. */
+export function componentMembers(labels: Int32Array): number[][] {
+  const members: number[][] = [];
+  for (let i = 0; i < labels.length; i++) (members[labels[i]] ??= []).push(i);
+  return members;
+}
+
+export interface Cone {
+  /** Unit direction (the normalised mean of the members). */
+  centroid: Float32Array;
+  /** Widest angle in radians from the centroid to a member, padded for rounding. */
+  angle: number;
+}
+
+/** Pads stored and computed angles so that float32 rounding never rules out a true neighbour. */
+const ANGLE_PAD = 1e-5;
+
+const angleBetween = (a: Float32Array, b: Float32Array): number => {
+  const cos = dotF32(a, 0, b, 0, a.length);
+  return Math.acos(cos > 1 ? 1 : cos < -1 ? -1 : cos);
+};
+
+/** The smallest cone around the members' mean direction that holds them all. */
+export function coneOf(members: readonly Embedding[]): Cone {
+  const dim = members[0].length;
+  const sum = new Float64Array(dim);
+  for (const m of members) for (let k = 0; k < dim; k++) sum[k] += m[k];
+  let length = 0;
+  for (let k = 0; k < dim; k++) length += sum[k] * sum[k];
+  length = Math.sqrt(length);
+  const centroid = new Float32Array(dim);
+  // Opposite members can cancel out: any direction is then a valid centre, with angle pi.
+  if (length > 1e-6) for (let k = 0; k < dim; k++) centroid[k] = sum[k] / length;
+  else centroid.set(members[0]);
+  let angle = 0;
+  for (const m of members) angle = Math.max(angle, angleBetween(centroid, m));
+  return { centroid, angle: angle + ANGLE_PAD };
+}
+
+/** True when some point of the cone may lie within cosine distance `radius` of `face`. */
+export function coneMayReach(cone: Cone, face: Embedding, radius: number): boolean {
+  const reach = Math.acos(Math.max(-1, Math.min(1, 1 - radius)));
+  return angleBetween(cone.centroid, face) <= reach + cone.angle + ANGLE_PAD;
+}
+
+/** The components of a set of faces at `radius`, each with its members' ids and its cone. */
+export function facesByComponent<F extends { id: number; embedding: Embedding }>(
+  faces: readonly F[],
+  radius: number,
+): Array<Cone & { faceIds: number[] }> {
+  const embeddings = faces.map((f) => f.embedding);
+  return componentMembers(componentLabels(embeddings, radius)).map((members) => ({
+    ...coneOf(members.map((i) => embeddings[i])),
+    faceIds: members.map((i) => faces[i].id),
+  }));
+}
+
+/**
+ * Indices of the cones that may hold a face within `radius` of some query: coneMayReach for many
+ * queries, with each cone's bound turned into a minimum dot product once (one dot per pair, no acos).
+ */
+export function reachableCones(cones: readonly Cone[], queries: readonly Embedding[], radius: number): number[] {
+  const reach = Math.acos(Math.max(-1, Math.min(1, 1 - radius)));
+  const found: number[] = [];
+  cones.forEach((cone, c) => {
+    const limit = reach + cone.angle + 2 * ANGLE_PAD;
+    // Past pi every direction is within reach; the slack covers rounding in the dot product.
+    const minDot = limit >= Math.PI ? -Infinity : Math.cos(limit) - 1e-6;
+    const { centroid } = cone;
+    for (const q of queries) {
+      if (dotF32(centroid, 0, q, 0, centroid.length) >= minDot) {
+        found.push(c);
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+/**
+ * Components at `radius` of faces that mostly come from stored components (`group`; null for a
+ * face whose embedding no stored component has seen). Stored components have no edge between
+ * them, so edges are looked for only inside each one (a deletion may split it) and from the
+ * ungrouped faces to all: the same labels as componentLabels, without a search over all pairs.
+ */
+export function closureComponentLabels(
+  faces: readonly { embedding: Embedding; group: number | null }[],
+  radius: number,
+): Int32Array {
+  const n = faces.length;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const link = (i: number, j: number) => {
+    const a = find(i),
+      b = find(j);
+    if (a < b) parent[b] = a;
+    else if (b < a) parent[a] = b;
+  };
+  const near = (i: number, j: number) => {
+    const a = faces[i].embedding;
+    return 1 - dotF32(a, 0, faces[j].embedding, 0, a.length) <= radius;
+  };
+  const groups = new Map<number, number[]>();
+  const loose: number[] = [];
+  faces.forEach((f, i) => {
+    if (f.group === null) loose.push(i);
+    else {
+      const list = groups.get(f.group);
+      if (list) list.push(i);
+      else groups.set(f.group, [i]);
+    }
+  });
+  for (const members of groups.values()) {
+    for (let x = 0; x < members.length; x++)
+      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) link(members[x], members[y]);
+  }
+  for (const i of loose) for (let j = 0; j < n; j++) if (j !== i && near(i, j)) link(i, j);
+  const labels = new Int32Array(n);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    labels[i] = root === i ? next++ : labels[root];
+  }
+  return labels;
+}
+
+/**
+ * The components of a whole library from the stored ones (a recluster over an index built at a
+ * radius at least `radius`): the same labels as componentLabels, without the search over all
+ * pairs. Stored components have no edge between them, so edges are looked for inside each one
+ * (a deletion, or a smaller radius, may split it) and from each face no stored component holds
+ * (`group` null, or a component not in `cones`) to the components its cone test admits and to
+ * the other such faces. Null when more than `maxLoose` faces are loose: a full search is cheaper.
+ */
+export function indexedComponentLabels(
+  faces: readonly { embedding: Embedding; group: number | null }[],
+  cones: readonly (Cone & { componentId: number })[],
+  radius: number,
+  maxLoose: number,
+): Int32Array | null {
+  const stored = new Set(cones.map((c) => c.componentId));
+  const groups = new Map<number, number[]>();
+  const loose: number[] = [];
+  faces.forEach((f, i) => {
+    if (f.group === null || !stored.has(f.group)) loose.push(i);
+    else {
+      const list = groups.get(f.group);
+      if (list) list.push(i);
+      else groups.set(f.group, [i]);
+    }
+  });
+  if (loose.length > maxLoose) return null;
+  const n = faces.length;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const link = (i: number, j: number) => {
+    const a = find(i),
+      b = find(j);
+    if (a < b) parent[b] = a;
+    else if (b < a) parent[a] = b;
+  };
+  const near = (i: number, j: number) => {
+    const a = faces[i].embedding;
+    return 1 - dotF32(a, 0, faces[j].embedding, 0, a.length) <= radius;
+  };
+  for (const members of groups.values()) {
+    for (let x = 0; x < members.length; x++)
+      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) link(members[x], members[y]);
+  }
+  for (let x = 0; x < loose.length; x++) {
+    for (let y = x + 1; y < loose.length; y++) if (near(loose[x], loose[y])) link(loose[x], loose[y]);
+    const q = [faces[loose[x]].embedding];
+    for (const c of reachableCones(cones, q, radius)) {
+      for (const j of groups.get(cones[c].componentId) ?? []) if (near(loose[x], j)) link(loose[x], j);
+    }
+  }
+  const labels = new Int32Array(n);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    labels[i] = root === i ? next++ : labels[root];
+  }
+  return labels;
+}

@@ -1,0 +1,149 @@
+/** The grouping index (SQLite): components, memberships, dirty marks (aggregates/grouping-index.ts). */
+import type Database from 'better-sqlite3';
+import { decodeEmbedding, encodeEmbedding } from '../embedding-codec.js';
+import {
+  CONES_SQL,
+  DIRTY_FACES_SQL,
+  facesInSelectionSql,
+  facesPageSql,
+  fingerprintOfSql,
+  NEW_FACES_CONDITION,
+  NEXT_COMPONENT_ID_SQL,
+  VERIFIED_FACES_SQL,
+} from '../grouping-index-queries.js';
+import type {
+  ComponentUpdate,
+  FaceComponent,
+  GroupingFaceSelection,
+  GroupingIndexInfo,
+  GroupingWork,
+  IndexedGroupingFace,
+  StoredCone,
+} from '../repository.js';
+import { groupingFaceFromRow, num, numOrNull, type Row } from '../row-mappers.js';
+import { nowIso, sql } from './sqlite-statements.js';
+
+type Db = Database.Database;
+
+const jsonList = (param: string) => `SELECT value FROM json_each(${param})`;
+/**
+ * The unary + keeps SQLite's planner off IX_Faces_EmbeddingModel: with it, the planner walks every
+ * face of the model and filters by the id list instead of looking the few ids up.
+ */
+const FACES_IN_SELECTION = facesInSelectionSql(jsonList).replace(
+  'f.EmbeddingModel = @model',
+  '+f.EmbeddingModel = @model',
+);
+const FINGERPRINT_OF = fingerprintOfSql(jsonList);
+const indexedFace = (r: Row): IndexedGroupingFace => ({
+  ...groupingFaceFromRow(r),
+  componentId: numOrNull(r.ComponentId),
+});
+const faceComponent = (r: Row): FaceComponent => ({ faceId: num(r.FaceId), componentId: numOrNull(r.ComponentId) });
+
+export function groupingIndexInfo(db: Db, model: string): GroupingIndexInfo | null {
+  const row = sql(db, 'SELECT Radius, Settings FROM FrsGroupingIndex WHERE Model = ?').get(model) as Row | undefined;
+  return row ? { radius: num(row.Radius), settings: String(row.Settings) } : null;
+}
+
+export function groupingCones(db: Db, model: string): StoredCone[] {
+  return (sql(db, CONES_SQL).all({ model }) as Row[]).map((r) => ({
+    componentId: num(r.Id),
+    centroid: decodeEmbedding(r.Centroid as Uint8Array),
+    angle: num(r.Angle),
+    size: num(r.Size),
+  }));
+}
+
+export function groupingWork(db: Db, model: string, limit: number): GroupingWork {
+  const newFaces = sql(
+    db,
+    `SELECT f.Id AS FaceId, gm.ComponentId FROM Faces f LEFT JOIN FrsGroupingMembers gm ON gm.FaceId = f.Id
+    WHERE ${NEW_FACES_CONDITION} ORDER BY f.Id LIMIT @limit`,
+  ).all({ model, limit }) as Row[];
+  const dirty = sql(db, DIRTY_FACES_SQL).all() as Row[];
+  return { newFaces: newFaces.map(faceComponent), dirty: dirty.map(faceComponent) };
+}
+
+const FACES_PAGE = facesPageSql('', 'LIMIT @limit');
+
+export function facesForGroupingPage(db: Db, model: string, afterId: number, limit: number): IndexedGroupingFace[] {
+  return (sql(db, FACES_PAGE).all({ model, after: afterId, limit }) as Row[]).map(indexedFace);
+}
+
+export function facesForGroupingIn(db: Db, model: string, selection: GroupingFaceSelection): IndexedGroupingFace[] {
+  const rows = sql(db, FACES_IN_SELECTION).all({
+    model,
+    faces: JSON.stringify(selection.faceIds ?? []),
+    persons: JSON.stringify(selection.personIds ?? []),
+    components: JSON.stringify(selection.componentIds ?? []),
+  }) as Row[];
+  return rows.map(indexedFace);
+}
+
+export function verifiedFacesForGrouping(db: Db, model: string): IndexedGroupingFace[] {
+  return (sql(db, VERIFIED_FACES_SQL).all({ model }) as Row[]).map((r) => ({
+    ...groupingFaceFromRow(r),
+    componentId: numOrNull(r.ComponentId),
+  }));
+}
+
+export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[] {
+  return db.transaction((): number[] => {
+    if (update.replaceAll) {
+      sql(
+        db,
+        'DELETE FROM FrsGroupingMembers WHERE ComponentId IN (SELECT Id FROM FrsGroupingComponents WHERE Model = ?)',
+      ).run(update.model);
+      sql(db, 'DELETE FROM FrsGroupingComponents WHERE Model = ?').run(update.model);
+    }
+    for (const id of update.removed) {
+      sql(db, 'DELETE FROM FrsGroupingMembers WHERE ComponentId = ?').run(id);
+      sql(db, 'DELETE FROM FrsGroupingComponents WHERE Id = ?').run(id);
+    }
+    const insertComponent = sql(
+      db,
+      'INSERT INTO FrsGroupingComponents (Id, Model, Centroid, Angle, Size) VALUES (?, ?, ?, ?, ?)',
+    );
+    let next = num((sql(db, NEXT_COMPONENT_ID_SQL).get() as Row).NextId);
+    // A face moves to its new component whatever component it was in before.
+    const insertMember = sql(db, 'INSERT OR REPLACE INTO FrsGroupingMembers (FaceId, ComponentId) VALUES (?, ?)');
+    const ids = update.added.map((c) => {
+      const id = next++;
+      insertComponent.run(id, update.model, encodeEmbedding(c.centroid), c.angle, c.faceIds.length);
+      for (const faceId of c.faceIds) insertMember.run(faceId, id);
+      return id;
+    });
+    for (const faceId of update.settled) sql(db, 'DELETE FROM FrsGroupingDirty WHERE FaceId = ?').run(faceId);
+    sql(
+      db,
+      `INSERT INTO FrsGroupingIndex (Model, Radius, Settings, BuiltAt) VALUES (@model, @radius, @settings, @now)
+      ON CONFLICT (Model) DO UPDATE SET Radius = @radius, Settings = @settings, BuiltAt = @now`,
+    ).run({ model: update.model, radius: update.radius, settings: update.settings, now: nowIso() });
+    return ids;
+  })();
+}
+
+export function markGroupingDirty(db: Db, selection: { faceIds?: number[]; personIds?: number[] }): void {
+  sql(
+    db,
+    `INSERT OR IGNORE INTO FrsGroupingDirty (FaceId)
+    SELECT value FROM json_each(@faces) UNION SELECT Id FROM Faces WHERE PersonId IN (SELECT value FROM json_each(@persons))`,
+  ).run({ faces: JSON.stringify(selection.faceIds ?? []), persons: JSON.stringify(selection.personIds ?? []) });
+}
+
+/** holdForWrite needs nothing here: a transaction is BEGIN IMMEDIATE, which already keeps other writers out. */
+export function groupingFingerprintOf(
+  db: Db,
+  model: string,
+  selection: { faceIds: number[]; personIds: number[] },
+  _options?: { holdForWrite?: boolean },
+): string {
+  return JSON.stringify(
+    sql(db, FINGERPRINT_OF).get({
+      model,
+      faces: JSON.stringify(selection.faceIds),
+      persons: JSON.stringify(selection.personIds),
+    }),
+  );
+}

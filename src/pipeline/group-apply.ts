@@ -1,0 +1,115 @@
+/**
+ * Writing a grouping decision: only the differences to the current assignment, in the caller's
+ * write transaction (moved faces, new persons, portraits of persons whose faces changed, persons
+ * left empty and unnamed deleted, new faces marked grouped). Shared by the full regroup and the
+ * incremental one (incremental-grouping.ts), which decide over different sets of faces.
+ */
+import type { GroupDecision } from '../clustering/group.js';
+import { choosePortrait } from '../clustering/portrait.js';
+import { assignmentChanges } from '../clustering/reconcile.js';
+import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
+import { faultPoint } from './fault-point.js';
+
+/** What one regroup decided: computed from one read of the faces, before anything is written. */
+export interface Plan {
+  /** User-verified faces with their persons (the fixed part; in an incremental run also ones out of reach). */
+  verified: Array<GroupingFace & { personId: number }>;
+  /** The unverified faces the decision covers. */
+  toGroup: GroupingFace[];
+  /**
+   * Unverified faces the decision does not cover but whose persons it may touch (an incremental
+   * run's faces of persons outside its components): they keep their person, and count when a
+   * person's portrait is chosen or its emptiness decided.
+   */
+  others: GroupingFace[];
+  decision: GroupDecision<number, number>;
+  /** Per new cluster: the existing person it continues, or null for a new one. */
+  kept: Array<number | null>;
+  /** The user's "not this person" pairs: the face never (re)joins the person. */
+  cannotLink: (faceId: number, personId: number) => boolean;
+  /** Faces to mark grouped (GroupedAt). */
+  newlyGrouped: number[];
+}
+
+export interface Applied {
+  regrouped: true;
+  faces: number;
+  newFaces: number;
+  joinedVerified: number;
+  personsKept: number;
+  personsCreated: number;
+  noise: number;
+  facesAssigned: number;
+  facesMoved: number;
+  personsEmptied: number;
+  personsDeleted: number;
+  portraitsUpdated: number;
+}
+
+/** Cannot-link pairs as a lookup (FrsCannotLink). */
+export function cannotLinkLookup(
+  pairs: { faceId: number; personId: number }[],
+): (faceId: number, personId: number) => boolean {
+  const excluded = new Map<number, Set<number>>();
+  for (const { faceId, personId } of pairs) {
+    let persons = excluded.get(faceId);
+    if (!persons) excluded.set(faceId, (persons = new Set()));
+    persons.add(personId);
+  }
+  return (faceId, personId) => excluded.get(faceId)?.has(personId) ?? false;
+}
+
+/** Writes a plan (unless dry); `ops` is an open transaction, or the repository for a dry run. */
+export async function applyPlan(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<Applied> {
+  const { verified, toGroup, others, decision, kept, cannotLink } = plan;
+  const toCreate = kept.filter((p) => p === null).length;
+  // A dry run stands in negative ids for the persons it would create.
+  const created = dryRun ? Array.from({ length: toCreate }, (_, k) => -1 - k) : await ops.createPersons(toCreate);
+  let next = 0;
+  const clusterPersons = kept.map((p) => p ?? created[next++]);
+  const changes = assignmentChanges(toGroup, decision, clusterPersons, cannotLink);
+
+  // Members of every person whose faces changed, after the change.
+  const finalPerson = new Map(toGroup.map((f) => [f.id, f.personId]));
+  for (const c of changes) finalPerson.set(c.faceId, c.to);
+  const touched = new Set(changes.flatMap((c) => [c.from, c.to]).filter((p): p is number => p !== null));
+  const members = new Map<number, GroupingFace[]>([...touched].map((p) => [p, []]));
+  for (const f of verified) members.get(f.personId)?.push(f);
+  for (const f of others) if (f.personId !== null) members.get(f.personId)?.push(f);
+  for (const f of toGroup) {
+    const p = finalPerson.get(f.id);
+    if (p !== null && p !== undefined) members.get(p)?.push(f);
+  }
+  const emptied = [...members].filter(([, faces]) => faces.length === 0).map(([p]) => p);
+
+  const summary: Applied = {
+    regrouped: true,
+    faces: toGroup.length,
+    newFaces: toGroup.filter((f) => !f.grouped).length,
+    joinedVerified: decision.assignments.length,
+    personsKept: kept.length - toCreate,
+    personsCreated: toCreate,
+    noise: decision.noise.length,
+    facesAssigned: changes.filter((c) => c.from === null).length,
+    facesMoved: changes.filter((c) => c.from !== null).length,
+    personsEmptied: emptied.length,
+    personsDeleted: 0,
+    portraitsUpdated: 0,
+  };
+  if (dryRun) return summary;
+
+  await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
+  faultPoint('regroup'); // inside the write transaction: a kill here must leave the previous assignment
+  const portraits: PortraitUpdate[] = [...members]
+    .filter(([, faces]) => faces.length > 0)
+    .map(([personId, faces]) => {
+      // In id order, so that exact ties pick the same face whichever run (full or incremental) wrote it.
+      const face = choosePortrait(faces.sort((a, b) => a.id - b.id));
+      return { personId, faceId: face.id, mediaFileId: face.mediaFileId };
+    });
+  const chosen = await ops.setPortraits(portraits);
+  // Persons left with no faces of this model: portrait cleared if its face left, deleted if empty and unnamed.
+  const tidied = await ops.tidyPersons(emptied);
+  await ops.markFacesGrouped(plan.newlyGrouped);
+  return { ...summary, personsDeleted: tidied.personsDeleted, portraitsUpdated: chosen + tidied.portraitsCleared };
+}
