@@ -17,7 +17,7 @@
  *   averaged raw descriptors.
  *
  *   npx tsx bench/lfw-dlib-pipeline.ts --pairs pairsDevTest.txt --threads 1 \
- *     --alignments five,inner51 --scales 255,256 --jitter flip|grid --template51 FILE [--out FILE]
+ *     --alignments five,inner51 --scales 255,256 --jitter flip|grid --template51 FILE [--combine five+inner51] [--out FILE]
  *     [--errors: list the pairs each configuration gets wrong with the mirror and cosine]
  *
  * Raw descriptors are cached in bench/.cache per configuration and image set, so scoring again
@@ -70,7 +70,7 @@ const analyzer = FaceAnalyzer.fromManifestFile(settings.FRS_MODEL_MANIFEST, sett
 const { manifest } = analyzer;
 const spec = manifest.embedder;
 const size = spec.input.width;
-if (!manifest.landmarks) throw new Error('inner51 needs the 68-point landmarks model');
+if (!manifest.landmarks) throw new Error('this benchmark needs a 68-point landmarks model in the manifest');
 const locator = new LandmarkLocator(manifest.landmarks, modelPath(manifest, manifest.landmarks.file), 1);
 /** Locators with another crop margin, for alignments named `...@margin`. */
 const marginLocators = new Map<string, LandmarkLocator>();
