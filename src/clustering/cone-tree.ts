@@ -35,13 +35,21 @@ export class ConeTree {
   private constructor(
     readonly size: number,
     readonly dim: number,
-    /** Points in tree order, row-major. */
+    /** The points' rows: the caller's matrix read in place, or a copy in tree order. */
     private readonly data: Float32Array,
+    /** Where the row of the point at each tree position starts in `data`. */
+    private readonly rowAt: Int32Array,
+    /** 1 / norm of the point at each tree position. */
     private readonly invNorm: Float64Array,
     private readonly normMin: number,
     private readonly normMax: number,
     private readonly layout: TreeLayout,
-  ) {}
+  ) {
+    this.leaves = leafRanges(layout);
+  }
+
+  /** Leaf nodes in position order, and each node's leaves as a range of that list. */
+  private readonly leaves: LeafRanges;
 
   get nodeCount(): number {
     return this.layout.start.length;
@@ -60,7 +68,8 @@ export class ConeTree {
       throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
     const n = points.length;
     const dim = assertUnitVectors(points);
-    // Rows that are consecutive views of one matrix (a streamed library) are read in place, not copied.
+    // Rows that are consecutive views of one matrix (a streamed library) are read in place, not
+    // copied, for as long as the tree lives: such a matrix must not change meanwhile.
     const shared = sharedMatrix(points, dim);
     const source = shared ?? new Float32Array(n * dim);
     const sourceInvNorm = new Float64Array(n);
@@ -74,15 +83,21 @@ export class ConeTree {
       normMax = Math.max(normMax, length);
     }
     const layout = buildLayout(source, sourceInvNorm, dim, { leafSize, groupMinCos: 1 - groupRadius });
-    // Points in tree order, so that a leaf's rows are contiguous in memory.
-    const data = new Float32Array(n * dim);
     const invNorm = new Float64Array(n);
+    const rowAt = new Int32Array(n);
+    // A shared matrix is read where it is (a million faces' matrix is 512 MB: no second copy);
+    // a copied one is laid out again in tree order, so that a leaf's rows are contiguous.
+    const data = shared ?? new Float32Array(n * dim);
     for (let p = 0; p < n; p++) {
       const i = layout.ids[p];
-      data.set(source.subarray(i * dim, i * dim + dim), p * dim);
+      if (shared) rowAt[p] = i * dim;
+      else {
+        data.set(source.subarray(i * dim, i * dim + dim), p * dim);
+        rowAt[p] = p * dim;
+      }
       invNorm[p] = sourceInvNorm[i];
     }
-    return new ConeTree(n, dim, data, invNorm, normMin, normMax, layout);
+    return new ConeTree(n, dim, data, rowAt, invNorm, normMin, normMax, layout);
   }
 
   /**
@@ -104,7 +119,7 @@ export class ConeTree {
     if (!(qNorm > 0) || !Number.isFinite(qNorm))
       throw new FrsError('INVALID_INPUT', 'Query embedding is zero or not finite.');
     const limit = this.searchAngle(eps, this.normMin * qNorm, this.normMax * qNorm);
-    const { data, dim } = this;
+    const { data, dim, rowAt } = this;
     const { centres, centreInvNorm, apertures, toLeafCentre, left, right, start, end, ids } = this.layout;
     const stack = [0];
     while (stack.length > 0) {
@@ -118,7 +133,7 @@ export class ConeTree {
       for (let p = start[node]; p < end[node]; p++) {
         // Triangle inequality: angle(q, x) >= |angle(q, c) - angle(x, c)|.
         if (Math.abs(toCentre - toLeafCentre[p]) > limit) continue;
-        const similarity = dotF32(query, 0, data, p * dim, dim);
+        const similarity = dotF32(query, 0, data, rowAt[p], dim);
         if (isWithin(similarity, eps)) visit(ids[p], similarity);
       }
     }
@@ -149,22 +164,38 @@ export class ConeTree {
     if (this.size > 0 && other.size > 0) this.walkPairs(other, eps, visit);
   }
 
-  /** Dual-tree walk over node pairs (a of this tree, b of other); other === this for a self-join. */
+  /**
+   * Dual-tree walk over node pairs (a of this tree, b of other); other === this for a self-join.
+   * Below node pairs with few leaf pairs (FLAT_LEAF_PAIRS) it compares leaves directly instead of
+   * descending: in 128-d the cones of inner nodes rarely prune there, and a flat scan tests a
+   * leaf pair with one dot product against a precomputed cosine, without acos or a stack.
+   */
   private walkPairs(other: ConeTree, eps: number, visit: PairVisitor): void {
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
-    const scratch = { toB: new AngleCache(), toA: new AngleCache() };
+    const LA = this.leaves,
+      LB = other.leaves;
+    const scratch: WalkScratch = {
+      eps,
+      limit,
+      visit,
+      reachA: this.leafReach(limit),
+      reachB: self ? undefined : other.leafReach(limit),
+    };
     const stackA: number[] = [0];
     const stackB: number[] = [0];
     while (stackA.length > 0) {
       const a = stackA.pop()!;
       const b = stackB.pop()!;
       if (self && a === b) {
+        const leaves = LA.hi[a] - LA.lo[a];
         if (A.left[a] < 0) {
           this.leafSelfPairs(a, eps, visit);
+        } else if ((leaves * leaves) / 2 <= FLAT_LEAF_PAIRS) {
+          this.flatPairs(a, this, a, scratch);
         } else {
           stackA.push(A.left[a], A.right[a], A.left[a]);
           stackB.push(A.left[a], A.right[a], A.right[a]);
@@ -178,7 +209,9 @@ export class ConeTree {
       const aLeaf = A.left[a] < 0,
         bLeaf = B.left[b] < 0;
       if (aLeaf && bLeaf) {
-        this.leafCrossPairs(a, other, b, between, eps, limit, scratch, visit);
+        this.leafCrossPairs(a, other, b, between, scratch);
+      } else if ((LA.hi[a] - LA.lo[a]) * (LB.hi[b] - LB.lo[b]) <= FLAT_LEAF_PAIRS) {
+        this.flatPairs(a, other, b, scratch);
       } else if (!aLeaf && (bLeaf || A.apertures[a] >= B.apertures[b])) {
         stackA.push(A.left[a], A.right[a]);
         stackB.push(b, b);
@@ -189,77 +222,118 @@ export class ConeTree {
     }
   }
 
+  /**
+   * For each leaf (by its index in the leaf list): cos and sin of its aperture + limit / 2, so
+   * that "between - apA - apB > limit" becomes "cos(between) < cos(x + y)" = cx cy - sx sy.
+   * NaN (never prunes) where aperture + limit / 2 reaches pi / 2: the sum may pass pi there.
+   */
+  private leafReach(limit: number): { cos: Float64Array; sin: Float64Array } {
+    const { list } = this.leaves;
+    const cos = new Float64Array(list.length),
+      sin = new Float64Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      const half = this.layout.apertures[list[k]] + limit / 2;
+      cos[k] = half < Math.PI / 2 ? Math.cos(half) : NaN;
+      sin[k] = half < Math.PI / 2 ? Math.sin(half) : NaN;
+    }
+    return { cos, sin };
+  }
+
+  /** Every leaf of node a (this tree) against every leaf of node b (other); a === b on a self-join: each pair once. */
+  private flatPairs(a: number, other: ConeTree, b: number, scratch: WalkScratch): void {
+    const self = other === this && a === b;
+    const { dim } = this;
+    const A = this.layout,
+      B = other.layout;
+    const LA = this.leaves,
+      LB = other.leaves;
+    const reachA = scratch.reachA,
+      reachB = scratch.reachB ?? scratch.reachA;
+    const { limit } = scratch;
+    for (let x = LA.lo[a]; x < LA.hi[a]; x++) {
+      const leafA = LA.list[x];
+      if (self) this.leafSelfPairs(leafA, scratch.eps, scratch.visit);
+      const cx = reachA.cos[x],
+        sx = reachA.sin[x],
+        inverse = A.centreInvNorm[leafA],
+        rowA = leafA * dim;
+      for (let y = self ? x + 1 : LB.lo[b]; y < LB.hi[b]; y++) {
+        const leafB = LB.list[y];
+        const cos = dotF32(A.centres, rowA, B.centres, leafB * dim, dim) * inverse * B.centreInvNorm[leafB];
+        // Ruled out when cos(between) is below cos(apA + apB + limit), by more than rounding.
+        if (cos < cx * reachB.cos[y] - sx * reachB.sin[y] - COS_SLACK) continue;
+        const between = angleOf(cos);
+        if (between - A.apertures[leafA] - B.apertures[leafB] > limit) continue;
+        this.leafCrossPairs(leafA, other, leafB, between, scratch);
+      }
+    }
+  }
+
   private leafSelfPairs(leaf: number, eps: number, visit: PairVisitor): void {
-    const { data, dim } = this;
+    const { data, dim, rowAt } = this;
     const { ids, start, end } = this.layout;
     for (let p = start[leaf]; p < end[leaf]; p++) {
       for (let q = p + 1; q < end[leaf]; q++) {
-        const similarity = dotF32(data, p * dim, data, q * dim, dim);
+        const similarity = dotF32(data, rowAt[p], data, rowAt[q], dim);
         if (isWithin(similarity, eps)) visit(ids[p], ids[q], similarity);
       }
     }
   }
 
   /**
-   * Points in a leaf are sorted by their angle to its centre, widest first. The free bound
-   * angle(x, y) >= between - angle(x, cA) - angle(y, cB) only grows along both lists, so
-   * each loop stops at the first point it rules out. Pairs it cannot rule out usually
-   * involve an outlying face; one dot from that face to the other leaf's centre, computed
-   * once per leaf pair, then rules out all its pairs: angle(x, y) >= angle(y, cA) - angle(x, cA).
+   * Points in a leaf are sorted by their angle to its centre, widest first, so the free bound
+   * angle(x, y) >= between - angle(x, cA) - angle(y, cB) is weakest for the two lists' heads.
+   * While it does not rule out the heads, the wider head is settled with one dot, to the other
+   * leaf's centre: angle(x, y) >= angle(x, cB) - angle(y, cB) leaves it only the other leaf's
+   * points at least angle(x, cB) - limit from their centre (a prefix of that list, usually
+   * empty), which are checked one by one. Then it leaves its list, whose next head is narrower.
+   * A leaf pair that only an outlying face kept apart costs a dot or two; each pair of points
+   * is looked at once, when the first of them is settled.
    */
-  private leafCrossPairs(
-    a: number,
-    other: ConeTree,
-    b: number,
-    between: number,
-    eps: number,
-    limit: number,
-    scratch: { toB: AngleCache; toA: AngleCache },
-    visit: PairVisitor,
-  ): void {
+  private leafCrossPairs(a: number, other: ConeTree, b: number, between: number, scratch: WalkScratch): void {
+    const { eps, limit, visit } = scratch;
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
     const dataA = this.data,
       dataB = other.data,
+      rowA = this.rowAt,
+      rowB = other.rowAt,
       ownA = A.toLeafCentre,
       ownB = B.toLeafCentre;
-    const startA = A.start[a],
-      endA = A.end[a],
-      startB = B.start[b],
+    const endA = A.end[a],
       endB = B.end[b];
-    const toB = scratch.toB.reset(endA - startA);
-    const toA = scratch.toA.reset(endB - startB);
-    for (let p = startA; p < endA; p++) {
-      const reach = between - ownA[p];
-      if (reach - B.apertures[b] > limit) break;
-      for (let q = startB; q < endB; q++) {
-        if (reach - ownB[q] > limit) break;
-        // Compute (once) the wider point's angle to the other leaf's centre first.
-        if (ownB[q] >= ownA[p] || toA[q - startB] >= 0) {
-          if (other.cachedAngleTo(toA, q - startB, q, this, a) - ownA[p] > limit) continue;
+    let p = A.start[a],
+      q = B.start[b];
+    while (p < endA && q < endB && between - ownA[p] - ownB[q] <= limit) {
+      if (ownA[p] >= ownB[q]) {
+        // Settle A's head against B's remaining points.
+        const reach = this.angleTo(p, other, b) - limit;
+        const cheap = between - ownA[p] - limit;
+        for (let r = q; r < endB && ownB[r] >= reach && ownB[r] >= cheap; r++) {
+          const similarity = dotF32(dataA, rowA[p], dataB, rowB[r], dim);
+          if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[r], similarity);
         }
-        // angle(x, cB) - angle(y, cB) grows along B's list too: a break, not a continue.
-        if (this.cachedAngleTo(toB, p - startA, p, other, b) - ownB[q] > limit) break;
-        const similarity = dotF32(dataA, p * dim, dataB, q * dim, dim);
-        if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[q], similarity);
+        p++;
+      } else {
+        const reach = other.angleTo(q, this, a) - limit;
+        const cheap = between - ownB[q] - limit;
+        for (let r = p; r < endA && ownA[r] >= reach && ownA[r] >= cheap; r++) {
+          const similarity = dotF32(dataA, rowA[r], dataB, rowB[q], dim);
+          if (isWithin(similarity, eps)) visit(A.ids[r], B.ids[q], similarity);
+        }
+        q++;
       }
     }
   }
 
-  /** cache[slot]: angle from point p of this tree to the centre of `node` in `tree`, computed once. */
-  private cachedAngleTo(cache: Float64Array, slot: number, p: number, tree: ConeTree, node: number): number {
-    let angle = cache[slot];
-    if (angle < 0) {
-      const { dim } = this;
-      angle = angleOf(
-        dotF32(this.data, p * dim, tree.layout.centres, node * dim, dim) *
-          this.invNorm[p] *
-          tree.layout.centreInvNorm[node],
-      );
-      cache[slot] = angle;
-    }
-    return angle;
+  /** Angle from the point at position p of this tree to the centre of `node` in `tree`. */
+  private angleTo(p: number, tree: ConeTree, node: number): number {
+    return angleOf(
+      dotF32(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
+        this.invNorm[p] *
+        tree.layout.centreInvNorm[node],
+    );
   }
 }
 
@@ -279,13 +353,50 @@ function sharedMatrix(points: readonly Embedding[], dim: number): Float32Array |
 
 export type PairVisitor = (i: number, j: number, similarity: number) => void;
 
-/** A reusable per-leaf-pair cache of angles; -1 means "not computed yet". */
-class AngleCache {
-  private values = new Float64Array(64);
+/** Node pairs with at most this many leaf pairs are scanned leaf by leaf (walkPairs). */
+const FLAT_LEAF_PAIRS = 1024;
 
-  reset(length: number): Float64Array {
-    if (this.values.length < length) this.values = new Float64Array(length);
-    this.values.fill(-1, 0, length);
-    return this.values;
+/** Rounding in a dot product of two float32 unit rows and in cos/sin, far below ANGLE_SLACK's effect. */
+const COS_SLACK = 1e-9;
+
+interface WalkScratch {
+  eps: number;
+  limit: number;
+  visit: PairVisitor;
+  /** leafReach of this tree and, across two trees, of the other. */
+  reachA: { cos: Float64Array; sin: Float64Array };
+  reachB: { cos: Float64Array; sin: Float64Array } | undefined;
+}
+
+interface LeafRanges {
+  /** Leaf node ids in position order. */
+  list: Int32Array;
+  /** Node n's leaves are list[lo[n]..hi[n]). */
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** A subtree covers a contiguous run of positions, so its leaves are a contiguous run of `list`. */
+function leafRanges(layout: TreeLayout): LeafRanges {
+  const nodes = layout.start.length;
+  const leaves: number[] = [];
+  for (let node = 0; node < nodes; node++) if (layout.left[node] < 0) leaves.push(node);
+  const list = Int32Array.from(leaves.sort((x, y) => layout.start[x] - layout.start[y]));
+  const firstAt = (position: number): number => {
+    let lo = 0,
+      hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (layout.start[list[mid]] < position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const lo = new Int32Array(nodes),
+    hi = new Int32Array(nodes);
+  for (let node = 0; node < nodes; node++) {
+    lo[node] = firstAt(layout.start[node]);
+    hi[node] = firstAt(layout.end[node]);
   }
+  return { list, lo, hi };
 }

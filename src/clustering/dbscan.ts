@@ -29,9 +29,70 @@ export function dbscan(
   minPts: number,
   options: DbscanOptions = {},
 ): Int32Array {
-  if (!(eps >= 0)) throw new FrsError('INVALID_INPUT', `DBSCAN eps must be >= 0 (got ${eps}).`);
-  if (!Number.isInteger(minPts) || minPts < 1)
-    throw new FrsError('INVALID_INPUT', `DBSCAN minPts must be a positive integer (got ${minPts}).`);
+  return labelsAndCores(points, eps, minPts, options).labels;
+}
+
+/**
+ * dbscan() with the points split into groups that no eps-edge crosses (the connected components
+ * at a radius >= eps, components.ts): the same labels, one small search per group instead of one
+ * over all points. Why they are the same: a point's neighbourhood (core test), the core links and
+ * the clusters a border point touches all lie in its group, and numbering by first core point in
+ * input order keeps, within a group, the order it has over all points; the groups' clusters are
+ * then interleaved by that first core point.
+ */
+export function dbscanByGroups(
+  points: readonly Embedding[],
+  eps: number,
+  minPts: number,
+  groupOf: ArrayLike<number>,
+): Int32Array {
+  checkParameters(eps, minPts);
+  const n = points.length;
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const list = groups.get(groupOf[i]);
+    if (list) list.push(i);
+    else groups.set(groupOf[i], [i]);
+  }
+  // Each group's local labels, and where its clusters start in `firstCores` (one slot per cluster).
+  const decided: { members: number[]; local: Int32Array; base: number }[] = [];
+  const firstCores: number[] = [];
+  for (const members of groups.values()) {
+    const inner =
+      members.length === 1
+        ? // Alone, a point is a core point (a cluster of its own) only when minPts counts it alone.
+          { labels: Int32Array.of(minPts <= 1 ? 0 : NOISE), core: Uint8Array.of(minPts <= 1 ? 1 : 0) }
+        : labelsAndCores(
+            members.map((i) => points[i]),
+            eps,
+            minPts,
+          );
+    const base = firstCores.length;
+    inner.labels.forEach((label, k) => {
+      if (inner.core[k] && firstCores[base + label] === undefined) firstCores[base + label] = members[k];
+    });
+    if (firstCores.length > base) decided.push({ members, local: inner.labels, base });
+  }
+  // Global numbers: clusters in order of their first core point.
+  const bySlot = Array.from(firstCores.keys()).sort((a, b) => firstCores[a] - firstCores[b]);
+  const numberOf = new Int32Array(firstCores.length);
+  bySlot.forEach((slot, g) => (numberOf[slot] = g));
+  const labels = new Int32Array(n).fill(NOISE);
+  for (const { members, local, base } of decided) {
+    local.forEach((label, k) => {
+      if (label !== NOISE) labels[members[k]] = numberOf[base + label];
+    });
+  }
+  return labels;
+}
+
+function labelsAndCores(
+  points: readonly Embedding[],
+  eps: number,
+  minPts: number,
+  options: DbscanOptions = {},
+): { labels: Int32Array; core: Uint8Array } {
+  checkParameters(eps, minPts);
   const n = points.length;
   const tree = options.tree ?? ConeTree.build(points, options);
   if (tree.size !== n) throw new FrsError('INVALID_INPUT', `The index holds ${tree.size} points, DBSCAN got ${n}.`);
@@ -69,7 +130,13 @@ export function dbscan(
     const label = labels[borderPairs[k + 1]];
     if (labels[border] === NOISE || label < labels[border]) labels[border] = label;
   }
-  return labels;
+  return { labels, core };
+}
+
+function checkParameters(eps: number, minPts: number): void {
+  if (!(eps >= 0)) throw new FrsError('INVALID_INPUT', `DBSCAN eps must be >= 0 (got ${eps}).`);
+  if (!Number.isInteger(minPts) || minPts < 1)
+    throw new FrsError('INVALID_INPUT', `DBSCAN minPts must be a positive integer (got ${minPts}).`);
 }
 
 /** Growable pair storage that gives up (and frees itself) past a cap. */

@@ -14,7 +14,7 @@ import { FrsError } from '../errors.js';
 import { assignToPersons, type KnownFace, type MatchMode } from './assign.js';
 import { canonicalOrder } from './canonical-order.js';
 import { assertUnitVectors, type Embedding } from './cosine.js';
-import { clustersOf, dbscan } from './dbscan.js';
+import { clustersOf, dbscan, dbscanByGroups } from './dbscan.js';
 import { mergeByCentroid } from './merge-clusters.js';
 import { UMAP_MIN_POINTS, umapReduce, type UmapOptions } from './umap-reduce.js';
 
@@ -89,11 +89,23 @@ export interface GroupDecision<F, P> {
   unmerged?: F[][];
 }
 
+/** What the caller already knows about the faces; only speed depends on it. */
+export interface GroupHints {
+  /**
+   * A label per unassigned face (by input position) such that no two faces within
+   * max(eps, noiseEps) of each other have different labels: the connected components at a radius
+   * at least that wide (components.ts). The DBSCAN passes then search one component at a time
+   * (dbscan.ts: dbscanByGroups, the same labels) instead of all pairs again. Ignored with UMAP.
+   */
+  components?: ArrayLike<number>;
+}
+
 export function groupFaces<F, P>(
   known: readonly KnownFace<P>[],
   unassigned: readonly GroupFace<F>[],
   options: GroupOptions,
   constraints: GroupConstraints<F, P> = {},
+  hints: GroupHints = {},
 ): GroupDecision<F, P> {
   if (!(options.eps >= 0 && options.eps <= 2))
     throw new FrsError('INVALID_INPUT', `DBSCAN eps must be within 0..2 (got ${options.eps}).`);
@@ -105,6 +117,12 @@ export function groupFaces<F, P>(
       `Known faces have ${known[0].embedding.length} dimensions, unassigned ${unassigned[0].embedding.length}.`,
     );
   }
+
+  if (hints.components && hints.components.length !== unassigned.length)
+    throw new FrsError(
+      'INVALID_INPUT',
+      `Component labels cover ${hints.components.length} faces, groupFaces got ${unassigned.length}.`,
+    );
 
   const canonicalKnown = canonicalOrder(known.map((f) => f.embedding)).map((i) => known[i]);
   // Faces go in under their input position, in canonical order; positions come back sorted.
@@ -118,7 +136,18 @@ export function groupFaces<F, P>(
   const allowed = cannotLink
     ? (face: GroupFace<number>, personId: P) => !cannotLink(unassigned[face.id].id, personId)
     : undefined;
-  const decided = decideInCanonicalOrder(canonicalKnown, positions, options, allowed);
+  const components = options.umap ? undefined : hints.components;
+  // DBSCAN over some of the faces (positions into `faces`, whose ids are input positions).
+  const cluster = (faces: readonly GroupFace<number>[], eps: number, points: Embedding[]): Int32Array =>
+    components
+      ? dbscanByGroups(
+          points,
+          eps,
+          options.minPts,
+          faces.map((f) => components[f.id]),
+        )
+      : dbscan(points, eps, options.minPts);
+  const decided = decideInCanonicalOrder(canonicalKnown, positions, options, allowed, cluster);
   const ascending = (a: number, b: number) => a - b;
   return {
     assignments: decided.assignments
@@ -144,14 +173,21 @@ function decideInCanonicalOrder<P>(
   known: readonly KnownFace<P>[],
   unassigned: readonly GroupFace<number>[],
   options: GroupOptions,
-  allowed?: (face: GroupFace<number>, personId: P) => boolean,
+  allowed: ((face: GroupFace<number>, personId: P) => boolean) | undefined,
+  cluster: (faces: readonly GroupFace<number>[], eps: number, points: Embedding[]) => Int32Array,
 ): GroupDecision<number, P> {
   const { assignments, leftovers } = matchFaces(known, unassigned, options, allowed);
   // Low-quality faces stay out of DBSCAN: a cluster starts and grows only through good faces.
   const seeds = leftovers.flatMap((f, i) => (f.lowQuality ? [] : [i]));
   let points = seeds.map((i) => leftovers[i].embedding);
   if (options.umap && points.length >= UMAP_MIN_POINTS) points = umapReduce(points, options.umap);
-  const found = clustersOf(dbscan(points, options.eps, options.minPts));
+  const found = clustersOf(
+    cluster(
+      seeds.map((i) => leftovers[i]),
+      options.eps,
+      points,
+    ),
+  );
   let clusters = found.clusters.map((c) => c.map((k) => seeds[k]));
   const mergeThreshold = options.mode === 'centroid' ? options.mergeThreshold : undefined;
   if (mergeThreshold !== undefined)
@@ -178,10 +214,10 @@ function decideInCanonicalOrder<P>(
   if (options.noiseEps !== undefined && options.noiseEps > options.eps) {
     const good = noiseLeft.filter((i) => !leftovers[i].lowQuality);
     const again = clustersOf(
-      dbscan(
-        good.map((i) => leftovers[i].embedding),
+      cluster(
+        good.map((i) => leftovers[i]),
         options.noiseEps,
-        options.minPts,
+        good.map((i) => leftovers[i].embedding),
       ),
     );
     members.push(...again.clusters.map((c) => c.map((k) => good[k])));

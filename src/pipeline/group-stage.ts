@@ -15,7 +15,8 @@
  * Without UMAP, recluster stores the components (the grouping index: interaction-radius.ts) and
  * recognise regroups only the components its faces touch (incremental-grouping.ts), with the same
  * result. With nearest-face matching recluster decides one component at a time; with centroid
- * matching (means relate faces across components) it decides over all faces in one call, and an
+ * matching (means relate faces across components) it decides over all faces in one call (whose
+ * DBSCAN passes still search one component at a time: the pair search is made once), and an
  * incremental run widens its closure by the means' reach (centroid-closure.ts). UMAP is not local:
  * there both regroup every face, as before.
  */
@@ -122,8 +123,14 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
       );
     report?.('components', all.length, all.length);
     if (isCentroidMode(options)) {
-      // Means relate faces across components (centroid-closure.ts): one decision over every face.
-      decision = groupFaces(verified, toGroup, options, { cannotLink });
+      // Means relate faces across components (centroid-closure.ts): one decision over every face,
+      // whose DBSCAN passes search one component at a time (their pairs lie within R).
+      const components = new Int32Array(toGroup.length);
+      let k = 0;
+      all.forEach((f, i) => {
+        if (!f.isUserVerified) components[k++] = labels[i];
+      });
+      decision = groupFaces(verified, toGroup, options, { cannotLink }, { components });
       // A cluster merged from several components makes them one (centroid-closure.ts).
       labels = joinedAlongMerges(labels, (id) => positionById(all, id), decision);
     } else {

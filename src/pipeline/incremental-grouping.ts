@@ -161,7 +161,12 @@ export async function decideIncrementally(
       [...faces.values()].filter((f) => !f.isUserVerified).sort((a, b) => a.id - b.id),
       input.minFaceQuality,
     );
-    centroidDecision = groupFaces(allVerified, inClosure, input.options, { cannotLink });
+    // Its DBSCAN passes one component at a time (the pairs they look at lie within the radius).
+    const closureLabels = closureComponentLabels(
+      inClosure.map((f) => ({ embedding: f.embedding, group: f.grouped ? f.componentId : null })),
+      radius,
+    );
+    centroidDecision = groupFaces(allVerified, inClosure, input.options, { cannotLink }, { components: closureLabels });
     const embeddingOf = new Map(inClosure.map((f) => [f.id, f.embedding]));
     const open = cones.filter((cone) => !components.has(cone.componentId));
     const embedding = (id: number) => embeddingOf.get(id)!;

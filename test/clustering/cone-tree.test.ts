@@ -37,6 +37,28 @@ describe('ConeTree', () => {
     expectSameAsBruteForce(embeddings, [0, 0.1, 0.2, 0.35, 0.6, 1, 2]);
   });
 
+  it('reads rows that are views of one matrix in place, with the same results as copies', () => {
+    const { embeddings } = syntheticFaces({
+      identities: 40,
+      facesPerIdentity: 12,
+      dim: 64,
+      sigma: 0.06,
+      hardShare: 0.1,
+      strangers: 20,
+      seed: 9,
+      shuffle: true,
+    });
+    const matrix = new Float32Array(embeddings.length * 64);
+    const views = embeddings.map((e, i) => {
+      matrix.set(e, i * 64);
+      return matrix.subarray(i * 64, (i + 1) * 64);
+    });
+    expectSameAsBruteForce(views, [0.1, 0.2, 0.4]);
+    const eps = 0.25;
+    const across = (tree: ConeTree) => pairsOf((cb) => tree.forEachPairAcross(ConeTree.build(embeddings), eps, cb));
+    expect(across(ConeTree.build(views)).sort()).toEqual(across(ConeTree.build(embeddings)).sort());
+  });
+
   it('finds exactly the brute-force pairs on uniform low-dimensional points, where many pairs sit near the radius', () => {
     const normal = gaussian(seededRandom(3));
     const points = Array.from({ length: 700 }, () => randomUnit(3, normal));

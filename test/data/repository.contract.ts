@@ -520,6 +520,29 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       ]);
     });
 
+    it('assigns in one call: null unassigns, a user-verified face never moves, unchanged faces are not counted', async () => {
+      const repo = await connect();
+      const { faceIds } = await itemWithFaces(repo, 4);
+      const [p1, p2] = await repo.createPersons(2);
+      await repo.verifyFaces([{ faceId: faceIds[3], personId: p2 }]);
+      expect(
+        await repo.assignFaces([
+          { faceId: faceIds[0], personId: p1 },
+          { faceId: faceIds[1], personId: p1 },
+          { faceId: faceIds[3], personId: p1 },
+        ]),
+      ).toBe(2);
+      expect(
+        await repo.assignFaces([
+          { faceId: faceIds[0], personId: null },
+          { faceId: faceIds[1], personId: p1 },
+          { faceId: faceIds[2], personId: p2 },
+        ]),
+      ).toBe(2);
+      const persons = new Map((await repo.facesForGrouping('m1')).map((f) => [f.id, f.personId]));
+      expect([0, 1, 2, 3].map((k) => persons.get(faceIds[k]))).toEqual([null, p1, p2, p2]);
+    });
+
     it('creates persons, assigns faces, sets portraits and lists them with counts', async () => {
       const repo = await connect();
       const { faceIds, mediaItemId } = await itemWithFaces(repo, 4);

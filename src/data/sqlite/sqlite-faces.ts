@@ -101,16 +101,29 @@ export function markFacesGrouped(db: Db, faceIds: number[]): number {
   })();
 }
 
+/** Assignments per UPDATE statement (a JSON parameter of about 20 bytes each). */
+const ASSIGN_BATCH = 10_000;
+
+/**
+ * One UPDATE per batch joined with its assignments as JSON, not one statement per face: a full
+ * recluster of 100k faces assigns them all, and per-face statements took about twice as long
+ * (the indexes on PersonId and the person-count trigger still run per row). Callers list each
+ * face once; one listed twice takes its last assignment.
+ */
 export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
+  const last = new Map<number, number | null>();
+  for (const a of assignments) last.set(a.faceId, a.personId);
+  const rows = [...last];
   return db.transaction((): number => {
     const now = nowIso();
     let changed = 0;
-    for (const a of assignments) {
+    for (let from = 0; from < rows.length; from += ASSIGN_BATCH) {
       changed += sql(
         db,
-        `UPDATE Faces SET PersonId = ?, ModifiedAt = ?
-        WHERE Id = ? AND COALESCE(IsUserVerified, 0) = 0 AND PersonId IS NOT ?`,
-      ).run(a.personId, now, a.faceId, a.personId).changes;
+        `UPDATE Faces SET PersonId = j.PersonId, ModifiedAt = ?
+        FROM (SELECT value ->> 0 AS FaceId, value ->> 1 AS PersonId FROM json_each(?)) AS j
+        WHERE Faces.Id = j.FaceId AND COALESCE(Faces.IsUserVerified, 0) = 0 AND Faces.PersonId IS NOT j.PersonId`,
+      ).run(now, JSON.stringify(rows.slice(from, from + ASSIGN_BATCH))).changes;
     }
     return changed;
   })();

@@ -1,0 +1,60 @@
+/**
+ * The library-wide pair search alone (what a first recluster spends most of its time on:
+ * componentLabels' self-join over a cone tree), in memory: the bulk library's synthetic
+ * embeddings (bench/lib/bulk-library.ts: 128-d, 20 faces per identity, in identity order as the
+ * library's ids are) as views of one matrix, as the streamed read gives them. Prints the tree
+ * build and the walk, wall and CPU, the leaves, and the pairs found with a checksum (the same
+ * input gives the same pairs whatever the walk's order).
+ *
+ *   npx tsx bench/pair-search.ts [--faces 100000] [--radius 0.2]
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ConeTree } from '../src/clustering/cone-tree.js';
+import { RADIUS_SLACK } from '../src/clustering/interaction-radius.js';
+import { identityFaces } from './lib/bulk-library.js';
+
+const { values } = parseArgs({
+  options: { faces: { type: 'string', default: '100000' }, radius: { type: 'string', default: '0.2' } },
+});
+const n = Number(values.faces);
+const radius = Number(values.radius) + RADIUS_SLACK;
+const dim = 128;
+const matrix = new Float32Array(n * dim);
+const points: Float32Array[] = [];
+for (let identity = 0; points.length < n; identity++) {
+  for (const face of identityFaces(identity, 20, dim, 2024)) {
+    if (points.length >= n) break;
+    const i = points.length;
+    matrix.set(face, i * dim);
+    points.push(matrix.subarray(i * dim, (i + 1) * dim));
+  }
+}
+
+const cpuMs = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+const timed = <T>(run: () => T): { result: T; wall: number; cpu: number } => {
+  const cpu = cpuMs(),
+    wall = performance.now();
+  const result = run();
+  return { result, wall: performance.now() - wall, cpu: cpuMs() - cpu };
+};
+
+const load = loadavg()[0];
+const build = timed(() => ConeTree.build(points));
+let pairs = 0,
+  checksum = 0;
+const walk = timed(() =>
+  build.result.forEachPairWithin(radius, (i, j) => {
+    pairs++;
+    checksum = (checksum + Math.imul(Math.min(i, j) + 1, Math.max(i, j) + 7)) >>> 0;
+  }),
+);
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+console.log(
+  `${n.toLocaleString('en')} faces, radius ${values.radius}: ${build.result.leafCount} leaves; ` +
+    `build ${s(build.wall)} wall / ${s(build.cpu)} CPU, walk ${s(walk.wall)} wall / ${s(walk.cpu)} CPU; ` +
+    `${pairs} pairs (checksum ${checksum}); 1-minute load ${load.toFixed(2)} at start`,
+);
