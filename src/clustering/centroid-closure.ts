@@ -56,6 +56,7 @@
  */
 import { centroid, type Embedding } from './cosine.js';
 import { reachableCones, type Cone } from './components.js';
+import { MinRootSets } from './min-root-sets.js';
 import type { GroupDecision } from './group.js';
 
 /** Below this cone angle a component's cone is a convex cap (with room for the cones' padding). */
@@ -91,6 +92,7 @@ export function dbscanNoise<F>(decision: GroupDecision<F, unknown>): F[] {
 /**
  * Component labels joined along the merges of the decision: the components holding the DBSCAN
  * members of one (merged) cluster become one, so each cluster's mean lies in its component's cone.
+ * Labels are 0, 1, ... in order of first face, in and out.
  * `at` gives a face's position in `labels` (undefined: not among them, e.g. a verified face).
  */
 export function joinedAlongMerges<F>(
@@ -99,22 +101,19 @@ export function joinedAlongMerges<F>(
   decision: GroupDecision<F, unknown>,
 ): Int32Array {
   if (!decision.unmerged || decision.unmerged.length === 0) return labels;
-  const parent = new Map<number, number>();
-  const find = (x: number): number => {
-    let root = x;
-    while ((parent.get(root) ?? root) !== root) root = parent.get(root)!;
-    parent.set(x, root);
-    return root;
-  };
+  const sets = new MinRootSets(labels.reduce((max, label) => Math.max(max, label + 1), 0));
   for (const members of dbscanMembers(decision)) {
     const positions = members.map(at).filter((p): p is number => p !== undefined);
-    for (const p of positions.slice(1)) {
-      const a = find(labels[positions[0]]),
-        b = find(labels[p]);
-      if (a !== b) parent.set(Math.max(a, b), Math.min(a, b));
-    }
+    for (const p of positions.slice(1)) sets.union(labels[positions[0]], labels[p]);
   }
-  return labels.map((label) => find(label));
+  // Dense again (0, 1, ... in order of first face), as componentMembers expects.
+  const dense = new Map<number, number>();
+  return labels.map((label) => {
+    const root = sets.find(label);
+    let value = dense.get(root);
+    if (value === undefined) dense.set(root, (value = dense.size));
+    return value;
+  });
 }
 
 /**

@@ -8,38 +8,13 @@
  */
 import { ConeTree } from './cone-tree.js';
 import { dotF32, type Embedding } from './cosine.js';
+import { MinRootSets } from './min-root-sets.js';
 
 /** Component label of each point (0, 1, ... in order of each component's first point). */
 export function componentLabels(points: readonly Embedding[], radius: number): Int32Array {
-  const n = points.length;
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (i: number): number => {
-    let root = i;
-    while (parent[root] !== root) root = parent[root];
-    while (parent[i] !== root) {
-      const up = parent[i];
-      parent[i] = root;
-      i = up;
-    }
-    return root;
-  };
-  if (n >= 2) {
-    ConeTree.build(points).forEachPairWithin(radius, (i, j) => {
-      const a = find(i),
-        b = find(j);
-      // The smaller index is the root, so labels can be given in order of first points.
-      if (a < b) parent[b] = a;
-      else if (b < a) parent[a] = b;
-    });
-  }
-  const labels = new Int32Array(n);
-  let next = 0;
-  for (let i = 0; i < n; i++) {
-    const root = find(i);
-    labels[i] = root === i ? next++ : labels[root];
-  }
-  return labels;
+  const sets = new MinRootSets(points.length);
+  if (points.length >= 2) ConeTree.build(points).forEachPairWithin(radius, (i, j) => sets.union(i, j));
+  return sets.labels();
 }
 
 /** Points grouped by label: members (input indices, ascending) of each component. */
@@ -132,22 +107,8 @@ export function closureComponentLabels(
   radius: number,
 ): Int32Array {
   const n = faces.length;
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const link = (i: number, j: number) => {
-    const a = find(i),
-      b = find(j);
-    if (a < b) parent[b] = a;
-    else if (b < a) parent[a] = b;
-  };
-  const near = (i: number, j: number) => {
-    const a = faces[i].embedding;
-    return 1 - dotF32(a, 0, faces[j].embedding, 0, a.length) <= radius;
-  };
+  const sets = new MinRootSets(n);
+  const near = nearWithin(faces, radius);
   const groups = new Map<number, number[]>();
   const loose: number[] = [];
   faces.forEach((f, i) => {
@@ -158,18 +119,9 @@ export function closureComponentLabels(
       else groups.set(f.group, [i]);
     }
   });
-  for (const members of groups.values()) {
-    for (let x = 0; x < members.length; x++)
-      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) link(members[x], members[y]);
-  }
-  for (const i of loose) for (let j = 0; j < n; j++) if (j !== i && near(i, j)) link(i, j);
-  const labels = new Int32Array(n);
-  let next = 0;
-  for (let i = 0; i < n; i++) {
-    const root = find(i);
-    labels[i] = root === i ? next++ : labels[root];
-  }
-  return labels;
+  linkInsideGroups(sets, groups, near);
+  for (const i of loose) for (let j = 0; j < n; j++) if (j !== i && near(i, j)) sets.union(i, j);
+  return sets.labels();
 }
 
 /**
@@ -199,38 +151,35 @@ export function indexedComponentLabels(
   });
   if (loose.length > maxLoose) return null;
   const n = faces.length;
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const link = (i: number, j: number) => {
-    const a = find(i),
-      b = find(j);
-    if (a < b) parent[b] = a;
-    else if (b < a) parent[a] = b;
-  };
-  const near = (i: number, j: number) => {
+  const sets = new MinRootSets(n);
+  const near = nearWithin(faces, radius);
+  linkInsideGroups(sets, groups, near);
+  for (let x = 0; x < loose.length; x++) {
+    for (let y = x + 1; y < loose.length; y++) if (near(loose[x], loose[y])) sets.union(loose[x], loose[y]);
+    const q = [faces[loose[x]].embedding];
+    for (const c of reachableCones(cones, q, radius)) {
+      for (const j of groups.get(cones[c].componentId) ?? []) if (near(loose[x], j)) sets.union(loose[x], j);
+    }
+  }
+  return sets.labels();
+}
+
+/** Whether faces i and j are within `radius` (cosine distance) of each other. */
+function nearWithin(faces: readonly { embedding: Embedding }[], radius: number): (i: number, j: number) => boolean {
+  return (i, j) => {
     const a = faces[i].embedding;
     return 1 - dotF32(a, 0, faces[j].embedding, 0, a.length) <= radius;
   };
+}
+
+/** Joins the members of each group that are near each other (a stored component may have split). */
+function linkInsideGroups(
+  sets: MinRootSets,
+  groups: ReadonlyMap<number, readonly number[]>,
+  near: (i: number, j: number) => boolean,
+): void {
   for (const members of groups.values()) {
     for (let x = 0; x < members.length; x++)
-      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) link(members[x], members[y]);
+      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) sets.union(members[x], members[y]);
   }
-  for (let x = 0; x < loose.length; x++) {
-    for (let y = x + 1; y < loose.length; y++) if (near(loose[x], loose[y])) link(loose[x], loose[y]);
-    const q = [faces[loose[x]].embedding];
-    for (const c of reachableCones(cones, q, radius)) {
-      for (const j of groups.get(cones[c].componentId) ?? []) if (near(loose[x], j)) link(loose[x], j);
-    }
-  }
-  const labels = new Int32Array(n);
-  let next = 0;
-  for (let i = 0; i < n; i++) {
-    const root = find(i);
-    labels[i] = root === i ? next++ : labels[root];
-  }
-  return labels;
 }

@@ -12,6 +12,7 @@
 import { FrsError } from '../errors.js';
 import { ConeTree, type ConeTreeOptions } from './cone-tree.js';
 import type { Embedding } from './cosine.js';
+import { MinRootSets } from './min-root-sets.js';
 
 export const NOISE = -1;
 
@@ -167,34 +168,6 @@ class PairBuffer {
 
   forEach(visit: (i: number, j: number) => void): void {
     for (let k = 0; k < this.length; k += 2) visit(this.pairs[k], this.pairs[k + 1]);
-  }
-}
-
-/** Disjoint sets whose representative is always the smallest member index. */
-class MinRootSets {
-  private readonly parent: Int32Array;
-
-  constructor(n: number) {
-    this.parent = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.parent[i] = i;
-  }
-
-  find(i: number): number {
-    let root = i;
-    while (this.parent[root] !== root) root = this.parent[root];
-    while (this.parent[i] !== root) {
-      const up = this.parent[i];
-      this.parent[i] = root;
-      i = up;
-    }
-    return root;
-  }
-
-  union(i: number, j: number): void {
-    const a = this.find(i),
-      b = this.find(j);
-    if (a < b) this.parent[b] = a;
-    else if (b < a) this.parent[a] = b;
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { ConeTree } from './cone-tree.js';
 import { centroid, type Embedding } from './cosine.js';
+import { MinRootSets } from './min-root-sets.js';
 
 /** Slack for rounding at the threshold, as in assign.ts. */
 const QUERY_SLACK = 1e-9;
@@ -16,21 +17,14 @@ const QUERY_SLACK = 1e-9;
 export function mergeByCentroid(clusters: number[][], embeddings: readonly Embedding[], threshold: number): number[][] {
   if (clusters.length < 2) return clusters;
   const centroids = clusters.map((c) => centroid(c.map((i) => embeddings[i])));
-  const parent = Int32Array.from(clusters, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
+  // The lower index stays the root, so the result does not depend on the walk's order.
+  const sets = new MinRootSets(clusters.length);
   ConeTree.build(centroids).forEachPairWithin(1 - threshold + QUERY_SLACK, (a, b, similarity) => {
-    if (similarity < threshold) return;
-    const ra = find(a),
-      rb = find(b);
-    // The lower index stays the root, so the result does not depend on the walk's order.
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    if (similarity >= threshold) sets.union(a, b);
   });
   const merged = new Map<number, number[]>();
   clusters.forEach((members, k) => {
-    const root = find(k);
+    const root = sets.find(k);
     const list = merged.get(root);
     if (list) list.push(...members);
     else merged.set(root, [...members]);

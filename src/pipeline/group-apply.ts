@@ -31,18 +31,29 @@ export interface Plan {
   newlyGrouped: number[];
 }
 
+/** What a written (or dry-run) regroup did. */
 export interface Applied {
   regrouped: true;
+  /** Unverified faces the decision covered. */
   faces: number;
+  /** Of those, faces no grouping run had seen before. */
   newFaces: number;
+  /** Faces the decision gave to persons that own user-verified faces. */
   joinedVerified: number;
+  /** Clusters that continue an existing person (its id kept). */
   personsKept: number;
   personsCreated: number;
+  /** Faces left unassigned. */
   noise: number;
+  /** Faces that had no person and now have one (on a new library: every grouped face). */
   facesAssigned: number;
+  /** Faces that had a person and now have another one, or none. */
   facesMoved: number;
+  /** Persons that lost all their faces of the current model in this regroup. */
   personsEmptied: number;
+  /** Of those, deleted: no faces left at all and no user-entered name, rank or appointment (0 in a dry run). */
   personsDeleted: number;
+  /** Portraits re-chosen or cleared (0 in a dry run). */
   portraitsUpdated: number;
 }
 

@@ -28,7 +28,7 @@ import { joinedAlongMerges } from '../clustering/centroid-closure.js';
 import { keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, NewComponent, RepositoryOps } from '../data/repository.js';
 import type { PipelineContext } from './context.js';
-import { applyPlan, cannotLinkLookup, type Plan } from './group-apply.js';
+import { applyPlan, cannotLinkLookup, type Applied, type Plan } from './group-apply.js';
 import { readFaceMatrix } from './face-matrix.js';
 import {
   decideIncrementally,
@@ -40,30 +40,9 @@ import type { GroupingLease } from './grouping-lock.js';
 import { describeGrouping } from './run-summary.js';
 import { facesToGroup, groupOptions, settingsKey } from './grouping-settings.js';
 
-export interface GroupSummary {
+export interface GroupSummary extends Omit<Applied, 'regrouped'> {
   /** False when recognise found no face new to grouping and left everything as it was. */
   regrouped: boolean;
-  /** Unverified faces the decision covered. */
-  faces: number;
-  /** Of those, faces no grouping run had seen before. */
-  newFaces: number;
-  /** Faces the decision gave to persons that own user-verified faces. */
-  joinedVerified: number;
-  /** Clusters that continue an existing person (its id kept). */
-  personsKept: number;
-  personsCreated: number;
-  /** Faces left unassigned. */
-  noise: number;
-  /** Faces that had no person and now have one (on a new library: every grouped face). */
-  facesAssigned: number;
-  /** Faces that had a person and now have another one, or none. */
-  facesMoved: number;
-  /** Persons that lost all their faces of the current model in this regroup. */
-  personsEmptied: number;
-  /** Of those, deleted: no faces left at all and no user-entered name, rank or appointment (0 in a dry run). */
-  personsDeleted: number;
-  /** Portraits re-chosen or cleared (0 in a dry run). */
-  portraitsUpdated: number;
   /** True when faces kept changing while each decision was made: nothing written, the next run regroups. */
   deferred?: boolean;
   /** True when the run regrouped only the components its faces touch (incremental-grouping.ts). */

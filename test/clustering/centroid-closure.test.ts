@@ -4,7 +4,12 @@
  * faces a mean reaches and every component whose clusters a noise face reaches.
  */
 import { describe, expect, it } from 'vitest';
-import { clusterMeans, conesCentroidsReach, dbscanNoise } from '../../src/clustering/centroid-closure.js';
+import {
+  clusterMeans,
+  conesCentroidsReach,
+  dbscanNoise,
+  joinedAlongMerges,
+} from '../../src/clustering/centroid-closure.js';
 import { componentLabels, componentMembers, coneOf } from '../../src/clustering/components.js';
 import { dot } from '../../src/clustering/cosine.js';
 import { groupFaces, type GroupOptions } from '../../src/clustering/group.js';
@@ -88,5 +93,23 @@ describe('centroid closure bounds', () => {
     expect(conesCentroidsReach([wide, narrow], [], [away], 0.1)).toEqual([0]);
     expect(conesCentroidsReach([wide, narrow], [away], [], 0.1)).toEqual([]);
     expect(conesCentroidsReach([wide, narrow], [], [], 0.1)).toEqual([]);
+  });
+});
+
+describe('components joined along merged clusters', () => {
+  it('makes the components of one merged cluster one, with labels dense in order of first face', () => {
+    // Faces 0-5 in components 0, 1, 2, 3, 2, 0; a cluster merged from faces 1 and 4 (components 1
+    // and 2) plus face 5 joined by the second chance (it stays in its own component).
+    const labels = Int32Array.from([0, 1, 2, 3, 2, 0]);
+    const decision = {
+      assignments: [],
+      newClusters: [[1, 4, 5]],
+      noise: [],
+      secondChance: [5],
+      unmerged: [[1], [4]],
+    };
+    expect([...joinedAlongMerges(labels, (f: number) => f, decision)]).toEqual([0, 1, 1, 2, 1, 0]);
+    // Without merging the labels are left as they are.
+    expect(joinedAlongMerges(labels, (f: number) => f, { ...decision, unmerged: undefined })).toBe(labels);
   });
 });
