@@ -109,17 +109,28 @@ async function withSecondLook(
   return { face: i < 0 ? null : faces[i], faces: faces.length };
 }
 
-export async function embedImages(
+/** One image's centre face as the analyzer's second look leaves it, with the decoded image. */
+export interface CentreFace {
+  path: string;
+  image: DecodedImage;
+  /** null when no face was found */
+  face: FaceDetection | null;
+  faces: number;
+}
+
+/**
+ * The centre face of each image, in order: detections come from the cache, images missing there
+ * are detected and added to it.
+ */
+export async function* centreFaces(
   analyzer: FaceAnalyzer,
   paths: string[],
   detectorKey: string,
-  opts: { flip?: boolean } = {},
-): Promise<Map<string, ImageEmbedding>> {
+): AsyncGenerator<CentreFace> {
   const { prefix, all } = cacheFiles(analyzer, detectorKey);
   const file = join(cacheDir, `${prefix}.json`);
   const cache = loadCache(all);
   const started = Date.now();
-  const out = new Map<string, ImageEmbedding>();
   let computed = 0;
   for (const [n, path] of paths.entries()) {
     const image = await decodeImage(readFileSync(path), { maxPixels: 1e8 });
@@ -131,14 +142,26 @@ export async function embedImages(
       if (++computed % 250 === 0) writeFileSync(file, JSON.stringify(cache));
     }
     hit = await withSecondLook(analyzer, hit, image);
-    const embedding = hit.face ? (await analyzer.embed(image, [hit.face], { flip: opts.flip }))[0].embedding : null;
-    out.set(path, { embedding, faces: hit.faces });
+    yield { path, image, face: hit.face, faces: hit.faces };
     if ((n + 1) % 500 === 0)
       console.error(
         `  ${n + 1}/${paths.length} images, ${computed} detected (${(computed / ((Date.now() - started) / 1000)).toFixed(1)} img/s)`,
       );
   }
-  writeFileSync(file, JSON.stringify(cache));
+  if (computed > 0) writeFileSync(file, JSON.stringify(cache));
+}
+
+export async function embedImages(
+  analyzer: FaceAnalyzer,
+  paths: string[],
+  detectorKey: string,
+  opts: { flip?: boolean } = {},
+): Promise<Map<string, ImageEmbedding>> {
+  const out = new Map<string, ImageEmbedding>();
+  for await (const { path, image, face, faces } of centreFaces(analyzer, paths, detectorKey)) {
+    const embedding = face ? (await analyzer.embed(image, [face], { flip: opts.flip }))[0].embedding : null;
+    out.set(path, { embedding, faces });
+  }
   return out;
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applySimilarity, estimateSimilarity, invertSimilarity } from '../../src/vision/align/similarity.js';
+import {
+  applySimilarity,
+  composeSimilarity,
+  estimateSimilarity,
+  invertSimilarity,
+} from '../../src/vision/align/similarity.js';
 import { warpChip } from '../../src/vision/align/warp.js';
 import type { Point } from '../../src/vision/types.js';
 
@@ -54,6 +59,20 @@ describe('similarity transform', () => {
     }, 0);
     // the identity-with-shift alternative has error 0.75; the fit must do at least as well
     expect(err).toBeLessThanOrEqual(0.75 + 1e-9);
+  });
+});
+
+describe('composeSimilarity', () => {
+  it('applies the inner transform first, then the outer', () => {
+    const inner = { a: 0.8, b: 0.3, tx: 5, ty: -2 };
+    const outer = { a: 1.1, b: -0.2, tx: -7, ty: 4 };
+    const p: Point = [13, 29];
+    const composed = applySimilarity(composeSimilarity(outer, inner), p);
+    const stepwise = applySimilarity(outer, applySimilarity(inner, p));
+    expect(composed[0]).toBeCloseTo(stepwise[0], 12);
+    expect(composed[1]).toBeCloseTo(stepwise[1], 12);
+    // and not the other order, which differs for these transforms
+    expect(applySimilarity(composeSimilarity(inner, outer), p)[0]).not.toBeCloseTo(stepwise[0], 3);
   });
 });
 

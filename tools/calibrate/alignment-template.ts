@@ -5,6 +5,9 @@
  * padded by `padding` on each side and scaled to the chip size. We estimate the mean shape
  * ourselves, on LFW, with generalised Procrustes alignment.
  *
+ * Prints the five-point template and `template51`, all 51 inner-face points (68-point indices
+ * 17..67, in that order), the template dlib fits by least squares when it has the 68 points.
+ *
  *   npx tsx tools/calibrate/alignment-template.ts [--images 400] [--padding 0.25] [--size 150]
  *
  * Needs ../shared/datasets/lfw and the face-api reference (devDependency).
@@ -15,6 +18,7 @@ import { identitiesWithAtLeast, lfwAvailable } from '../../bench/lib/lfw.js';
 import { loadFaceApi } from '../../test/helpers/face-api-reference.js';
 import { decodeImage } from '../../src/vision/decode.js';
 import { applySimilarity, estimateSimilarity } from '../../src/vision/align/similarity.js';
+import { MIRROR_68 } from '../../src/vision/landmarks/mirror.js';
 import type { Point } from '../../src/vision/types.js';
 
 const { values } = parseArgs({
@@ -83,11 +87,17 @@ const pad = Number(values.padding),
 // The population is left-right symmetric on average: mirror and average to drop annotation bias.
 const mirrored = [five[1], five[0], five[2], five[4], five[3]].map(([x, y]) => [1 - x, y] as Point);
 const symmetric = five.map(([x, y], k) => [(x + mirrored[k][0]) / 2, (y + mirrored[k][1]) / 2] as Point);
-const template = symmetric.map(([x, y]) => [
+const toChip = ([x, y]: Point) => [
   round(((x + pad) / (1 + 2 * pad)) * size),
   round(((y + pad) / (1 + 2 * pad)) * size),
-]);
-console.log(JSON.stringify({ faces: shapes.length, padding: pad, size, template }));
+];
+const template = symmetric.map(toChip);
+// The same for every inner point: each averaged with its mirror partner (MIRROR_68).
+const template51 = unit.map(([x, y], i) => {
+  const [mx, my] = at(MIRROR_68[i + 17]);
+  return toChip([(x + 1 - mx) / 2, (y + my) / 2]);
+});
+console.log(JSON.stringify({ faces: shapes.length, padding: pad, size, template, template51 }));
 
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;

@@ -57,3 +57,13 @@ export function invertSimilarity(t: Similarity): Similarity {
   const b = -t.b / d;
   return { a, b, tx: -(a * t.tx - b * t.ty), ty: -(b * t.tx + a * t.ty) };
 }
+
+/** `outer` after `inner`: p → outer(inner(p)). */
+export function composeSimilarity(outer: Similarity, inner: Similarity): Similarity {
+  return {
+    a: outer.a * inner.a - outer.b * inner.b,
+    b: outer.a * inner.b + outer.b * inner.a,
+    tx: outer.a * inner.tx - outer.b * inner.ty + outer.tx,
+    ty: outer.b * inner.tx + outer.a * inner.ty + outer.ty,
+  };
+}

@@ -5,7 +5,7 @@
  */
 import type { DecodedImage } from '../decode.js';
 import type { Point } from '../types.js';
-import { estimateSimilarity, invertSimilarity } from './similarity.js';
+import { estimateSimilarity, invertSimilarity, type Similarity } from './similarity.js';
 
 export function warpChip(
   image: DecodedImage,
@@ -14,7 +14,12 @@ export function warpChip(
   width: number,
   height: number,
 ): Uint8Array {
-  const inv = invertSimilarity(estimateSimilarity(landmarks, template));
+  return warpSimilarity(image, estimateSimilarity(landmarks, template), width, height);
+}
+
+/** The chip that `toChip` (image pixels → chip pixels) maps the image onto. */
+export function warpSimilarity(image: DecodedImage, toChip: Similarity, width: number, height: number): Uint8Array {
+  const inv = invertSimilarity(toChip);
   const { data, width: W, height: H } = image;
   const out = new Uint8Array(width * height * 3);
   for (let v = 0; v < height; v++) {
