@@ -27,6 +27,7 @@ import { loadSettings } from '../src/config/settings.js';
 import { openRepository } from '../src/data/open-repository.js';
 import { silentLogger, type PipelineContext } from '../src/pipeline/context.js';
 import { runGrouping, runRecluster, type GroupSummary } from '../src/pipeline/group-stage.js';
+import { groupOptions, settingsKey } from '../src/pipeline/grouping-settings.js';
 import type { ObjectStore } from '../src/storage/object-store.js';
 import type { FaceAnalyzer } from '../src/vision/face-analyzer.js';
 import { addBulkFaces, BULK_MODEL, createBulkLibrary } from './lib/bulk-library.js';
@@ -38,8 +39,16 @@ const SETTINGS = {
   FRS_DBSCAN_MIN_POINTS: '2',
 };
 
-/** SETTINGS as group options, for libraries generated already grouped (--decided). */
-const DECIDED = { threshold: 0.8, eps: 0.2, minPts: 2, mode: 'nearest-face' as const };
+/**
+ * SETTINGS as the pipeline takes them (every other setting at its default), for libraries
+ * generated already grouped (--decided): the stored index must carry the key the pipeline computes,
+ * or its first run regroups everything.
+ */
+const decidedSettings = loadSettings({ FRS_DATABASE: 'bench.db', ...SETTINGS });
+const DECIDED = {
+  options: groupOptions(decidedSettings),
+  settingsKey: settingsKey(groupOptions(decidedSettings), decidedSettings.FRS_MIN_FACE_QUALITY),
+};
 
 interface StepResult {
   ms: number;

@@ -22,7 +22,6 @@ import { facesByComponent } from '../../src/clustering/components.js';
 import { groupFaces, type GroupOptions } from '../../src/clustering/group.js';
 import { interactionRadius } from '../../src/clustering/interaction-radius.js';
 import { choosePortrait } from '../../src/clustering/portrait.js';
-import { settingsKey } from '../../src/pipeline/grouping-settings.js';
 
 export interface BulkOptions {
   /** Identities (people); each gets `facesPerIdentity` faces. */
@@ -48,7 +47,7 @@ export interface BulkOptions {
    * (interaction-radius.ts). Persons follow groupFaces per identity, components componentLabels.
    * Overrides `grouped`. bench/grouping-scale.ts checks the result against a real recluster.
    */
-  decided?: GroupOptions;
+  decided?: { options: GroupOptions; settingsKey: string };
   seed?: number;
   /** Rows per transaction. */
   chunk?: number;
@@ -121,7 +120,7 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
   const model = options.model ?? BULK_MODEL;
   const grouped = (options.grouped ?? false) && !options.decided;
   const decided = options.decided;
-  const radius = decided ? interactionRadius(decided) : null;
+  const radius = decided ? interactionRadius(decided.options) : null;
   if (decided && radius === null)
     throw new Error('bulk-library: decided libraries need nearest-face matching, no UMAP');
   const first = options.firstIdentity ?? 0;
@@ -162,7 +161,7 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
 
   /** One identity's faces grouped as a recluster would: persons, portraits, components. */
   const decide = (faces: { id: number; fileId: number; embedding: Float32Array }[]) => {
-    const decision = groupFaces([], faces, decided!);
+    const decision = groupFaces([], faces, decided!.options);
     const byId = new Map(faces.map((f) => [f.id, f]));
     for (const cluster of decision.newClusters) {
       const personId = Number(insertPerson.run(now, now).lastInsertRowid);
@@ -219,7 +218,7 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
     db.prepare(
       `INSERT INTO FrsGroupingIndex (Model, Radius, Settings, BuiltAt) VALUES (?, ?, ?, ?)
       ON CONFLICT (Model) DO UPDATE SET Radius = excluded.Radius, Settings = excluded.Settings, BuiltAt = excluded.BuiltAt`,
-    ).run(model, radius, settingsKey(decided, 0), now);
+    ).run(model, radius, decided.settingsKey, now);
   }
   db.close();
   return { path, faces: count, persons, labels };
