@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { EXIT } from '../../src/cli/command.js';
 import { LARGEST_PERSONS, type PersonsSummary } from '../../src/cli/pipeline-output.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runFrs } from '../helpers/cli.js';
 import { demoImage } from '../helpers/fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'frs-cli-pipeline-'));
@@ -22,17 +22,7 @@ const env = {
   FRS_MAX_ATTEMPTS: '1', // the broken photo fails for good at once, so retry-failed has work
 };
 
-async function frs(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env,
-    interactive: false,
-  });
-  return { code, stdout, stderr };
-}
+const frs = (...argv: string[]) => runFrs(argv, env);
 
 beforeAll(async () => {
   mkdirSync(images);

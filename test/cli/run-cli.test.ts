@@ -8,26 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineCommand, EXIT, type CommandSpec } from '../../src/cli/command.js';
 import { loadCommands } from '../../src/cli/registry.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runFrs } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'frs-cli-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function frs(argv: string[], env: Record<string, string> = {}, commands?: CommandSpec[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    argv,
-    {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      env: { FRS_DATABASE: join(tmp, 'none', 'frs.db'), FRS_INTRA_OP_THREADS: '1', ...env },
-      interactive: false,
-    },
-    commands,
-  );
-  return { code, stdout, stderr };
-}
+const frs = (argv: string[], env: Record<string, string> = {}, commands?: CommandSpec[]) =>
+  runFrs(argv, { FRS_DATABASE: join(tmp, 'none', 'frs.db'), FRS_INTRA_OP_THREADS: '1', ...env }, commands);
 
 describe('help and version', () => {
   it('prints the version from package.json', async () => {

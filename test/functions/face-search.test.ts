@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceSimilarHandler } from '../../functions/face-similar.js';
 import { identifyHandler } from '../../functions/identify.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runFrs } from '../helpers/cli.js';
 import type { FaceRecord, Repository } from '../../src/data/repository.js';
 import { silentLogger } from '../../src/pipeline/context.js';
 import { registerFolder } from '../../src/pipeline/register-stage.js';
@@ -149,17 +149,8 @@ describe('POST /api/identify', () => {
 });
 
 describe('frs similar / frs identify', () => {
-  async function frs(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      env: { ...process.env, FRS_DATABASE: env.settings.FRS_DATABASE, FRS_INTRA_OP_THREADS: '1' },
-      interactive: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const frs = (...argv: string[]) =>
+    runFrs(argv, { ...process.env, FRS_DATABASE: env.settings.FRS_DATABASE, FRS_INTRA_OP_THREADS: '1' });
 
   it('similar --json prints {face, similar: [{faceId, personId, similarity}]}; bad calls exit 1 or 2', async () => {
     const face = group[0];

@@ -9,7 +9,7 @@ import { cpSync, existsSync, lstatSync, readdirSync, readlinkSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runFrs } from '../helpers/cli.js';
 import { LEGACY_IMAGES, type LegacyVariant } from '../data/legacy-schema.js';
 import { type LegacyDb, mssqlLegacyDb, sqliteLegacyDb } from './legacy-db.js';
 import { pipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
@@ -101,10 +101,7 @@ describe.each(CASES)('a database made by the replaced system (%s)', (_, dialect,
 
   /** `frs <argv>` through the real command line; returns its stdout lines (exit code 0 expected). */
   async function frs(...argv: string[]): Promise<string[]> {
-    let stdout = '';
-    let stderr = '';
-    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), env: cliEnv };
-    const code = await runCli(argv, { ...io, interactive: false });
+    const { code, stdout, stderr } = await runFrs(argv, cliEnv);
     expect(code, `frs ${argv.join(' ')}: ${stderr}`).toBe(0);
     return stdout.split('\n').filter((l) => l !== '');
   }

@@ -21,7 +21,7 @@ import { personPortraitHandler } from '../../functions/person-portrait.js';
 import { personsHandler } from '../../functions/persons.js';
 import { reclusterHandler } from '../../functions/recluster.js';
 import { EXIT } from '../../src/cli/command.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runFrs } from '../helpers/cli.js';
 import type { PipelineService } from '../../src/pipeline/pipeline-service.js';
 import { registerFolder } from '../../src/pipeline/register-stage.js';
 import { silentLogger } from '../../src/pipeline/context.js';
@@ -65,23 +65,14 @@ const ok = async <T>(response: Promise<HttpResponseInit>, status = 200): Promise
   return res.jsonBody as T;
 };
 
-async function frs(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: {
-      FRS_DATABASE: env.settings.FRS_DATABASE,
-      FRS_THUMBNAILS_DIR: env.settings.FRS_THUMBNAILS_DIR,
-      FRS_MEDIA_DIR: env.imagesDir,
-      FRS_INTRA_OP_THREADS: '1',
-      ...GROUPING,
-    },
-    interactive: false,
+const frs = (...argv: string[]) =>
+  runFrs(argv, {
+    FRS_DATABASE: env.settings.FRS_DATABASE,
+    FRS_THUMBNAILS_DIR: env.settings.FRS_THUMBNAILS_DIR,
+    FRS_MEDIA_DIR: env.imagesDir,
+    FRS_INTRA_OP_THREADS: '1',
+    ...GROUPING,
   });
-  return { code, stdout, stderr };
-}
 
 const person = async (id: number) =>
   ok<{ person: PersonView; faces: { items: FaceView[]; total: number } }>(
