@@ -20,17 +20,14 @@ export interface PortraitPlacement {
   chosen: boolean;
 }
 
-/** A person's own fields as they were (merge changes the target's and deletes the sources). */
-export interface PersonRecord {
-  id: number;
-  name: string | null;
-  /** `name` is the generated Unknown-<id>: a person that comes back gets its own. */
-  nameIsGenerated: boolean;
-  rank: string | null;
-  appointment: string | null;
-  type: string | null;
-  hidden: boolean;
-}
+/**
+ * A person's own fields as they were (merge changes the target's and deletes the sources). When
+ * `nameIsGenerated`, the name is Unknown-<id>: a person that comes back gets its own.
+ */
+export type PersonRecord = Pick<
+  PersonSummary,
+  'id' | 'name' | 'nameIsGenerated' | 'rank' | 'appointment' | 'type' | 'hidden'
+>;
 
 /** What an action changed, as restoreFaces takes it back. */
 export interface FacesUndo {
