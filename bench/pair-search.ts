@@ -2,7 +2,7 @@
  * The library-wide pair search alone (what a first recluster spends most of its time on:
  * componentLabels' self-join over a cone tree), in memory: the bulk library's synthetic
  * embeddings (bench/lib/bulk-library.ts: 128-d, 20 faces per identity, in identity order as the
- * library's ids are) as views of one matrix, as the streamed read gives them. Prints the tree
+ * library's ids are) as views of one matrix in the kernel's memory, as the streamed read gives them. Prints the tree
  * build and the walk, wall and CPU, the leaves, and the pairs found with a checksum (the same
  * input gives the same pairs whatever the walk's order).
  *
@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConeTree } from '../src/clustering/cone-tree.js';
 import { RADIUS_SLACK } from '../src/clustering/interaction-radius.js';
+import * as arena from '../src/clustering/simd/arena.js';
 import { identityFaces } from './lib/bulk-library.js';
 
 const { values } = parseArgs({
@@ -20,7 +21,8 @@ const { values } = parseArgs({
 const n = Number(values.faces);
 const radius = Number(values.radius) + RADIUS_SLACK;
 const dim = 128;
-const matrix = new Float32Array(n * dim);
+// In the kernel's memory, as the streamed read (face-matrix.ts) allocates it: read in place.
+const matrix = arena.f32(n * dim);
 const points: Float32Array[] = [];
 for (let identity = 0; points.length < n; identity++) {
   for (const face of identityFaces(identity, 20, dim, 2024)) {

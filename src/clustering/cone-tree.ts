@@ -17,6 +17,8 @@
 import { FrsError } from '../errors.js';
 import { angleOf, buildLayout, type TreeLayout } from './cone-tree-build.js';
 import { assertUnitVectors, dotF32, isWithin, type Embedding } from './cosine.js';
+import * as arena from './simd/arena.js';
+import { dotList, dotRange, kernelDot } from './simd/dot-kernel.js';
 
 export interface ConeTreeOptions {
   /** Most points in a leaf (default 64). */
@@ -44,6 +46,8 @@ export class ConeTree {
     private readonly normMin: number,
     private readonly normMax: number,
     private readonly layout: TreeLayout,
+    /** Node centres in leaf-list order (leaf k's centre at k * dim), for batched leaf-pair tests. */
+    private readonly leafCentres: Float32Array,
   ) {
     this.leaves = leafRanges(layout);
   }
@@ -68,10 +72,13 @@ export class ConeTree {
       throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
     const n = points.length;
     const dim = assertUnitVectors(points);
-    // Rows that are consecutive views of one matrix (a streamed library) are read in place, not
-    // copied, for as long as the tree lives: such a matrix must not change meanwhile.
+    // Rows that are consecutive views of one matrix in the kernel's memory (a streamed library,
+    // face-matrix.ts) are read in place, not copied, for as long as the tree lives: such a matrix
+    // must not change meanwhile. Anything else is copied there (the kernel reads only its memory).
     const shared = sharedMatrix(points, dim);
-    const source = shared ?? new Float32Array(n * dim);
+    const owned: ArrayBufferView[] = [];
+    const own = <T extends ArrayBufferView>(view: T): T => (owned.push(view), view);
+    const source = shared ?? own(arena.f32(n * dim));
     const sourceInvNorm = new Float64Array(n);
     let normMin = 1,
       normMax = 1;
@@ -84,20 +91,36 @@ export class ConeTree {
     }
     const layout = buildLayout(source, sourceInvNorm, dim, { leafSize, groupMinCos: 1 - groupRadius });
     const invNorm = new Float64Array(n);
-    const rowAt = new Int32Array(n);
+    const rowAt = own(arena.i32(n));
     // A shared matrix is read where it is (a million faces' matrix is 512 MB: no second copy);
     // a copied one is laid out again in tree order, so that a leaf's rows are contiguous.
-    const data = shared ?? new Float32Array(n * dim);
-    for (let p = 0; p < n; p++) {
-      const i = layout.ids[p];
-      if (shared) rowAt[p] = i * dim;
-      else {
-        data.set(source.subarray(i * dim, i * dim + dim), p * dim);
-        rowAt[p] = p * dim;
+    if (shared) {
+      for (let p = 0; p < n; p++) {
+        const i = layout.ids[p];
+        rowAt[p] = i * dim;
+        invNorm[p] = sourceInvNorm[i];
       }
-      invNorm[p] = sourceInvNorm[i];
+    } else {
+      const ordered = new Float32Array(n * dim);
+      for (let p = 0; p < n; p++) {
+        const i = layout.ids[p];
+        ordered.set(source.subarray(i * dim, i * dim + dim), p * dim);
+        rowAt[p] = p * dim;
+        invNorm[p] = sourceInvNorm[i];
+      }
+      source.set(ordered);
     }
-    return new ConeTree(n, dim, data, rowAt, invNorm, normMin, normMax, layout);
+    // Centres in the kernel's memory too: by node, and the leaves' again in leaf-list order.
+    const centres = own(arena.f32(layout.centres.length));
+    centres.set(layout.centres);
+    layout.centres = centres;
+    const list = leafRanges(layout).list;
+    const leafCentres = own(arena.f32(list.length * dim));
+    list.forEach((leaf, k) => leafCentres.set(centres.subarray(leaf * dim, leaf * dim + dim), k * dim));
+    const tree = new ConeTree(n, dim, source, rowAt, invNorm, normMin, normMax, layout, leafCentres);
+    // The blocks are the tree's alone (its fields, never handed out): free once it is collected.
+    if (owned.length > 0) released.register(tree, owned.map((view) => view.byteOffset));
+    return tree;
   }
 
   /**
@@ -121,21 +144,28 @@ export class ConeTree {
     const limit = this.searchAngle(eps, this.normMin * qNorm, this.normMax * qNorm);
     const { data, dim, rowAt } = this;
     const { centres, centreInvNorm, apertures, toLeafCentre, left, right, start, end, ids } = this.layout;
-    const stack = [0];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const toCentre = angleOf((dotF32(query, 0, centres, node * dim, dim) / qNorm) * centreInvNorm[node]);
-      if (toCentre - apertures[node] > limit) continue;
-      if (left[node] >= 0) {
-        stack.push(right[node], left[node]);
-        continue;
+    // The kernel reads only its own memory: the query is copied there for this search.
+    const row = arena.f32(dim);
+    row.set(query);
+    try {
+      const stack = [0];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        const toCentre = angleOf((kernelDot(row, 0, centres, node * dim, dim) / qNorm) * centreInvNorm[node]);
+        if (toCentre - apertures[node] > limit) continue;
+        if (left[node] >= 0) {
+          stack.push(right[node], left[node]);
+          continue;
+        }
+        for (let p = start[node]; p < end[node]; p++) {
+          // Triangle inequality: angle(q, x) >= |angle(q, c) - angle(x, c)|.
+          if (Math.abs(toCentre - toLeafCentre[p]) > limit) continue;
+          const similarity = kernelDot(row, 0, data, rowAt[p], dim);
+          if (isWithin(similarity, eps)) visit(ids[p], similarity);
+        }
       }
-      for (let p = start[node]; p < end[node]; p++) {
-        // Triangle inequality: angle(q, x) >= |angle(q, c) - angle(x, c)|.
-        if (Math.abs(toCentre - toLeafCentre[p]) > limit) continue;
-        const similarity = dotF32(query, 0, data, rowAt[p], dim);
-        if (isWithin(similarity, eps)) visit(ids[p], similarity);
-      }
+    } finally {
+      arena.free(row);
     }
   }
 
@@ -184,7 +214,25 @@ export class ConeTree {
       visit,
       reachA: this.leafReach(limit),
       reachB: self ? undefined : other.leafReach(limit),
+      leafDots: arena.f64(Math.max(1, LB.list.length)),
+      pointDots: arena.f64(Math.max(1, this.size, other.size)),
     };
+    try {
+      this.walkNodePairs(other, scratch);
+    } finally {
+      arena.free(scratch.leafDots);
+      arena.free(scratch.pointDots);
+    }
+  }
+
+  private walkNodePairs(other: ConeTree, scratch: WalkScratch): void {
+    const self = other === this;
+    const { dim } = this;
+    const A = this.layout,
+      B = other.layout;
+    const LA = this.leaves,
+      LB = other.leaves;
+    const { limit } = scratch;
     const stackA: number[] = [0];
     const stackB: number[] = [0];
     while (stackA.length > 0) {
@@ -193,7 +241,7 @@ export class ConeTree {
       if (self && a === b) {
         const leaves = LA.hi[a] - LA.lo[a];
         if (A.left[a] < 0) {
-          this.leafSelfPairs(a, eps, visit);
+          this.leafSelfPairs(a, scratch);
         } else if ((leaves * leaves) / 2 <= FLAT_LEAF_PAIRS) {
           this.flatPairs(a, this, a, scratch);
         } else {
@@ -203,7 +251,7 @@ export class ConeTree {
         continue;
       }
       const between = angleOf(
-        dotF32(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
+        kernelDot(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
       );
       if (between - A.apertures[a] - B.apertures[b] > limit) continue;
       const aLeaf = A.left[a] < 0,
@@ -249,17 +297,22 @@ export class ConeTree {
       LB = other.leaves;
     const reachA = scratch.reachA,
       reachB = scratch.reachB ?? scratch.reachA;
-    const { limit } = scratch;
+    const { limit, leafDots } = scratch;
     for (let x = LA.lo[a]; x < LA.hi[a]; x++) {
       const leafA = LA.list[x];
-      if (self) this.leafSelfPairs(leafA, scratch.eps, scratch.visit);
+      if (self) this.leafSelfPairs(leafA, scratch);
       const cx = reachA.cos[x],
         sx = reachA.sin[x],
-        inverse = A.centreInvNorm[leafA],
-        rowA = leafA * dim;
-      for (let y = self ? x + 1 : LB.lo[b]; y < LB.hi[b]; y++) {
+        inverse = A.centreInvNorm[leafA];
+      // Leaf A's centre against every leaf centre of the range, in one kernel call.
+      const first = self ? x + 1 : LB.lo[b];
+      const count = LB.hi[b] - first;
+      if (count <= 0) continue;
+      dotRange(this.leafCentres, x * dim, other.leafCentres, first * dim, dim, count, dim, leafDots);
+      for (let k = 0; k < count; k++) {
+        const y = first + k;
         const leafB = LB.list[y];
-        const cos = dotF32(A.centres, rowA, B.centres, leafB * dim, dim) * inverse * B.centreInvNorm[leafB];
+        const cos = leafDots[k] * inverse * B.centreInvNorm[leafB];
         // Ruled out when cos(between) is below cos(apA + apB + limit), by more than rounding.
         if (cos < cx * reachB.cos[y] - sx * reachB.sin[y] - COS_SLACK) continue;
         const between = angleOf(cos);
@@ -269,13 +322,16 @@ export class ConeTree {
     }
   }
 
-  private leafSelfPairs(leaf: number, eps: number, visit: PairVisitor): void {
+  private leafSelfPairs(leaf: number, scratch: WalkScratch): void {
     const { data, dim, rowAt } = this;
     const { ids, start, end } = this.layout;
-    for (let p = start[leaf]; p < end[leaf]; p++) {
-      for (let q = p + 1; q < end[leaf]; q++) {
-        const similarity = dotF32(data, rowAt[p], data, rowAt[q], dim);
-        if (isWithin(similarity, eps)) visit(ids[p], ids[q], similarity);
+    const { eps, visit, pointDots } = scratch;
+    for (let p = start[leaf]; p + 1 < end[leaf]; p++) {
+      // Point p against the rest of its leaf, in one kernel call.
+      const count = end[leaf] - p - 1;
+      dotList(data, rowAt[p], data, rowAt, p + 1, count, dim, pointDots);
+      for (let k = 0; k < count; k++) {
+        if (isWithin(pointDots[k], eps)) visit(ids[p], ids[p + 1 + k], pointDots[k]);
       }
     }
   }
@@ -291,7 +347,7 @@ export class ConeTree {
    * is looked at once, when the first of them is settled.
    */
   private leafCrossPairs(a: number, other: ConeTree, b: number, between: number, scratch: WalkScratch): void {
-    const { eps, limit, visit } = scratch;
+    const { eps, limit, visit, pointDots } = scratch;
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
@@ -310,17 +366,26 @@ export class ConeTree {
         // Settle A's head against B's remaining points.
         const reach = this.angleTo(p, other, b) - limit;
         const cheap = between - ownA[p] - limit;
-        for (let r = q; r < endB && ownB[r] >= reach && ownB[r] >= cheap; r++) {
-          const similarity = dotF32(dataA, rowA[p], dataB, rowB[r], dim);
-          if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[r], similarity);
+        let r = q;
+        while (r < endB && ownB[r] >= reach && ownB[r] >= cheap) r++;
+        if (r > q) {
+          dotList(dataA, rowA[p], dataB, rowB, q, r - q, dim, pointDots);
+          for (let k = 0; k < r - q; k++) {
+            if (isWithin(pointDots[k], eps)) visit(A.ids[p], B.ids[q + k], pointDots[k]);
+          }
         }
         p++;
       } else {
         const reach = other.angleTo(q, this, a) - limit;
         const cheap = between - ownB[q] - limit;
-        for (let r = p; r < endA && ownA[r] >= reach && ownA[r] >= cheap; r++) {
-          const similarity = dotF32(dataA, rowA[r], dataB, rowB[q], dim);
-          if (isWithin(similarity, eps)) visit(A.ids[r], B.ids[q], similarity);
+        let r = p;
+        while (r < endA && ownA[r] >= reach && ownA[r] >= cheap) r++;
+        if (r > p) {
+          // dot(b, a) is dot(a, b) bit for bit: the same products (multiplication commutes), summed alike.
+          dotList(dataB, rowB[q], dataA, rowA, p, r - p, dim, pointDots);
+          for (let k = 0; k < r - p; k++) {
+            if (isWithin(pointDots[k], eps)) visit(A.ids[p + k], B.ids[q], pointDots[k]);
+          }
         }
         q++;
       }
@@ -330,16 +395,19 @@ export class ConeTree {
   /** Angle from the point at position p of this tree to the centre of `node` in `tree`. */
   private angleTo(p: number, tree: ConeTree, node: number): number {
     return angleOf(
-      dotF32(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
+      kernelDot(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
         this.invNorm[p] *
         tree.layout.centreInvNorm[node],
     );
   }
 }
 
-/** The matrix behind `points` when row i is the view at offset i * dim of one buffer, else null. */
+/**
+ * The matrix behind `points` when row i is the view at offset i * dim of one buffer in the
+ * kernel's memory, else null.
+ */
 function sharedMatrix(points: readonly Embedding[], dim: number): Float32Array | null {
-  if (points.length === 0) return null;
+  if (points.length === 0 || !arena.inArena(points[0])) return null;
   const first = points[0];
   const buffer = first.buffer;
   const base = first.byteOffset;
@@ -366,7 +434,13 @@ interface WalkScratch {
   /** leafReach of this tree and, across two trees, of the other. */
   reachA: { cos: Float64Array; sin: Float64Array };
   reachB: { cos: Float64Array; sin: Float64Array } | undefined;
+  /** Kernel results: leaf centres against a range of leaf centres; a point against points. */
+  leafDots: Float64Array;
+  pointDots: Float64Array;
 }
+
+/** Frees a collected tree's blocks in the kernel's memory. */
+const released = new FinalizationRegistry<number[]>((blocks) => blocks.forEach((start) => arena.freeAt(start)));
 
 interface LeafRanges {
   /** Leaf node ids in position order. */
