@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConeTree } from '../src/clustering/cone-tree.js';
 import { RADIUS_SLACK } from '../src/clustering/interaction-radius.js';
-import * as arena from '../src/clustering/simd/arena.js';
+import { KernelMemory } from '../src/clustering/simd/kernel-memory.js';
 import { identityFaces } from './lib/bulk-library.js';
 
 const { values } = parseArgs({
@@ -21,8 +21,8 @@ const { values } = parseArgs({
 const n = Number(values.faces);
 const radius = Number(values.radius) + RADIUS_SLACK;
 const dim = 128;
-// In the kernel's memory, as the streamed read (face-matrix.ts) allocates it: read in place.
-const matrix = arena.f32(n * dim);
+// In a kernel memory of its own, as the streamed read (face-matrix.ts) allocates it: read in place.
+const matrix = new KernelMemory(n * dim * 4 + 65536).f32(n * dim);
 const points: Float32Array[] = [];
 for (let identity = 0; points.length < n; identity++) {
   for (const face of identityFaces(identity, 20, dim, 2024)) {

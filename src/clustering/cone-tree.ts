@@ -17,8 +17,7 @@
 import { FrsError } from '../errors.js';
 import { angleOf, buildLayout, type TreeLayout } from './cone-tree-build.js';
 import { assertUnitVectors, dotF32, isWithin, type Embedding } from './cosine.js';
-import * as arena from './simd/arena.js';
-import { dotList, dotRange, kernelDot } from './simd/dot-kernel.js';
+import { commonMemory, KernelMemory } from './simd/kernel-memory.js';
 
 export interface ConeTreeOptions {
   /** Most points in a leaf (default 64). */
@@ -48,6 +47,9 @@ export class ConeTree {
     private readonly layout: TreeLayout,
     /** Node centres in leaf-list order (leaf k's centre at k * dim), for batched leaf-pair tests. */
     private readonly leafCentres: Float32Array,
+    /** The memory all of the above lie in, whose kernel computes the tree's dot products. */
+    private readonly kernel: KernelMemory,
+    private readonly options: Required<ConeTreeOptions>,
   ) {
     this.leaves = leafRanges(layout);
   }
@@ -64,6 +66,11 @@ export class ConeTree {
   }
 
   static build(points: readonly Embedding[], options: ConeTreeOptions = {}): ConeTree {
+    return ConeTree.buildIn(points, options, undefined);
+  }
+
+  /** build, with copied rows in `memory` (default: the common one) unless they are read in place. */
+  private static buildIn(points: readonly Embedding[], options: ConeTreeOptions, memory?: KernelMemory): ConeTree {
     const leafSize = options.leafSize ?? 64;
     const groupRadius = options.groupRadius ?? 0.3;
     if (!Number.isInteger(leafSize) || leafSize < 1)
@@ -75,10 +82,11 @@ export class ConeTree {
     // Rows that are consecutive views of one matrix in the kernel's memory (a streamed library,
     // face-matrix.ts) are read in place, not copied, for as long as the tree lives: such a matrix
     // must not change meanwhile. Anything else is copied there (the kernel reads only its memory).
-    const shared = sharedMatrix(points, dim);
+    const shared = memory ? null : sharedMatrix(points, dim);
+    const kernel = (shared && KernelMemory.of(shared)) || memory || commonMemory;
     const owned: ArrayBufferView[] = [];
     const own = <T extends ArrayBufferView>(view: T): T => (owned.push(view), view);
-    const source = shared ?? own(arena.f32(n * dim));
+    const source = shared ?? own(kernel.f32(n * dim));
     const sourceInvNorm = new Float64Array(n);
     let normMin = 1,
       normMax = 1;
@@ -91,7 +99,7 @@ export class ConeTree {
     }
     const layout = buildLayout(source, sourceInvNorm, dim, { leafSize, groupMinCos: 1 - groupRadius });
     const invNorm = new Float64Array(n);
-    const rowAt = own(arena.i32(n));
+    const rowAt = own(kernel.i32(n));
     // A shared matrix is read where it is (a million faces' matrix is 512 MB: no second copy);
     // a copied one is laid out again in tree order, so that a leaf's rows are contiguous.
     if (shared) {
@@ -111,15 +119,18 @@ export class ConeTree {
       source.set(ordered);
     }
     // Centres in the kernel's memory too: by node, and the leaves' again in leaf-list order.
-    const centres = own(arena.f32(layout.centres.length));
+    const centres = own(kernel.f32(layout.centres.length));
     centres.set(layout.centres);
     layout.centres = centres;
     const list = leafRanges(layout).list;
-    const leafCentres = own(arena.f32(list.length * dim));
+    const leafCentres = own(kernel.f32(list.length * dim));
     list.forEach((leaf, k) => leafCentres.set(centres.subarray(leaf * dim, leaf * dim + dim), k * dim));
-    const tree = new ConeTree(n, dim, source, rowAt, invNorm, normMin, normMax, layout, leafCentres);
+    const tree = new ConeTree(n, dim, source, rowAt, invNorm, normMin, normMax, layout, leafCentres, kernel, {
+      leafSize,
+      groupRadius,
+    });
     // The blocks are the tree's alone (its fields, never handed out): free once it is collected.
-    if (owned.length > 0) released.register(tree, owned.map((view) => view.byteOffset));
+    released.register(tree, { kernel, blocks: owned.map((view) => view.byteOffset) });
     return tree;
   }
 
@@ -145,13 +156,14 @@ export class ConeTree {
     const { data, dim, rowAt } = this;
     const { centres, centreInvNorm, apertures, toLeafCentre, left, right, start, end, ids } = this.layout;
     // The kernel reads only its own memory: the query is copied there for this search.
-    const row = arena.f32(dim);
+    const { kernel } = this;
+    const row = kernel.f32(dim);
     row.set(query);
     try {
       const stack = [0];
       while (stack.length > 0) {
         const node = stack.pop()!;
-        const toCentre = angleOf((kernelDot(row, 0, centres, node * dim, dim) / qNorm) * centreInvNorm[node]);
+        const toCentre = angleOf((kernel.dot(row, 0, centres, node * dim, dim) / qNorm) * centreInvNorm[node]);
         if (toCentre - apertures[node] > limit) continue;
         if (left[node] >= 0) {
           stack.push(right[node], left[node]);
@@ -160,12 +172,12 @@ export class ConeTree {
         for (let p = start[node]; p < end[node]; p++) {
           // Triangle inequality: angle(q, x) >= |angle(q, c) - angle(x, c)|.
           if (Math.abs(toCentre - toLeafCentre[p]) > limit) continue;
-          const similarity = kernelDot(row, 0, data, rowAt[p], dim);
+          const similarity = kernel.dot(row, 0, data, rowAt[p], dim);
           if (isWithin(similarity, eps)) visit(ids[p], similarity);
         }
       }
     } finally {
-      arena.free(row);
+      kernel.free(row);
     }
   }
 
@@ -191,7 +203,18 @@ export class ConeTree {
   forEachPairAcross(other: ConeTree, eps: number, visit: PairVisitor): void {
     if (other.dim !== this.dim && this.size > 0 && other.size > 0)
       throw new FrsError('INVALID_INPUT', `Indexes differ in dimension (${this.dim} vs ${other.dim}).`);
-    if (this.size > 0 && other.size > 0) this.walkPairs(other, eps, visit);
+    if (this.size === 0 || other.size === 0) return;
+    // The kernel reads one memory: a tree read in place from a library matrix meets one in the
+    // common memory by a copy of the other (rare: joins are between trees of copied rows).
+    this.walkPairs(other.kernel === this.kernel ? other : other.copyIn(this.kernel), eps, visit);
+  }
+
+  /** The same tree (same points, options and so layout) built from copied rows in `memory`. */
+  private copyIn(memory: KernelMemory): ConeTree {
+    const points = new Array<Embedding>(this.size);
+    for (let p = 0; p < this.size; p++)
+      points[this.layout.ids[p]] = this.data.subarray(this.rowAt[p], this.rowAt[p] + this.dim);
+    return ConeTree.buildIn(points, this.options, memory);
   }
 
   /**
@@ -214,14 +237,14 @@ export class ConeTree {
       visit,
       reachA: this.leafReach(limit),
       reachB: self ? undefined : other.leafReach(limit),
-      leafDots: arena.f64(Math.max(1, LB.list.length)),
-      pointDots: arena.f64(Math.max(1, this.size, other.size)),
+      leafDots: this.kernel.f64(Math.max(1, LB.list.length)),
+      pointDots: this.kernel.f64(Math.max(1, this.size, other.size)),
     };
     try {
       this.walkNodePairs(other, scratch);
     } finally {
-      arena.free(scratch.leafDots);
-      arena.free(scratch.pointDots);
+      this.kernel.free(scratch.leafDots);
+      this.kernel.free(scratch.pointDots);
     }
   }
 
@@ -251,7 +274,7 @@ export class ConeTree {
         continue;
       }
       const between = angleOf(
-        kernelDot(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
+        this.kernel.dot(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
       );
       if (between - A.apertures[a] - B.apertures[b] > limit) continue;
       const aLeaf = A.left[a] < 0,
@@ -308,7 +331,7 @@ export class ConeTree {
       const first = self ? x + 1 : LB.lo[b];
       const count = LB.hi[b] - first;
       if (count <= 0) continue;
-      dotRange(this.leafCentres, x * dim, other.leafCentres, first * dim, dim, count, dim, leafDots);
+      this.kernel.dotRange(this.leafCentres, x * dim, other.leafCentres, first * dim, dim, count, dim, leafDots);
       for (let k = 0; k < count; k++) {
         const y = first + k;
         const leafB = LB.list[y];
@@ -329,7 +352,7 @@ export class ConeTree {
     for (let p = start[leaf]; p + 1 < end[leaf]; p++) {
       // Point p against the rest of its leaf, in one kernel call.
       const count = end[leaf] - p - 1;
-      dotList(data, rowAt[p], data, rowAt, p + 1, count, dim, pointDots);
+      this.kernel.dotList(data, rowAt[p], data, rowAt, p + 1, count, dim, pointDots);
       for (let k = 0; k < count; k++) {
         if (isWithin(pointDots[k], eps)) visit(ids[p], ids[p + 1 + k], pointDots[k]);
       }
@@ -369,7 +392,7 @@ export class ConeTree {
         let r = q;
         while (r < endB && ownB[r] >= reach && ownB[r] >= cheap) r++;
         if (r > q) {
-          dotList(dataA, rowA[p], dataB, rowB, q, r - q, dim, pointDots);
+          this.kernel.dotList(dataA, rowA[p], dataB, rowB, q, r - q, dim, pointDots);
           for (let k = 0; k < r - q; k++) {
             if (isWithin(pointDots[k], eps)) visit(A.ids[p], B.ids[q + k], pointDots[k]);
           }
@@ -382,7 +405,7 @@ export class ConeTree {
         while (r < endA && ownA[r] >= reach && ownA[r] >= cheap) r++;
         if (r > p) {
           // dot(b, a) is dot(a, b) bit for bit: the same products (multiplication commutes), summed alike.
-          dotList(dataB, rowB[q], dataA, rowA, p, r - p, dim, pointDots);
+          this.kernel.dotList(dataB, rowB[q], dataA, rowA, p, r - p, dim, pointDots);
           for (let k = 0; k < r - p; k++) {
             if (isWithin(pointDots[k], eps)) visit(A.ids[p + k], B.ids[q], pointDots[k]);
           }
@@ -395,7 +418,7 @@ export class ConeTree {
   /** Angle from the point at position p of this tree to the centre of `node` in `tree`. */
   private angleTo(p: number, tree: ConeTree, node: number): number {
     return angleOf(
-      kernelDot(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
+      this.kernel.dot(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
         this.invNorm[p] *
         tree.layout.centreInvNorm[node],
     );
@@ -407,7 +430,7 @@ export class ConeTree {
  * kernel's memory, else null.
  */
 function sharedMatrix(points: readonly Embedding[], dim: number): Float32Array | null {
-  if (points.length === 0 || !arena.inArena(points[0])) return null;
+  if (points.length === 0 || !KernelMemory.of(points[0])) return null;
   const first = points[0];
   const buffer = first.buffer;
   const base = first.byteOffset;
@@ -440,7 +463,9 @@ interface WalkScratch {
 }
 
 /** Frees a collected tree's blocks in the kernel's memory. */
-const released = new FinalizationRegistry<number[]>((blocks) => blocks.forEach((start) => arena.freeAt(start)));
+const released = new FinalizationRegistry<{ kernel: KernelMemory; blocks: number[] }>(({ kernel, blocks }) =>
+  blocks.forEach((start) => kernel.freeAt(start)),
+);
 
 interface LeafRanges {
   /** Leaf node ids in position order. */

@@ -3,7 +3,10 @@
  * embeddings are copied into ONE Float32Array, each face's `embedding` a view of its row. So the
  * library costs its embeddings (512 bytes per 128-d face) plus a small object per face, never the
  * driver's rows for all faces at once; the cone tree reads the matrix in place (cone-tree.ts).
+ * The matrix lies in a kernel memory of its own (clustering/simd/kernel-memory.ts), where the
+ * SIMD dot-product kernel reads it; that memory lives as long as any face's view of it.
  */
+import { KernelMemory } from '../clustering/simd/kernel-memory.js';
 import type { IndexedGroupingFace, RepositoryOps } from '../data/repository.js';
 
 /** Faces per page: a few MB of rows at a time. */
@@ -30,11 +33,11 @@ export async function readFaceMatrix(
     if (page.length === 0) break;
     if (dim === 0) {
       dim = page[0].embedding.length;
-      matrix = new Float32Array(capacity * dim);
+      matrix = matrixOf(capacity * dim);
     }
     if (faces.length + page.length > capacity) {
       capacity = Math.ceil((faces.length + page.length) * 1.25);
-      const grown = new Float32Array(capacity * dim);
+      const grown = matrixOf(capacity * dim);
       grown.set(matrix.subarray(0, faces.length * dim));
       matrix = grown;
       faces.forEach((f, i) => (f.embedding = matrix.subarray(i * dim, (i + 1) * dim)));
@@ -53,4 +56,9 @@ export async function readFaceMatrix(
     onProgress?.(faces.length, Math.max(capacity, faces.length));
   }
   return { faces, matrix: matrix.subarray(0, faces.length * dim) };
+}
+
+/** A matrix of `length` floats in a kernel memory of its own, sized to hold it. */
+function matrixOf(length: number): Float32Array {
+  return new KernelMemory(length * 4 + 65536).f32(length);
 }

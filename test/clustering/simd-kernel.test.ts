@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dotF32 } from '../../src/clustering/cosine.js';
 import { gaussian, seededRandom } from '../../src/clustering/random.js';
-import * as arena from '../../src/clustering/simd/arena.js';
-import { dotList, dotRange, kernelBytes, kernelDot } from '../../src/clustering/simd/dot-kernel.js';
+import { kernelBytes } from '../../src/clustering/simd/dot-kernel.js';
+import { commonMemory, KernelMemory } from '../../src/clustering/simd/kernel-memory.js';
 import { signedLeb, unsignedLeb } from '../../src/clustering/simd/wasm-emitter.js';
+
+const arena = new KernelMemory();
+const kernelDot = arena.dot.bind(arena);
+const dotRange = arena.dotRange.bind(arena);
+const dotList = arena.dotList.bind(arena);
 
 /** Rows with a wide spread of magnitudes, so that a different rounding or order would show. */
 function randomRows(length: number, seed: number): { inArena: Float32Array; plain: Float32Array } {
@@ -102,8 +107,10 @@ describe('kernel memory', () => {
     const a = arena.f32(100),
       b = arena.f64(10),
       c = arena.i32(3);
-    expect(arena.inArena(a) && arena.inArena(b) && arena.inArena(c)).toBe(true);
-    expect(arena.inArena(new Float32Array(4))).toBe(false);
+    expect(arena.owns(a) && arena.owns(b) && arena.owns(c)).toBe(true);
+    expect(KernelMemory.of(a)).toBe(arena);
+    expect(arena.owns(new Float32Array(4)) || commonMemory.owns(a)).toBe(false);
+    expect(KernelMemory.of(new Float32Array(4))).toBeUndefined();
     expect(arena.bytesInUse()).toBe(before + 400 + 80 + 16);
     arena.free(a);
     arena.free(b);
@@ -114,6 +121,7 @@ describe('kernel memory', () => {
     arena.free(d);
     expect(arena.bytesInUse()).toBe(before);
     expect(() => arena.free(d)).toThrow(/No kernel memory block/);
+    expect(() => commonMemory.free(c)).toThrow(/not in this kernel memory/);
   });
 
   it('keeps earlier views valid when the memory grows', () => {
@@ -121,6 +129,7 @@ describe('kernel memory', () => {
     small.set([1, 2, 3, 4]);
     const large = arena.f32(4 * 1024 * 1024); // 16 MiB: past the initial pages
     large[large.length - 1] = 5;
+    expect(KernelMemory.of(large)).toBe(arena);
     expect(Array.from(small)).toEqual([1, 2, 3, 4]);
     expect(kernelDot(small, 0, small, 0, 4)).toBe(30);
     arena.free(large);

@@ -11,9 +11,8 @@
  *
  * Batches amortise the call from JavaScript: one row against a range of rows (a stride apart)
  * or a list of rows (by offset), results into `out`. All pointers are byte offsets into the
- * kernel's memory (arena.ts); rows are `length` float32.
+ * kernel's memory (kernel-memory.ts, which wraps these calls); rows are `length` float32.
  */
-import * as arena from './arena.js';
 import { emitModule, F64, I32, op, V128, type FunctionDef } from './wasm-emitter.js';
 
 const DOT = 0;
@@ -190,58 +189,18 @@ const dotListDef: FunctionDef = {
 };
 
 /** The module's bytes (exported for the test that checks the encoding). */
-export const kernelBytes = emitModule({ minPages: 16, maxPages: 65536 }, [dotDef, dot2Def, dotRangeDef, dotListDef]);
+export const kernelBytes = emitModule({ minPages: 1, maxPages: 65536 }, [dotDef, dot2Def, dotRangeDef, dotListDef]);
 
-interface KernelExports {
+export interface KernelExports {
   dot(a: number, b: number, length: number): number;
   dotRange(q: number, base: number, stride: number, count: number, length: number, out: number): void;
   dotList(q: number, base: number, offsets: number, count: number, length: number, out: number): void;
 }
 
-const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), { env: { memory: arena.memory } })
-  .exports as unknown as KernelExports;
+/** Compiled once; one instance per memory (kernel-memory.ts). */
+let compiled: WebAssembly.Module | undefined;
 
-/**
- * dotF32 over the kernel's memory: rows are views there (arena.ts), offsets in floats from the
- * start of each view, as dotF32 takes them.
- */
-export function kernelDot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
-  return exports.dot(a.byteOffset + aOffset * 4, b.byteOffset + bOffset * 4, length);
-}
-
-/**
- * out[i] = dotF32(q, qOffset, rows, first + i * stride, length) for i < count; every array in
- * the kernel's memory, out at least count long.
- */
-export function dotRange(
-  q: Float32Array,
-  qOffset: number,
-  rows: Float32Array,
-  first: number,
-  stride: number,
-  count: number,
-  length: number,
-  out: Float64Array,
-): void {
-  if (count > out.length) throw new RangeError(`dotRange: ${count} results, room for ${out.length}.`);
-  exports.dotRange(q.byteOffset + qOffset * 4, rows.byteOffset + first * 4, stride * 4, count, length, out.byteOffset);
-}
-
-/**
- * out[i] = dotF32(q, qOffset, rows, offsets[from + i], length) for i < count; every array in the
- * kernel's memory, out at least count long.
- */
-export function dotList(
-  q: Float32Array,
-  qOffset: number,
-  rows: Float32Array,
-  offsets: Int32Array,
-  from: number,
-  count: number,
-  length: number,
-  out: Float64Array,
-): void {
-  if (count > out.length || from + count > offsets.length)
-    throw new RangeError(`dotList: ${count} results from ${from}, room for ${out.length} of ${offsets.length}.`);
-  exports.dotList(q.byteOffset + qOffset * 4, rows.byteOffset, offsets.byteOffset + from * 4, count, length, out.byteOffset);
+export function instantiateKernel(memory: WebAssembly.Memory): KernelExports {
+  compiled ??= new WebAssembly.Module(kernelBytes);
+  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports;
 }
