@@ -17,6 +17,7 @@
 import { FrsError } from '../errors.js';
 import { angleOf, buildLayout, type TreeLayout } from './cone-tree-build.js';
 import { assertUnitVectors, dotF32, isWithin, type Embedding } from './cosine.js';
+import type { KernelExports } from './simd/dot-kernel.js';
 import { commonMemory, KernelMemory } from './simd/kernel-memory.js';
 
 export interface ConeTreeOptions {
@@ -52,7 +53,18 @@ export class ConeTree {
     private readonly options: Required<ConeTreeOptions>,
   ) {
     this.leaves = leafRanges(layout);
+    this.calls = kernel.calls;
+    this.at = {
+      data: data.byteOffset,
+      rowAt: rowAt.byteOffset,
+      centres: layout.centres.byteOffset,
+      leafCentres: leafCentres.byteOffset,
+    };
   }
+
+  /** The kernel's calls, and the byte addresses of the arrays they read (rows are dim * 4 bytes). */
+  private readonly calls: KernelExports;
+  private readonly at: { data: number; rowAt: number; centres: number; leafCentres: number };
 
   /** Leaf nodes in position order, and each node's leaves as a range of that list. */
   private readonly leaves: LeafRanges;
@@ -226,20 +238,21 @@ export class ConeTree {
   private walkPairs(other: ConeTree, eps: number, visit: PairVisitor): void {
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
-    const { dim } = this;
-    const A = this.layout,
-      B = other.layout;
-    const LA = this.leaves,
-      LB = other.leaves;
     const scratch: WalkScratch = {
       eps,
       limit,
       visit,
       reachA: this.leafReach(limit),
       reachB: self ? undefined : other.leafReach(limit),
-      leafDots: this.kernel.f64(Math.max(1, LB.list.length)),
-      pointDots: this.kernel.f64(Math.max(1, this.size, other.size)),
+      // The kernel's results: a leaf centre against a range of leaf centres; a point against up
+      // to a leaf's points.
+      leafDots: this.kernel.f64(Math.max(1, other.leaves.list.length)),
+      pointDots: this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf())),
+      leafDotsAt: 0,
+      pointDotsAt: 0,
     };
+    scratch.leafDotsAt = scratch.leafDots.byteOffset;
+    scratch.pointDotsAt = scratch.pointDots.byteOffset;
     try {
       this.walkNodePairs(other, scratch);
     } finally {
@@ -250,12 +263,15 @@ export class ConeTree {
 
   private walkNodePairs(other: ConeTree, scratch: WalkScratch): void {
     const self = other === this;
-    const { dim } = this;
+    const { dim, calls } = this;
     const A = this.layout,
       B = other.layout;
     const LA = this.leaves,
       LB = other.leaves;
     const { limit } = scratch;
+    const centresA = this.at.centres,
+      centresB = other.at.centres,
+      rowBytes = dim * 4;
     const stackA: number[] = [0];
     const stackB: number[] = [0];
     while (stackA.length > 0) {
@@ -274,7 +290,7 @@ export class ConeTree {
         continue;
       }
       const between = angleOf(
-        this.kernel.dot(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
+        calls.dot(centresA + a * rowBytes, centresB + b * rowBytes, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
       );
       if (between - A.apertures[a] - B.apertures[b] > limit) continue;
       const aLeaf = A.left[a] < 0,
@@ -331,7 +347,14 @@ export class ConeTree {
       const first = self ? x + 1 : LB.lo[b];
       const count = LB.hi[b] - first;
       if (count <= 0) continue;
-      this.kernel.dotRange(this.leafCentres, x * dim, other.leafCentres, first * dim, dim, count, dim, leafDots);
+      this.calls.dotRange(
+        this.at.leafCentres + x * dim * 4,
+        other.at.leafCentres + first * dim * 4,
+        dim * 4,
+        count,
+        dim,
+        scratch.leafDotsAt,
+      );
       for (let k = 0; k < count; k++) {
         const y = first + k;
         const leafB = LB.list[y];
@@ -345,14 +368,27 @@ export class ConeTree {
     }
   }
 
+  private largestLeaf(): number {
+    let most = 0;
+    for (const leaf of this.leaves.list) most = Math.max(most, this.layout.end[leaf] - this.layout.start[leaf]);
+    return most;
+  }
+
   private leafSelfPairs(leaf: number, scratch: WalkScratch): void {
-    const { data, dim, rowAt } = this;
+    const { dim, rowAt } = this;
     const { ids, start, end } = this.layout;
     const { eps, visit, pointDots } = scratch;
     for (let p = start[leaf]; p + 1 < end[leaf]; p++) {
       // Point p against the rest of its leaf, in one kernel call.
       const count = end[leaf] - p - 1;
-      this.kernel.dotList(data, rowAt[p], data, rowAt, p + 1, count, dim, pointDots);
+      this.calls.dotList(
+        this.at.data + rowAt[p] * 4,
+        this.at.data,
+        this.at.rowAt + (p + 1) * 4,
+        count,
+        dim,
+        scratch.pointDotsAt,
+      );
       for (let k = 0; k < count; k++) {
         if (isWithin(pointDots[k], eps)) visit(ids[p], ids[p + 1 + k], pointDots[k]);
       }
@@ -374,8 +410,8 @@ export class ConeTree {
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
-    const dataA = this.data,
-      dataB = other.data,
+    const atA = this.at.data,
+      atB = other.at.data,
       rowA = this.rowAt,
       rowB = other.rowAt,
       ownA = A.toLeafCentre,
@@ -392,7 +428,7 @@ export class ConeTree {
         let r = q;
         while (r < endB && ownB[r] >= reach && ownB[r] >= cheap) r++;
         if (r > q) {
-          this.kernel.dotList(dataA, rowA[p], dataB, rowB, q, r - q, dim, pointDots);
+          this.calls.dotList(atA + rowA[p] * 4, atB, other.at.rowAt + q * 4, r - q, dim, scratch.pointDotsAt);
           for (let k = 0; k < r - q; k++) {
             if (isWithin(pointDots[k], eps)) visit(A.ids[p], B.ids[q + k], pointDots[k]);
           }
@@ -405,7 +441,7 @@ export class ConeTree {
         while (r < endA && ownA[r] >= reach && ownA[r] >= cheap) r++;
         if (r > p) {
           // dot(b, a) is dot(a, b) bit for bit: the same products (multiplication commutes), summed alike.
-          this.kernel.dotList(dataB, rowB[q], dataA, rowA, p, r - p, dim, pointDots);
+          this.calls.dotList(atB + rowB[q] * 4, atA, this.at.rowAt + p * 4, r - p, dim, scratch.pointDotsAt);
           for (let k = 0; k < r - p; k++) {
             if (isWithin(pointDots[k], eps)) visit(A.ids[p + k], B.ids[q], pointDots[k]);
           }
@@ -418,7 +454,7 @@ export class ConeTree {
   /** Angle from the point at position p of this tree to the centre of `node` in `tree`. */
   private angleTo(p: number, tree: ConeTree, node: number): number {
     return angleOf(
-      this.kernel.dot(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
+      this.calls.dot(this.at.data + this.rowAt[p] * 4, tree.at.centres + node * tree.dim * 4, tree.dim) *
         this.invNorm[p] *
         tree.layout.centreInvNorm[node],
     );
@@ -460,6 +496,9 @@ interface WalkScratch {
   /** Kernel results: leaf centres against a range of leaf centres; a point against points. */
   leafDots: Float64Array;
   pointDots: Float64Array;
+  /** Their byte addresses, for the kernel's calls. */
+  leafDotsAt: number;
+  pointDotsAt: number;
 }
 
 /** Frees a collected tree's blocks in the kernel's memory. */

@@ -25,7 +25,7 @@ export async function readFaceMatrix(
 ): Promise<FaceMatrix> {
   // An upper bound (embeddings of every model); faces embedded meanwhile grow the matrix.
   let capacity = Math.max(1, (await ops.stats()).facesWithEmbedding);
-  let matrix = new Float32Array(0);
+  let matrix: Float32Array = new Float32Array(0);
   let dim = 0;
   const faces: IndexedGroupingFace[] = [];
   for (let after = 0; ;) {

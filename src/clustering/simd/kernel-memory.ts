@@ -24,7 +24,11 @@ const owners = new WeakMap<ArrayBufferLike, KernelMemory>();
 
 export class KernelMemory {
   readonly memory: WebAssembly.Memory;
-  private readonly kernel: KernelExports;
+  /**
+   * The kernel's functions on byte addresses (dot-kernel.ts), for hot loops that keep the
+   * addresses of their arrays (a view's byteOffset costs more to read than the call itself).
+   */
+  readonly calls: KernelExports;
   /** Free spans [start, size] in address order, the live blocks, and the end of the highest one. */
   private readonly freeSpans: [number, number][] = [];
   private readonly live = new Map<number, number>();
@@ -37,7 +41,7 @@ export class KernelMemory {
       maximum: MAX_PAGES,
       shared: true,
     });
-    this.kernel = instantiateKernel(this.memory);
+    this.calls = instantiateKernel(this.memory);
   }
 
   /** The KernelMemory a view lies in, if any. */
@@ -139,7 +143,7 @@ export class KernelMemory {
    * of each view, as dotF32 takes them.
    */
   dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
-    return this.kernel.dot(a.byteOffset + aOffset * 4, b.byteOffset + bOffset * 4, length);
+    return this.calls.dot(a.byteOffset + aOffset * 4, b.byteOffset + bOffset * 4, length);
   }
 
   /**
@@ -157,7 +161,7 @@ export class KernelMemory {
     out: Float64Array,
   ): void {
     if (count > out.length) throw new RangeError(`dotRange: ${count} results, room for ${out.length}.`);
-    this.kernel.dotRange(
+    this.calls.dotRange(
       q.byteOffset + qOffset * 4,
       rows.byteOffset + first * 4,
       stride * 4,
@@ -183,7 +187,7 @@ export class KernelMemory {
   ): void {
     if (count > out.length || from + count > offsets.length)
       throw new RangeError(`dotList: ${count} results from ${from}, room for ${out.length} of ${offsets.length}.`);
-    this.kernel.dotList(
+    this.calls.dotList(
       q.byteOffset + qOffset * 4,
       rows.byteOffset,
       offsets.byteOffset + from * 4,

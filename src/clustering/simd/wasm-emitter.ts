@@ -100,7 +100,11 @@ export interface FunctionDef {
  * is `call(i)`).
  */
 export function emitModule(memory: { minPages: number; maxPages: number }, functions: FunctionDef[]): Uint8Array {
-  const signature = (f: FunctionDef) => [0x60, ...vector(f.params.map((t) => [t])), ...vector(f.results.map((t) => [t]))];
+  const signature = (f: FunctionDef) => [
+    0x60,
+    ...vector(f.params.map((t) => [t])),
+    ...vector(f.results.map((t) => [t])),
+  ];
   // Limits flag 0x03: shared, with a maximum (a shared memory must declare one).
   const memoryImport = [
     ...name('env'),
