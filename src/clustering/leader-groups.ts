@@ -13,6 +13,7 @@
  */
 import { dotF32, dotF64 } from './cosine.js';
 import { gaussian, seededRandom } from './random.js';
+import { inKernelMemory, KernelMemory } from './simd/kernel-memory.js';
 
 /** Random hyperplanes; each table keys on its own random subset of their sign bits. */
 const PROJECTIONS = 64;
@@ -32,44 +33,6 @@ function bitsFor(n: number): number {
 }
 
 /**
- * signs[h] = 1 when row `offset` of `source` lies on the positive side of plane h. Four planes
- * at a time over a float64 copy of the row: each element of the row is loaded once per four
- * products (about 1.6x faster than one dot product per plane). Only which leader a point
- * meets depends on these signs, never a search result.
- */
-function projectSigns(
-  source: Float32Array,
-  offset: number,
-  planes: Float64Array,
-  dim: number,
-  row: Float64Array,
-  signs: Uint8Array,
-): void {
-  for (let k = 0; k < dim; k++) row[k] = source[offset + k];
-  for (let h = 0; h < PROJECTIONS; h += 4) {
-    const b0 = h * dim,
-      b1 = b0 + dim,
-      b2 = b1 + dim,
-      b3 = b2 + dim;
-    let s0 = 0,
-      s1 = 0,
-      s2 = 0,
-      s3 = 0;
-    for (let k = 0; k < dim; k++) {
-      const x = row[k];
-      s0 += x * planes[b0 + k];
-      s1 += x * planes[b1 + k];
-      s2 += x * planes[b2 + k];
-      s3 += x * planes[b3 + k];
-    }
-    signs[h] = s0 >= 0 ? 1 : 0;
-    signs[h + 1] = s1 >= 0 ? 1 : 0;
-    signs[h + 2] = s2 >= 0 ? 1 : 0;
-    signs[h + 3] = s3 >= 0 ? 1 : 0;
-  }
-}
-
-/**
  * Rows of `source` (scaled by invNorm to unit length) visited in `order`; returns groups of
  * row indices, each led by its first row.
  */
@@ -84,8 +47,38 @@ export function leaderGroups(
   const n = invNorm.length;
   const random = seededRandom(seed);
   const normal = gaussian(random);
-  const planes = new Float64Array(PROJECTIONS * dim);
-  for (let k = 0; k < planes.length; k++) planes[k] = normal();
+  // The rows and the planes where the kernel reads them; planes transposed (see project in
+  // dot-kernel.ts): element k of plane h at k * PROJECTIONS + h.
+  const rows = inKernelMemory(source);
+  const { memory } = rows;
+  const planes = memory.f64(PROJECTIONS * dim);
+  const sums = memory.f64(PROJECTIONS);
+  try {
+    for (let h = 0; h < PROJECTIONS; h++) for (let k = 0; k < dim; k++) planes[k * PROJECTIONS + h] = normal();
+    return groupByLeaders(rows.view, invNorm, dim, minCos, order, random, planes, sums);
+  } finally {
+    memory.free(sums);
+    memory.free(planes);
+    rows.release();
+  }
+}
+
+function groupByLeaders(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  minCos: number,
+  order: ArrayLike<number> | undefined,
+  random: () => number,
+  planes: Float64Array,
+  sums: Float64Array,
+): number[][] {
+  const n = invNorm.length;
+  const { calls } = KernelMemory.of(source)!;
+  const sourceAt = source.byteOffset,
+    planesAt = planes.byteOffset,
+    sumsAt = sums.byteOffset,
+    rowBytes = dim * 4;
   const bits = bitsFor(n);
   const bitIndex = Array.from({ length: TABLES }, () =>
     Int32Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)),
@@ -98,17 +91,20 @@ export function leaderGroups(
   const groups: number[][] = [];
   const groupOfLeader = new Int32Array(n).fill(-1);
   const signs = new Uint8Array(PROJECTIONS);
-  const row = new Float64Array(dim);
   const keys = new Int32Array(TABLES);
   const hits = new Int32Array(n);
   const touched: number[] = [];
 
+  // dotF32's value, from the kernel (dot-kernel.ts).
   const joins = (i: number, leader: number): boolean =>
-    dotF32(source, i * dim, source, leader * dim, dim) * invNorm[i] * invNorm[leader] >= minCos;
+    calls.dot(sourceAt + i * rowBytes, sourceAt + leader * rowBytes, dim) * invNorm[i] * invNorm[leader] >= minCos;
 
   for (let o = 0; o < n; o++) {
     const i = order ? order[o] : o;
-    projectSigns(source, i * dim, planes, dim, row, signs);
+    // signs[h] = 1 when the row lies on the positive side of plane h. Only which leader a point
+    // meets depends on these, never a search result.
+    calls.project(sourceAt + i * rowBytes, planesAt, dim, PROJECTIONS, sumsAt);
+    for (let h = 0; h < PROJECTIONS; h++) signs[h] = sums[h] >= 0 ? 1 : 0;
     touched.length = 0;
     for (let t = 0; t < TABLES; t++) {
       const index = bitIndex[t];

@@ -94,6 +94,25 @@ describe('dot-product kernel', () => {
     arena.free(out);
   });
 
+  it('project gives each plane the sum a scalar loop gives, bit for bit', () => {
+    const planes = 32,
+      normal = gaussian(seededRandom(8));
+    for (const length of [1, 5, 64, 128]) {
+      const planesT = arena.f64(planes * length);
+      for (let k = 0; k < planesT.length; k++) planesT[k] = normal();
+      const sums = arena.f64(planes);
+      const row = 3 * length + 1;
+      arena.calls.project(inArena.byteOffset + row * 4, planesT.byteOffset, length, planes, sums.byteOffset);
+      for (let h = 0; h < planes; h++) {
+        let s = 0;
+        for (let k = 0; k < length; k++) s += plain[row + k] * planesT[k * planes + h];
+        expect(Object.is(sums[h], s)).toBe(true);
+      }
+      arena.free(sums);
+      arena.free(planesT);
+    }
+  });
+
   it('refuses a batch larger than its result array', () => {
     const out = arena.f64(2);
     expect(() => dotRange(inArena, 0, inArena, 0, 4, 3, 4, out)).toThrow(RangeError);

@@ -188,13 +188,76 @@ const dotListDef: FunctionDef = {
   ],
 };
 
+/**
+ * project(row, planesT, length, planes, out): out[h] = sum over k of widen(row[k]) * plane h's
+ * k-th float64, for h < planes (a multiple of 16), summed k = 0, 1, ... from 0 as a scalar loop
+ * would: the random projections of the leader grouping (leader-groups.ts). planesT holds the
+ * planes transposed (element k of plane h at k * planes + h), so that one load gives two planes'
+ * elements. Sixteen planes per pass in eight f64x2 accumulators keep the adder busy.
+ * Locals: 5 first plane of the pass, 6 k, 7 widened row[k] (both lanes), 8 address of planesT's
+ * row k at the pass, 9-16 accumulators, 17 address of row[k].
+ */
+const PASS_ACCUMULATORS = 8;
+const projectDef: FunctionDef = {
+  name: 'project',
+  params: [I32, I32, I32, I32, I32],
+  results: [],
+  locals: [I32, I32, V128, I32, ...Array<typeof V128>(PASS_ACCUMULATORS).fill(V128), I32],
+  body: [
+    [...op.block, ...op.loop],
+    [...op.localGet(5), ...op.localGet(3), ...op.i32GeU, ...op.brIf(1)],
+    ...Array.from({ length: PASS_ACCUMULATORS }, (_, j) => [...op.f64Const0, ...op.f64x2Splat, ...op.localSet(9 + j)]),
+    [...op.i32Const(0), ...op.localSet(6), ...op.localGet(0), ...op.localSet(17)],
+    [...op.block, ...op.loop],
+    [...op.localGet(6), ...op.localGet(2), ...op.i32GeU, ...op.brIf(1)],
+    [...op.localGet(17), ...op.f32Load(0), ...op.f64PromoteF32, ...op.f64x2Splat, ...op.localSet(7)],
+    // planesT + (k * planes + first) * 8
+    [...op.localGet(1), ...op.localGet(6), ...op.localGet(3), ...op.i32Mul, ...op.localGet(5), ...op.i32Add],
+    [...op.i32Const(3), ...op.i32Shl, ...op.i32Add, ...op.localSet(8)],
+    ...Array.from({ length: PASS_ACCUMULATORS }, (_, j) => [
+      ...op.localGet(9 + j),
+      ...op.localGet(7),
+      ...op.localGet(8),
+      ...op.v128Load(16 * j),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.localSet(9 + j),
+    ]),
+    advance(6, 1),
+    advance(17, 4),
+    [...op.br(0), ...op.end, ...op.end],
+    // out + first * 8
+    ...Array.from({ length: PASS_ACCUMULATORS }, (_, j) => [
+      ...op.localGet(4),
+      ...op.localGet(5),
+      ...op.i32Const(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.localGet(9 + j),
+      ...op.v128Store(16 * j),
+    ]),
+    advance(5, 2 * PASS_ACCUMULATORS),
+    [...op.br(0), ...op.end, ...op.end],
+  ],
+};
+
+/** Planes per pass of `project`: its plane count must be a multiple of this. */
+export const PROJECT_PASS = 2 * PASS_ACCUMULATORS;
+
 /** The module's bytes (exported for the test that checks the encoding). */
-export const kernelBytes = emitModule({ minPages: 1, maxPages: 65536 }, [dotDef, dot2Def, dotRangeDef, dotListDef]);
+export const kernelBytes = emitModule({ minPages: 1, maxPages: 65536 }, [
+  dotDef,
+  dot2Def,
+  dotRangeDef,
+  dotListDef,
+  projectDef,
+]);
 
 export interface KernelExports {
   dot(a: number, b: number, length: number): number;
   dotRange(q: number, base: number, stride: number, count: number, length: number, out: number): void;
   dotList(q: number, base: number, offsets: number, count: number, length: number, out: number): void;
+  project(row: number, planesT: number, length: number, planes: number, out: number): void;
 }
 
 /** Compiled once; one instance per memory (kernel-memory.ts). */

@@ -198,5 +198,21 @@ export class KernelMemory {
   }
 }
 
+/**
+ * `view` itself where a kernel can read it, else a copy in the common memory; release() frees
+ * that copy (and does nothing for the view itself).
+ */
+export function inKernelMemory(view: Float32Array): {
+  view: Float32Array;
+  memory: KernelMemory;
+  release: () => void;
+} {
+  const memory = KernelMemory.of(view);
+  if (memory) return { view, memory, release: () => {} };
+  const copy = commonMemory.f32(view.length);
+  copy.set(view);
+  return { view: copy, memory: commonMemory, release: () => commonMemory.free(copy) };
+}
+
 /** The memory for everything that is not a library matrix of its own. */
 export const commonMemory = new KernelMemory(16 * PAGE);

@@ -69,6 +69,7 @@ export const op = {
   i32Const: (value: number) => [0x41, ...signedLeb(value)],
   i32GeU: [0x4f],
   i32LtU: [0x49],
+  i32Sub: [0x6b],
   i32Add: [0x6a],
   i32Mul: [0x6c],
   i32And: [0x71],
@@ -76,6 +77,10 @@ export const op = {
   f64Add: [0xa0],
   f64Mul: [0xa2],
   f64PromoteF32: [0xbb],
+  f64Const0: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  v128Load: (offset = 0) => [0xfd, ...unsignedLeb(0x00), 4, ...unsignedLeb(offset)],
+  v128Store: (offset = 0) => [0xfd, ...unsignedLeb(0x0b), 4, ...unsignedLeb(offset)],
+  f64x2Splat: [0xfd, ...unsignedLeb(0x14)],
   /** Loads 8 bytes (two float32) into the low half of a v128, zeroing the high half. */
   v128Load64Zero: (offset = 0) => [0xfd, ...unsignedLeb(0x5d), 3, ...unsignedLeb(offset)],
   f64x2ExtractLane: (lane: 0 | 1) => [0xfd, ...unsignedLeb(0x21), lane],
