@@ -44,7 +44,6 @@ export function leaderGroups(
   order?: ArrayLike<number>,
   seed = 0x5eed,
 ): number[][] {
-  const n = invNorm.length;
   const random = seededRandom(seed);
   const normal = gaussian(random);
   // The rows and the planes where the kernel reads them; planes transposed (see project in
