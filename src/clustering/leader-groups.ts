@@ -18,6 +18,8 @@ import { inKernelMemory, KernelMemory } from './simd/kernel-memory.js';
 /** Random hyperplanes; each table keys on its own random subset of their sign bits. */
 const PROJECTIONS = 64;
 const TABLES = 32;
+/** Ints per bucket block: its older block, its count and up to 14 leaders (64 bytes). */
+const BLOCK = 16;
 /** Near leaders share a bucket in several tables, chance ones in about one. */
 const MAX_SINGLE_HITS_CHECKED = 32;
 
@@ -82,11 +84,12 @@ function groupByLeaders(
   const bitIndex = Array.from({ length: TABLES }, () =>
     Int32Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)),
   );
-  // Buckets as linked lists in typed arrays: head[t << bits | key] -> entry, entry -> next entry.
+  // Buckets as lists of blocks in one typed array: head[t << bits | key] -> newest block; a block is
+  // [older block, count, leaders oldest first...], one cache line. A list of single entries cost
+  // a dependent cache miss per leader looked at: most of the grouping's time.
   const head = new Int32Array(TABLES << bits).fill(-1);
-  let entryLeader = new Int32Array(1024);
-  let entryNext = new Int32Array(1024);
-  let entries = 0;
+  let blocks = new Int32Array(BLOCK * 1024);
+  let blockCount = 0;
   const groups: number[][] = [];
   const groupOfLeader = new Int32Array(n).fill(-1);
   const signs = new Uint8Array(PROJECTIONS);
@@ -110,9 +113,13 @@ function groupByLeaders(
       let key = 0;
       for (let b = 0; b < bits; b++) key |= signs[index[b]] << b;
       keys[t] = (t << bits) | key;
-      for (let e = head[keys[t]]; e >= 0; e = entryNext[e]) {
-        const leader = entryLeader[e];
-        if (hits[leader]++ === 0) touched.push(leader);
+      // Newest leader first, as the bucket's order has always been.
+      for (let block = head[keys[t]]; block >= 0; block = blocks[block * BLOCK]) {
+        const base = block * BLOCK;
+        for (let slot = base + 1 + blocks[base + 1]; slot > base + 1; slot--) {
+          const leader = blocks[slot];
+          if (hits[leader]++ === 0) touched.push(leader);
+        }
       }
     }
     let leader = -1;
@@ -141,18 +148,21 @@ function groupByLeaders(
     }
     groupOfLeader[i] = groups.length;
     groups.push([i]);
-    if (entries + TABLES > entryLeader.length) {
-      const grownLeader = new Int32Array(entryLeader.length * 2);
-      const grownNext = new Int32Array(entryNext.length * 2);
-      grownLeader.set(entryLeader);
-      grownNext.set(entryNext);
-      entryLeader = grownLeader;
-      entryNext = grownNext;
+    if ((blockCount + TABLES) * BLOCK > blocks.length) {
+      const grown = new Int32Array(blocks.length * 2);
+      grown.set(blocks);
+      blocks = grown;
     }
     for (let t = 0; t < TABLES; t++) {
-      entryLeader[entries] = i;
-      entryNext[entries] = head[keys[t]];
-      head[keys[t]] = entries++;
+      let block = head[keys[t]];
+      if (block < 0 || blocks[block * BLOCK + 1] === BLOCK - 2) {
+        const fresh = blockCount++;
+        blocks[fresh * BLOCK] = block;
+        blocks[fresh * BLOCK + 1] = 0;
+        head[keys[t]] = block = fresh;
+      }
+      const count = ++blocks[block * BLOCK + 1];
+      blocks[block * BLOCK + 1 + count] = i;
     }
   }
   return groups;
