@@ -51,6 +51,8 @@ export class ConeTree {
     /** The memory all of the above lie in, whose kernel computes the tree's dot products. */
     private readonly kernel: KernelMemory,
     private readonly options: Required<ConeTreeOptions>,
+    /** The tree's blocks in the kernel's memory (byte offsets), freed by dispose or collection. */
+    private readonly blocks: number[],
   ) {
     this.leaves = leafRanges(layout);
     this.calls = kernel.calls;
@@ -137,13 +139,44 @@ export class ConeTree {
     const list = leafRanges(layout).list;
     const leafCentres = own(kernel.f32(list.length * dim));
     list.forEach((leaf, k) => leafCentres.set(centres.subarray(leaf * dim, leaf * dim + dim), k * dim));
-    const tree = new ConeTree(n, dim, source, rowAt, invNorm, normMin, normMax, layout, leafCentres, kernel, {
-      leafSize,
-      groupRadius,
-    });
-    // The blocks are the tree's alone (its fields, never handed out): free once it is collected.
-    released.register(tree, { kernel, blocks: owned.map((view) => view.byteOffset) });
+    const blocks = owned.map((view) => view.byteOffset);
+    const tree = new ConeTree(
+      n,
+      dim,
+      source,
+      rowAt,
+      invNorm,
+      normMin,
+      normMax,
+      layout,
+      leafCentres,
+      kernel,
+      { leafSize, groupRadius },
+      blocks,
+    );
+    // The blocks are the tree's alone (its fields, never handed out): freed by dispose(), or once
+    // the tree is collected.
+    released.register(tree, { kernel, blocks }, tree);
     return tree;
+  }
+
+  private disposed = false;
+
+  /**
+   * Frees the tree's blocks in the kernel's memory now; the tree cannot be searched afterwards.
+   * Without it they are freed when the tree is collected, but a collected object's cleanup waits
+   * for the event loop: a long synchronous computation that builds tree after tree (a regroup,
+   * one component at a time) would hold every tree's copy of its rows until it ends.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    released.unregister(this);
+    for (const start of this.blocks) this.kernel.freeAt(start);
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new Error('This cone tree was disposed.');
   }
 
   /**
@@ -158,6 +191,7 @@ export class ConeTree {
 
   /** Calls visit(index, similarity) for every point with cosine distance to query <= eps. */
   forEachWithin(query: Embedding, eps: number, visit: (index: number, similarity: number) => void): void {
+    this.assertUsable();
     if (this.size === 0) return;
     if (query.length !== this.dim)
       throw new FrsError('INVALID_INPUT', `Query has ${query.length} dimensions, the index ${this.dim}.`);
@@ -218,7 +252,13 @@ export class ConeTree {
     if (this.size === 0 || other.size === 0) return;
     // The kernel reads one memory: a tree read in place from a library matrix meets one in the
     // common memory by a copy of the other (rare: joins are between trees of copied rows).
-    this.walkPairs(other.kernel === this.kernel ? other : other.copyIn(this.kernel), eps, visit);
+    if (other.kernel === this.kernel) return this.walkPairs(other, eps, visit);
+    const copy = other.copyIn(this.kernel);
+    try {
+      this.walkPairs(copy, eps, visit);
+    } finally {
+      copy.dispose();
+    }
   }
 
   /** The same tree (same points, options and so layout) built from copied rows in `memory`. */
@@ -236,6 +276,8 @@ export class ConeTree {
    * leaf pair with one dot product against a precomputed cosine, without acos or a stack.
    */
   private walkPairs(other: ConeTree, eps: number, visit: PairVisitor): void {
+    this.assertUsable();
+    other.assertUsable();
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
     const scratch: WalkScratch = {
@@ -501,7 +543,7 @@ interface WalkScratch {
   pointDotsAt: number;
 }
 
-/** Frees a collected tree's blocks in the kernel's memory. */
+/** Frees a collected tree's blocks in the kernel's memory (one not disposed). */
 const released = new FinalizationRegistry<{ kernel: KernelMemory; blocks: number[] }>(({ kernel, blocks }) =>
   blocks.forEach((start) => kernel.freeAt(start)),
 );

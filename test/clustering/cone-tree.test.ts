@@ -70,6 +70,23 @@ describe('ConeTree', () => {
     expect(across(copies, inPlace)).toEqual(expected);
   });
 
+  it('gives its kernel memory back on dispose, and refuses to search afterwards', () => {
+    const normal = gaussian(seededRandom(21));
+    const points = Array.from({ length: 300 }, () => randomUnit(32, normal));
+    const memory = new KernelMemory();
+    const matrix = memory.f32(points.length * 32);
+    const views = points.map((p, i) => (matrix.set(p, i * 32), matrix.subarray(i * 32, (i + 1) * 32)));
+    const before = memory.bytesInUse();
+    const tree = ConeTree.build(views);
+    expect(memory.bytesInUse()).toBeGreaterThan(before);
+    expect(sortedPairs(tree, 0.5)).toEqual(bruteForcePairs(points, 0.5).sort());
+    tree.dispose();
+    tree.dispose();
+    expect(memory.bytesInUse()).toBe(before);
+    expect(() => tree.within(points[0], 0.5)).toThrow(/disposed/);
+    expect(() => tree.forEachPairWithin(0.5, () => {})).toThrow(/disposed/);
+  });
+
   it('finds exactly the brute-force pairs on uniform low-dimensional points, where many pairs sit near the radius', () => {
     const normal = gaussian(seededRandom(3));
     const points = Array.from({ length: 700 }, () => randomUnit(3, normal));
