@@ -135,7 +135,7 @@ describe.each([
         if (pruneDuringRead) {
           pruneDuringRead = false;
           // Rows this reader has not seen yet are logged and pruned by the other instance now.
-          await addFaces(
+          late = await addFaces(
             '/p/late.jpg',
             Array.from({ length: SAVE_AFTER_CHANGES }, (_, i) => 5000 + i),
           );
