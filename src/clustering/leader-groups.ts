@@ -13,7 +13,7 @@
  */
 import { dotF32, dotF64 } from './cosine.js';
 import { gaussian, seededRandom } from './random.js';
-import { inKernelMemory, KernelMemory } from './simd/kernel-memory.js';
+import { commonMemory, inKernelMemory, KernelMemory } from './simd/kernel-memory.js';
 
 /** Random hyperplanes; each table keys on its own random subset of their sign bits. */
 const PROJECTIONS = 64;
@@ -180,7 +180,24 @@ export function mergedLeaderGroups(
   minCos: number,
 ): number[][] {
   const groups = leaderGroups(source, invNorm, dim, minCos);
-  const centres = new Float32Array(groups.length * dim);
+  // Beside the rows, where the kernel reads them (no copy into the common memory).
+  const memory = KernelMemory.of(source) ?? commonMemory;
+  const centres = memory.f32(groups.length * dim);
+  try {
+    return mergeGroups(source, invNorm, dim, minCos, groups, centres);
+  } finally {
+    memory.free(centres);
+  }
+}
+
+function mergeGroups(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  minCos: number,
+  groups: number[][],
+  centres: Float32Array,
+): number[][] {
   const sum = new Float64Array(dim);
   groups.forEach((members, g) => {
     sum.fill(0);
