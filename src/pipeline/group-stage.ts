@@ -100,48 +100,40 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
   const minFaceQuality = ctx.settings.FRS_MIN_FACE_QUALITY;
   const newlyGrouped: number[] = [];
   for (let i = 0; i < table.length; i++) if (!table.grouped(i)) newlyGrouped.push(table.id(i));
-  let verified: Array<GroupingFace & { personId: number }>;
-  let toGroup: FullPlan['toGroup'];
+  // Verified faces (few) as objects; the others by row, with their component and quality mark.
+  const verified: Array<GroupingFace & { personId: number }> = [];
+  const known: number[] = [];
+  let unverifiedCount = 0;
+  for (let i = 0; i < table.length; i++) if (!table.isUserVerified(i)) unverifiedCount++;
+  const rows = new Int32Array(unverifiedCount);
+  const unassigned = new Int32Array(unverifiedCount);
+  const lowQuality = new Uint8Array(unverifiedCount);
+  for (let i = 0, k = 0; i < table.length; i++) {
+    if (!table.isUserVerified(i)) {
+      rows[k] = i;
+      unassigned[k] = labels[i];
+      lowQuality[k++] = isLowQuality(table.quality(i), minFaceQuality) ? 1 : 0;
+    } else if (table.personId(i) !== null) {
+      verified.push(table.face(i) as GroupingFace & { personId: number });
+      known.push(labels[i]);
+    }
+  }
   let decision: GroupDecision<number, number>;
   if (isCentroidMode(options)) {
     // Means relate faces across components (centroid-closure.ts): one decision over every face,
     // whose DBSCAN passes search one component at a time (their pairs lie within R). groupFaces
-    // takes objects, so here every face gets one.
-    const all = Array.from({ length: table.length }, (_, i) => table.face(i));
-    verified = all.filter(isVerified);
-    const unverified = facesToGroup(
-      all.filter((f) => !f.isUserVerified),
-      minFaceQuality,
-    );
-    const components = new Int32Array(unverified.length);
-    let k = 0;
-    all.forEach((f, i) => {
-      if (!f.isUserVerified) components[k++] = labels[i];
-    });
-    decision = groupFaces(verified, unverified, options, { cannotLink }, { components });
+    // takes an array, so here every face gets a small object (id, a view of its row, its mark).
+    const faces = Array.from(rows, (row, k) => ({
+      id: table.id(row),
+      embedding: table.embedding(row),
+      lowQuality: lowQuality[k] === 1,
+    }));
+    decision = groupFaces(verified, faces, options, { cannotLink }, { components: unassigned });
     // A cluster merged from several components makes them one (centroid-closure.ts).
     labels = joinedAlongMerges(labels, (id) => table.positionOf(id), decision);
-    toGroup = unverified;
   } else {
     // The same decision one component at a time (component-decision.ts), over the table's rows:
-    // an object only for verified faces, and for one component's faces while it is decided.
-    verified = [];
-    const known: number[] = [];
-    let unverifiedCount = 0;
-    for (let i = 0; i < table.length; i++) if (!table.isUserVerified(i)) unverifiedCount++;
-    const rows = new Int32Array(unverifiedCount);
-    const unassigned = new Int32Array(unverifiedCount);
-    const lowQuality = new Uint8Array(unverifiedCount);
-    for (let i = 0, k = 0; i < table.length; i++) {
-      if (!table.isUserVerified(i)) {
-        rows[k] = i;
-        unassigned[k] = labels[i];
-        lowQuality[k++] = isLowQuality(table.quality(i), minFaceQuality) ? 1 : 0;
-      } else if (table.personId(i) !== null) {
-        verified.push(table.face(i) as GroupingFace & { personId: number });
-        known.push(labels[i]);
-      }
-    }
+    // an object for one component's faces while it is decided.
     const faces: FaceSource<number> = {
       length: rows.length,
       id: (k) => table.id(rows[k]),
@@ -151,8 +143,8 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
     decision = decideByComponents(verified, faces, { known, unassigned }, options, { cannotLink }, ({ done, total }) =>
       report?.('deciding', done, total),
     );
-    toGroup = new FaceRows(table, rows);
   }
+  const toGroup = new FaceRows(table, rows);
   // The components become the index.
   const added = componentMembers(labels).map((m) => ({
     ...coneOf(m.map((i) => table.embedding(i))),
