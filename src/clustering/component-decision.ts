@@ -12,11 +12,32 @@
  *   face), as groupFaces orders them.
  * Merging clusters by their means (centroid mode) is not local between faces: callers use this in
  * nearest-face mode only.
- * Memory: one component's faces at a time besides the input.
+ * Memory: one component's faces at a time besides the input, which may be an array of faces or a
+ * FaceSource (faces by position, without an object each: a full regroup holds a million).
  */
 import { canonicalOrder } from './canonical-order.js';
 import { groupFaces, type GroupConstraints, type GroupDecision, type GroupFace, type GroupOptions } from './group.js';
 import type { KnownFace } from './assign.js';
+import type { Embedding } from './cosine.js';
+
+/** Unassigned faces by position, for callers that keep them in columns rather than objects. */
+export interface FaceSource<F> {
+  readonly length: number;
+  id(position: number): F;
+  /** May allocate (a view of a row): called once per face and decision. */
+  embedding(position: number): Embedding;
+  lowQuality(position: number): boolean;
+}
+
+/** An array of faces as a FaceSource. */
+export function faceSourceOf<F>(faces: readonly GroupFace<F>[]): FaceSource<F> {
+  return {
+    length: faces.length,
+    id: (p) => faces[p].id,
+    embedding: (p) => faces[p].embedding,
+    lowQuality: (p) => faces[p].lowQuality ?? false,
+  };
+}
 
 export interface ComponentProgress {
   done: number;
@@ -40,12 +61,13 @@ export interface ComponentsOf {
 
 export function decideByComponents<F, P>(
   known: readonly KnownFace<P>[],
-  unassigned: readonly GroupFace<F>[],
+  faces: readonly GroupFace<F>[] | FaceSource<F>,
   componentOf: ComponentsOf,
   options: GroupOptions,
   constraints: GroupConstraints<F, P> = {},
   onProgress?: (progress: ComponentProgress) => void,
 ): GroupDecision<F, P> {
+  const unassigned = Array.isArray(faces) ? faceSourceOf(faces as readonly GroupFace<F>[]) : (faces as FaceSource<F>);
   const knownIn = new Map<number, number[]>();
   for (let i = 0; i < known.length; i++) push(knownIn, componentOf.known[i], i);
   const facesIn = new Map<number, number[]>();
@@ -53,7 +75,7 @@ export function decideByComponents<F, P>(
   const representative = personRepresentatives(known);
   const { cannotLink } = constraints;
   const byPosition = cannotLink
-    ? { cannotLink: (position: number, personId: P) => cannotLink(unassigned[position].id, personId) }
+    ? { cannotLink: (position: number, personId: P) => cannotLink(unassigned.id(position), personId) }
     : {};
 
   const assignments: { faceId: number; personId: P }[] = [];
@@ -71,12 +93,12 @@ export function decideByComponents<F, P>(
     }
     // Known faces in input order, so canonical order keeps ties exactly as over all of them.
     const knownHere = [...own, ...extra].sort((a, b) => a - b).map((k) => known[k]);
-    const faces = positions.map((p) => ({
+    const here = positions.map((p) => ({
       id: p,
-      embedding: unassigned[p].embedding,
-      lowQuality: unassigned[p].lowQuality,
+      embedding: unassigned.embedding(p),
+      lowQuality: unassigned.lowQuality(p),
     }));
-    const decided = groupFaces<number, P>(knownHere, faces, options, byPosition);
+    const decided = groupFaces<number, P>(knownHere, here, options, byPosition);
     assignments.push(...decided.assignments);
     clusters.push(...decided.newClusters);
     noise.push(...decided.noise);
@@ -89,11 +111,11 @@ export function decideByComponents<F, P>(
   return {
     assignments: assignments
       .sort((a, b) => a.faceId - b.faceId)
-      .map(({ faceId, personId }) => ({ faceId: unassigned[faceId].id, personId })),
-    newClusters: clusters.sort((a, b) => a[0] - b[0]).map((c) => c.map((p) => unassigned[p].id)),
-    noise: noise.sort(ascending).map((p) => unassigned[p].id),
-    secondChance: secondChance.sort(ascending).map((p) => unassigned[p].id),
-    noisePass: noisePass.sort(ascending).map((p) => unassigned[p].id),
+      .map(({ faceId, personId }) => ({ faceId: unassigned.id(faceId), personId })),
+    newClusters: clusters.sort((a, b) => a[0] - b[0]).map((c) => c.map((p) => unassigned.id(p))),
+    noise: noise.sort(ascending).map((p) => unassigned.id(p)),
+    secondChance: secondChance.sort(ascending).map((p) => unassigned.id(p)),
+    noisePass: noisePass.sort(ascending).map((p) => unassigned.id(p)),
   };
 }
 

@@ -123,6 +123,20 @@ function minDotOf(cone: Cone, reach: number): number {
   return limit >= Math.PI ? -Infinity : Math.cos(limit) - 1e-6;
 }
 
+/** Faces by position with the stored component each was in (null: none), for callers without an object per face. */
+export interface GroupedFaces {
+  readonly length: number;
+  /** May allocate (a view of a row): called about once per face. */
+  embedding(i: number): Embedding;
+  group(i: number): number | null;
+}
+
+const groupedFacesOf = (faces: readonly { embedding: Embedding; group: number | null }[]): GroupedFaces => ({
+  length: faces.length,
+  embedding: (i) => faces[i].embedding,
+  group: (i) => faces[i].group,
+});
+
 /**
  * Components at `radius` of faces that mostly come from stored components (`group`; null for a
  * face whose embedding no stored component has seen). Stored components have no edge between
@@ -135,19 +149,11 @@ export function closureComponentLabels(
 ): Int32Array {
   const n = faces.length;
   const sets = new MinRootSets(n);
-  const near = nearWithin(faces, radius);
-  const groups = new Map<number, number[]>();
-  const loose: number[] = [];
-  faces.forEach((f, i) => {
-    if (f.group === null) loose.push(i);
-    else {
-      const list = groups.get(f.group);
-      if (list) list.push(i);
-      else groups.set(f.group, [i]);
-    }
-  });
-  linkInsideGroups(sets, groups, near);
-  for (const i of loose) for (let j = 0; j < n; j++) if (j !== i && near(i, j)) sets.union(i, j);
+  const { groups, loose } = byGroup(groupedFacesOf(faces), () => true);
+  const embeddingOf = (i: number) => faces[i].embedding;
+  linkInsideGroups(sets, groups, embeddingOf, radius);
+  for (const i of loose)
+    for (let j = 0; j < n; j++) if (j !== i && near(faces[i].embedding, faces[j].embedding, radius)) sets.union(i, j);
   return sets.labels();
 }
 
@@ -160,53 +166,66 @@ export function closureComponentLabels(
  * the other such faces. Null when more than `maxLoose` faces are loose: a full search is cheaper.
  */
 export function indexedComponentLabels(
-  faces: readonly { embedding: Embedding; group: number | null }[],
+  input: readonly { embedding: Embedding; group: number | null }[] | GroupedFaces,
   cones: readonly (Cone & { componentId: number })[],
   radius: number,
   maxLoose: number,
 ): Int32Array | null {
+  const faces = Array.isArray(input)
+    ? groupedFacesOf(input as readonly { embedding: Embedding; group: number | null }[])
+    : (input as GroupedFaces);
   const stored = new Set(cones.map((c) => c.componentId));
-  const groups = new Map<number, number[]>();
-  const loose: number[] = [];
-  faces.forEach((f, i) => {
-    if (f.group === null || !stored.has(f.group)) loose.push(i);
-    else {
-      const list = groups.get(f.group);
-      if (list) list.push(i);
-      else groups.set(f.group, [i]);
-    }
-  });
+  const { groups, loose } = byGroup(faces, (group) => stored.has(group));
   if (loose.length > maxLoose) return null;
-  const n = faces.length;
-  const sets = new MinRootSets(n);
-  const near = nearWithin(faces, radius);
-  linkInsideGroups(sets, groups, near);
+  const sets = new MinRootSets(faces.length);
+  const embeddingOf = (i: number) => faces.embedding(i);
+  linkInsideGroups(sets, groups, embeddingOf, radius);
+  const looseEmbeddings = loose.map(embeddingOf);
   for (let x = 0; x < loose.length; x++) {
-    for (let y = x + 1; y < loose.length; y++) if (near(loose[x], loose[y])) sets.union(loose[x], loose[y]);
-    const q = [faces[loose[x]].embedding];
-    for (const c of reachableCones(cones, q, radius)) {
-      for (const j of groups.get(cones[c].componentId) ?? []) if (near(loose[x], j)) sets.union(loose[x], j);
+    const e = looseEmbeddings[x];
+    for (let y = x + 1; y < loose.length; y++) if (near(e, looseEmbeddings[y], radius)) sets.union(loose[x], loose[y]);
+    for (const c of reachableCones(cones, [e], radius)) {
+      for (const j of groups.get(cones[c].componentId) ?? [])
+        if (near(e, embeddingOf(j), radius)) sets.union(loose[x], j);
     }
   }
   return sets.labels();
 }
 
-/** Whether faces i and j are within `radius` (cosine distance) of each other. */
-function nearWithin(faces: readonly { embedding: Embedding }[], radius: number): (i: number, j: number) => boolean {
-  return (i, j) => {
-    const a = faces[i].embedding;
-    return 1 - dotF32(a, 0, faces[j].embedding, 0, a.length) <= radius;
-  };
+/** Positions by stored component (those `known` admits), and the loose ones, in input order. */
+function byGroup(
+  faces: GroupedFaces,
+  known: (group: number) => boolean,
+): { groups: Map<number, number[]>; loose: number[] } {
+  const groups = new Map<number, number[]>();
+  const loose: number[] = [];
+  for (let i = 0; i < faces.length; i++) {
+    const group = faces.group(i);
+    if (group === null || !known(group)) loose.push(i);
+    else {
+      const list = groups.get(group);
+      if (list) list.push(i);
+      else groups.set(group, [i]);
+    }
+  }
+  return { groups, loose };
 }
+
+/** Whether two faces are within `radius` (cosine distance) of each other. */
+const near = (a: Embedding, b: Embedding, radius: number): boolean => 1 - dotF32(a, 0, b, 0, a.length) <= radius;
 
 /** Joins the members of each group that are near each other (a stored component may have split). */
 function linkInsideGroups(
   sets: MinRootSets,
   groups: ReadonlyMap<number, readonly number[]>,
-  near: (i: number, j: number) => boolean,
+  embeddingOf: (i: number) => Embedding,
+  radius: number,
 ): void {
   for (const members of groups.values()) {
+    // One view per member and group, not one per pair.
+    const embeddings = members.map(embeddingOf);
     for (let x = 0; x < members.length; x++)
-      for (let y = x + 1; y < members.length; y++) if (near(members[x], members[y])) sets.union(members[x], members[y]);
+      for (let y = x + 1; y < members.length; y++)
+        if (near(embeddings[x], embeddings[y], radius)) sets.union(members[x], members[y]);
   }
 }

@@ -12,9 +12,36 @@ export interface CurrentFace<F> {
   personId: number | null;
 }
 
+/**
+ * Faces by position, for callers that hold a million of them in columns rather than objects (a
+ * full regroup): what reconciliation reads of them, and where a face id is.
+ */
+export interface CurrentFaces<F> {
+  readonly length: number;
+  id(position: number): F;
+  personId(position: number): number | null;
+  /** The position of a face id; undefined when it is not among them. */
+  positionOf(id: F): number | undefined;
+}
+
+/** An array of faces as CurrentFaces (one map from id to position). */
+export function currentFacesOf<F>(faces: readonly CurrentFace<F>[]): CurrentFaces<F> {
+  const position = new Map<F, number>();
+  faces.forEach((f, i) => position.set(f.id, i));
+  return {
+    length: faces.length,
+    id: (i) => faces[i].id,
+    personId: (i) => faces[i].personId,
+    positionOf: (id) => position.get(id),
+  };
+}
+
+const asCurrentFaces = <F>(faces: readonly CurrentFace<F>[] | CurrentFaces<F>): CurrentFaces<F> =>
+  Array.isArray(faces) ? currentFacesOf(faces as readonly CurrentFace<F>[]) : (faces as CurrentFaces<F>);
+
 export interface ReconcileInput<F> {
   /** Every face the decision covers, with its current person. */
-  faces: readonly CurrentFace<F>[];
+  faces: readonly CurrentFace<F>[] | CurrentFaces<F>;
   decision: GroupDecision<F, number>;
   /**
    * Persons that own user-verified faces. They keep their own identity: they receive the faces
@@ -39,13 +66,14 @@ export function keptPersons<F>({
   protectedPersons,
   cannotLink,
 }: ReconcileInput<F>): Array<number | null> {
-  const current = new Map<F, number | null>(faces.map((f) => [f.id, f.personId]));
+  const current = asCurrentFaces(faces);
   const overlaps: Array<{ cluster: number; personId: number; shared: number }> = [];
   decision.newClusters.forEach((members, cluster) => {
     const shared = new Map<number, number>();
     for (const id of members) {
-      const personId = current.get(id);
-      if (personId === null || personId === undefined || protectedPersons.has(personId)) continue;
+      const position = current.positionOf(id);
+      const personId = position === undefined ? null : current.personId(position);
+      if (personId === null || protectedPersons.has(personId)) continue;
       if (cannotLink?.(id, personId)) continue;
       shared.set(personId, (shared.get(personId) ?? 0) + 1);
     }
@@ -76,7 +104,7 @@ export interface FaceChange<F> {
  * cluster continues a person it has a cannot-link with stays out of it: unassigned.
  */
 export function assignmentChanges<F>(
-  faces: readonly CurrentFace<F>[],
+  input: readonly CurrentFace<F>[] | CurrentFaces<F>,
   decision: GroupDecision<F, number>,
   clusterPersons: readonly number[],
   cannotLink?: (faceId: F, personId: number) => boolean,
@@ -84,17 +112,30 @@ export function assignmentChanges<F>(
   if (clusterPersons.length !== decision.newClusters.length) {
     throw new RangeError(`${decision.newClusters.length} clusters but ${clusterPersons.length} persons for them.`);
   }
-  const target = new Map<F, number | null>();
-  for (const a of decision.assignments) target.set(a.faceId, a.personId);
-  decision.newClusters.forEach((members, k) => members.forEach((id) => target.set(id, clusterPersons[k])));
-  for (const id of decision.noise) target.set(id, null);
+  const faces = asCurrentFaces(input);
+  // The decided person of each face, by position: one typed array, not a map over every face.
+  const DECIDED = 1,
+    NOISE = 2;
+  const state = new Uint8Array(faces.length);
+  const target = new Float64Array(faces.length);
+  const decide = (id: F, personId: number | null) => {
+    const position = faces.positionOf(id);
+    if (position === undefined) return;
+    state[position] = personId === null ? NOISE : DECIDED;
+    if (personId !== null) target[position] = personId;
+  };
+  for (const a of decision.assignments) decide(a.faceId, a.personId);
+  decision.newClusters.forEach((members, k) => members.forEach((id) => decide(id, clusterPersons[k])));
+  for (const id of decision.noise) decide(id, null);
 
   const changes: FaceChange<F>[] = [];
-  for (const face of faces) {
-    if (!target.has(face.id)) throw new RangeError(`Face ${String(face.id)} is not in the decision.`);
-    let to: number | null = target.get(face.id) ?? null;
-    if (to !== null && cannotLink?.(face.id, to)) to = null;
-    if (to !== face.personId) changes.push({ faceId: face.id, from: face.personId, to });
+  for (let i = 0; i < faces.length; i++) {
+    const id = faces.id(i);
+    if (state[i] === 0) throw new RangeError(`Face ${String(id)} is not in the decision.`);
+    let to: number | null = state[i] === DECIDED ? target[i] : null;
+    const from = faces.personId(i);
+    if (to !== null && cannotLink?.(id, to)) to = null;
+    if (to !== from) changes.push({ faceId: id, from, to });
   }
   return changes;
 }

@@ -1,33 +1,30 @@
 /**
  * A full regroup's read, streamed: faces come in pages (facesForGroupingPage) and their
- * embeddings are copied into ONE Float32Array, each face's `embedding` a view of its row. So the
- * library costs its embeddings (512 bytes per 128-d face) plus a small object per face, never the
- * driver's rows for all faces at once; the cone tree reads the matrix in place (cone-tree.ts).
- * The matrix lies in a kernel memory of its own (clustering/simd/kernel-memory.ts), where the
- * SIMD dot-product kernel reads it; that memory lives as long as any face's view of it.
+ * embeddings are copied into ONE Float32Array, the rest of each face into columns (face-columns.ts).
+ * So the library costs its embeddings (512 bytes per 128-d face) plus 57 bytes of columns per
+ * face, never the driver's rows for all faces at once, and no object per face; the cone tree
+ * reads the matrix in place (cone-tree.ts). The matrix lies in a kernel memory of its own
+ * (clustering/simd/kernel-memory.ts), where the SIMD dot-product kernel reads it; that memory
+ * lives as long as any view of it.
  */
 import { KernelMemory } from '../clustering/simd/kernel-memory.js';
-import type { IndexedGroupingFace, RepositoryOps } from '../data/repository.js';
+import { FrsError } from '../errors.js';
+import type { RepositoryOps } from '../data/repository.js';
+import { FaceColumns, FaceTable } from './face-columns.js';
 
 /** Faces per page: a few MB of rows at a time. */
 export const PAGE_FACES = 10_000;
-
-export interface FaceMatrix {
-  faces: IndexedGroupingFace[];
-  /** Row i of the matrix is faces[i].embedding (dim floats). */
-  matrix: Float32Array;
-}
 
 export async function readFaceMatrix(
   ops: RepositoryOps,
   model: string,
   onProgress?: (done: number, total: number) => void,
-): Promise<FaceMatrix> {
+): Promise<FaceTable> {
   // An upper bound (embeddings of every model); faces embedded meanwhile grow the matrix.
   let capacity = Math.max(1, (await ops.stats()).facesWithEmbedding);
   let matrix: Float32Array = new Float32Array(0);
   let dim = 0;
-  const faces: IndexedGroupingFace[] = [];
+  const faces = new FaceColumns(capacity);
   for (let after = 0; ;) {
     const page = await ops.facesForGroupingPage(model, after, PAGE_FACES);
     if (page.length === 0) break;
@@ -40,22 +37,22 @@ export async function readFaceMatrix(
       const grown = matrixOf(capacity * dim);
       grown.set(matrix.subarray(0, faces.length * dim));
       matrix = grown;
-      faces.forEach((f, i) => (f.embedding = matrix.subarray(i * dim, (i + 1) * dim)));
     }
     for (const f of page) {
-      const i = faces.length;
-      // A face of another length cannot be grouped with the rest; groupFaces names it.
-      if (f.embedding.length !== dim) {
-        faces.push(f);
-        continue;
-      }
-      matrix.set(f.embedding, i * dim);
-      faces.push({ ...f, embedding: matrix.subarray(i * dim, (i + 1) * dim) });
+      // A face of another length cannot be grouped with the rest (one model, one length).
+      if (f.embedding.length !== dim)
+        throw new FrsError(
+          'INVALID_INPUT',
+          `Face ${f.id} has ${f.embedding.length} embedding dimensions, the model's other faces ${dim}.`,
+        );
+      matrix.set(f.embedding, faces.length * dim);
+      faces.push(f);
     }
     after = page[page.length - 1].id;
     onProgress?.(faces.length, Math.max(capacity, faces.length));
   }
-  return { faces, matrix: matrix.subarray(0, faces.length * dim) };
+  faces.trim();
+  return new FaceTable(faces, matrix.subarray(0, faces.length * dim), dim);
 }
 
 /** A matrix of `length` floats in a kernel memory of its own, sized to hold it. */

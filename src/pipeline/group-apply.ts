@@ -6,16 +6,30 @@
  */
 import type { GroupDecision } from '../clustering/group.js';
 import { choosePortrait } from '../clustering/portrait.js';
-import { assignmentChanges } from '../clustering/reconcile.js';
+import { assignmentChanges, currentFacesOf, type CurrentFaces } from '../clustering/reconcile.js';
 import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
 import { faultPoint } from './fault-point.js';
+
+/**
+ * The faces a decision covers, by position: a full regroup keeps a million of them in columns
+ * (face-columns.ts) and makes an object only for the faces of persons whose faces changed.
+ */
+export interface GroupingFaces extends CurrentFaces<number> {
+  grouped(position: number): boolean;
+  face(position: number): GroupingFace;
+}
+
+/** An array of faces as GroupingFaces. */
+export function groupingFacesOf(faces: readonly GroupingFace[]): GroupingFaces {
+  return { ...currentFacesOf(faces), grouped: (i) => faces[i].grouped, face: (i) => faces[i] };
+}
 
 /** What one regroup decided: computed from one read of the faces, before anything is written. */
 export interface Plan {
   /** User-verified faces with their persons (the fixed part; in an incremental run also ones out of reach). */
   verified: Array<GroupingFace & { personId: number }>;
   /** The unverified faces the decision covers. */
-  toGroup: GroupingFace[];
+  toGroup: GroupingFace[] | GroupingFaces;
   /**
    * Unverified faces the decision does not cover but whose persons it may touch (an incremental
    * run's faces of persons outside its components): they keep their person, and count when a
@@ -72,7 +86,8 @@ export function cannotLinkLookup(
 
 /** Writes a plan (unless dry); `ops` is an open transaction, or the repository for a dry run. */
 export async function applyPlan(ops: RepositoryOps, plan: Plan, dryRun: boolean): Promise<Applied> {
-  const { verified, toGroup, others, decision, kept, cannotLink } = plan;
+  const { verified, others, decision, kept, cannotLink } = plan;
+  const toGroup = Array.isArray(plan.toGroup) ? groupingFacesOf(plan.toGroup) : plan.toGroup;
   const toCreate = kept.filter((p) => p === null).length;
   // A dry run stands in negative ids for the persons it would create.
   const created = dryRun ? Array.from({ length: toCreate }, (_, k) => -1 - k) : await ops.createPersons(toCreate);
@@ -81,22 +96,25 @@ export async function applyPlan(ops: RepositoryOps, plan: Plan, dryRun: boolean)
   const changes = assignmentChanges(toGroup, decision, clusterPersons, cannotLink);
 
   // Members of every person whose faces changed, after the change.
-  const finalPerson = new Map(toGroup.map((f) => [f.id, f.personId]));
-  for (const c of changes) finalPerson.set(c.faceId, c.to);
+  const moved = new Map(changes.map((c) => [toGroup.positionOf(c.faceId)!, c.to]));
   const touched = new Set(changes.flatMap((c) => [c.from, c.to]).filter((p): p is number => p !== null));
   const members = new Map<number, GroupingFace[]>([...touched].map((p) => [p, []]));
   for (const f of verified) members.get(f.personId)?.push(f);
   for (const f of others) if (f.personId !== null) members.get(f.personId)?.push(f);
-  for (const f of toGroup) {
-    const p = finalPerson.get(f.id);
-    if (p !== null && p !== undefined) members.get(p)?.push(f);
+  if (touched.size > 0) {
+    for (let i = 0; i < toGroup.length; i++) {
+      const p = moved.has(i) ? moved.get(i)! : toGroup.personId(i);
+      if (p !== null) members.get(p)?.push(toGroup.face(i));
+    }
   }
+  let newFaces = 0;
+  for (let i = 0; i < toGroup.length; i++) if (!toGroup.grouped(i)) newFaces++;
   const emptied = [...members].filter(([, faces]) => faces.length === 0).map(([p]) => p);
 
   const summary: Applied = {
     regrouped: true,
     faces: toGroup.length,
-    newFaces: toGroup.filter((f) => !f.grouped).length,
+    newFaces,
     joinedVerified: decision.assignments.length,
     personsKept: kept.length - toCreate,
     personsCreated: toCreate,

@@ -20,13 +20,15 @@
  * incremental run widens its closure by the means' reach (centroid-closure.ts). UMAP is not local:
  * there both regroup every face, as before.
  */
-import { decideByComponents } from '../clustering/component-decision.js';
+import { decideByComponents, type FaceSource } from '../clustering/component-decision.js';
 import { coneOf, componentLabels, componentMembers, indexedComponentLabels } from '../clustering/components.js';
 import { groupFaces, type GroupDecision } from '../clustering/group.js';
 import { interactionRadius, isCentroidMode } from '../clustering/interaction-radius.js';
 import { joinedAlongMerges } from '../clustering/centroid-closure.js';
 import { keptPersons } from '../clustering/reconcile.js';
 import type { GroupingFace, NewComponent, RepositoryOps } from '../data/repository.js';
+import { isLowQuality } from '../vision/face-quality.js';
+import { FaceRows, type FaceTable } from './face-columns.js';
 import type { PipelineContext } from './context.js';
 import { applyPlan, cannotLinkLookup, type Applied, type Plan } from './group-apply.js';
 import { readFaceMatrix } from './face-matrix.js';
@@ -78,76 +80,102 @@ async function decide(ops: RepositoryOps, ctx: PipelineContext, opts: RegroupOpt
   // Dirty marks read first: the regroup deals with every mark made before it read the faces.
   const settled = (await ops.groupingWork(model, 0)).dirty.map((f) => f.faceId);
   // Rejected faces are not read at all; verified faces are fixed; cannot-links constrain the rest.
-  const all: Array<GroupingFace & { componentId?: number | null }> =
-    radius === null
-      ? await ops.facesForGrouping(model)
-      : (await readFaceMatrix(ops, model, (done, total) => report?.('reading faces', done, total))).faces;
-  const cannotLink = cannotLinkLookup(await ops.cannotLinks());
-  const verified = all.filter((f): f is GroupingFace & { personId: number } => f.isUserVerified && f.personId !== null);
-  const toGroup = facesToGroup(
-    all.filter((f) => !f.isUserVerified),
-    ctx.settings.FRS_MIN_FACE_QUALITY,
-  );
-  let decision: GroupDecision<number, number>;
-  let components: FullPlan['components'] = null;
   if (radius === null) {
-    decision = groupFaces(verified, toGroup, options, { cannotLink });
-  } else {
-    report?.('components', 0, all.length);
-    let labels =
-      (await storedComponentLabels(ops, model, all, radius)) ??
-      componentLabels(
-        all.map((f) => f.embedding),
-        radius,
-      );
-    report?.('components', all.length, all.length);
-    if (isCentroidMode(options)) {
-      // Means relate faces across components (centroid-closure.ts): one decision over every face,
-      // whose DBSCAN passes search one component at a time (their pairs lie within R).
-      const components = new Int32Array(toGroup.length);
-      let k = 0;
-      all.forEach((f, i) => {
-        if (!f.isUserVerified) components[k++] = labels[i];
-      });
-      decision = groupFaces(verified, toGroup, options, { cannotLink }, { components });
-      // A cluster merged from several components makes them one (centroid-closure.ts).
-      labels = joinedAlongMerges(labels, (id) => positionById(all, id), decision);
-    } else {
-      // The same decision one component at a time (component-decision.ts).
-      // verified and toGroup keep the order of `all`, so their labels follow by one pass.
-      const componentOf = { known: [] as number[], unassigned: [] as number[] };
-      all.forEach((f, i) => {
-        if (!f.isUserVerified) componentOf.unassigned.push(labels[i]);
-        else if (f.personId !== null) componentOf.known.push(labels[i]);
-      });
-      decision = decideByComponents(verified, toGroup, componentOf, options, { cannotLink }, ({ done, total }) =>
-        report?.('deciding', done, total),
-      );
-    }
-    // The components become the index.
-    const added = componentMembers(labels).map((m) => ({
-      ...coneOf(m.map((i) => all[i].embedding)),
-      faceIds: m.map((i) => all[i].id),
-    }));
-    components = { radius, settings: settingsKey(options, ctx.settings.FRS_MIN_FACE_QUALITY), added, settled };
+    const all = await ops.facesForGrouping(model);
+    const cannotLink = cannotLinkLookup(await ops.cannotLinks());
+    const verified = all.filter(isVerified);
+    const toGroup = facesToGroup(
+      all.filter((f) => !f.isUserVerified),
+      ctx.settings.FRS_MIN_FACE_QUALITY,
+    );
+    const decision = groupFaces(verified, toGroup, options, { cannotLink });
+    const newlyGrouped = toGroup.filter((f) => !f.grouped).map((f) => f.id);
+    return planOf({ verified, toGroup, decision, cannotLink, newlyGrouped, components: null, settled });
   }
-  const protectedPersons = new Set(verified.map((f) => f.personId));
-  const kept = keptPersons({ faces: toGroup, decision, protectedPersons, cannotLink });
-  const newlyGrouped = (radius === null ? toGroup : all).filter((f) => !f.grouped).map((f) => f.id);
-  return { verified, toGroup, others: [], decision, kept, cannotLink, newlyGrouped, components, settled };
+  const table = await readFaceMatrix(ops, model, (done, total) => report?.('reading faces', done, total));
+  const cannotLink = cannotLinkLookup(await ops.cannotLinks());
+  report?.('components', 0, table.length);
+  let labels = (await storedComponentLabels(ops, model, table, radius)) ?? everyComponent(table, radius);
+  report?.('components', table.length, table.length);
+  const minFaceQuality = ctx.settings.FRS_MIN_FACE_QUALITY;
+  const newlyGrouped: number[] = [];
+  for (let i = 0; i < table.length; i++) if (!table.grouped(i)) newlyGrouped.push(table.id(i));
+  // Verified faces (few) as objects; the others by row, with their component and quality mark.
+  const verified: Array<GroupingFace & { personId: number }> = [];
+  const known: number[] = [];
+  let unverifiedCount = 0;
+  for (let i = 0; i < table.length; i++) if (!table.isUserVerified(i)) unverifiedCount++;
+  const rows = new Int32Array(unverifiedCount);
+  const unassigned = new Int32Array(unverifiedCount);
+  const lowQuality = new Uint8Array(unverifiedCount);
+  for (let i = 0, k = 0; i < table.length; i++) {
+    if (!table.isUserVerified(i)) {
+      rows[k] = i;
+      unassigned[k] = labels[i];
+      lowQuality[k++] = isLowQuality(table.quality(i), minFaceQuality) ? 1 : 0;
+    } else if (table.personId(i) !== null) {
+      verified.push(table.face(i) as GroupingFace & { personId: number });
+      known.push(labels[i]);
+    }
+  }
+  let decision: GroupDecision<number, number>;
+  if (isCentroidMode(options)) {
+    // Means relate faces across components (centroid-closure.ts): one decision over every face,
+    // whose DBSCAN passes search one component at a time (their pairs lie within R). groupFaces
+    // takes an array, so here every face gets a small object (id, a view of its row, its mark).
+    const faces = Array.from(rows, (row, k) => ({
+      id: table.id(row),
+      embedding: table.embedding(row),
+      lowQuality: lowQuality[k] === 1,
+    }));
+    decision = groupFaces(verified, faces, options, { cannotLink }, { components: unassigned });
+    // A cluster merged from several components makes them one (centroid-closure.ts).
+    labels = joinedAlongMerges(labels, (id) => table.positionOf(id), decision);
+  } else {
+    // The same decision one component at a time (component-decision.ts), over the table's rows:
+    // an object for one component's faces while it is decided.
+    const faces: FaceSource<number> = {
+      length: rows.length,
+      id: (k) => table.id(rows[k]),
+      embedding: (k) => table.embedding(rows[k]),
+      lowQuality: (k) => lowQuality[k] === 1,
+    };
+    decision = decideByComponents(verified, faces, { known, unassigned }, options, { cannotLink }, ({ done, total }) =>
+      report?.('deciding', done, total),
+    );
+  }
+  const toGroup = new FaceRows(table, rows);
+  // The components become the index.
+  const added = componentMembers(labels).map((m) => ({
+    ...coneOf(m.map((i) => table.embedding(i))),
+    faceIds: m.map((i) => table.id(i)),
+  }));
+  const settingsOfIndex = settingsKey(options, minFaceQuality);
+  const components = { radius, settings: settingsOfIndex, added, settled };
+  return planOf({ verified, toGroup, decision, cannotLink, newlyGrouped, components, settled });
 }
 
-/** The position of a face in `faces`, which are in ascending id order (the paged read's order). */
-function positionById(faces: ReadonlyArray<{ id: number }>, id: number): number | undefined {
-  let lo = 0,
-    hi = faces.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (faces[mid].id === id) return mid;
-    if (faces[mid].id < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
+const isVerified = <F extends GroupingFace>(f: F): f is F & { personId: number } =>
+  f.isUserVerified && f.personId !== null;
+
+/** A full plan from a decision: which existing person each new cluster continues. */
+function planOf(plan: Omit<FullPlan, 'kept' | 'others'>): FullPlan {
+  const protectedPersons = new Set(plan.verified.map((f) => f.personId));
+  const kept = keptPersons({
+    faces: plan.toGroup,
+    decision: plan.decision,
+    protectedPersons,
+    cannotLink: plan.cannotLink,
+  });
+  return { ...plan, others: [], kept };
+}
+
+/** Components of every face by the pair search (no usable index); the cone tree reads the matrix in place. */
+function everyComponent(table: FaceTable, radius: number): Int32Array {
+  return componentLabels(
+    Array.from({ length: table.length }, (_, i) => table.embedding(i)),
+    radius,
+  );
 }
 
 /** Faces that no stored component holds, past which a recluster searches all pairs instead. */
@@ -161,13 +189,17 @@ const MAX_LOOSE_FACES = 2000;
 async function storedComponentLabels(
   ops: RepositoryOps,
   model: string,
-  all: ReadonlyArray<GroupingFace & { componentId?: number | null }>,
+  table: FaceTable,
   radius: number,
 ): Promise<Int32Array | null> {
   const index = await ops.groupingIndexInfo(model);
   if (!index || index.settings === 'not-local' || index.radius < radius) return null;
   const cones = await ops.groupingCones(model);
-  const faces = all.map((f) => ({ embedding: f.embedding, group: f.grouped ? (f.componentId ?? null) : null }));
+  const faces = {
+    length: table.length,
+    embedding: (i: number) => table.embedding(i),
+    group: (i: number) => (table.grouped(i) ? table.componentId(i) : null),
+  };
   return indexedComponentLabels(faces, cones, radius, MAX_LOOSE_FACES);
 }
 

@@ -14,6 +14,7 @@ import { countItems } from '../../src/data/sqlite/sqlite-coordination.js';
 import { facesWithoutEmbedding, hasUngroupedFaces } from '../../src/data/sqlite/sqlite-faces.js';
 import {
   facesForGroupingIn,
+  facesForGroupingPage,
   groupingCones,
   groupingFingerprintOf,
   groupingWork,
@@ -109,6 +110,15 @@ describe('timer queries on SQLite', () => {
     expect(fingerprintPlan.filter((l) => /^SCAN (f|Faces)\b/.test(l))).toEqual([]);
     expect(fingerprintPlan.join('\n')).toMatch(/SEARCH Faces USING INTEGER PRIMARY KEY/);
     expect(plan(db, cones, { model: 'model-b' }).join('\n')).toMatch(/IX_FrsGroupingComponents_Model/);
+    db.close();
+  });
+
+  it("reads a full regroup's pages along the primary key, without sorting the model's faces for each page", async () => {
+    const { db, statements } = await recordingDb();
+    facesForGroupingPage(db, 'model-b', 0, 10);
+    const lines = plan(db, statements[0], { model: 'model-b', after: 0, limit: 10 });
+    expect(lines).toContain('SEARCH f USING INTEGER PRIMARY KEY (rowid>?)');
+    expect(lines.filter((l) => /TEMP B-TREE|^SCAN (f|i|gm|Faces)\b/.test(l))).toEqual([]);
     db.close();
   });
 
