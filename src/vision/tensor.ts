@@ -2,10 +2,44 @@
 import type { InputSpec } from './models/manifest.js';
 import { ort } from './models/onnx-session.js';
 
-export function toInputTensor(images: Uint8Array[], spec: InputSpec): ort.Tensor {
+/**
+ * The float buffer a model's inputs are packed into, kept between runs: a fresh multi-megabyte
+ * Float32Array per run costs as much as filling it (page faults, zeroing, GC pressure). A run
+ * that starts while another still uses the buffer gets a fresh array, so concurrent runs never
+ * share memory.
+ */
+export class InputBuffer {
+  private buffer: Float32Array<ArrayBuffer> = new Float32Array(0);
+  private inUse = false;
+
+  /** Calls `use` with a Float32Array of `length` values, contents undefined (packing overwrites all). */
+  async with<T>(length: number, use: (data: Float32Array<ArrayBuffer>) => Promise<T>): Promise<T> {
+    if (this.inUse) return use(new Float32Array(length));
+    this.inUse = true;
+    try {
+      if (this.buffer.length < length) this.buffer = new Float32Array(length);
+      return await use(this.buffer.subarray(0, length));
+    } finally {
+      this.inUse = false;
+    }
+  }
+}
+
+/** Values a batch of `count` images of `spec` needs. */
+export function inputLength(count: number, spec: InputSpec): number {
+  return count * spec.width * spec.height * 3;
+}
+
+/** Packs the images into `out` (inputLength values, default a new array) and wraps it as the model's input tensor. */
+export function toInputTensor(
+  images: Uint8Array[],
+  spec: InputSpec,
+  out = new Float32Array(inputLength(images.length, spec)),
+): ort.Tensor {
   const { width: w, height: h } = spec;
   const plane = w * h;
-  const out = new Float32Array(images.length * plane * 3);
+  if (out.length !== inputLength(images.length, spec))
+    throw new Error(`input buffer holds ${out.length} values, expected ${inputLength(images.length, spec)}`);
   images.forEach((rgb, n) => {
     if (rgb.length !== plane * 3)
       throw new Error(`input image is ${rgb.length} bytes, expected ${plane * 3} for ${w}x${h} RGB`);

@@ -1,7 +1,8 @@
 /**
  * The hand-written pixel loops on the per-face path (chip warp, landmark crop, tensor packing)
  * against plain reference versions: they were rewritten for speed and must give the same bytes
- * and floats, on faces inside the image and on faces hanging over its edges.
+ * and floats, on faces inside the image and on faces hanging over its edges. And the reused
+ * model-input buffer, which must never be shared by two runs at once.
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { invertSimilarity } from '../../src/vision/align/similarity.js';
 import type { DecodedImage } from '../../src/vision/decode.js';
 import { cutSquare } from '../../src/vision/landmarks/crop.js';
 import type { InputSpec } from '../../src/vision/models/manifest.js';
-import { toInputTensor } from '../../src/vision/tensor.js';
+import { InputBuffer, toInputTensor } from '../../src/vision/tensor.js';
 
 function noiseImage(width: number, height: number): DecodedImage {
   const data = new Uint8Array(width * height * 3);
@@ -119,5 +120,37 @@ describe('toInputTensor', () => {
           expect(data[at]).toBe(expected);
         }
     expect(tensor.dims).toEqual(layout === 'NCHW' ? [2, 3, 5, 7] : [2, 5, 7, 3]);
+  });
+});
+
+describe('InputBuffer', () => {
+  it('hands the same memory to runs one after another', async () => {
+    const buffer = new InputBuffer();
+    const first = await buffer.with(100, async (data) => data.buffer);
+    const second = await buffer.with(60, async (data) => {
+      expect(data.length).toBe(60);
+      return data.buffer;
+    });
+    expect(second).toBe(first);
+  });
+
+  it('gives a run that starts while another holds the buffer its own array', async () => {
+    const buffer = new InputBuffer();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const seen: ArrayBufferLike[] = [];
+    const first = buffer.with(10, async (data) => {
+      seen.push(data.buffer);
+      data.fill(1);
+      await held;
+      return [...data];
+    });
+    await buffer.with(10, async (data) => {
+      seen.push(data.buffer);
+      data.fill(2);
+    });
+    release();
+    expect(await first).toEqual(Array(10).fill(1));
+    expect(seen[0]).not.toBe(seen[1]);
   });
 });

@@ -3,7 +3,7 @@
  * longer side grown by `margin` on each side; parts outside the image are black, as in
  * face-api's centred padding of non-square face crops.
  */
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import type { DecodedImage } from '../decode.js';
 import type { Box } from '../types.js';
 

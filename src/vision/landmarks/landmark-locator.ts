@@ -7,11 +7,13 @@ import { FrsError } from '../../errors.js';
 import type { DecodedImage } from '../decode.js';
 import type { LandmarkSpec } from '../models/manifest.js';
 import { getSession } from '../models/onnx-session.js';
-import { toInputTensor } from '../tensor.js';
+import { InputBuffer, inputLength, toInputTensor } from '../tensor.js';
 import type { Box, Point } from '../types.js';
 import { renderCrop, squareCrop, type SquareCrop } from './crop.js';
 
 export class LandmarkLocator {
+  private readonly inputBuffer = new InputBuffer();
+
   constructor(
     private readonly spec: LandmarkSpec,
     private readonly modelPath: string,
@@ -35,7 +37,10 @@ export class LandmarkLocator {
       const crops = boxes.slice(start, start + batchSize).map((box) => squareCrop(box, cropMargin));
       const pixels: Uint8Array[] = [];
       for (const crop of crops) pixels.push(await renderCrop(image, crop, input.width));
-      const out = (await session.run({ [input.name]: toInputTensor(pixels, input) }))[output];
+      const outputs = await this.inputBuffer.with(inputLength(pixels.length, input), (data) =>
+        session.run({ [input.name]: toInputTensor(pixels, input, data) }),
+      );
+      const out = outputs[output];
       if (!out || !(out.data instanceof Float32Array))
         throw new FrsError('MODEL_INVALID', `Landmark model has no float32 output named "${output}".`);
       if (out.data.length !== crops.length * points * 2)
