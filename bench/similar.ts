@@ -26,7 +26,7 @@ import { seededRandom } from '../src/clustering/random.js';
 import { decodeEmbedding } from '../src/data/embedding-codec.js';
 import { openRepository } from '../src/data/open-repository.js';
 import type { Repository } from '../src/data/repository.js';
-import { faceIndexFolder } from '../src/data/sqlite/sqlite-vector-index.js';
+import { faceIndexFolder } from '../src/data/sqlite/sqlite-face-log.js';
 import { silentLogger } from '../src/pipeline/context.js';
 import { registerFolder } from '../src/pipeline/register-stage.js';
 import { FaceSearchService } from '../src/search/face-search-service.js';

@@ -50,6 +50,8 @@ export class Services {
   repository(): Promise<Repository> {
     this.repoInstance ??= openRepository(this.settings.FRS_DATABASE, {
       busyTimeoutMs: this.settings.FRS_SQLITE_BUSY_TIMEOUT_MS,
+      // SQL Server: the face index is saved beside the thumbnails, where every instance reads it.
+      faceIndexStore: this.storage().thumbnails,
     }).catch((err: unknown) => {
       this.repoInstance = undefined;
       throw err;

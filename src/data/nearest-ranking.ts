@@ -43,3 +43,32 @@ export class BestFaces {
     return [...this.best];
   }
 }
+
+/** A candidate face as read from Faces. */
+export interface CandidateFace {
+  faceId: number;
+  personId: number | null;
+  model: string | null;
+  embedding: Float32Array | null;
+  isRejected: boolean;
+}
+
+/**
+ * The k candidates most similar to `query`, exactly; faces of another model or dimension,
+ * rejected faces and `excludeFaceId` are left out.
+ */
+export function rankCandidates(
+  candidates: Iterable<CandidateFace>,
+  model: string,
+  query: Float32Array,
+  k: number,
+  excludeFaceId?: number,
+): NearestFace[] {
+  const best = new BestFaces(k);
+  for (const c of candidates) {
+    if (c.faceId === excludeFaceId || c.isRejected || c.model !== model || c.embedding?.length !== query.length)
+      continue;
+    best.offer({ faceId: c.faceId, personId: c.personId, similarity: cosineSimilarity(query, c.embedding) });
+  }
+  return best.result();
+}

@@ -7,6 +7,7 @@
  * table, OUTPUT only with INTO, exact comparisons where SQLite compares exactly.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RESET_MSSQL_SQL, TABLES } from '../legacy/legacy-db.js';
 import { allOperations, type CollectedBatch, collectAdapterBatches, migrationBatches } from './mssql-statements.js';
 import { checkBatch, PARSER_GAPS, splitStatements, type StatementReport, unqualifiedTables } from './tsql-check.js';
 
@@ -103,6 +104,15 @@ describe('T-SQL the adapter sends', () => {
 });
 
 describe('T-SQL migrations', () => {
+  it("are undone by the SQL Server tests' reset: every table they create, the schema-bound view first", () => {
+    const created = new Set(
+      migrationBatches().flatMap((b) => [...b.text.matchAll(/CREATE TABLE (dbo\.\w+)/g)].map((m) => m[1])),
+    );
+    expect(created.size).toBeGreaterThanOrEqual(15);
+    for (const table of created) expect(TABLES, table).toContain(table);
+    expect(RESET_MSSQL_SQL.indexOf('DROP VIEW IF EXISTS dbo.FrsPersonCounts;')).toBe(0);
+  });
+
   it('build indexes ONLINE where the edition allows, offline elsewhere', () => {
     const indexes = migrationBatches().filter((b) => /CREATE INDEX/.test(b.text));
     expect(indexes.length).toBeGreaterThanOrEqual(10);

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mssqlConfig } from '../../src/data/mssql/mssql-config.js';
 import { openRepository } from '../../src/data/open-repository.js';
 import { legacyEmbedding } from './legacy-schema.js';
-import { TABLES } from '../legacy/legacy-db.js';
+import { RESET_MSSQL_SQL } from '../legacy/legacy-db.js';
 import { runRepositoryContract } from './repository.contract.js';
 
 const connectionString = process.env.FRS_TEST_MSSQL;
@@ -29,15 +29,7 @@ if (!connectionString) {
     it.skip('skipped: set FRS_TEST_MSSQL to the connection string of a disposable SQL Server / Azure SQL database to run it', () => {});
   });
 } else {
-  beforeEach(() =>
-    onServer((pool) =>
-      pool
-        .request()
-        .batch(
-          `DROP TABLE IF EXISTS ${TABLES.join(', ')}; DROP PROCEDURE IF EXISTS dbo.UpsertPerson; DROP PROCEDURE IF EXISTS dbo.UpsertFace;`,
-        ),
-    ),
-  );
+  beforeEach(() => onServer((pool) => pool.request().batch(RESET_MSSQL_SQL)));
 
   runRepositoryContract('SQL Server', () => openRepository(connectionString));
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/data/open-repository.js';
-import { SAVE_AFTER_CHANGES } from '../../src/data/sqlite/sqlite-vector-index.js';
+import { SAVE_AFTER_CHANGES } from '../../src/data/face-index/face-index.js';
 import { sqliteMigrations } from '../../src/data/sqlite/sqlite-migrations.js';
 import { FrsError } from '../../src/errors.js';
 import { createLegacySqlite, legacyEmbedding } from './legacy-schema.js';

@@ -78,10 +78,35 @@ export const PARSER_GAPS: ParserGap[] = [
   {
     // https://learn.microsoft.com/sql/t-sql/statements/create-index-transact-sql : UNIQUE CLUSTERED
     // (the first index of an indexed view must be a unique clustered one)
-    name: 'CREATE UNIQUE CLUSTERED INDEX',
+    // (the first index of an indexed view must be a unique clustered one; the face index log is
+    // clustered on its row version)
+    name: 'CREATE [UNIQUE] CLUSTERED INDEX',
     occurs: /\bCLUSTERED\b/,
-    shape: /^CREATE UNIQUE CLUSTERED INDEX \w+ ON dbo\.\w+ \(\w+\)$/,
-    rewrite: (s) => s.replace(/\bUNIQUE CLUSTERED INDEX\b/, 'UNIQUE INDEX'),
+    shape: /^CREATE (UNIQUE )?CLUSTERED INDEX \w+ ON dbo\.\w+ \(\w+\)$/,
+    rewrite: (s) => s.replace(/\bCLUSTERED INDEX\b/, 'INDEX'),
+  },
+  {
+    // https://learn.microsoft.com/sql/t-sql/data-types/rowversion-transact-sql : a column of type
+    // ROWVERSION (binary(8), set by the server on every insert and update)
+    name: 'ROWVERSION column',
+    occurs: /\bROWVERSION\b(?!\()/,
+    shape: /\(\w+ ROWVERSION NOT NULL, /,
+    rewrite: (s) => s.replace(/\b(\w+) ROWVERSION NOT NULL\b/, '$1 BINARY(8) NOT NULL'),
+  },
+  {
+    // https://learn.microsoft.com/sql/t-sql/functions/min-active-rowversion-transact-sql
+    name: 'MIN_ACTIVE_ROWVERSION()',
+    occurs: /\bMIN_ACTIVE_ROWVERSION\b/,
+    shape: /\bCAST\(MIN_ACTIVE_ROWVERSION\(\) AS BIGINT\)/,
+    rewrite: (s) => s.replace(/\bMIN_ACTIVE_ROWVERSION\(\)/g, '@minActiveRowversion'),
+  },
+  {
+    // https://learn.microsoft.com/sql/t-sql/functions/update-trigger-functions-transact-sql :
+    // UPDATE(column) in a trigger's IF condition
+    name: 'UPDATE(column) in a trigger',
+    occurs: /\bUPDATE\(/,
+    shape: /^SELECT 1 AS ok WHERE UPDATE\(\w+\)( OR UPDATE\(\w+\))*$/,
+    rewrite: (s) => s.replace(/\bUPDATE\((\w+)\)/g, "'$1' IS NOT NULL"),
   },
 ];
 
@@ -171,7 +196,8 @@ function dropBlockEnds(statement: string): string {
   });
 }
 
-const GUARDED = /\b(IF|INSERT|UPDATE|DELETE|SELECT|CREATE|ALTER|ROLLBACK|SET|EXEC)\b/g;
+// Not a function call: UPDATE(column) in a trigger's condition is not the guarded statement.
+const GUARDED = /\b(IF|INSERT|UPDATE(?!\()|DELETE|SELECT|CREATE|ALTER|ROLLBACK|SET|EXEC)\b/g;
 
 /** `IF <cond> <statement>` → [`SELECT 1 WHERE <cond>`, `<statement>`] (nested IFs unwrapped too). */
 function unwrapIf(statement: string): string[] {
@@ -211,7 +237,13 @@ export function checkBatch(batch: string): StatementReport[] {
       const exec = /^EXEC\(N'([\s\S]*)'\)$/.exec(piece);
       if (exec) {
         const definition = exec[1].replaceAll("''", "'");
-        reports.push(...(/^\s*CREATE VIEW\b/.test(definition) ? checkView(definition) : checkProcedure(definition)));
+        reports.push(
+          ...(/^\s*CREATE VIEW\b/.test(definition)
+            ? checkView(definition)
+            : /^\s*CREATE TRIGGER\b/.test(definition)
+              ? checkTrigger(definition)
+              : checkProcedure(definition)),
+        );
         continue;
       }
       // EXEC sp_executesql N'...': dynamic SQL, compiled when it runs (so it may name a column
@@ -281,6 +313,23 @@ function checkView(definition: string): StatementReport[] {
   return [
     { statement: `CREATE VIEW ${m[1]}`, gaps: [], control: 'CREATE VIEW', tables: [] },
     ...checkBatch(m[2].replace(/\bCOUNT_BIG\(\*\)/g, 'COUNT(*)')),
+  ];
+}
+
+/**
+ * `CREATE TRIGGER dbo.Name ON dbo.Table AFTER INSERT, UPDATE, DELETE AS <body>`: the header by
+ * shape, the body statement by statement (`inserted` and `deleted` read as tables).
+ * https://learn.microsoft.com/sql/t-sql/statements/create-trigger-transact-sql
+ */
+function checkTrigger(definition: string): StatementReport[] {
+  const m = /^CREATE TRIGGER (dbo\.\w+) ON dbo\.\w+ AFTER INSERT, UPDATE, DELETE AS\s+([\s\S]*)$/.exec(
+    definition.trim(),
+  );
+  if (!m)
+    throw new Error(`not a CREATE TRIGGER dbo.<name> ON dbo.<table> AFTER ... AS ...: ${definition.slice(0, 120)}`);
+  return [
+    { statement: `CREATE TRIGGER ${m[1]}`, gaps: [], control: 'CREATE TRIGGER', tables: [] },
+    ...checkBatch(m[2]),
   ];
 }
 

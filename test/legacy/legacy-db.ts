@@ -31,8 +31,22 @@ export const TABLES = [
   'dbo.FrsOldEmbeddings',
   'dbo.FrsCannotLink',
   'dbo.FrsLibrary',
+  'dbo.FrsGroupingIndex',
+  'dbo.FrsGroupingComponents',
+  'dbo.FrsGroupingMembers',
+  'dbo.FrsGroupingDirty',
+  'dbo.FrsFaceChanges',
+  'dbo.FrsFaceIndexState',
   'dbo.FrsSchemaVersion',
 ];
+
+/**
+ * Empties a disposable SQL Server database for a test: the indexed view first (it is schema-bound
+ * to Faces, which cannot be dropped while it exists), then every table (their triggers go with
+ * them) and the replaced system's procedures.
+ */
+export const RESET_MSSQL_SQL = `DROP VIEW IF EXISTS dbo.FrsPersonCounts; DROP TABLE IF EXISTS ${TABLES.join(', ')};
+DROP PROCEDURE IF EXISTS dbo.UpsertPerson; DROP PROCEDURE IF EXISTS dbo.UpsertFace;`;
 
 export function sqliteLegacyDb(file: string, variant: LegacyVariant): LegacyDb {
   createLegacyScriptSqlite(file, variant).close();
@@ -50,11 +64,7 @@ export function sqliteLegacyDb(file: string, variant: LegacyVariant): LegacyDb {
 /** Drops every table in the (disposable) database, then runs the replaced system's T-SQL script as written. */
 export async function mssqlLegacyDb(connectionString: string, variant: LegacyVariant): Promise<LegacyDb> {
   const pool = await new sql.ConnectionPool(mssqlConfig(connectionString)).connect();
-  await pool
-    .request()
-    .batch(
-      `DROP TABLE IF EXISTS ${TABLES.join(', ')}; DROP PROCEDURE IF EXISTS dbo.UpsertPerson; DROP PROCEDURE IF EXISTS dbo.UpsertFace;`,
-    );
+  await pool.request().batch(RESET_MSSQL_SQL);
   for (const batch of LEGACY_SCRIPT_TSQL)
     await pool.request().batch(variant.extensionColumn === 'Extension' ? useExtensionColumn(batch) : batch);
   if (variant.addedColumns) for (const batch of LEGACY_ADDED_COLUMNS_TSQL) await pool.request().batch(batch);

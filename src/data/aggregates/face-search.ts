@@ -24,8 +24,8 @@ export interface NearestFacesOptions {
 
 /** What refreshFaceSearch did. */
 export interface FaceSearchRefresh {
-  /** Faces of the model the adapter's index holds now; null where searches scan Faces (SQL Server). */
-  indexed: number | null;
+  /** Faces of the model the face index holds now. */
+  indexed: number;
   /** True when the index was built from Faces here (the first time, or after its file was lost). */
   built: boolean;
 }
@@ -36,8 +36,8 @@ export interface FaceSearchOps {
   /**
    * The `k` faces whose embedding from `model` is most similar to `query` (cosine), most similar
    * first (ties by face id); rejected faces and embeddings of other dimensions are left out.
-   * Similarities are exact; which faces come back may be approximate where the adapter uses an
-   * approximate index (SQLite: HNSW, recall measured in bench/results/similar.md).
+   * Similarities are exact; which faces come back is approximate: candidates come from an HNSW
+   * index (recall measured in bench/results/similar.md), ranked again exactly.
    */
   nearestFaces(model: string, query: Float32Array, k: number, options?: NearestFacesOptions): Promise<NearestFace[]>;
   /**

@@ -1,22 +1,20 @@
 /**
- * Face search (T-SQL): an exact scan of the model's embeddings in keyset pages, ranked in the app.
+ * Face search (T-SQL): HNSW candidates from the face index (face-index/face-index.ts, kept in
+ * step with Faces through dbo.FrsFaceChanges, see mssql-face-log), ranked again exactly from the
+ * candidates' stored embeddings, as on SQLite.
  *
- * Embeddings are VARBINARY(MAX) float32 (the replaced system's format). SQL Server's VECTOR type
- * converts only from JSON text, not from VARBINARY, so VECTOR_DISTANCE would need a VECTOR(n) copy
- * of every embedding that FRS writes beside it and backfills; that copy is not built yet (see
- * README, "Find similar and identify"), so every server, with or without VECTOR, takes this scan.
- * Its cost grows with the library: it reads every embedding of the model once per search.
+ * Embeddings stay VARBINARY(MAX) float32 (the replaced system's format). SQL Server's VECTOR type
+ * converts only from JSON text, and its vector index (VECTOR_SEARCH) is generally available only on
+ * Azure SQL Database, in preview on SQL Server 2025: one index kept by FRS serves every server alike.
  */
 import sql from 'mssql';
+import { candidatesFor } from '../face-index/face-index.js';
 import { decodeEmbedding } from '../embedding-codec.js';
-import { BestFaces, checkQuery, cosineSimilarity } from '../nearest-ranking.js';
+import { rankCandidates } from '../nearest-ranking.js';
 import type { FaceEmbedding, FaceSearchRefresh, NearestFace, NearestFacesOptions } from '../repository.js';
-import { num, type Row } from '../row-mappers.js';
-import { exactly } from './mssql-collation.js';
+import { num } from '../row-mappers.js';
+import { mssqlFaceIndex } from './mssql-face-log.js';
 import type { MssqlScope } from './mssql-scope.js';
-
-/** Rows per page of the scan: about 1 MB of 128-d embeddings. */
-const SCAN_PAGE = 2000;
 
 export async function faceEmbedding(scope: MssqlScope, faceId: number): Promise<FaceEmbedding | null> {
   const result = await scope.query('SELECT Id, Embedding, EmbeddingModel, IsRejected FROM Faces WHERE Id = @id', {
@@ -40,32 +38,25 @@ export async function nearestFaces(
   k: number,
   options: NearestFacesOptions = {},
 ): Promise<NearestFace[]> {
-  checkQuery(query);
-  const best = new BestFaces(k);
-  if (k <= 0) return [];
-  const exclude = options.excludeFaceId ?? 0;
-  for (let after = 0; ;) {
-    const result = await scope.query(
-      `SELECT TOP (@page) Id, PersonId, Embedding FROM Faces
-        WHERE Id > @after AND Embedding IS NOT NULL AND ${exactly('EmbeddingModel', '@model')}
-          AND COALESCE(IsRejected, 0) = 0
-        ORDER BY Id`,
-      { page: [sql.Int, SCAN_PAGE], after: [sql.Int, after], model: [sql.NVarChar(200), model] },
-    );
-    const rows: Row[] = result.recordset;
-    for (const row of rows) {
-      const id = num(row.Id);
-      const embedding = decodeEmbedding(row.Embedding as Uint8Array);
-      if (id === exclude || embedding.length !== query.length) continue;
-      const personId = row.PersonId === null ? null : num(row.PersonId);
-      best.offer({ faceId: id, personId, similarity: cosineSimilarity(query, embedding) });
-    }
-    if (rows.length < SCAN_PAGE) return best.result();
-    after = num(rows[rows.length - 1].Id);
-  }
+  const extra = options.excludeFaceId === undefined ? 0 : 1;
+  const ids = await mssqlFaceIndex(scope).candidates(model, query, candidatesFor(k) + extra);
+  if (ids.length === 0) return [];
+  const result = await scope.query(
+    `SELECT Id, PersonId, Embedding, EmbeddingModel, IsRejected FROM Faces
+    WHERE Id IN (SELECT CAST(value AS INT) FROM OPENJSON(@ids))`,
+    { ids: [sql.NVarChar(sql.MAX), JSON.stringify(ids)] },
+  );
+  const candidates = result.recordset.map((r) => ({
+    faceId: num(r.Id),
+    personId: r.PersonId === null ? null : num(r.PersonId),
+    model: typeof r.EmbeddingModel === 'string' ? r.EmbeddingModel : null,
+    embedding: r.Embedding instanceof Uint8Array ? decodeEmbedding(r.Embedding) : null,
+    isRejected: Boolean(r.IsRejected),
+  }));
+  return rankCandidates(candidates, model, query, k, options.excludeFaceId);
 }
 
-/** Nothing to keep: each search scans Faces. */
-export function refreshFaceSearch(): Promise<FaceSearchRefresh> {
-  return Promise.resolve({ indexed: null, built: false });
+export async function refreshFaceSearch(scope: MssqlScope, model: string): Promise<FaceSearchRefresh> {
+  const refreshed = await mssqlFaceIndex(scope).refresh(model);
+  return { indexed: refreshed?.size ?? 0, built: refreshed?.built ?? false };
 }

@@ -18,10 +18,8 @@
  * drivers (tedious, SqlClient, ODBC, JDBC) set them by default; an old client of the same database
  * that turns one off gets error 1934 on INSERT/UPDATE of MediaFile (see README, "Database").
  *
- * Embeddings stay VARBINARY(MAX) (float32 LE, the legacy format). Where the server has the
- * VECTOR type (detectVectorSupport), a later migration could add `EmbeddingVector VECTOR(n)`
- * beside it and matching could use VECTOR_DISTANCE('cosine', ...) in SQL; FRS does not need
- * it yet (clustering runs in the app), so VARBINARY is the one format everywhere.
+ * Embeddings stay VARBINARY(MAX) (float32 LE, the legacy format), the one format everywhere:
+ * grouping runs in the app, and find-similar uses FRS's own face index (mssql-face-search.ts).
  */
 import sql from 'mssql';
 import { FrsError } from '../../errors.js';
@@ -32,6 +30,26 @@ import { qualifyTables } from './mssql-tables.js';
 const PERSON_COUNTS_VIEW = `CREATE VIEW dbo.FrsPersonCounts WITH SCHEMABINDING AS
 SELECT PersonId, COUNT_BIG(*) AS Total, SUM(ISNULL(CAST(IsUserVerified AS INT), 0)) AS Verified
 FROM dbo.Faces WHERE PersonId IS NOT NULL GROUP BY PersonId`;
+
+/**
+ * Logs every face the face index must look at again (mssql-face-log.ts): inserted or deleted
+ * with an embedding, or updated in one of the columns the index depends on. One statement for
+ * every kind of write, MERGE included (its rows may be inserts, updates and deletes at once).
+ * IF UPDATE(...) is the documented way to ask whether a statement set a column; rows only in
+ * `inserted` or only in `deleted` are logged whatever it says. SET NOCOUNT ON keeps the log's
+ * row count out of the writer's results (the replaced system reads its own counts).
+ */
+const FACE_INDEX_LOG_TRIGGER = `CREATE TRIGGER dbo.TR_Faces_FaceIndexLog ON dbo.Faces AFTER INSERT, UPDATE, DELETE AS
+BEGIN
+  SET NOCOUNT ON;
+  DECLARE @indexedColumnSet BIT = 0;
+  IF UPDATE(Embedding) OR UPDATE(EmbeddingModel) OR UPDATE(IsRejected) SET @indexedColumnSet = 1;
+  INSERT INTO dbo.FrsFaceChanges (FaceId)
+  SELECT COALESCE(i.Id, d.Id)
+  FROM inserted i FULL OUTER JOIN deleted d ON d.Id = i.Id
+  WHERE (i.Embedding IS NOT NULL OR d.Embedding IS NOT NULL)
+    AND (i.Id IS NULL OR d.Id IS NULL OR @indexedColumnSet = 1);
+END`;
 
 interface MssqlMigration {
   version: number;
@@ -428,6 +446,26 @@ export const mssqlMigrations: MssqlMigration[] = [
       // Every page of the people grid counts each person's faces and confirmed faces (PERSON_FROM):
       // with both columns in one index that reads the index only, not every Faces row.
       addIndex('Faces', 'IX_Faces_PersonId_Verified', '(PersonId, IsUserVerified)'),
+    ],
+  },
+  {
+    version: 15,
+    name: 'face index change log: FrsFaceChanges kept by a trigger on Faces',
+    // SQL Server only (SQLite has had its log since version 12). Existing faces need no rows: a
+    // missing index is built from Faces. Positions are ROWVERSIONs (no IDENTITY, so the
+    // replaced system's @@IDENTITY after an insert into Faces stays its face's id).
+    statements: [
+      createIfMissing('dbo.FrsFaceChanges', 'Position ROWVERSION NOT NULL, FaceId INT NOT NULL'),
+      `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_FrsFaceChanges_Position' AND object_id = OBJECT_ID(N'dbo.FrsFaceChanges'))
+  CREATE CLUSTERED INDEX IX_FrsFaceChanges_Position ON dbo.FrsFaceChanges (Position)`,
+      createIfMissing(
+        'dbo.FrsFaceIndexState',
+        `Id INT NOT NULL, PrunedUpTo BIGINT NOT NULL, CONSTRAINT PK_FrsFaceIndexState PRIMARY KEY (Id),
+        CONSTRAINT CK_FrsFaceIndexState_One CHECK (Id = 1)`,
+      ),
+      'IF NOT EXISTS (SELECT 1 FROM dbo.FrsFaceIndexState) INSERT INTO dbo.FrsFaceIndexState (Id, PrunedUpTo) VALUES (1, 0)',
+      // CREATE TRIGGER must start its batch, so it runs through EXEC when the trigger is missing.
+      `IF OBJECT_ID(N'dbo.TR_Faces_FaceIndexLog', N'TR') IS NULL EXEC(N'${FACE_INDEX_LOG_TRIGGER.replaceAll("'", "''")}')`,
     ],
   },
 ];

@@ -8,7 +8,10 @@ import sql from 'mssql';
 import { databaseError } from '../database-error.js';
 import { bindOperations, BoundOperations, type Runner, runWithErrorMapping } from '../operations.js';
 import type { Repository, RepositoryOps } from '../repository.js';
+import { storeIndexFiles } from '../face-index/face-index-files.js';
+import type { ObjectStore } from '../../storage/object-store.js';
 import { mssqlConfig } from './mssql-config.js';
+import { setFaceIndexFiles } from './mssql-face-log.js';
 import { type MssqlDriver, poolDriver } from './mssql-driver.js';
 import { detectVectorSupport, migrateMssql } from './mssql-migrations.js';
 import { mssqlOperations } from './mssql-operations.js';
@@ -22,6 +25,11 @@ export interface MssqlCapabilities {
 
 export interface MssqlOptions {
   retry?: RetryPolicy;
+  /**
+   * Where the face index is saved (`face-index/<library id>/` in it), so that every instance loads
+   * the index the timer keeps instead of building its own; without it each process builds one.
+   */
+  faceIndexStore?: ObjectStore;
   /** Where warnings go (retries, pool errors); console.warn by default. */
   warn?: (message: string) => void;
 }
@@ -55,6 +63,11 @@ export class MssqlRepository extends BoundOperations implements Repository {
       );
     super(bindOperations(mssqlOperations, scope, runner));
     this.scope = scope;
+    const store = options.faceIndexStore;
+    setFaceIndexFiles(
+      driver,
+      store ? storeIndexFiles(store, async () => `face-index/${await this.libraryId()}`) : null,
+    );
     this.retry = retry;
   }
 

@@ -21,6 +21,8 @@ export interface MssqlScope {
   atomic<T>(fn: (scope: MssqlScope) => Promise<T>): Promise<T>;
   /** True inside a transaction (locks taken by a query are then held until it commits). */
   readonly inTransaction: boolean;
+  /** The connection pool this scope runs on (one per repository). */
+  readonly driver: MssqlDriver;
 }
 
 function send(request: ReturnType<MssqlDriver['request']>, text: string, params: Params) {
@@ -82,7 +84,7 @@ class TransactionScope implements MssqlScope {
 const currentTransaction = new AsyncLocalStorage<TransactionScope>();
 
 export class PoolScope implements MssqlScope {
-  constructor(private readonly driver: MssqlDriver) {}
+  constructor(readonly driver: MssqlDriver) {}
 
   private joined(): TransactionScope | undefined {
     const tx = currentTransaction.getStore();

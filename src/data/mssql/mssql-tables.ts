@@ -20,6 +20,8 @@ export const FRS_TABLES = [
   'FrsGroupingComponents',
   'FrsGroupingMembers',
   'FrsGroupingDirty',
+  'FrsFaceChanges',
+  'FrsFaceIndexState',
 ] as const;
 
 export const SCHEMA = 'dbo';

@@ -1,9 +1,10 @@
-/** Face search (SQLite): HNSW candidates (sqlite-vector-index.ts), ranked again exactly from Faces. */
+/** Face search (SQLite): HNSW candidates (face-index/face-index.ts), ranked again exactly from Faces. */
 import type Database from 'better-sqlite3';
+import { candidatesFor } from '../face-index/face-index.js';
 import { decodeEmbedding } from '../embedding-codec.js';
-import { BestFaces, cosineSimilarity } from '../nearest-ranking.js';
+import { rankCandidates } from '../nearest-ranking.js';
 import type { FaceEmbedding, FaceSearchRefresh, NearestFace, NearestFacesOptions } from '../repository.js';
-import { candidates, candidatesFor, refreshFaceIndex } from './sqlite-vector-index.js';
+import { sqliteFaceIndex } from './sqlite-face-log.js';
 import { sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -29,30 +30,31 @@ export function faceEmbedding(db: Db, faceId: number): FaceEmbedding | null {
   };
 }
 
-export function nearestFaces(
+export async function nearestFaces(
   db: Db,
   model: string,
   query: Float32Array,
   k: number,
   options: NearestFacesOptions = {},
-): NearestFace[] {
-  const ids = candidates(db, model, query, candidatesFor(k) + (options.excludeFaceId === undefined ? 0 : 1));
+): Promise<NearestFace[]> {
+  const extra = options.excludeFaceId === undefined ? 0 : 1;
+  const ids = await sqliteFaceIndex(db).candidates(model, query, candidatesFor(k) + extra);
   if (ids.length === 0) return [];
   const rows = sql(
     db,
     `SELECT Id, PersonId, Embedding, EmbeddingModel, IsRejected FROM Faces WHERE Id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(ids)) as CandidateRow[];
-  const best = new BestFaces(k);
-  for (const row of rows) {
-    if (row.Id === options.excludeFaceId || row.IsRejected || row.EmbeddingModel !== model || !row.Embedding) continue;
-    const embedding = decodeEmbedding(row.Embedding);
-    if (embedding.length !== query.length) continue;
-    best.offer({ faceId: row.Id, personId: row.PersonId, similarity: cosineSimilarity(query, embedding) });
-  }
-  return best.result();
+  const candidates = rows.map((r) => ({
+    faceId: r.Id,
+    personId: r.PersonId,
+    model: r.EmbeddingModel,
+    embedding: r.Embedding ? decodeEmbedding(r.Embedding) : null,
+    isRejected: Boolean(r.IsRejected),
+  }));
+  return rankCandidates(candidates, model, query, k, options.excludeFaceId);
 }
 
-export function refreshFaceSearch(db: Db, model: string): FaceSearchRefresh {
-  const refreshed = refreshFaceIndex(db, model);
+export async function refreshFaceSearch(db: Db, model: string): Promise<FaceSearchRefresh> {
+  const refreshed = await sqliteFaceIndex(db).refresh(model);
   return { indexed: refreshed?.size ?? 0, built: refreshed?.built ?? false };
 }

@@ -268,7 +268,7 @@ export const sqliteMigrations: SqliteMigration[] = [
     version: 12,
     name: 'face search log (FrsFaceChanges) and person face counts (FrsPersonCounts), kept by triggers',
     up(db) {
-      // The face index (sqlite-vector-index.ts) applies these rows before each search, so it
+      // The face index (face-index/face-index.ts) applies these rows before each search, so it
       // follows every writer of Faces: new faces, re-embedding, rejections, deletions.
       // Existing faces need no rows: a missing index is built from Faces itself.
       db.exec(`
