@@ -97,6 +97,8 @@ interface SetResult {
   name: string;
   ms: number[];
   decodeMs: number[];
+  /** CPU time per image (process.cpuUsage: user + system of every thread of the child) */
+  cpuMs: number[];
   /** FRS only: detect (with landmarks) and embed time per image */
   detectMs: number[];
   embedMs: number[];
@@ -198,12 +200,20 @@ async function runSide(
   const loadMs = performance.now() - t0;
 
   const one = async (path: string) => {
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const image = await decodeImage(readFileSync(path), { maxPixels });
     const decoded = performance.now();
     const stages: { detect?: number; embed?: number } = {};
     const faces = await work(image, stages);
-    return { ms: performance.now() - start, decodeMs: decoded - start, faces, stages };
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      ms: performance.now() - start,
+      decodeMs: decoded - start,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      faces,
+      stages,
+    };
   };
 
   const w0 = performance.now();
@@ -213,12 +223,13 @@ async function runSide(
   const results: SetResult[] = [];
   const timed0 = performance.now();
   for (const set of sets) {
-    const r: SetResult = { name: set.name, ms: [], decodeMs: [], detectMs: [], embedMs: [], faces: 0 };
+    const r: SetResult = { name: set.name, ms: [], decodeMs: [], cpuMs: [], detectMs: [], embedMs: [], faces: 0 };
     for (let pass = 0; pass < repeat; pass++) {
       for (const path of set.paths) {
         const x = await one(path);
         r.ms.push(x.ms);
         r.decodeMs.push(x.decodeMs);
+        r.cpuMs.push(x.cpuMs);
         if (x.stages.detect !== undefined) r.detectMs.push(x.stages.detect);
         if (x.stages.embed !== undefined) r.embedMs.push(x.stages.embed);
         if (pass === 0) r.faces += x.faces;
@@ -417,6 +428,15 @@ async function main(): Promise<void> {
         `${s.name.split(' (')[0]} ${f2((mean(faceapi.sets[k].ms) - mean(faceapi.sets[k].decodeMs)) / (mean(s.ms) - mean(s.decodeMs)))}x`,
     );
     lines.push(`Model work only (ms/image minus decode), FRS speed-up: ${modelOnly.join(', ')}.`, '');
+    const cpuRatios = frs.sets.map(
+      (s, k) =>
+        `${s.name.split(' (')[0]} ${f1(mean(s.cpuMs))} / ${f1(mean(faceapi.sets[k].cpuMs))} ms, **${f2(mean(faceapi.sets[k].cpuMs) / mean(s.cpuMs))}x**`,
+    );
+    const cpuAll = (r: SideResult) => sum(r.sets.map((x) => sum(x.cpuMs)));
+    lines.push(
+      `CPU time per image (process.cpuUsage of each child, all its threads, read + decode included; moves less than wall time when other processes share the cores), FRS / face-api: ${cpuRatios.join('; ')}; all images **${f2(cpuAll(faceapi) / cpuAll(frs))}x**.`,
+      '',
+    );
     lines.push(
       `FRS time per image by stage (mean ms, decode / detect incl. landmarks / align + embed): ${frs.sets.map((s) => `${s.name.split(' (')[0]} ${f1(mean(s.decodeMs))} / ${f1(mean(s.detectMs))} / ${f1(mean(s.embedMs))}`).join('; ')}.`,
       '',

@@ -3,7 +3,7 @@
  * (flattened on white so transparent PNG backgrounds don't turn into black blobs).
  * Every failure is an FrsError with a code a caller can map to a status.
  */
-import sharp from 'sharp';
+import sharp from './sharp.js';
 import { FrsError } from '../errors.js';
 
 export interface DecodedImage {

@@ -3,7 +3,7 @@
  * side (20% by default, as the system FRS replaces did), padded where it leaves the image,
  * resized and JPEG-encoded.
  */
-import sharp from 'sharp';
+import sharp from './sharp.js';
 import type { DecodedImage } from './decode.js';
 import type { Box } from './types.js';
 

@@ -37,6 +37,7 @@ const spec: LandmarkSpec = {
   output: 'landmarks',
   points: 68,
   cropMargin: 0,
+  batchSize: 16,
 };
 const detectorSpec: DetectorSpec = {
   file: 'face-detector-ssd-mobilenetv1.onnx',
@@ -115,6 +116,15 @@ describe('LandmarkLocator', () => {
         expect(Math.abs(ours[i][1] - (crop.top + p.y))).toBeLessThan(0.015 * crop.side);
       });
     }
+  });
+
+  it('gives every face the same points in one batched run as in a run of its own', async () => {
+    const batched = new LandmarkLocator(spec, modelPath, 1);
+    const single = new LandmarkLocator({ ...spec, batchSize: 1 }, modelPath, 1);
+    const image = faces[0].image;
+    const boxes = faces.filter((f) => f.image === image).map((f) => f.box);
+    expect(boxes.length).toBeGreaterThan(1);
+    expect(await batched.locate(image, boxes)).toEqual(await single.locate(image, boxes));
   });
 
   it('gives five points in face order inside the face box', async () => {

@@ -2,8 +2,10 @@
  * Converts face-api's 68-point landmark net (FaceLandmark68Net: FaceFeatureExtractor's four dense
  * blocks + a fully connected layer) into ONNX, following src/faceFeatureExtractor and
  * src/faceLandmarkNet:
- *   input [1,3,112,112] normalised as (pixel - meanRgb) / 255 (see landmarkInput)
- *   -> `landmarks` [1,136] = x0,y0,x1,y1,... normalised to the 112x112 crop.
+ *   input [N,3,112,112] normalised as (pixel - meanRgb) / 255 (see landmarkInput)
+ *   -> `landmarks` [N,136] = x0,y0,x1,y1,... normalised to the 112x112 crop.
+ * The batch is free so FRS runs all faces of an image at once (each face's numbers are the same
+ * as in a run of its own).
  * For a square crop, face-api's postProcess leaves these values unchanged, so they are the
  * coordinates face-api reports relative to the crop. Run directly to write models/face-landmarks-68.onnx.
  */
@@ -90,7 +92,7 @@ export function buildLandmark68(manifestPath = defaultLandmarkManifestPath()): U
   const net = new LandmarkGraph(weights);
   const { g } = net;
 
-  let x: Feature = { name: g.input('input', [1, 3, INPUT_SIZE, INPUT_SIZE]), size: INPUT_SIZE, channels: 3 };
+  let x: Feature = { name: g.input('input', ['N', 3, INPUT_SIZE, INPUT_SIZE]), size: INPUT_SIZE, channels: 3 };
   for (let i = 0; i < 4; i++) x = net.denseBlock(x, `dense${i}`, i === 0);
   const pooled = g.op('AveragePool', [x.name], { kernel_shape: [7, 7], strides: [2, 2] }); // 7x7 -> 1x1
   const flat = g.op('Flatten', [pooled], { axis: 1 });
@@ -106,7 +108,7 @@ export function buildLandmark68(manifestPath = defaultLandmarkManifestPath()): U
     {},
     { outputs: ['landmarks'] },
   );
-  g.output('landmarks', [1, fcB.shape[0]]);
+  g.output('landmarks', ['N', fcB.shape[0]]);
   return g.build({
     opset: 13,
     docString: 'face-api 68-point face landmark net converted by FRS (tools/convert/face-api-landmark68.ts).',

@@ -8,7 +8,7 @@ import { FrsError } from '../../errors.js';
 import type { DecodedImage } from '../decode.js';
 import type { DetectorSpec } from '../models/manifest.js';
 import { getSession } from '../models/onnx-session.js';
-import { toInputTensor } from '../tensor.js';
+import { InputBuffer, inputLength, toInputTensor } from '../tensor.js';
 import type { Box, Point } from '../types.js';
 import { nonMaxSuppression } from './nms.js';
 import {
@@ -59,6 +59,7 @@ export class FaceDetector {
   private readonly maxFaces: number;
   private readonly paddedMinShare: number;
   private readonly sizing: InputSizing;
+  private readonly inputBuffer = new InputBuffer();
 
   constructor(
     private readonly spec: DetectorSpec,
@@ -107,7 +108,9 @@ export class FaceDetector {
       sha256: this.spec.sha256,
     });
     const tensorSpec = { ...input, width: placement.inputWidth, height: placement.inputHeight };
-    const result = await session.run({ [input.name]: toInputTensor([pixels], tensorSpec) });
+    const result = await this.inputBuffer.with(inputLength(1, tensorSpec), (data) =>
+      session.run({ [input.name]: toInputTensor([pixels], tensorSpec, data) }),
+    );
 
     const boxes = outputData(result, outputs.boxes);
     const scores = outputData(result, outputs.scores);

@@ -9,7 +9,7 @@
  * canvas stays the input size, on a dynamic one the margin (share of the content per side) sets it.
  * Pure geometry plus one sharp call that renders the input pixels.
  */
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import type { DecodedImage } from '../decode.js';
 import type { Point } from '../types.js';
 

@@ -2,9 +2,11 @@
 import { FrsError } from '../../errors.js';
 import type { EmbedderSpec } from '../models/manifest.js';
 import { getSession } from '../models/onnx-session.js';
-import { toInputTensor } from '../tensor.js';
+import { InputBuffer, inputLength, toInputTensor } from '../tensor.js';
 
 export class FaceEmbedder {
+  private readonly inputBuffer = new InputBuffer();
+
   constructor(
     private readonly spec: EmbedderSpec,
     private readonly modelPath: string,
@@ -35,7 +37,9 @@ export class FaceEmbedder {
     const session = await getSession(this.modelPath, { intraOpThreads: this.intraOpThreads, sha256: this.spec.sha256 });
     for (let start = 0; start < chips.length; start += batchSize) {
       const batch = chips.slice(start, start + batchSize);
-      const result = await session.run({ [input.name]: toInputTensor(batch, input) });
+      const result = await this.inputBuffer.with(inputLength(batch.length, input), (data) =>
+        session.run({ [input.name]: toInputTensor(batch, input, data) }),
+      );
       const tensor = result[output];
       if (!tensor) throw new FrsError('MODEL_INVALID', `Embedder has no output named "${output}".`);
       const data = tensor.data as Float32Array;

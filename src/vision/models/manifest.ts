@@ -6,8 +6,8 @@
  * - detector: image tensor in, `boxes` [1, N, 4] as normalised x1,y1,x2,y2 (0..1 of the
  *   model input) and `scores` [1, N] out; optionally `landmarks` [1, N, 10] normalised x,y pairs.
  *   Anchor decoding lives inside the graph; NMS runs in FRS.
- * - landmarks (optional when the detector emits landmarks): a face crop in, [1, 2K] normalised
- *   x,y pairs out (K = 68 or 5).
+ * - landmarks (optional when the detector emits landmarks): face crops in, [N, 2K] normalised
+ *   x,y pairs out (K = 68 or 5); N up to batchSize.
  * - embedder: aligned face chips in, [N, D] out; FRS L2-normalises.
  */
 import { readFileSync } from 'node:fs';
@@ -75,6 +75,8 @@ export const landmarkSpecSchema = z.object({
   points: z.union([z.literal(68), z.literal(5)]),
   /** Crop = detection box grown by this share of its side on each side, made square. */
   cropMargin: z.number().min(0).max(1).default(0),
+  /** Faces per model run; 1 (the default) for models whose input has a fixed batch of one. */
+  batchSize: z.number().int().positive().default(1),
 });
 
 export const embedderSpecSchema = z.object({
