@@ -2,16 +2,18 @@
  * The library-wide pair search alone (what a first recluster spends most of its time on:
  * componentLabels' self-join over a cone tree), in memory: the bulk library's synthetic
  * embeddings (bench/lib/bulk-library.ts: 128-d, 20 faces per identity, in identity order as the
- * library's ids are) as views of one matrix, as the streamed read gives them. Prints the tree
- * build and the walk, wall and CPU, the leaves, and the pairs found with a checksum (the same
- * input gives the same pairs whatever the walk's order).
+ * library's ids are) as views of one matrix in a kernel memory of its own, as the streamed read
+ * gives them. Prints the tree build and the walk, wall and CPU, the leaves, the pairs found with
+ * a checksum (the same input gives the same pairs whatever the walk's order) and the peak RSS.
  *
  *   npx tsx bench/pair-search.ts [--faces 100000] [--radius 0.2]
  */
 import { loadavg } from 'node:os';
+import { resourceUsage } from 'node:process';
 import { parseArgs } from 'node:util';
 import { ConeTree } from '../src/clustering/cone-tree.js';
 import { RADIUS_SLACK } from '../src/clustering/interaction-radius.js';
+import { KernelMemory } from '../src/clustering/simd/kernel-memory.js';
 import { identityFaces } from './lib/bulk-library.js';
 
 const { values } = parseArgs({
@@ -20,7 +22,8 @@ const { values } = parseArgs({
 const n = Number(values.faces);
 const radius = Number(values.radius) + RADIUS_SLACK;
 const dim = 128;
-const matrix = new Float32Array(n * dim);
+// In a kernel memory of its own, as the streamed read (face-matrix.ts) allocates it: read in place.
+const matrix = new KernelMemory(n * dim * 4 + 65536).f32(n * dim);
 const points: Float32Array[] = [];
 for (let identity = 0; points.length < n; identity++) {
   for (const face of identityFaces(identity, 20, dim, 2024)) {
@@ -56,5 +59,6 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 console.log(
   `${n.toLocaleString('en')} faces, radius ${values.radius}: ${build.result.leafCount} leaves; ` +
     `build ${s(build.wall)} wall / ${s(build.cpu)} CPU, walk ${s(walk.wall)} wall / ${s(walk.cpu)} CPU; ` +
-    `${pairs} pairs (checksum ${checksum}); 1-minute load ${load.toFixed(2)} at start`,
+    `${pairs} pairs (checksum ${checksum}); peak RSS ${Math.round(resourceUsage().maxRSS / 1024)} MB; ` +
+    `1-minute load ${load.toFixed(2)} at start`,
 );

@@ -84,16 +84,22 @@ export function assignToPersons<F, P, T extends FaceToMatch<F>>(
   const bestOwner = new Int32Array(faces.length).fill(-1);
   const bestSimilarity = new Float64Array(faces.length).fill(-Infinity);
   const faceTree = ConeTree.build(faces.map((f) => f.embedding));
-  ConeTree.build(references).forEachPairAcross(faceTree, 1 - threshold + QUERY_SLACK, (r, f, similarity) => {
-    if (similarity < threshold) return;
-    const owner = ownerOf(r);
-    if (allowed && !allowed(faces[f], persons[owner])) return;
-    // Highest similarity; exact ties go to the person seen first, whatever the walk order.
-    if (similarity > bestSimilarity[f] || (similarity === bestSimilarity[f] && owner < bestOwner[f])) {
-      bestOwner[f] = owner;
-      bestSimilarity[f] = similarity;
-    }
-  });
+  const referenceTree = ConeTree.build(references);
+  try {
+    referenceTree.forEachPairAcross(faceTree, 1 - threshold + QUERY_SLACK, (r, f, similarity) => {
+      if (similarity < threshold) return;
+      const owner = ownerOf(r);
+      if (allowed && !allowed(faces[f], persons[owner])) return;
+      // Highest similarity; exact ties go to the person seen first, whatever the walk order.
+      if (similarity > bestSimilarity[f] || (similarity === bestSimilarity[f] && owner < bestOwner[f])) {
+        bestOwner[f] = owner;
+        bestSimilarity[f] = similarity;
+      }
+    });
+  } finally {
+    referenceTree.dispose();
+    faceTree.dispose();
+  }
 
   const assignments: Assignment<F, P>[] = [];
   const leftovers: T[] = [];

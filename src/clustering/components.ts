@@ -13,7 +13,14 @@ import { MinRootSets } from './min-root-sets.js';
 /** Component label of each point (0, 1, ... in order of each component's first point). */
 export function componentLabels(points: readonly Embedding[], radius: number): Int32Array {
   const sets = new MinRootSets(points.length);
-  if (points.length >= 2) ConeTree.build(points).forEachPairWithin(radius, (i, j) => sets.union(i, j));
+  if (points.length >= 2) {
+    const tree = ConeTree.build(points);
+    try {
+      tree.forEachPairWithin(radius, (i, j) => sets.union(i, j));
+    } finally {
+      tree.dispose();
+    }
+  }
   return sets.labels();
 }
 

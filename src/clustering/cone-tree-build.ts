@@ -6,6 +6,7 @@
  */
 import { dotF32, dotF64 } from './cosine.js';
 import { mergedLeaderGroups } from './leader-groups.js';
+import { inKernelMemory, type KernelMemory } from './simd/kernel-memory.js';
 
 export interface TreeLayout {
   /** Tree position -> input index; each leaf's points are contiguous. */
@@ -148,16 +149,35 @@ function meanDirection(
  * A node's cone. Angles are measured to the centre as stored (rounded to float32, with its
  * own inverse norm), so the bounds hold for exactly what the searches read.
  */
-function fitCone(source: Float32Array, invNorm: Float64Array, dim: number, members: readonly number[]) {
+function fitCone(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  members: readonly number[],
+  scratch: ConeScratch,
+) {
   const centre = Float32Array.from(meanDirection(source, invNorm, dim, members));
   const inverse = 1 / Math.sqrt(dotF32(centre, 0, centre, 0, dim));
   const angles = new Float64Array(members.length);
+  // Every member against the centre in one kernel call (dotF32's values: dot-kernel.ts).
+  const { memory, row, offsets, dots } = scratch;
+  row.set(centre);
+  members.forEach((i, r) => (offsets[r] = i * dim));
+  memory.calls.dotList(row.byteOffset, source.byteOffset, offsets.byteOffset, members.length, dim, dots.byteOffset);
   let aperture = 0;
   members.forEach((i, r) => {
-    angles[r] = angleOf(dotF32(source, i * dim, centre, 0, dim) * invNorm[i] * inverse);
+    angles[r] = angleOf(dots[r] * invNorm[i] * inverse);
     if (angles[r] > aperture) aperture = angles[r];
   });
   return { centre, inverse, angles, aperture };
+}
+
+/** fitCone's kernel buffers, in the memory of the rows: room for every point. */
+interface ConeScratch {
+  memory: KernelMemory;
+  row: Float32Array;
+  offsets: Int32Array;
+  dots: Float64Array;
 }
 
 export interface BuildOptions {
@@ -171,6 +191,28 @@ export function buildLayout(
   invNorm: Float64Array,
   dim: number,
   options: BuildOptions,
+): TreeLayout {
+  // The rows where the kernel reads them (the cone tree's always are), and fitCone's buffers beside them.
+  const rows = inKernelMemory(source);
+  const { memory } = rows;
+  const n = invNorm.length;
+  const scratch: ConeScratch = { memory, row: memory.f32(dim), offsets: memory.i32(n), dots: memory.f64(n) };
+  try {
+    return layoutOf(rows.view, invNorm, dim, options, scratch);
+  } finally {
+    memory.free(scratch.dots);
+    memory.free(scratch.offsets);
+    memory.free(scratch.row);
+    rows.release();
+  }
+}
+
+function layoutOf(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  options: BuildOptions,
+  scratch: ConeScratch,
 ): TreeLayout {
   const n = invNorm.length;
   // A set that fits one leaf needs no leaders: their random projections (64 x dim per build) cost
@@ -211,7 +253,7 @@ export function buildLayout(
     const [node, lo, hi] = pending.pop()!;
     const members: number[] = [];
     for (let a = lo; a < hi; a++) for (const i of atoms[order[a]]) members.push(i);
-    const { centre, inverse, angles, aperture } = fitCone(source, invNorm, dim, members);
+    const { centre, inverse, angles, aperture } = fitCone(source, invNorm, dim, members, scratch);
     for (let k = 0; k < dim; k++) centres[node * dim + k] = centre[k];
     centreInvNorm[node] = inverse;
     apertures[node] = aperture;

@@ -17,6 +17,8 @@
 import { FrsError } from '../errors.js';
 import { angleOf, buildLayout, type TreeLayout } from './cone-tree-build.js';
 import { assertUnitVectors, dotF32, isWithin, type Embedding } from './cosine.js';
+import type { KernelExports } from './simd/dot-kernel.js';
+import { commonMemory, KernelMemory } from './simd/kernel-memory.js';
 
 export interface ConeTreeOptions {
   /** Most points in a leaf (default 64). */
@@ -44,9 +46,27 @@ export class ConeTree {
     private readonly normMin: number,
     private readonly normMax: number,
     private readonly layout: TreeLayout,
+    /** Node centres in leaf-list order (leaf k's centre at k * dim), for batched leaf-pair tests. */
+    private readonly leafCentres: Float32Array,
+    /** The memory all of the above lie in, whose kernel computes the tree's dot products. */
+    private readonly kernel: KernelMemory,
+    private readonly options: Required<ConeTreeOptions>,
+    /** The tree's blocks in the kernel's memory (byte offsets), freed by dispose or collection. */
+    private readonly blocks: number[],
   ) {
     this.leaves = leafRanges(layout);
+    this.calls = kernel.calls;
+    this.at = {
+      data: data.byteOffset,
+      rowAt: rowAt.byteOffset,
+      centres: layout.centres.byteOffset,
+      leafCentres: leafCentres.byteOffset,
+    };
   }
+
+  /** The kernel's calls, and the byte addresses of the arrays they read (rows are dim * 4 bytes). */
+  private readonly calls: KernelExports;
+  private readonly at: { data: number; rowAt: number; centres: number; leafCentres: number };
 
   /** Leaf nodes in position order, and each node's leaves as a range of that list. */
   private readonly leaves: LeafRanges;
@@ -60,6 +80,11 @@ export class ConeTree {
   }
 
   static build(points: readonly Embedding[], options: ConeTreeOptions = {}): ConeTree {
+    return ConeTree.buildIn(points, options, undefined);
+  }
+
+  /** build, with copied rows in `memory` (default: the common one) unless they are read in place. */
+  private static buildIn(points: readonly Embedding[], options: ConeTreeOptions, memory?: KernelMemory): ConeTree {
     const leafSize = options.leafSize ?? 64;
     const groupRadius = options.groupRadius ?? 0.3;
     if (!Number.isInteger(leafSize) || leafSize < 1)
@@ -68,10 +93,14 @@ export class ConeTree {
       throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
     const n = points.length;
     const dim = assertUnitVectors(points);
-    // Rows that are consecutive views of one matrix (a streamed library) are read in place, not
-    // copied, for as long as the tree lives: such a matrix must not change meanwhile.
-    const shared = sharedMatrix(points, dim);
-    const source = shared ?? new Float32Array(n * dim);
+    // Rows that are consecutive views of one matrix in the kernel's memory (a streamed library,
+    // face-matrix.ts) are read in place, not copied, for as long as the tree lives: such a matrix
+    // must not change meanwhile. Anything else is copied there (the kernel reads only its memory).
+    const shared = memory ? null : sharedMatrix(points, dim);
+    const kernel = (shared && KernelMemory.of(shared)) || memory || commonMemory;
+    const owned: ArrayBufferView[] = [];
+    const own = <T extends ArrayBufferView>(view: T): T => (owned.push(view), view);
+    const source = shared ?? own(kernel.f32(n * dim));
     const sourceInvNorm = new Float64Array(n);
     let normMin = 1,
       normMax = 1;
@@ -84,20 +113,70 @@ export class ConeTree {
     }
     const layout = buildLayout(source, sourceInvNorm, dim, { leafSize, groupMinCos: 1 - groupRadius });
     const invNorm = new Float64Array(n);
-    const rowAt = new Int32Array(n);
+    const rowAt = own(kernel.i32(n));
     // A shared matrix is read where it is (a million faces' matrix is 512 MB: no second copy);
     // a copied one is laid out again in tree order, so that a leaf's rows are contiguous.
-    const data = shared ?? new Float32Array(n * dim);
-    for (let p = 0; p < n; p++) {
-      const i = layout.ids[p];
-      if (shared) rowAt[p] = i * dim;
-      else {
-        data.set(source.subarray(i * dim, i * dim + dim), p * dim);
-        rowAt[p] = p * dim;
+    if (shared) {
+      for (let p = 0; p < n; p++) {
+        const i = layout.ids[p];
+        rowAt[p] = i * dim;
+        invNorm[p] = sourceInvNorm[i];
       }
-      invNorm[p] = sourceInvNorm[i];
+    } else {
+      const ordered = new Float32Array(n * dim);
+      for (let p = 0; p < n; p++) {
+        const i = layout.ids[p];
+        ordered.set(source.subarray(i * dim, i * dim + dim), p * dim);
+        rowAt[p] = p * dim;
+        invNorm[p] = sourceInvNorm[i];
+      }
+      source.set(ordered);
     }
-    return new ConeTree(n, dim, data, rowAt, invNorm, normMin, normMax, layout);
+    // Centres in the kernel's memory too: by node, and the leaves' again in leaf-list order.
+    const centres = own(kernel.f32(layout.centres.length));
+    centres.set(layout.centres);
+    layout.centres = centres;
+    const list = leafRanges(layout).list;
+    const leafCentres = own(kernel.f32(list.length * dim));
+    list.forEach((leaf, k) => leafCentres.set(centres.subarray(leaf * dim, leaf * dim + dim), k * dim));
+    const blocks = owned.map((view) => view.byteOffset);
+    const tree = new ConeTree(
+      n,
+      dim,
+      source,
+      rowAt,
+      invNorm,
+      normMin,
+      normMax,
+      layout,
+      leafCentres,
+      kernel,
+      { leafSize, groupRadius },
+      blocks,
+    );
+    // The blocks are the tree's alone (its fields, never handed out): freed by dispose(), or once
+    // the tree is collected.
+    released.register(tree, { kernel, blocks }, tree);
+    return tree;
+  }
+
+  private disposed = false;
+
+  /**
+   * Frees the tree's blocks in the kernel's memory now; the tree cannot be searched afterwards.
+   * Without it they are freed when the tree is collected, but a collected object's cleanup waits
+   * for the event loop: a long synchronous computation that builds tree after tree (a regroup,
+   * one component at a time) would hold every tree's copy of its rows until it ends.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    released.unregister(this);
+    for (const start of this.blocks) this.kernel.freeAt(start);
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new Error('This cone tree was disposed.');
   }
 
   /**
@@ -112,6 +191,7 @@ export class ConeTree {
 
   /** Calls visit(index, similarity) for every point with cosine distance to query <= eps. */
   forEachWithin(query: Embedding, eps: number, visit: (index: number, similarity: number) => void): void {
+    this.assertUsable();
     if (this.size === 0) return;
     if (query.length !== this.dim)
       throw new FrsError('INVALID_INPUT', `Query has ${query.length} dimensions, the index ${this.dim}.`);
@@ -121,21 +201,29 @@ export class ConeTree {
     const limit = this.searchAngle(eps, this.normMin * qNorm, this.normMax * qNorm);
     const { data, dim, rowAt } = this;
     const { centres, centreInvNorm, apertures, toLeafCentre, left, right, start, end, ids } = this.layout;
-    const stack = [0];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const toCentre = angleOf((dotF32(query, 0, centres, node * dim, dim) / qNorm) * centreInvNorm[node]);
-      if (toCentre - apertures[node] > limit) continue;
-      if (left[node] >= 0) {
-        stack.push(right[node], left[node]);
-        continue;
+    // The kernel reads only its own memory: the query is copied there for this search.
+    const { kernel } = this;
+    const row = kernel.f32(dim);
+    row.set(query);
+    try {
+      const stack = [0];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        const toCentre = angleOf((kernel.dot(row, 0, centres, node * dim, dim) / qNorm) * centreInvNorm[node]);
+        if (toCentre - apertures[node] > limit) continue;
+        if (left[node] >= 0) {
+          stack.push(right[node], left[node]);
+          continue;
+        }
+        for (let p = start[node]; p < end[node]; p++) {
+          // Triangle inequality: angle(q, x) >= |angle(q, c) - angle(x, c)|.
+          if (Math.abs(toCentre - toLeafCentre[p]) > limit) continue;
+          const similarity = kernel.dot(row, 0, data, rowAt[p], dim);
+          if (isWithin(similarity, eps)) visit(ids[p], similarity);
+        }
       }
-      for (let p = start[node]; p < end[node]; p++) {
-        // Triangle inequality: angle(q, x) >= |angle(q, c) - angle(x, c)|.
-        if (Math.abs(toCentre - toLeafCentre[p]) > limit) continue;
-        const similarity = dotF32(query, 0, data, rowAt[p], dim);
-        if (isWithin(similarity, eps)) visit(ids[p], similarity);
-      }
+    } finally {
+      kernel.free(row);
     }
   }
 
@@ -161,7 +249,24 @@ export class ConeTree {
   forEachPairAcross(other: ConeTree, eps: number, visit: PairVisitor): void {
     if (other.dim !== this.dim && this.size > 0 && other.size > 0)
       throw new FrsError('INVALID_INPUT', `Indexes differ in dimension (${this.dim} vs ${other.dim}).`);
-    if (this.size > 0 && other.size > 0) this.walkPairs(other, eps, visit);
+    if (this.size === 0 || other.size === 0) return;
+    // The kernel reads one memory: a tree read in place from a library matrix meets one in the
+    // common memory by a copy of the other (rare: joins are between trees of copied rows).
+    if (other.kernel === this.kernel) return this.walkPairs(other, eps, visit);
+    const copy = other.copyIn(this.kernel);
+    try {
+      this.walkPairs(copy, eps, visit);
+    } finally {
+      copy.dispose();
+    }
+  }
+
+  /** The same tree (same points, options and so layout) built from copied rows in `memory`. */
+  private copyIn(memory: KernelMemory): ConeTree {
+    const points = new Array<Embedding>(this.size);
+    for (let p = 0; p < this.size; p++)
+      points[this.layout.ids[p]] = this.data.subarray(this.rowAt[p], this.rowAt[p] + this.dim);
+    return ConeTree.buildIn(points, this.options, memory);
   }
 
   /**
@@ -171,20 +276,44 @@ export class ConeTree {
    * leaf pair with one dot product against a precomputed cosine, without acos or a stack.
    */
   private walkPairs(other: ConeTree, eps: number, visit: PairVisitor): void {
+    this.assertUsable();
+    other.assertUsable();
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
-    const { dim } = this;
-    const A = this.layout,
-      B = other.layout;
-    const LA = this.leaves,
-      LB = other.leaves;
     const scratch: WalkScratch = {
       eps,
       limit,
       visit,
       reachA: this.leafReach(limit),
       reachB: self ? undefined : other.leafReach(limit),
+      // The kernel's results: a leaf centre against a range of leaf centres; a point against up
+      // to a leaf's points.
+      leafDots: this.kernel.f64(Math.max(1, other.leaves.list.length)),
+      pointDots: this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf())),
+      leafDotsAt: 0,
+      pointDotsAt: 0,
     };
+    scratch.leafDotsAt = scratch.leafDots.byteOffset;
+    scratch.pointDotsAt = scratch.pointDots.byteOffset;
+    try {
+      this.walkNodePairs(other, scratch);
+    } finally {
+      this.kernel.free(scratch.leafDots);
+      this.kernel.free(scratch.pointDots);
+    }
+  }
+
+  private walkNodePairs(other: ConeTree, scratch: WalkScratch): void {
+    const self = other === this;
+    const { dim, calls } = this;
+    const A = this.layout,
+      B = other.layout;
+    const LA = this.leaves,
+      LB = other.leaves;
+    const { limit } = scratch;
+    const centresA = this.at.centres,
+      centresB = other.at.centres,
+      rowBytes = dim * 4;
     const stackA: number[] = [0];
     const stackB: number[] = [0];
     while (stackA.length > 0) {
@@ -193,7 +322,7 @@ export class ConeTree {
       if (self && a === b) {
         const leaves = LA.hi[a] - LA.lo[a];
         if (A.left[a] < 0) {
-          this.leafSelfPairs(a, eps, visit);
+          this.leafSelfPairs(a, scratch);
         } else if ((leaves * leaves) / 2 <= FLAT_LEAF_PAIRS) {
           this.flatPairs(a, this, a, scratch);
         } else {
@@ -203,7 +332,7 @@ export class ConeTree {
         continue;
       }
       const between = angleOf(
-        dotF32(A.centres, a * dim, B.centres, b * dim, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
+        calls.dot(centresA + a * rowBytes, centresB + b * rowBytes, dim) * A.centreInvNorm[a] * B.centreInvNorm[b],
       );
       if (between - A.apertures[a] - B.apertures[b] > limit) continue;
       const aLeaf = A.left[a] < 0,
@@ -249,17 +378,29 @@ export class ConeTree {
       LB = other.leaves;
     const reachA = scratch.reachA,
       reachB = scratch.reachB ?? scratch.reachA;
-    const { limit } = scratch;
+    const { limit, leafDots } = scratch;
     for (let x = LA.lo[a]; x < LA.hi[a]; x++) {
       const leafA = LA.list[x];
-      if (self) this.leafSelfPairs(leafA, scratch.eps, scratch.visit);
+      if (self) this.leafSelfPairs(leafA, scratch);
       const cx = reachA.cos[x],
         sx = reachA.sin[x],
-        inverse = A.centreInvNorm[leafA],
-        rowA = leafA * dim;
-      for (let y = self ? x + 1 : LB.lo[b]; y < LB.hi[b]; y++) {
+        inverse = A.centreInvNorm[leafA];
+      // Leaf A's centre against every leaf centre of the range, in one kernel call.
+      const first = self ? x + 1 : LB.lo[b];
+      const count = LB.hi[b] - first;
+      if (count <= 0) continue;
+      this.calls.dotRange(
+        this.at.leafCentres + x * dim * 4,
+        other.at.leafCentres + first * dim * 4,
+        dim * 4,
+        count,
+        dim,
+        scratch.leafDotsAt,
+      );
+      for (let k = 0; k < count; k++) {
+        const y = first + k;
         const leafB = LB.list[y];
-        const cos = dotF32(A.centres, rowA, B.centres, leafB * dim, dim) * inverse * B.centreInvNorm[leafB];
+        const cos = leafDots[k] * inverse * B.centreInvNorm[leafB];
         // Ruled out when cos(between) is below cos(apA + apB + limit), by more than rounding.
         if (cos < cx * reachB.cos[y] - sx * reachB.sin[y] - COS_SLACK) continue;
         const between = angleOf(cos);
@@ -269,13 +410,29 @@ export class ConeTree {
     }
   }
 
-  private leafSelfPairs(leaf: number, eps: number, visit: PairVisitor): void {
-    const { data, dim, rowAt } = this;
+  private largestLeaf(): number {
+    let most = 0;
+    for (const leaf of this.leaves.list) most = Math.max(most, this.layout.end[leaf] - this.layout.start[leaf]);
+    return most;
+  }
+
+  private leafSelfPairs(leaf: number, scratch: WalkScratch): void {
+    const { dim, rowAt } = this;
     const { ids, start, end } = this.layout;
-    for (let p = start[leaf]; p < end[leaf]; p++) {
-      for (let q = p + 1; q < end[leaf]; q++) {
-        const similarity = dotF32(data, rowAt[p], data, rowAt[q], dim);
-        if (isWithin(similarity, eps)) visit(ids[p], ids[q], similarity);
+    const { eps, visit, pointDots } = scratch;
+    for (let p = start[leaf]; p + 1 < end[leaf]; p++) {
+      // Point p against the rest of its leaf, in one kernel call.
+      const count = end[leaf] - p - 1;
+      this.calls.dotList(
+        this.at.data + rowAt[p] * 4,
+        this.at.data,
+        this.at.rowAt + (p + 1) * 4,
+        count,
+        dim,
+        scratch.pointDotsAt,
+      );
+      for (let k = 0; k < count; k++) {
+        if (isWithin(pointDots[k], eps)) visit(ids[p], ids[p + 1 + k], pointDots[k]);
       }
     }
   }
@@ -291,12 +448,12 @@ export class ConeTree {
    * is looked at once, when the first of them is settled.
    */
   private leafCrossPairs(a: number, other: ConeTree, b: number, between: number, scratch: WalkScratch): void {
-    const { eps, limit, visit } = scratch;
+    const { eps, limit, visit, pointDots } = scratch;
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
-    const dataA = this.data,
-      dataB = other.data,
+    const atA = this.at.data,
+      atB = other.at.data,
       rowA = this.rowAt,
       rowB = other.rowAt,
       ownA = A.toLeafCentre,
@@ -310,17 +467,26 @@ export class ConeTree {
         // Settle A's head against B's remaining points.
         const reach = this.angleTo(p, other, b) - limit;
         const cheap = between - ownA[p] - limit;
-        for (let r = q; r < endB && ownB[r] >= reach && ownB[r] >= cheap; r++) {
-          const similarity = dotF32(dataA, rowA[p], dataB, rowB[r], dim);
-          if (isWithin(similarity, eps)) visit(A.ids[p], B.ids[r], similarity);
+        let r = q;
+        while (r < endB && ownB[r] >= reach && ownB[r] >= cheap) r++;
+        if (r > q) {
+          this.calls.dotList(atA + rowA[p] * 4, atB, other.at.rowAt + q * 4, r - q, dim, scratch.pointDotsAt);
+          for (let k = 0; k < r - q; k++) {
+            if (isWithin(pointDots[k], eps)) visit(A.ids[p], B.ids[q + k], pointDots[k]);
+          }
         }
         p++;
       } else {
         const reach = other.angleTo(q, this, a) - limit;
         const cheap = between - ownB[q] - limit;
-        for (let r = p; r < endA && ownA[r] >= reach && ownA[r] >= cheap; r++) {
-          const similarity = dotF32(dataA, rowA[r], dataB, rowB[q], dim);
-          if (isWithin(similarity, eps)) visit(A.ids[r], B.ids[q], similarity);
+        let r = p;
+        while (r < endA && ownA[r] >= reach && ownA[r] >= cheap) r++;
+        if (r > p) {
+          // dot(b, a) is dot(a, b) bit for bit: the same products (multiplication commutes), summed alike.
+          this.calls.dotList(atB + rowB[q] * 4, atA, this.at.rowAt + p * 4, r - p, dim, scratch.pointDotsAt);
+          for (let k = 0; k < r - p; k++) {
+            if (isWithin(pointDots[k], eps)) visit(A.ids[p + k], B.ids[q], pointDots[k]);
+          }
         }
         q++;
       }
@@ -330,16 +496,19 @@ export class ConeTree {
   /** Angle from the point at position p of this tree to the centre of `node` in `tree`. */
   private angleTo(p: number, tree: ConeTree, node: number): number {
     return angleOf(
-      dotF32(this.data, this.rowAt[p], tree.layout.centres, node * tree.dim, tree.dim) *
+      this.calls.dot(this.at.data + this.rowAt[p] * 4, tree.at.centres + node * tree.dim * 4, tree.dim) *
         this.invNorm[p] *
         tree.layout.centreInvNorm[node],
     );
   }
 }
 
-/** The matrix behind `points` when row i is the view at offset i * dim of one buffer, else null. */
+/**
+ * The matrix behind `points` when row i is the view at offset i * dim of one buffer in the
+ * kernel's memory, else null.
+ */
 function sharedMatrix(points: readonly Embedding[], dim: number): Float32Array | null {
-  if (points.length === 0) return null;
+  if (points.length === 0 || !KernelMemory.of(points[0])) return null;
   const first = points[0];
   const buffer = first.buffer;
   const base = first.byteOffset;
@@ -366,7 +535,18 @@ interface WalkScratch {
   /** leafReach of this tree and, across two trees, of the other. */
   reachA: { cos: Float64Array; sin: Float64Array };
   reachB: { cos: Float64Array; sin: Float64Array } | undefined;
+  /** Kernel results: leaf centres against a range of leaf centres; a point against points. */
+  leafDots: Float64Array;
+  pointDots: Float64Array;
+  /** Their byte addresses, for the kernel's calls. */
+  leafDotsAt: number;
+  pointDotsAt: number;
 }
+
+/** Frees a collected tree's blocks in the kernel's memory (one not disposed). */
+const released = new FinalizationRegistry<{ kernel: KernelMemory; blocks: number[] }>(({ kernel, blocks }) =>
+  blocks.forEach((start) => kernel.freeAt(start)),
+);
 
 interface LeafRanges {
   /** Leaf node ids in position order. */

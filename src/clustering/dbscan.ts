@@ -95,7 +95,23 @@ function labelsAndCores(
 ): { labels: Int32Array; core: Uint8Array } {
   checkParameters(eps, minPts);
   const n = points.length;
-  const tree = options.tree ?? ConeTree.build(points, options);
+  if (options.tree) return dbscanOver(options.tree, n, eps, minPts, options);
+  // A tree of its own is freed as soon as it is done with (cone-tree.ts, dispose).
+  const tree = ConeTree.build(points, options);
+  try {
+    return dbscanOver(tree, n, eps, minPts, options);
+  } finally {
+    tree.dispose();
+  }
+}
+
+function dbscanOver(
+  tree: ConeTree,
+  n: number,
+  eps: number,
+  minPts: number,
+  options: DbscanOptions,
+): { labels: Int32Array; core: Uint8Array } {
   if (tree.size !== n) throw new FrsError('INVALID_INPUT', `The index holds ${tree.size} points, DBSCAN got ${n}.`);
 
   const neighbours = new Int32Array(n).fill(1);

@@ -13,10 +13,13 @@
  */
 import { dotF32, dotF64 } from './cosine.js';
 import { gaussian, seededRandom } from './random.js';
+import { commonMemory, inKernelMemory, KernelMemory } from './simd/kernel-memory.js';
 
 /** Random hyperplanes; each table keys on its own random subset of their sign bits. */
 const PROJECTIONS = 64;
 const TABLES = 32;
+/** Ints per bucket block: its older block, its count and up to 14 leaders (64 bytes). */
+const BLOCK = 16;
 /** Near leaders share a bucket in several tables, chance ones in about one. */
 const MAX_SINGLE_HITS_CHECKED = 32;
 
@@ -32,44 +35,6 @@ function bitsFor(n: number): number {
 }
 
 /**
- * signs[h] = 1 when row `offset` of `source` lies on the positive side of plane h. Four planes
- * at a time over a float64 copy of the row: each element of the row is loaded once per four
- * products (about 1.6x faster than one dot product per plane). Only which leader a point
- * meets depends on these signs, never a search result.
- */
-function projectSigns(
-  source: Float32Array,
-  offset: number,
-  planes: Float64Array,
-  dim: number,
-  row: Float64Array,
-  signs: Uint8Array,
-): void {
-  for (let k = 0; k < dim; k++) row[k] = source[offset + k];
-  for (let h = 0; h < PROJECTIONS; h += 4) {
-    const b0 = h * dim,
-      b1 = b0 + dim,
-      b2 = b1 + dim,
-      b3 = b2 + dim;
-    let s0 = 0,
-      s1 = 0,
-      s2 = 0,
-      s3 = 0;
-    for (let k = 0; k < dim; k++) {
-      const x = row[k];
-      s0 += x * planes[b0 + k];
-      s1 += x * planes[b1 + k];
-      s2 += x * planes[b2 + k];
-      s3 += x * planes[b3 + k];
-    }
-    signs[h] = s0 >= 0 ? 1 : 0;
-    signs[h + 1] = s1 >= 0 ? 1 : 0;
-    signs[h + 2] = s2 >= 0 ? 1 : 0;
-    signs[h + 3] = s3 >= 0 ? 1 : 0;
-  }
-}
-
-/**
  * Rows of `source` (scaled by invNorm to unit length) visited in `order`; returns groups of
  * row indices, each led by its first row.
  */
@@ -81,43 +46,80 @@ export function leaderGroups(
   order?: ArrayLike<number>,
   seed = 0x5eed,
 ): number[][] {
-  const n = invNorm.length;
   const random = seededRandom(seed);
   const normal = gaussian(random);
-  const planes = new Float64Array(PROJECTIONS * dim);
-  for (let k = 0; k < planes.length; k++) planes[k] = normal();
+  // The rows and the planes where the kernel reads them; planes transposed (see project in
+  // dot-kernel.ts): element k of plane h at k * PROJECTIONS + h.
+  const rows = inKernelMemory(source);
+  const { memory } = rows;
+  const planes = memory.f64(PROJECTIONS * dim);
+  const sums = memory.f64(PROJECTIONS);
+  try {
+    for (let h = 0; h < PROJECTIONS; h++) for (let k = 0; k < dim; k++) planes[k * PROJECTIONS + h] = normal();
+    return groupByLeaders(rows.view, invNorm, dim, minCos, order, random, planes, sums);
+  } finally {
+    memory.free(sums);
+    memory.free(planes);
+    rows.release();
+  }
+}
+
+function groupByLeaders(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  minCos: number,
+  order: ArrayLike<number> | undefined,
+  random: () => number,
+  planes: Float64Array,
+  sums: Float64Array,
+): number[][] {
+  const n = invNorm.length;
+  const { calls } = KernelMemory.of(source)!;
+  const sourceAt = source.byteOffset,
+    planesAt = planes.byteOffset,
+    sumsAt = sums.byteOffset,
+    rowBytes = dim * 4;
   const bits = bitsFor(n);
   const bitIndex = Array.from({ length: TABLES }, () =>
     Int32Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)),
   );
-  // Buckets as linked lists in typed arrays: head[t << bits | key] -> entry, entry -> next entry.
+  // Buckets as lists of blocks in one typed array: head[t << bits | key] -> newest block; a block is
+  // [older block, count, leaders oldest first...], one cache line. A list of single entries cost
+  // a dependent cache miss per leader looked at: most of the grouping's time.
   const head = new Int32Array(TABLES << bits).fill(-1);
-  let entryLeader = new Int32Array(1024);
-  let entryNext = new Int32Array(1024);
-  let entries = 0;
+  let blocks = new Int32Array(BLOCK * 1024);
+  let blockCount = 0;
   const groups: number[][] = [];
   const groupOfLeader = new Int32Array(n).fill(-1);
   const signs = new Uint8Array(PROJECTIONS);
-  const row = new Float64Array(dim);
   const keys = new Int32Array(TABLES);
   const hits = new Int32Array(n);
   const touched: number[] = [];
 
+  // dotF32's value, from the kernel (dot-kernel.ts).
   const joins = (i: number, leader: number): boolean =>
-    dotF32(source, i * dim, source, leader * dim, dim) * invNorm[i] * invNorm[leader] >= minCos;
+    calls.dot(sourceAt + i * rowBytes, sourceAt + leader * rowBytes, dim) * invNorm[i] * invNorm[leader] >= minCos;
 
   for (let o = 0; o < n; o++) {
     const i = order ? order[o] : o;
-    projectSigns(source, i * dim, planes, dim, row, signs);
+    // signs[h] = 1 when the row lies on the positive side of plane h. Only which leader a point
+    // meets depends on these, never a search result.
+    calls.project(sourceAt + i * rowBytes, planesAt, dim, PROJECTIONS, sumsAt);
+    for (let h = 0; h < PROJECTIONS; h++) signs[h] = sums[h] >= 0 ? 1 : 0;
     touched.length = 0;
     for (let t = 0; t < TABLES; t++) {
       const index = bitIndex[t];
       let key = 0;
       for (let b = 0; b < bits; b++) key |= signs[index[b]] << b;
       keys[t] = (t << bits) | key;
-      for (let e = head[keys[t]]; e >= 0; e = entryNext[e]) {
-        const leader = entryLeader[e];
-        if (hits[leader]++ === 0) touched.push(leader);
+      // Newest leader first, as the bucket's order has always been.
+      for (let block = head[keys[t]]; block >= 0; block = blocks[block * BLOCK]) {
+        const base = block * BLOCK;
+        for (let slot = base + 1 + blocks[base + 1]; slot > base + 1; slot--) {
+          const leader = blocks[slot];
+          if (hits[leader]++ === 0) touched.push(leader);
+        }
       }
     }
     let leader = -1;
@@ -146,18 +148,21 @@ export function leaderGroups(
     }
     groupOfLeader[i] = groups.length;
     groups.push([i]);
-    if (entries + TABLES > entryLeader.length) {
-      const grownLeader = new Int32Array(entryLeader.length * 2);
-      const grownNext = new Int32Array(entryNext.length * 2);
-      grownLeader.set(entryLeader);
-      grownNext.set(entryNext);
-      entryLeader = grownLeader;
-      entryNext = grownNext;
+    if ((blockCount + TABLES) * BLOCK > blocks.length) {
+      const grown = new Int32Array(blocks.length * 2);
+      grown.set(blocks);
+      blocks = grown;
     }
     for (let t = 0; t < TABLES; t++) {
-      entryLeader[entries] = i;
-      entryNext[entries] = head[keys[t]];
-      head[keys[t]] = entries++;
+      let block = head[keys[t]];
+      if (block < 0 || blocks[block * BLOCK + 1] === BLOCK - 2) {
+        const fresh = blockCount++;
+        blocks[fresh * BLOCK] = block;
+        blocks[fresh * BLOCK + 1] = 0;
+        head[keys[t]] = block = fresh;
+      }
+      const count = ++blocks[block * BLOCK + 1];
+      blocks[block * BLOCK + 1 + count] = i;
     }
   }
   return groups;
@@ -175,7 +180,24 @@ export function mergedLeaderGroups(
   minCos: number,
 ): number[][] {
   const groups = leaderGroups(source, invNorm, dim, minCos);
-  const centres = new Float32Array(groups.length * dim);
+  // Beside the rows, where the kernel reads them (no copy into the common memory).
+  const memory = KernelMemory.of(source) ?? commonMemory;
+  const centres = memory.f32(groups.length * dim);
+  try {
+    return mergeGroups(source, invNorm, dim, minCos, groups, centres);
+  } finally {
+    memory.free(centres);
+  }
+}
+
+function mergeGroups(
+  source: Float32Array,
+  invNorm: Float64Array,
+  dim: number,
+  minCos: number,
+  groups: number[][],
+  centres: Float32Array,
+): number[][] {
   const sum = new Float64Array(dim);
   groups.forEach((members, g) => {
     sum.fill(0);

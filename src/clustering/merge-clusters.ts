@@ -19,9 +19,14 @@ export function mergeByCentroid(clusters: number[][], embeddings: readonly Embed
   const centroids = clusters.map((c) => centroid(c.map((i) => embeddings[i])));
   // The lower index stays the root, so the result does not depend on the walk's order.
   const sets = new MinRootSets(clusters.length);
-  ConeTree.build(centroids).forEachPairWithin(1 - threshold + QUERY_SLACK, (a, b, similarity) => {
-    if (similarity >= threshold) sets.union(a, b);
-  });
+  const tree = ConeTree.build(centroids);
+  try {
+    tree.forEachPairWithin(1 - threshold + QUERY_SLACK, (a, b, similarity) => {
+      if (similarity >= threshold) sets.union(a, b);
+    });
+  } finally {
+    tree.dispose();
+  }
   const merged = new Map<number, number[]>();
   clusters.forEach((members, k) => {
     const root = sets.find(k);

@@ -3,8 +3,11 @@
  * embeddings are copied into ONE Float32Array, the rest of each face into columns (face-columns.ts).
  * So the library costs its embeddings (512 bytes per 128-d face) plus 57 bytes of columns per
  * face, never the driver's rows for all faces at once, and no object per face; the cone tree
- * reads the matrix in place (cone-tree.ts).
+ * reads the matrix in place (cone-tree.ts). The matrix lies in a kernel memory of its own
+ * (clustering/simd/kernel-memory.ts), where the SIMD dot-product kernel reads it; that memory
+ * lives as long as any view of it.
  */
+import { KernelMemory } from '../clustering/simd/kernel-memory.js';
 import { FrsError } from '../errors.js';
 import type { RepositoryOps } from '../data/repository.js';
 import { FaceColumns, FaceTable } from './face-columns.js';
@@ -19,7 +22,7 @@ export async function readFaceMatrix(
 ): Promise<FaceTable> {
   // An upper bound (embeddings of every model); faces embedded meanwhile grow the matrix.
   let capacity = Math.max(1, (await ops.stats()).facesWithEmbedding);
-  let matrix = new Float32Array(0);
+  let matrix: Float32Array = new Float32Array(0);
   let dim = 0;
   const faces = new FaceColumns(capacity);
   for (let after = 0; ;) {
@@ -27,11 +30,11 @@ export async function readFaceMatrix(
     if (page.length === 0) break;
     if (dim === 0) {
       dim = page[0].embedding.length;
-      matrix = new Float32Array(capacity * dim);
+      matrix = matrixOf(capacity * dim);
     }
     if (faces.length + page.length > capacity) {
       capacity = Math.ceil((faces.length + page.length) * 1.25);
-      const grown = new Float32Array(capacity * dim);
+      const grown = matrixOf(capacity * dim);
       grown.set(matrix.subarray(0, faces.length * dim));
       matrix = grown;
     }
@@ -50,4 +53,9 @@ export async function readFaceMatrix(
   }
   faces.trim();
   return new FaceTable(faces, matrix.subarray(0, faces.length * dim), dim);
+}
+
+/** A matrix of `length` floats in a kernel memory of its own, sized to hold it. */
+function matrixOf(length: number): Float32Array {
+  return new KernelMemory(length * 4 + 65536).f32(length);
 }

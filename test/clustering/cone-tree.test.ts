@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConeTree } from '../../src/clustering/cone-tree.js';
 import { dot, normalise, type Embedding } from '../../src/clustering/cosine.js';
 import { gaussian, seededRandom } from '../../src/clustering/random.js';
+import { KernelMemory } from '../../src/clustering/simd/kernel-memory.js';
 import { FrsError } from '../../src/errors.js';
 import { bruteForcePairs, bruteForceWithin, pairsOf } from './brute-force.js';
 import { randomUnit, syntheticFaces } from './synthetic.js';
@@ -48,15 +49,42 @@ describe('ConeTree', () => {
       seed: 9,
       shuffle: true,
     });
-    const matrix = new Float32Array(embeddings.length * 64);
+    // A library matrix lives in a kernel memory of its own (face-matrix.ts).
+    const memory = new KernelMemory();
+    const matrix = memory.f32(embeddings.length * 64);
     const views = embeddings.map((e, i) => {
       matrix.set(e, i * 64);
       return matrix.subarray(i * 64, (i + 1) * 64);
     });
     expectSameAsBruteForce(views, [0.1, 0.2, 0.4]);
+    // In place: the tree adds its centres and row table there, not a copy of the rows.
+    const before = memory.bytesInUse();
+    const inPlace = ConeTree.build(views);
+    expect(memory.bytesInUse() - before).toBeLessThan(matrix.byteLength);
     const eps = 0.25;
-    const across = (tree: ConeTree) => pairsOf((cb) => tree.forEachPairAcross(ConeTree.build(embeddings), eps, cb));
-    expect(across(ConeTree.build(views)).sort()).toEqual(across(ConeTree.build(embeddings)).sort());
+    // A join across memories (this matrix's, the common one) copies one tree into the other's.
+    const across = (a: ConeTree, b: ConeTree) => pairsOf((cb) => a.forEachPairAcross(b, eps, cb)).sort();
+    const copies = ConeTree.build(embeddings);
+    const expected = across(ConeTree.build(embeddings), copies);
+    expect(across(inPlace, copies)).toEqual(expected);
+    expect(across(copies, inPlace)).toEqual(expected);
+  });
+
+  it('gives its kernel memory back on dispose, and refuses to search afterwards', () => {
+    const normal = gaussian(seededRandom(21));
+    const points = Array.from({ length: 300 }, () => randomUnit(32, normal));
+    const memory = new KernelMemory();
+    const matrix = memory.f32(points.length * 32);
+    const views = points.map((p, i) => (matrix.set(p, i * 32), matrix.subarray(i * 32, (i + 1) * 32)));
+    const before = memory.bytesInUse();
+    const tree = ConeTree.build(views);
+    expect(memory.bytesInUse()).toBeGreaterThan(before);
+    expect(sortedPairs(tree, 0.5)).toEqual(bruteForcePairs(points, 0.5).sort());
+    tree.dispose();
+    tree.dispose();
+    expect(memory.bytesInUse()).toBe(before);
+    expect(() => tree.within(points[0], 0.5)).toThrow(/disposed/);
+    expect(() => tree.forEachPairWithin(0.5, () => {})).toThrow(/disposed/);
   });
 
   it('finds exactly the brute-force pairs on uniform low-dimensional points, where many pairs sit near the radius', () => {

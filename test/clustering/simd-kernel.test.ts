@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { dotF32 } from '../../src/clustering/cosine.js';
+import { gaussian, seededRandom } from '../../src/clustering/random.js';
+import { kernelBytes } from '../../src/clustering/simd/dot-kernel.js';
+import { commonMemory, KernelMemory } from '../../src/clustering/simd/kernel-memory.js';
+import { signedLeb, unsignedLeb } from '../../src/clustering/simd/wasm-emitter.js';
+
+const arena = new KernelMemory();
+const kernelDot = arena.dot.bind(arena);
+const dotRange = arena.dotRange.bind(arena);
+const dotList = arena.dotList.bind(arena);
+
+/** Rows with a wide spread of magnitudes, so that a different rounding or order would show. */
+function randomRows(length: number, seed: number): { inArena: Float32Array; plain: Float32Array } {
+  const normal = gaussian(seededRandom(seed));
+  const plain = Float32Array.from({ length }, () => normal() * 10 ** Math.round(normal() * 3));
+  const inArena = arena.f32(length);
+  inArena.set(plain);
+  return { inArena, plain };
+}
+
+describe('WebAssembly emitter', () => {
+  it('encodes LEB128 as the binary format specifies', () => {
+    expect(unsignedLeb(0)).toEqual([0]);
+    expect(unsignedLeb(127)).toEqual([0x7f]);
+    expect(unsignedLeb(128)).toEqual([0x80, 0x01]);
+    expect(unsignedLeb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(unsignedLeb(2 ** 32 - 1)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect(signedLeb(0)).toEqual([0]);
+    expect(signedLeb(63)).toEqual([0x3f]);
+    expect(signedLeb(64)).toEqual([0xc0, 0x00]);
+    expect(signedLeb(-1)).toEqual([0x7f]);
+    expect(signedLeb(-4)).toEqual([0x7c]);
+    expect(signedLeb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(() => unsignedLeb(-1)).toThrow(RangeError);
+  });
+
+  it('emits a module the engine validates', () => {
+    expect(WebAssembly.validate(kernelBytes)).toBe(true);
+  });
+});
+
+describe('dot-product kernel', () => {
+  const { inArena, plain } = randomRows(64 * 131 + 7, 11);
+  const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 127, 128, 129, 131];
+
+  it('dot equals dotF32 bit for bit, at any length and offset', () => {
+    const random = seededRandom(5);
+    for (const length of lengths) {
+      for (let t = 0; t < 200; t++) {
+        const a = Math.floor(random() * (plain.length - length));
+        const b = Math.floor(random() * (plain.length - length));
+        expect(Object.is(kernelDot(inArena, a, inArena, b, length), dotF32(plain, a, plain, b, length))).toBe(true);
+      }
+    }
+  });
+
+  it('dotRange equals dotF32 for each row of a range, odd and even counts, any stride', () => {
+    const out = arena.f64(64);
+    const random = seededRandom(6);
+    for (const length of lengths) {
+      for (const count of [0, 1, 2, 3, 8, 33]) {
+        const stride = length + Math.floor(random() * 3);
+        const q = Math.floor(random() * 50) + 1;
+        const first = Math.floor(random() * 100) + 3;
+        out.fill(NaN);
+        dotRange(inArena, q, inArena, first, stride, count, length, out);
+        for (let i = 0; i < count; i++)
+          expect(Object.is(out[i], dotF32(plain, q, plain, first + i * stride, length))).toBe(true);
+        // Nothing past the batch is written.
+        if (count < out.length) expect(out[count]).toBeNaN();
+      }
+    }
+    arena.free(out);
+  });
+
+  it('dotList equals dotF32 for each listed row, odd and even counts', () => {
+    const out = arena.f64(64);
+    const offsets = arena.i32(64);
+    const random = seededRandom(7);
+    for (const length of lengths) {
+      for (const count of [0, 1, 2, 5, 17, 40]) {
+        for (let i = 0; i < offsets.length; i++) offsets[i] = Math.floor(random() * (plain.length - length));
+        const from = Math.floor(random() * (offsets.length - count));
+        const q = Math.floor(random() * 77);
+        out.fill(NaN);
+        dotList(inArena, q, inArena, offsets, from, count, length, out);
+        for (let i = 0; i < count; i++)
+          expect(Object.is(out[i], dotF32(plain, q, plain, offsets[from + i], length))).toBe(true);
+        if (count < out.length) expect(out[count]).toBeNaN();
+      }
+    }
+    arena.free(offsets);
+    arena.free(out);
+  });
+
+  it('project gives each plane the sum a scalar loop gives, bit for bit', () => {
+    const planes = 32,
+      normal = gaussian(seededRandom(8));
+    for (const length of [1, 5, 64, 128]) {
+      const planesT = arena.f64(planes * length);
+      for (let k = 0; k < planesT.length; k++) planesT[k] = normal();
+      const sums = arena.f64(planes);
+      const row = 3 * length + 1;
+      arena.calls.project(inArena.byteOffset + row * 4, planesT.byteOffset, length, planes, sums.byteOffset);
+      for (let h = 0; h < planes; h++) {
+        let s = 0;
+        for (let k = 0; k < length; k++) s += plain[row + k] * planesT[k * planes + h];
+        expect(Object.is(sums[h], s)).toBe(true);
+      }
+      arena.free(sums);
+      arena.free(planesT);
+    }
+  });
+
+  it('refuses a batch larger than its result array', () => {
+    const out = arena.f64(2);
+    expect(() => dotRange(inArena, 0, inArena, 0, 4, 3, 4, out)).toThrow(RangeError);
+    arena.free(out);
+  });
+});
+
+describe('kernel memory', () => {
+  it('reuses freed blocks and coalesces neighbours', () => {
+    const before = arena.bytesInUse();
+    const a = arena.f32(100),
+      b = arena.f64(10),
+      c = arena.i32(3);
+    expect(arena.owns(a) && arena.owns(b) && arena.owns(c)).toBe(true);
+    expect(KernelMemory.of(a)).toBe(arena);
+    expect(arena.owns(new Float32Array(4)) || commonMemory.owns(a)).toBe(false);
+    expect(KernelMemory.of(new Float32Array(4))).toBeUndefined();
+    expect(arena.bytesInUse()).toBe(before + 400 + 80 + 16);
+    arena.free(a);
+    arena.free(b);
+    // a and b coalesced: a block of both sizes fits where they were.
+    const d = arena.f32(120);
+    expect(d.byteOffset).toBe(a.byteOffset);
+    arena.free(c);
+    arena.free(d);
+    expect(arena.bytesInUse()).toBe(before);
+    expect(() => arena.free(d)).toThrow(/No kernel memory block/);
+    expect(() => commonMemory.free(c)).toThrow(/not in this kernel memory/);
+  });
+
+  it('keeps earlier views valid when the memory grows', () => {
+    const small = arena.f32(4);
+    small.set([1, 2, 3, 4]);
+    const large = arena.f32(4 * 1024 * 1024); // 16 MiB: past the initial pages
+    large[large.length - 1] = 5;
+    expect(KernelMemory.of(large)).toBe(arena);
+    expect(Array.from(small)).toEqual([1, 2, 3, 4]);
+    expect(kernelDot(small, 0, small, 0, 4)).toBe(30);
+    arena.free(large);
+    arena.free(small);
+  });
+});
