@@ -13,11 +13,8 @@
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../src/config/settings.js';
 import { openRepository } from '../src/data/open-repository.js';
-import { silentLogger, type PipelineContext } from '../src/pipeline/context.js';
 import { runRecluster } from '../src/pipeline/group-stage.js';
-import type { ObjectStore } from '../src/storage/object-store.js';
-import type { FaceAnalyzer } from '../src/vision/face-analyzer.js';
-import { BULK_MODEL } from './lib/bulk-library.js';
+import { GROUPING_BENCH_SETTINGS, groupingBenchContext } from './lib/bench-context.js';
 
 const { values } = parseArgs({
   options: { db: { type: 'string' }, mode: { type: 'string', default: 'nearest-face' } },
@@ -37,23 +34,10 @@ function sample(label: string): void {
 }
 
 const repo = await openRepository(db);
-const ctx: PipelineContext = {
-  settings: loadSettings({
-    FRS_DATABASE: db,
-    FRS_MATCH_MODE: values.mode,
-    FRS_MATCH_THRESHOLD: '0.8',
-    FRS_DBSCAN_EPS: '0.2',
-    FRS_DBSCAN_MIN_POINTS: '2',
-  }),
+const ctx = groupingBenchContext(
   repo,
-  analyzer: { embeddingModel: BULK_MODEL } as FaceAnalyzer,
-  readOriginal: () => Promise.reject(new Error('bench: no originals')),
-  originalExists: () => Promise.resolve(false),
-  listOriginals: null,
-  thumbnails: {} as ObjectStore,
-  log: silentLogger,
-  workerId: 'bench',
-};
+  loadSettings({ FRS_DATABASE: db, FRS_MATCH_MODE: values.mode, ...GROUPING_BENCH_SETTINGS }),
+);
 console.log('| phase | at | RSS | peak RSS | V8 heap used / total | ArrayBuffers |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 sample('start');

@@ -131,6 +131,19 @@ const dot2Def: FunctionDef = {
 };
 
 /**
+ * The head shared by dotRange and dotList (params: count in local 3, out in local 5): local 7 =
+ * end of out (count f64s), local 6 = where the pairs end (count rounded down to even), then the
+ * loop that leaves once out reaches local 6.
+ */
+const pairLoopHead: ReadonlyArray<readonly number[]> = [
+  [...op.localGet(5), ...op.localGet(3), ...op.i32Const(3), ...op.i32Shl, ...op.i32Add, ...op.localSet(7)],
+  [...op.localGet(5), ...op.localGet(3), ...op.i32Const(-2), ...op.i32And, ...op.i32Const(3), ...op.i32Shl],
+  [...op.i32Add, ...op.localSet(6)],
+  [...op.block, ...op.loop],
+  [...op.localGet(5), ...op.localGet(6), ...op.i32GeU, ...op.brIf(1)],
+];
+
+/**
  * dotRange(q, base, stride, count, length, out): out[i] = dot(q, base + i * stride), two at a
  * time. Local 6: where the pairs end in out; 7: end of out.
  */
@@ -140,11 +153,7 @@ const dotRangeDef: FunctionDef = {
   results: [],
   locals: [I32, I32],
   body: [
-    [...op.localGet(5), ...op.localGet(3), ...op.i32Const(3), ...op.i32Shl, ...op.i32Add, ...op.localSet(7)],
-    [...op.localGet(5), ...op.localGet(3), ...op.i32Const(-2), ...op.i32And, ...op.i32Const(3), ...op.i32Shl],
-    [...op.i32Add, ...op.localSet(6)],
-    [...op.block, ...op.loop],
-    [...op.localGet(5), ...op.localGet(6), ...op.i32GeU, ...op.brIf(1)],
+    ...pairLoopHead,
     [...op.localGet(0), ...op.localGet(1), ...op.localGet(1), ...op.localGet(2), ...op.i32Add],
     [...op.localGet(4), ...op.localGet(5), ...op.call(DOT2)],
     [...op.localGet(1), ...op.localGet(2), ...op.i32Add, ...op.localGet(2), ...op.i32Add, ...op.localSet(1)],
@@ -168,11 +177,7 @@ const dotListDef: FunctionDef = {
   results: [],
   locals: [I32, I32],
   body: [
-    [...op.localGet(5), ...op.localGet(3), ...op.i32Const(3), ...op.i32Shl, ...op.i32Add, ...op.localSet(7)],
-    [...op.localGet(5), ...op.localGet(3), ...op.i32Const(-2), ...op.i32And, ...op.i32Const(3), ...op.i32Shl],
-    [...op.i32Add, ...op.localSet(6)],
-    [...op.block, ...op.loop],
-    [...op.localGet(5), ...op.localGet(6), ...op.i32GeU, ...op.brIf(1)],
+    ...pairLoopHead,
     op.localGet(0),
     [...op.localGet(1), ...op.localGet(2), ...op.i32Load(0), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add],
     [...op.localGet(1), ...op.localGet(2), ...op.i32Load(4), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add],
