@@ -25,19 +25,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../src/config/settings.js';
 import { openRepository } from '../src/data/open-repository.js';
-import { silentLogger, type PipelineContext } from '../src/pipeline/context.js';
 import { runGrouping, runRecluster, type GroupSummary } from '../src/pipeline/group-stage.js';
 import { groupOptions, settingsKey } from '../src/pipeline/grouping-settings.js';
-import type { ObjectStore } from '../src/storage/object-store.js';
-import type { FaceAnalyzer } from '../src/vision/face-analyzer.js';
-import { addBulkFaces, BULK_MODEL, createBulkLibrary } from './lib/bulk-library.js';
+import { GROUPING_BENCH_SETTINGS, groupingBenchContext } from './lib/bench-context.js';
+import { addBulkFaces, createBulkLibrary } from './lib/bulk-library.js';
 
-const SETTINGS = {
-  FRS_MATCH_MODE: 'nearest-face',
-  FRS_MATCH_THRESHOLD: '0.8',
-  FRS_DBSCAN_EPS: '0.2',
-  FRS_DBSCAN_MIN_POINTS: '2',
-};
+const SETTINGS = { FRS_MATCH_MODE: 'nearest-face', ...GROUPING_BENCH_SETTINGS };
 
 /**
  * SETTINGS as the pipeline takes them (every other setting at its default), for libraries
@@ -61,17 +54,7 @@ interface StepResult {
 /** Child process: one grouping step on the library, result as JSON on stdout. */
 async function step(db: string, kind: 'recluster' | 'recognise', mode: string): Promise<void> {
   const repo = await openRepository(db);
-  const ctx: PipelineContext = {
-    settings: loadSettings({ FRS_DATABASE: db, ...SETTINGS, FRS_MATCH_MODE: mode }),
-    repo,
-    analyzer: { embeddingModel: BULK_MODEL } as FaceAnalyzer,
-    readOriginal: () => Promise.reject(new Error('bench: no originals')),
-    originalExists: () => Promise.resolve(false),
-    listOriginals: null,
-    thumbnails: {} as ObjectStore,
-    log: silentLogger,
-    workerId: 'bench',
-  };
+  const ctx = groupingBenchContext(repo, loadSettings({ FRS_DATABASE: db, ...SETTINGS, FRS_MATCH_MODE: mode }));
   const started = performance.now();
   const cpu = process.cpuUsage();
   const summary = kind === 'recluster' ? await runRecluster(ctx) : await runGrouping(ctx);
