@@ -37,6 +37,7 @@ import { unmirror68 } from '../src/vision/landmarks/mirror.js';
 import { LandmarkLocator } from '../src/vision/landmarks/landmark-locator.js';
 import { modelPath } from '../src/vision/models/manifest.js';
 import { getSession } from '../src/vision/models/onnx-session.js';
+import { mirrorRgb } from '../src/vision/mirror-image.js';
 import { toInputTensor } from '../src/vision/tensor.js';
 import type { Point } from '../src/vision/types.js';
 import { centreFaces } from './lib/embed-images.js';
@@ -205,7 +206,7 @@ if (todo.length > 0) {
         ? estimateSimilarity(points.slice(17), template51!)
         : estimateSimilarity(fivePointsFrom68(points), spec.template as Point[]);
       const chips = JITTERS.slice(0, bases).map((j) => warpSimilarity(image, composeSimilarity(j, toChip), size, size));
-      chips.push(...chips.map((chip) => mirror(chip)));
+      chips.push(...chips.map((chip) => mirrorRgb(chip, size, size)));
       timing.warp += performance.now() - t;
       t = performance.now();
       const input = { ...spec.input, std: [c.scale, c.scale, c.scale] as [number, number, number] };
@@ -229,30 +230,7 @@ if (todo.length > 0) {
 }
 
 function mirrorImage(image: DecodedImage): DecodedImage {
-  const { width, height, data } = image;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const s = (y * width + x) * 3,
-        d = (y * width + (width - 1 - x)) * 3;
-      out[d] = data[s];
-      out[d + 1] = data[s + 1];
-      out[d + 2] = data[s + 2];
-    }
-  return { ...image, data: out };
-}
-
-function mirror(rgb: Uint8Array): Uint8Array {
-  const out = new Uint8Array(rgb.length);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      const s = (y * size + x) * 3,
-        d = (y * size + (size - 1 - x)) * 3;
-      out[d] = rgb[s];
-      out[d + 1] = rgb[s + 1];
-      out[d + 2] = rgb[s + 2];
-    }
-  return out;
+  return { ...image, data: mirrorRgb(image.data, image.width, image.height) };
 }
 
 const unit = (v: Float32Array) => {

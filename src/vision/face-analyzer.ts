@@ -2,6 +2,7 @@
  * The face-analysis service: detect → landmarks → align → embed, wired from the model
  * manifest. One instance per process (ONNX sessions are cached underneath anyway).
  */
+import { mirrorRgb } from './mirror-image.js';
 import type { Settings } from '../config/settings.js';
 import { FrsError } from '../errors.js';
 import { warpChip } from './align/warp.js';
@@ -114,7 +115,7 @@ export class FaceAnalyzer {
     const chips = faces.map((f) => warpChip(image, f.landmarks, template as Point[], input.width, input.height));
     const flip = opts.flip ?? flipAverage;
     const vectors = await this.embedder.embed(
-      flip ? [...chips, ...chips.map((c) => mirror(c, input.width, input.height))] : chips,
+      flip ? [...chips, ...chips.map((c) => mirrorRgb(c, input.width, input.height))] : chips,
     );
     return chips.map((chip, i) => ({
       embedding: flip ? averageUnit(vectors[i], vectors[i + chips.length]) : vectors[i],
@@ -134,19 +135,6 @@ function toFivePoints(points: Point[]): Point[] {
   if (points.length === 68) return fivePointsFrom68(points);
   if (points.length === 5) return points;
   throw new FrsError('MODEL_INVALID', `Landmarks must be 5 or 68 points, got ${points.length}.`);
-}
-
-function mirror(rgb: Uint8Array, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(rgb.length);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const s = (y * width + x) * 3,
-        d = (y * width + (width - 1 - x)) * 3;
-      out[d] = rgb[s];
-      out[d + 1] = rgb[s + 1];
-      out[d + 2] = rgb[s + 2];
-    }
-  return out;
 }
 
 function averageUnit(a: Float32Array, b: Float32Array): Float32Array {
