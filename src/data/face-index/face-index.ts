@@ -111,7 +111,7 @@ export class FaceIndexKeeper {
   /** upToDate, inside the mutex. */
   private async upToDateNow(model: string, dims: number): Promise<{ index: ModelIndex; built: boolean }> {
     const key = `${dims}:${model}`;
-    const { pruned } = await this.log.bounds();
+    const { pruned, last } = await this.log.bounds();
     let index = this.open.get(key);
     let built = false;
     if (!index || index.applied < pruned) {
@@ -121,7 +121,7 @@ export class FaceIndexKeeper {
       this.open.set(key, index);
       if (!loaded) await this.save(index); // built once, then loaded by the next process
     }
-    if (!(await this.catchUp(index))) {
+    if (!(await this.catchUp(index, last))) {
       // Another process saved and pruned the log past this index while it read: reload.
       this.open.delete(key);
       return this.upToDateNow(model, dims);
@@ -164,11 +164,11 @@ export class FaceIndexKeeper {
   }
 
   /**
-   * Applies the faces changed since the index's position; false (nothing applied) when the log
-   * turns out to have been pruned past it meanwhile, so the changes read may be incomplete.
+   * Applies the faces changed up to `last` (the log's settled position, read once per search);
+   * false (nothing applied) when the log turns out to have been pruned past the index meanwhile,
+   * so the changes read may be incomplete.
    */
-  private async catchUp(index: ModelIndex): Promise<boolean> {
-    const { last } = await this.log.bounds();
+  private async catchUp(index: ModelIndex, last: number): Promise<boolean> {
     if (last <= index.applied) return true;
     const ids = await this.log.changedFaces(index.applied, last);
     // Read after the changes: a prune committed before that read shows here.
