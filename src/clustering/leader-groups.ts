@@ -87,19 +87,25 @@ function groupByLeaders(
   // Buckets as lists of blocks in one typed array: head[t << bits | key] -> newest block; a block is
   // [older block, count, leaders oldest first...], one cache line. A list of single entries cost
   // a dependent cache miss per leader looked at: most of the grouping's time.
+  // Leaders are kept by group number (dense, in order of creation), not by row: the hit counts
+  // they index then stay within the leaders' few hundred kilobytes instead of spanning every row.
   const head = new Int32Array(TABLES << bits).fill(-1);
   let blocks = new Int32Array(BLOCK * 1024);
   let blockCount = 0;
   const groups: number[][] = [];
-  const groupOfLeader = new Int32Array(n).fill(-1);
   const signs = new Uint8Array(PROJECTIONS);
   const keys = new Int32Array(TABLES);
   const hits = new Int32Array(n);
-  const touched: number[] = [];
+  let touched = new Int32Array(1024);
+  let touchedCount = 0;
 
-  // dotF32's value, from the kernel (dot-kernel.ts).
-  const joins = (i: number, leader: number): boolean =>
-    calls.dot(sourceAt + i * rowBytes, sourceAt + leader * rowBytes, dim) * invNorm[i] * invNorm[leader] >= minCos;
+  // dotF32's value, from the kernel (dot-kernel.ts), with the leader of group g (its first row).
+  const joins = (i: number, g: number): boolean => {
+    const leader = groups[g][0];
+    return (
+      calls.dot(sourceAt + i * rowBytes, sourceAt + leader * rowBytes, dim) * invNorm[i] * invNorm[leader] >= minCos
+    );
+  };
 
   for (let o = 0; o < n; o++) {
     const i = order ? order[o] : o;
@@ -107,7 +113,7 @@ function groupByLeaders(
     // meets depends on these, never a search result.
     calls.project(sourceAt + i * rowBytes, planesAt, dim, PROJECTIONS, sumsAt);
     for (let h = 0; h < PROJECTIONS; h++) signs[h] = sums[h] >= 0 ? 1 : 0;
-    touched.length = 0;
+    touchedCount = 0;
     for (let t = 0; t < TABLES; t++) {
       const index = bitIndex[t];
       let key = 0;
@@ -117,36 +123,45 @@ function groupByLeaders(
       for (let block = head[keys[t]]; block >= 0; block = blocks[block * BLOCK]) {
         const base = block * BLOCK;
         for (let slot = base + 1 + blocks[base + 1]; slot > base + 1; slot--) {
-          const leader = blocks[slot];
-          if (hits[leader]++ === 0) touched.push(leader);
+          const g = blocks[slot];
+          if (hits[g]++ === 0) {
+            if (touchedCount === touched.length) {
+              const grown = new Int32Array(touched.length * 2);
+              grown.set(touched);
+              touched = grown;
+            }
+            touched[touchedCount++] = g;
+          }
         }
       }
     }
-    let leader = -1;
-    for (const candidate of touched) {
+    let found = -1;
+    for (let c = 0; c < touchedCount; c++) {
+      const candidate = touched[c];
       if (hits[candidate] > 1 && joins(i, candidate)) {
-        leader = candidate;
+        found = candidate;
         break;
       }
     }
-    if (leader < 0) {
+    if (found < 0) {
       let checked = 0;
-      for (const candidate of touched) {
+      for (let c = 0; c < touchedCount; c++) {
+        const candidate = touched[c];
         if (hits[candidate] !== 1) continue;
         if (checked++ >= MAX_SINGLE_HITS_CHECKED) break;
         if (joins(i, candidate)) {
-          leader = candidate;
+          found = candidate;
           break;
         }
       }
     }
-    for (const candidate of touched) hits[candidate] = 0;
+    for (let c = 0; c < touchedCount; c++) hits[touched[c]] = 0;
 
-    if (leader >= 0) {
-      groups[groupOfLeader[leader]].push(i);
+    if (found >= 0) {
+      groups[found].push(i);
       continue;
     }
-    groupOfLeader[i] = groups.length;
+    const g = groups.length;
     groups.push([i]);
     if ((blockCount + TABLES) * BLOCK > blocks.length) {
       const grown = new Int32Array(blocks.length * 2);
@@ -162,7 +177,7 @@ function groupByLeaders(
         head[keys[t]] = block = fresh;
       }
       const count = ++blocks[block * BLOCK + 1];
-      blocks[block * BLOCK + 1 + count] = i;
+      blocks[block * BLOCK + 1 + count] = g;
     }
   }
   return groups;
