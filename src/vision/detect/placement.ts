@@ -7,7 +7,8 @@
  * A padded pass (factor > 1) shrinks the content by that factor and surrounds it with black, so
  * faces that fill the frame look like faces with background around them: on a fixed input the
  * canvas stays the input size, on a dynamic one the margin (share of the content per side) sets it.
- * Pure geometry plus one sharp call that renders the input pixels.
+ * Pure geometry, plus the rendering: one sharp resize per pass for the content (a padded pass
+ * resizes the whole-image pass's content, not the full image again) and the black canvas in JS.
  */
 import sharp from '../sharp.js';
 import type { Point } from '../types.js';
