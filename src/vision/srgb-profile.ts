@@ -19,8 +19,8 @@ export const PLAIN_SRGB_PROFILES: ReadonlyMap<string, string> = new Map([
     'libvips built-in sRGB',
   ],
   [
-    // "sRGB IEC61966-2.1" (Hewlett-Packard, 3,144 bytes): the profile Photoshop, Lightroom and many
-    // cameras and phones embed. The transform moves 142,622 of 16,777,216 colours (0.85%) by one
+    // "sRGB IEC61966-2.1" (Hewlett-Packard, 3,144 bytes): the profile Photoshop and many other
+    // tools embed. The transform moves 142,622 of 16,777,216 colours (0.85%) by one
     // unit in one channel (lcms rounding through the connection space), none by more.
     '2b3aa1645779a9e634744faf9b01e9102b0c9b88fd6deced7934df86b949af7e',
     'sRGB IEC61966-2.1 (HP)',
