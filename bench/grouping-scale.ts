@@ -48,6 +48,8 @@ interface StepResult {
   /** CPU time of the process during the step (user + system). */
   cpuMs: number;
   peakRssMb: number;
+  /** Highest RSS sampled (every 100 ms and at each progress report) while each phase ran. */
+  phaseRssMb: Record<string, number>;
   summary: GroupSummary;
 }
 
@@ -55,16 +57,34 @@ interface StepResult {
 async function step(db: string, kind: 'recluster' | 'recognise', mode: string): Promise<void> {
   const repo = await openRepository(db);
   const ctx = groupingBenchContext(repo, loadSettings({ FRS_DATABASE: db, ...SETTINGS, FRS_MATCH_MODE: mode }));
+  const phaseRssMb: Record<string, number> = {};
+  let phase = 'starting';
+  const sample = () => {
+    const mb = Math.round(process.memoryUsage().rss / 2 ** 20);
+    phaseRssMb[phase] = Math.max(phaseRssMb[phase] ?? 0, mb);
+  };
+  const onProgress = (name: string) => {
+    sample();
+    phase = name;
+    sample();
+  };
+  // The grouping is synchronous for long stretches: the timer samples between its awaits, the
+  // progress reports at its phase changes.
+  const sampler = setInterval(sample, 100);
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const summary = kind === 'recluster' ? await runRecluster(ctx) : await runGrouping(ctx);
+  const summary =
+    kind === 'recluster' ? await runRecluster(ctx, { onProgress }) : await runGrouping(ctx, { onProgress });
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  sample();
   await repo.close();
   const result: StepResult = {
     ms,
     cpuMs: (used.user + used.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    phaseRssMb,
     summary,
   };
   process.stdout.write(JSON.stringify(result));
@@ -118,6 +138,7 @@ async function main(): Promise<void> {
   if (!values.decided) {
     const recluster = inChild(db, 'recluster');
     log(row('full recluster (first: builds the grouping index)', recluster));
+    console.log(`  RSS by phase (MB): ${JSON.stringify(recluster.phaseRssMb)}`);
   }
 
   addBulkFaces(db, { identities: 5, firstIdentity: identities + 10_000 });

@@ -22,15 +22,14 @@ const { values } = parseArgs({
 const n = Number(values.faces);
 const radius = Number(values.radius) + RADIUS_SLACK;
 const dim = 128;
-// In a kernel memory of its own, as the streamed read (face-matrix.ts) allocates it: read in place.
+// In a kernel memory of its own, as the streamed read (face-matrix.ts) allocates it: read in place,
+// without a view per row (ConeTree.buildOnMatrix, as a first recluster builds it).
 const matrix = new KernelMemory(n * dim * 4 + 65536).f32(n * dim);
-const points: Float32Array[] = [];
-for (let identity = 0; points.length < n; identity++) {
+let rows = 0;
+for (let identity = 0; rows < n; identity++) {
   for (const face of identityFaces(identity, 20, dim, 2024)) {
-    if (points.length >= n) break;
-    const i = points.length;
-    matrix.set(face, i * dim);
-    points.push(matrix.subarray(i * dim, (i + 1) * dim));
+    if (rows >= n) break;
+    matrix.set(face, rows++ * dim);
   }
 }
 
@@ -46,7 +45,7 @@ const timed = <T>(run: () => T): { result: T; wall: number; cpu: number } => {
 };
 
 const load = loadavg()[0];
-const build = timed(() => ConeTree.build(points));
+const build = timed(() => ConeTree.buildOnMatrix(matrix, dim));
 let pairs = 0,
   checksum = 0;
 const walk = timed(() =>

@@ -12,9 +12,21 @@ import { MinRootSets } from './min-root-sets.js';
 
 /** Component label of each point (0, 1, ... in order of each component's first point). */
 export function componentLabels(points: readonly Embedding[], radius: number): Int32Array {
-  const sets = new MinRootSets(points.length);
-  if (points.length >= 2) {
-    const tree = ConeTree.build(points);
+  return labelsOver(points.length, () => ConeTree.build(points), radius);
+}
+
+/**
+ * componentLabels of the rows of a matrix in a kernel memory (rows of dim floats: a streamed
+ * library), read in place without a view per row (ConeTree.buildOnMatrix).
+ */
+export function componentLabelsOfRows(matrix: Float32Array, dim: number, radius: number): Int32Array {
+  return labelsOver(matrix.length / dim, () => ConeTree.buildOnMatrix(matrix, dim), radius);
+}
+
+function labelsOver(n: number, build: () => ConeTree, radius: number): Int32Array {
+  const sets = new MinRootSets(n);
+  if (n >= 2) {
+    const tree = build();
     try {
       tree.forEachPairWithin(radius, (i, j) => sets.union(i, j));
     } finally {

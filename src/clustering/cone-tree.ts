@@ -16,7 +16,8 @@
  */
 import { FrsError } from '../errors.js';
 import { angleOf, buildLayout, type TreeLayout } from './cone-tree-build.js';
-import { assertUnitVectors, dotF32, isWithin, type Embedding } from './cosine.js';
+import { assertUnitRows, assertUnitVectors, dotF32, isWithin, type Embedding } from './cosine.js';
+import { boundDotSlack } from './simd/bound-dots.js';
 import type { KernelExports } from './simd/dot-kernel.js';
 import { commonMemory, KernelMemory } from './simd/kernel-memory.js';
 
@@ -83,14 +84,25 @@ export class ConeTree {
     return ConeTree.buildIn(points, options, undefined);
   }
 
+  /**
+   * build() over the rows of `matrix` (rows of dim floats), without a view per row (a million
+   * views are about 100 MB of heap). A matrix in a kernel memory (a streamed library,
+   * face-matrix.ts) is read in place and must not change while the tree lives.
+   */
+  static buildOnMatrix(matrix: Float32Array, dim: number, options: ConeTreeOptions = {}): ConeTree {
+    if (!(dim > 0) || matrix.length % dim !== 0)
+      throw new FrsError('INVALID_INPUT', `A matrix of ${matrix.length} floats has no rows of ${dim}.`);
+    assertUnitRows(matrix, dim);
+    const kernel = KernelMemory.of(matrix);
+    if (kernel) return ConeTree.lay(matrix, matrix.length / dim, dim, kernel, true, [], options);
+    // Elsewhere, a copy the tree owns, where the kernel can read it.
+    const copy = commonMemory.f32(matrix.length);
+    copy.set(matrix);
+    return ConeTree.lay(copy, matrix.length / dim, dim, commonMemory, false, [copy], options);
+  }
+
   /** build, with copied rows in `memory` (default: the common one) unless they are read in place. */
   private static buildIn(points: readonly Embedding[], options: ConeTreeOptions, memory?: KernelMemory): ConeTree {
-    const leafSize = options.leafSize ?? 64;
-    const groupRadius = options.groupRadius ?? 0.3;
-    if (!Number.isInteger(leafSize) || leafSize < 1)
-      throw new FrsError('INVALID_INPUT', `leafSize must be a positive integer (got ${leafSize}).`);
-    if (!(groupRadius >= 0 && groupRadius <= 2))
-      throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
     const n = points.length;
     const dim = assertUnitVectors(points);
     // Rows that are consecutive views of one matrix in the kernel's memory (a streamed library,
@@ -101,11 +113,34 @@ export class ConeTree {
     const owned: ArrayBufferView[] = [];
     const own = <T extends ArrayBufferView>(view: T): T => (owned.push(view), view);
     const source = shared ?? own(kernel.f32(n * dim));
+    if (!shared) for (let i = 0; i < n; i++) source.set(points[i], i * dim);
+    return ConeTree.lay(source, n, dim, kernel, shared !== null, owned, options);
+  }
+
+  /**
+   * The tree over n rows of `source` in `kernel`'s memory: read in place when `inPlace`, else
+   * `source` is a copy the tree owns (in `owned`, with any other block it owns) and is reordered.
+   */
+  private static lay(
+    source: Float32Array,
+    n: number,
+    dim: number,
+    kernel: KernelMemory,
+    inPlace: boolean,
+    owned: ArrayBufferView[],
+    options: ConeTreeOptions,
+  ): ConeTree {
+    const leafSize = options.leafSize ?? 64;
+    const groupRadius = options.groupRadius ?? 0.3;
+    if (!Number.isInteger(leafSize) || leafSize < 1)
+      throw new FrsError('INVALID_INPUT', `leafSize must be a positive integer (got ${leafSize}).`);
+    if (!(groupRadius >= 0 && groupRadius <= 2))
+      throw new FrsError('INVALID_INPUT', `groupRadius must be within 0..2 (got ${groupRadius}).`);
+    const own = <T extends ArrayBufferView>(view: T): T => (owned.push(view), view);
     const sourceInvNorm = new Float64Array(n);
     let normMin = 1,
       normMax = 1;
     for (let i = 0; i < n; i++) {
-      if (!shared) source.set(points[i], i * dim);
       const length = Math.sqrt(dotF32(source, i * dim, source, i * dim, dim));
       sourceInvNorm[i] = 1 / length;
       normMin = Math.min(normMin, length);
@@ -116,7 +151,7 @@ export class ConeTree {
     const rowAt = own(kernel.i32(n));
     // A shared matrix is read where it is (a million faces' matrix is 512 MB: no second copy);
     // a copied one is laid out again in tree order, so that a leaf's rows are contiguous.
-    if (shared) {
+    if (inPlace) {
       for (let p = 0; p < n; p++) {
         const i = layout.ids[p];
         rowAt[p] = i * dim;
@@ -280,6 +315,7 @@ export class ConeTree {
     other.assertUsable();
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
+    const pointDots = this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf()));
     const scratch: WalkScratch = {
       eps,
       limit,
@@ -289,18 +325,28 @@ export class ConeTree {
       // The kernel's results: a leaf centre against a range of leaf centres; a point against up
       // to a leaf's points.
       leafDots: this.kernel.f64(Math.max(1, other.leaves.list.length)),
-      pointDots: this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf())),
+      pointDots,
       leafDotsAt: 0,
-      pointDotsAt: 0,
+      pointDotsAt: pointDots.byteOffset,
+      reachCosA: this.reachCosines(limit),
+      reachCosB: self ? undefined : other.reachCosines(limit),
+      cosSlack: boundDotSlack(this.dim) + COS_SLACK,
     };
     scratch.leafDotsAt = scratch.leafDots.byteOffset;
-    scratch.pointDotsAt = scratch.pointDots.byteOffset;
     try {
       this.walkNodePairs(other, scratch);
     } finally {
       this.kernel.free(scratch.leafDots);
       this.kernel.free(scratch.pointDots);
     }
+  }
+
+  /**
+   * cos(angle to its leaf centre + limit) per position: a point whose angle to another leaf's
+   * centre exceeds that sum for the other leaf's head reaches none of its points (-Infinity past pi).
+   */
+  private reachCosines(limit: number): Float64Array {
+    return this.layout.toLeafCentre.map((own) => (own + limit < Math.PI ? Math.cos(own + limit) : -Infinity));
   }
 
   private walkNodePairs(other: ConeTree, scratch: WalkScratch): void {
@@ -378,18 +424,19 @@ export class ConeTree {
       LB = other.leaves;
     const reachA = scratch.reachA,
       reachB = scratch.reachB ?? scratch.reachA;
-    const { limit, leafDots } = scratch;
+    const { limit, leafDots, cosSlack } = scratch;
     for (let x = LA.lo[a]; x < LA.hi[a]; x++) {
       const leafA = LA.list[x];
       if (self) this.leafSelfPairs(leafA, scratch);
       const cx = reachA.cos[x],
         sx = reachA.sin[x],
         inverse = A.centreInvNorm[leafA];
-      // Leaf A's centre against every leaf centre of the range, in one kernel call.
+      // Leaf A's centre against every leaf centre of the range, in one kernel call: bound dots,
+      // moved by their error bound towards "near" (leaf pairs are only ruled out with them).
       const first = self ? x + 1 : LB.lo[b];
       const count = LB.hi[b] - first;
       if (count <= 0) continue;
-      this.calls.dotRange(
+      this.calls.boundRange(
         this.at.leafCentres + x * dim * 4,
         other.at.leafCentres + first * dim * 4,
         dim * 4,
@@ -400,7 +447,7 @@ export class ConeTree {
       for (let k = 0; k < count; k++) {
         const y = first + k;
         const leafB = LB.list[y];
-        const cos = leafDots[k] * inverse * B.centreInvNorm[leafB];
+        const cos = leafDots[k] * inverse * B.centreInvNorm[leafB] + cosSlack;
         // Ruled out when cos(between) is below cos(apA + apB + limit), by more than rounding.
         if (cos < cx * reachB.cos[y] - sx * reachB.sin[y] - COS_SLACK) continue;
         const between = angleOf(cos);
@@ -452,6 +499,8 @@ export class ConeTree {
     const { dim } = this;
     const A = this.layout,
       B = other.layout;
+    const reachA = scratch.reachCosA,
+      reachB = scratch.reachCosB ?? scratch.reachCosA;
     const atA = this.at.data,
       atB = other.at.data,
       rowA = this.rowAt,
@@ -464,11 +513,15 @@ export class ConeTree {
       q = B.start[b];
     while (p < endA && q < endB && between - ownA[p] - ownB[q] <= limit) {
       if (ownA[p] >= ownB[q]) {
-        // Settle A's head against B's remaining points.
-        const reach = this.angleTo(p, other, b) - limit;
-        const cheap = between - ownA[p] - limit;
+        // Settle A's head against B's remaining points: none when it lies farther from B's centre
+        // than B's head reaches (most heads; a cosine test, no acos).
+        const cos = this.cosTo(p, other, b, scratch.cosSlack);
         let r = q;
-        while (r < endB && ownB[r] >= reach && ownB[r] >= cheap) r++;
+        if (cos >= reachB[q] - REACH_COS_SLACK) {
+          const reach = angleOf(cos) - limit;
+          const cheap = between - ownA[p] - limit;
+          while (r < endB && ownB[r] >= reach && ownB[r] >= cheap) r++;
+        }
         if (r > q) {
           this.calls.dotList(atA + rowA[p] * 4, atB, other.at.rowAt + q * 4, r - q, dim, scratch.pointDotsAt);
           for (let k = 0; k < r - q; k++) {
@@ -477,10 +530,13 @@ export class ConeTree {
         }
         p++;
       } else {
-        const reach = other.angleTo(q, this, a) - limit;
-        const cheap = between - ownB[q] - limit;
+        const cos = other.cosTo(q, this, a, scratch.cosSlack);
         let r = p;
-        while (r < endA && ownA[r] >= reach && ownA[r] >= cheap) r++;
+        if (cos >= reachA[p] - REACH_COS_SLACK) {
+          const reach = angleOf(cos) - limit;
+          const cheap = between - ownB[q] - limit;
+          while (r < endA && ownA[r] >= reach && ownA[r] >= cheap) r++;
+        }
         if (r > p) {
           // dot(b, a) is dot(a, b) bit for bit: the same products (multiplication commutes), summed alike.
           this.calls.dotList(atB + rowB[q] * 4, atA, this.at.rowAt + p * 4, r - p, dim, scratch.pointDotsAt);
@@ -493,13 +549,13 @@ export class ConeTree {
     }
   }
 
-  /** Angle from the point at position p of this tree to the centre of `node` in `tree`. */
-  private angleTo(p: number, tree: ConeTree, node: number): number {
-    return angleOf(
-      this.calls.dot(this.at.data + this.rowAt[p] * 4, tree.at.centres + node * tree.dim * 4, tree.dim) *
-        this.invNorm[p] *
-        tree.layout.centreInvNorm[node],
-    );
+  /**
+   * An upper bound on the cosine between the point at position p of this tree and the centre of
+   * `node` in `tree`: a bound dot (bound-dots.ts) moved up by its error bound, `slack`.
+   */
+  private cosTo(p: number, tree: ConeTree, node: number, slack: number): number {
+    const dot = this.calls.boundDot(this.at.data + this.rowAt[p] * 4, tree.at.centres + node * tree.dim * 4, tree.dim);
+    return dot * this.invNorm[p] * tree.layout.centreInvNorm[node] + slack;
   }
 }
 
@@ -528,6 +584,9 @@ const FLAT_LEAF_PAIRS = 1024;
 /** Rounding in a dot product of two float32 unit rows and in cos/sin, far below ANGLE_SLACK's effect. */
 const COS_SLACK = 1e-9;
 
+/** Covers float64 rounding in Math.cos, so that the cosine test never settles a head acos would not. */
+const REACH_COS_SLACK = 1e-12;
+
 interface WalkScratch {
   eps: number;
   limit: number;
@@ -541,6 +600,11 @@ interface WalkScratch {
   /** Their byte addresses, for the kernel's calls. */
   leafDotsAt: number;
   pointDotsAt: number;
+  /** reachCosines of this tree and, across two trees, of the other. */
+  reachCosA: Float64Array;
+  reachCosB: Float64Array | undefined;
+  /** How far a bound dot's cosine may be off (bound-dots.ts) plus the cosine's own rounding. */
+  cosSlack: number;
 }
 
 /** Frees a collected tree's blocks in the kernel's memory (one not disposed). */

@@ -106,6 +106,15 @@ export function centroid(vectors: readonly ArrayLike<number>[]): Embedding {
 }
 
 /** Refuses empty, ragged, non-finite or non-unit input up front, naming the culprit. */
+/** assertUnitVectors for the rows of a matrix (rows of dim floats), without a view per row. */
+export function assertUnitRows(matrix: Float32Array, dim: number, tolerance = 1e-3): void {
+  for (let i = 0; i * dim < matrix.length; i++) {
+    const n = Math.sqrt(dotF32(matrix, i * dim, matrix, i * dim, dim));
+    if (!Number.isFinite(n) || Math.abs(n - 1) > tolerance)
+      throw new FrsError('INVALID_INPUT', `Embedding ${i} is not L2-normalised (norm ${n}).`);
+  }
+}
+
 export function assertUnitVectors(vectors: readonly ArrayLike<number>[], tolerance = 1e-3): number {
   if (vectors.length === 0) return 0;
   const dim = vectors[0].length;

@@ -21,7 +21,7 @@
  * there both regroup every face, as before.
  */
 import { decideByComponents, type FaceSource } from '../clustering/component-decision.js';
-import { coneOf, componentLabels, componentMembers, indexedComponentLabels } from '../clustering/components.js';
+import { coneOf, componentLabelsOfRows, componentMembers, indexedComponentLabels } from '../clustering/components.js';
 import { groupFaces, type GroupDecision } from '../clustering/group.js';
 import { interactionRadius, isCentroidMode } from '../clustering/interaction-radius.js';
 import { joinedAlongMerges } from '../clustering/centroid-closure.js';
@@ -172,10 +172,7 @@ function planOf(plan: Omit<FullPlan, 'kept' | 'others'>): FullPlan {
 
 /** Components of every face by the pair search (no usable index); the cone tree reads the matrix in place. */
 function everyComponent(table: FaceTable, radius: number): Int32Array {
-  return componentLabels(
-    Array.from({ length: table.length }, (_, i) => table.embedding(i)),
-    radius,
-  );
+  return componentLabelsOfRows(table.matrix.subarray(0, table.length * table.dim), table.dim, radius);
 }
 
 /** Faces that no stored component holds, past which a recluster searches all pairs instead. */

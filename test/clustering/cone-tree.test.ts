@@ -68,6 +68,17 @@ describe('ConeTree', () => {
     const expected = across(ConeTree.build(embeddings), copies);
     expect(across(inPlace, copies)).toEqual(expected);
     expect(across(copies, inPlace)).toEqual(expected);
+    // The matrix itself, without views: read in place too, the same pairs.
+    const beforeOnMatrix = memory.bytesInUse();
+    const onMatrix = ConeTree.buildOnMatrix(matrix, 64);
+    expect(memory.bytesInUse() - beforeOnMatrix).toBeLessThan(matrix.byteLength);
+    expect(sortedPairs(onMatrix, eps)).toEqual(bruteForcePairs(embeddings, eps).sort());
+    // A plain matrix (no kernel memory) is copied: the same pairs.
+    const plain = Float32Array.from(matrix);
+    expect(sortedPairs(ConeTree.buildOnMatrix(plain, 64), eps)).toEqual(bruteForcePairs(embeddings, eps).sort());
+    expect(() => ConeTree.buildOnMatrix(plain.subarray(0, 100), 64)).toThrow(FrsError);
+    plain[3] = 2;
+    expect(() => ConeTree.buildOnMatrix(plain, 64)).toThrow(/not L2-normalised/);
   });
 
   it('gives its kernel memory back on dispose, and refuses to search afterwards', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dotF32 } from '../../src/clustering/cosine.js';
 import { gaussian, seededRandom } from '../../src/clustering/random.js';
+import { boundDotSlack } from '../../src/clustering/simd/bound-dots.js';
 import { kernelBytes } from '../../src/clustering/simd/dot-kernel.js';
 import { commonMemory, KernelMemory } from '../../src/clustering/simd/kernel-memory.js';
 import { signedLeb, unsignedLeb } from '../../src/clustering/simd/wasm-emitter.js';
@@ -111,6 +112,41 @@ describe('dot-product kernel', () => {
       arena.free(sums);
       arena.free(planesT);
     }
+  });
+
+  it('bound dots stay within boundDotSlack of the exact dot, and the batches agree with them', () => {
+    const random = seededRandom(9);
+    const out = arena.f64(40);
+    const aAt = arena.i32(40),
+      bAt = arena.i32(40);
+    let worst = 0;
+    for (const length of [...lengths, 256, 512]) {
+      // Rows of mixed signs and magnitudes: the relative error is largest when terms cancel.
+      const rows = randomRows(41 * length + 3, 100 + length);
+      const norm = (at: number) => Math.sqrt(dotF32(rows.plain, at, rows.plain, at, length));
+      const address = (at: number) => rows.inArena.byteOffset + at * 4;
+      for (let t = 0; t < 40; t++) {
+        const a = Math.floor(random() * 40) * length,
+          b = Math.floor(random() * 40) * length + (t % 3);
+        const bound = arena.calls.boundDot(address(a), address(b), length);
+        const error = Math.abs(bound - dotF32(rows.plain, a, rows.plain, b, length));
+        worst = Math.max(worst, error / (norm(a) * norm(b) * boundDotSlack(length) || 1));
+        aAt[t] = address(a);
+        bAt[t] = address(b);
+      }
+      arena.calls.boundPairs(aAt.byteOffset, bAt.byteOffset, 40, length, out.byteOffset);
+      for (let t = 0; t < 40; t++) expect(Object.is(out[t], arena.calls.boundDot(aAt[t], bAt[t], length))).toBe(true);
+      arena.calls.boundRange(address(1), address(length), length * 4, 37, length, out.byteOffset);
+      for (let t = 0; t < 37; t++)
+        expect(Object.is(out[t], arena.calls.boundDot(address(1), address(length + t * length), length))).toBe(true);
+      arena.free(rows.inArena);
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    // Float32 arithmetic does round: the slack is not covering an exact computation.
+    expect(worst).toBeGreaterThan(0);
+    arena.free(bAt);
+    arena.free(aAt);
+    arena.free(out);
   });
 
   it('refuses a batch larger than its result array', () => {

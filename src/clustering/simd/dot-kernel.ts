@@ -13,6 +13,7 @@
  * or a list of rows (by offset), results into `out`. All pointers are byte offsets into the
  * kernel's memory (kernel-memory.ts, which wraps these calls); rows are `length` float32.
  */
+import { boundDotDefs } from './bound-dots.js';
 import { emitModule, F64, I32, op, V128, type FunctionDef } from './wasm-emitter.js';
 
 const DOT = 0;
@@ -256,6 +257,7 @@ export const kernelBytes = emitModule({ minPages: 1, maxPages: 65536 }, [
   dotRangeDef,
   dotListDef,
   projectDef,
+  ...boundDotDefs(5),
 ]);
 
 export interface KernelExports {
@@ -263,6 +265,10 @@ export interface KernelExports {
   dotRange(q: number, base: number, stride: number, count: number, length: number, out: number): void;
   dotList(q: number, base: number, offsets: number, count: number, length: number, out: number): void;
   project(row: number, planesT: number, length: number, planes: number, out: number): void;
+  /** Float32 dots for pruning bounds (bound-dots.ts): within boundDotSlack of the exact ones. */
+  boundDot(a: number, b: number, length: number): number;
+  boundRange(q: number, base: number, stride: number, count: number, length: number, out: number): void;
+  boundPairs(aAt: number, bAt: number, count: number, length: number, out: number): void;
 }
 
 /** Compiled once; one instance per memory (kernel-memory.ts). */

@@ -88,6 +88,9 @@ export const op = {
   f64x2PromoteLowF32x4: [0xfd, ...unsignedLeb(0x5f)],
   f64x2Add: [0xfd, ...unsignedLeb(0xf0)],
   f64x2Mul: [0xfd, ...unsignedLeb(0xf2)],
+  f32x4ExtractLane: (lane: 0 | 1 | 2 | 3) => [0xfd, ...unsignedLeb(0x1f), lane],
+  f32x4Add: [0xfd, ...unsignedLeb(0xe4)],
+  f32x4Mul: [0xfd, ...unsignedLeb(0xe6)],
 } as const;
 
 export interface FunctionDef {
