@@ -1,10 +1,12 @@
 /**
  * Image decoding: any format sharp reads becomes 8-bit sRGB, EXIF-rotated, alpha removed
- * (flattened on white so transparent PNG backgrounds don't turn into black blobs).
+ * (flattened on white so transparent PNG backgrounds don't turn into black blobs). An embedded
+ * colour profile is applied, unless it is a known sRGB profile (srgb-profile.ts).
  * Every failure is an FrsError with a code a caller can map to a status.
  */
 import sharp from './sharp.js';
 import { FrsError } from '../errors.js';
+import { isPlainSrgbProfile } from './srgb-profile.js';
 
 export interface DecodedImage {
   /** Interleaved RGB, row-major, width*height*3 bytes. */
@@ -44,8 +46,16 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits): Prom
     );
   }
 
+  // An 8-bit RGB image whose embedded profile is sRGB itself is sRGB as it is: skipping the
+  // profile's transform saves more time than the JPEG decode takes (srgb-profile.ts).
+  const ignoreIcc = meta.space === 'srgb' && meta.depth === 'uchar' && isPlainSrgbProfile(meta.icc);
   try {
-    const { data, info } = await sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error', pages: 1 })
+    const { data, info } = await sharp(input, {
+      limitInputPixels: limits.maxPixels,
+      failOn: 'error',
+      pages: 1,
+      ignoreIcc,
+    })
       .rotate() // apply EXIF orientation
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')

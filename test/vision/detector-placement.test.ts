@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { placeImage, renderInput, toImagePoint, type InputSizing } from '../../src/vision/detect/placement.js';
+import sharp from 'sharp';
+import {
+  contentSource,
+  PAD_VALUE,
+  placeImage,
+  renderContent,
+  renderInput,
+  toImagePoint,
+  type InputSizing,
+  type Placement,
+  type RgbPixels,
+} from '../../src/vision/detect/placement.js';
 
 const letterbox: InputSizing = { width: 512, height: 512, resize: 'letterbox' };
 const stretch: InputSizing = { width: 512, height: 512, resize: 'stretch' };
@@ -132,5 +143,88 @@ describe('renderInput', () => {
     expect(px(0, 3)[0]).toBeGreaterThan(200);
     expect(px(0, 3)[1]).toBeLessThan(60);
     expect(px(7, 4)).toEqual([255, 255, 255]);
+  });
+});
+
+/** A photo-like generated image: smooth gradients plus a deterministic pattern, so resampling shows. */
+function generated(width: number, height: number): RgbPixels {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 3;
+      data[o] = (x * 255) / width;
+      data[o + 1] = (y * 255) / height;
+      data[o + 2] = (x * 7 + y * 13) % 256;
+    }
+  return { data, width, height };
+}
+
+/** What the input was before the rendering was split: one sharp pipeline, resize then extend with black. */
+async function sharpPipelineInput(image: RgbPixels, p: Placement): Promise<Uint8Array> {
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(p.contentWidth, p.contentHeight, { fit: 'fill' })
+    .extend({
+      left: p.left,
+      top: p.top,
+      right: p.inputWidth - p.contentWidth - p.left,
+      bottom: p.inputHeight - p.contentHeight - p.top,
+      background: { r: PAD_VALUE, g: PAD_VALUE, b: PAD_VALUE },
+    })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(data);
+}
+
+const meanAbsDiff = (a: Uint8Array, b: Uint8Array): number =>
+  a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
+
+describe('renderContent / padContent / contentSource', () => {
+  const shipped = { factor: 4, margin: 0.25 };
+
+  it.each([
+    ['a photo larger than the input, whole-image pass', 1366, 768, { factor: 1, margin: 0 }],
+    ['an image smaller than the input (kept at its size, centred)', 250, 250, { factor: 1, margin: 0 }],
+    ['a padded pass from the image', 940, 464, shipped],
+  ])('renderInput gives the bytes of one sharp resize + extend pipeline: %s', async (_name, w, h, plan) => {
+    const image = generated(w, h);
+    const p = placeImage(w, h, dynamic, plan);
+    expect(Buffer.from(await renderInput(image, p)).equals(Buffer.from(await sharpPipelineInput(image, p)))).toBe(true);
+  });
+
+  it('an image already at the content size is used as it is: no copy, no resampling', async () => {
+    const image = generated(250, 250);
+    const p = placeImage(250, 250, dynamic);
+    expect(await renderContent(image, p)).toBe(image);
+  });
+
+  it('a padded pass resizes the whole-image content, or the image when that content is the image itself', async () => {
+    const large = generated(1366, 768);
+    const whole = await renderContent(large, placeImage(1366, 768, dynamic));
+    expect([whole.width, whole.height]).toEqual([512, 288]);
+    const padded = placeImage(1366, 768, dynamic, shipped);
+    expect(contentSource(large, whole, padded)).toBe(whole);
+    expect(contentSource(large, undefined, padded)).toBe(large);
+    // From the reduced pixels the padded input is nearly what a resize of the full image gives.
+    const fromWhole = await renderInput(whole, padded);
+    const fromImage = await renderInput(large, padded);
+    expect(meanAbsDiff(fromWhole, fromImage)).toBeLessThan(1.5);
+
+    // An LFW-sized image fits the input: its whole-image content is the image, so a padded pass
+    // renders from exactly the pixels it rendered from before, byte for byte.
+    const small = generated(250, 250);
+    const smallWhole = await renderContent(small, placeImage(250, 250, dynamic));
+    const smallPadded = placeImage(250, 250, dynamic, shipped);
+    expect(contentSource(small, smallWhole, smallPadded)).toBe(small);
+    expect(
+      Buffer.from(await renderInput(smallWhole, smallPadded)).equals(
+        Buffer.from(await renderInput(small, smallPadded)),
+      ),
+    ).toBe(true);
+  });
+
+  it('a source smaller than the pass content is not used', () => {
+    const image = generated(1000, 1000);
+    const tiny = generated(100, 100);
+    expect(contentSource(image, tiny, placeImage(1000, 1000, dynamic, shipped))).toBe(image);
   });
 });

@@ -12,12 +12,15 @@ import { InputBuffer, inputLength, toInputTensor } from '../tensor.js';
 import type { Box, Point } from '../types.js';
 import { nonMaxSuppression } from './nms.js';
 import {
+  contentSource,
+  padContent,
   placeImage,
-  renderInput,
+  renderContent,
   toImagePoint,
   WHOLE_IMAGE_PASS,
   type InputSizing,
   type PassPlan,
+  type RgbPixels,
 } from './placement.js';
 
 /**
@@ -78,10 +81,18 @@ export class FaceDetector {
   }
 
   async detect(image: DecodedImage): Promise<Detection[]> {
-    const candidates: Detection[] = [];
-    for (const plan of [WHOLE_IMAGE_PASS, ...this.spec.paddedPasses])
-      candidates.push(...(await this.pass(image, plan)));
+    const whole = await this.wholeContent(image);
+    const candidates = await this.pass(image, WHOLE_IMAGE_PASS, whole);
+    for (const plan of this.spec.paddedPasses) candidates.push(...(await this.pass(image, plan, whole)));
     return this.select(candidates);
+  }
+
+  /**
+   * The whole-image pass's content: the image resized to fit the input (or the image itself when
+   * it fits already). Padded passes resize it further instead of the full image (contentSource).
+   */
+  wholeContent(image: DecodedImage): Promise<RgbPixels> {
+    return renderContent(image, placeImage(image.width, image.height, this.sizing, WHOLE_IMAGE_PASS));
   }
 
   /**
@@ -98,11 +109,14 @@ export class FaceDetector {
   /**
    * One model run with the image placed as `plan` says: candidates at or above minScore, in image
    * pixels, before NMS; a padded pass keeps only faces of at least the padded-pass share.
+   * `whole` (from wholeContent) is the image as the whole-image pass sees it: given, the pass
+   * resizes from it where it can (contentSource) and the whole-image pass renders nothing.
    */
-  async pass(image: DecodedImage, plan: PassPlan = WHOLE_IMAGE_PASS): Promise<Detection[]> {
+  async pass(image: DecodedImage, plan: PassPlan = WHOLE_IMAGE_PASS, whole?: RgbPixels): Promise<Detection[]> {
     const { input, outputs } = this.spec;
     const placement = placeImage(image.width, image.height, this.sizing, plan);
-    const pixels = await renderInput(image, placement);
+    const content = await renderContent(contentSource(image, whole, placement), placement);
+    const pixels = padContent(content, placement);
     const session = await getSession(this.modelPath, {
       intraOpThreads: this.options.intraOpThreads,
       sha256: this.spec.sha256,

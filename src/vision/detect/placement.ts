@@ -7,10 +7,10 @@
  * A padded pass (factor > 1) shrinks the content by that factor and surrounds it with black, so
  * faces that fill the frame look like faces with background around them: on a fixed input the
  * canvas stays the input size, on a dynamic one the margin (share of the content per side) sets it.
- * Pure geometry plus one sharp call that renders the input pixels.
+ * Pure geometry, plus the rendering: one sharp resize per pass for the content (a padded pass
+ * resizes the whole-image pass's content, not the full image again) and the black canvas in JS.
  */
 import sharp from '../sharp.js';
-import type { DecodedImage } from '../decode.js';
 import type { Point } from '../types.js';
 
 export interface Placement {
@@ -83,19 +83,55 @@ export function toImagePoint(p: Point, placement: Placement, width: number, heig
   ];
 }
 
-/** Renders the model input: interleaved RGB bytes, inputWidth x inputHeight. */
-export async function renderInput(image: DecodedImage, placement: Placement): Promise<Uint8Array> {
-  const { contentWidth: cw, contentHeight: ch, left, top, inputWidth, inputHeight } = placement;
-  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(cw, ch, { fit: 'fill' })
-    .extend({
-      left,
-      top,
-      right: inputWidth - cw - left,
-      bottom: inputHeight - ch - top,
-      background: { r: PAD_VALUE, g: PAD_VALUE, b: PAD_VALUE },
-    })
+/** Interleaved RGB pixels of some size: a decoded image, or an image already resized for one pass. */
+export interface RgbPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * The content of a pass: `source` resized to contentWidth x contentHeight (sharp's default
+ * kernel), interleaved RGB. A source already at that size is returned as it is: a resize to the
+ * same size changes no pixel, so a sharp call would only cost time.
+ */
+export async function renderContent(source: RgbPixels, placement: Placement): Promise<RgbPixels> {
+  const { contentWidth: width, contentHeight: height } = placement;
+  if (source.width === width && source.height === height) return source;
+  const { data } = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height };
+}
+
+/** The model input: the content at the placement's offset on a PAD_VALUE canvas, interleaved RGB. */
+export function padContent(content: RgbPixels, placement: Placement): Uint8Array {
+  const { contentWidth: cw, contentHeight: ch, left, top, inputWidth, inputHeight } = placement;
+  if (content.width !== cw || content.height !== ch)
+    throw new Error(`content is ${content.width}x${content.height}, the placement expects ${cw}x${ch}`);
+  if (cw === inputWidth && ch === inputHeight) return content.data;
+  const out = new Uint8Array(inputWidth * inputHeight * 3).fill(PAD_VALUE);
+  const row = cw * 3;
+  for (let y = 0; y < ch; y++)
+    out.set(content.data.subarray(y * row, (y + 1) * row), ((top + y) * inputWidth + left) * 3);
+  return out;
+}
+
+/**
+ * Where a pass's content is resized from: the whole-image pass's content when it has at least the
+ * pass's content size (a padded pass shrinks the image further: resizing the already reduced
+ * pixels costs a fraction of resizing the full image again), the image itself otherwise. When the
+ * whole-image content is the image at its own size (no image larger than the input), it is the
+ * image's very pixels, so the pass renders exactly as from the image.
+ */
+export function contentSource(image: RgbPixels, wholeContent: RgbPixels | undefined, placement: Placement): RgbPixels {
+  return wholeContent && wholeContent.width >= placement.contentWidth && wholeContent.height >= placement.contentHeight
+    ? wholeContent
+    : image;
+}
+
+/** Renders the model input: interleaved RGB bytes, inputWidth x inputHeight. */
+export async function renderInput(image: RgbPixels, placement: Placement): Promise<Uint8Array> {
+  return padContent(await renderContent(image, placement), placement);
 }
