@@ -25,6 +25,10 @@ export function groupingFacesOf(faces: readonly GroupingFace[]): GroupingFaces {
 }
 
 /** What one regroup decided: computed from one read of the faces, before anything is written. */
+/** movedTo's marks: the face keeps its person; the face leaves every person (person ids are integers; a dry run's are negative). */
+const UNCHANGED = NaN;
+const UNASSIGNED = -Infinity;
+
 export interface Plan {
   /** User-verified faces with their persons (the fixed part; in an incremental run also ones out of reach). */
   verified: Array<GroupingFace & { personId: number }>;
@@ -95,21 +99,31 @@ export async function applyPlan(ops: RepositoryOps, plan: Plan, dryRun: boolean)
   const clusterPersons = kept.map((p) => p ?? created[next++]);
   const changes = assignmentChanges(toGroup, decision, clusterPersons, cannotLink);
 
-  // Members of every person whose faces changed, after the change.
-  const moved = new Map(changes.map((c) => [toGroup.positionOf(c.faceId)!, c.to]));
-  const touched = new Set(changes.flatMap((c) => [c.from, c.to]).filter((p): p is number => p !== null));
-  const members = new Map<number, GroupingFace[]>([...touched].map((p) => [p, []]));
-  for (const f of verified) members.get(f.personId)?.push(f);
-  for (const f of others) if (f.personId !== null) members.get(f.personId)?.push(f);
+  // Members of every person whose faces changed, after the change: the listed faces as they are,
+  // the faces to group by position (a face object is made per person when its portrait is chosen,
+  // not for every face at once: at a million faces those objects were the write's peak memory).
+  const movedTo = new Float64Array(toGroup.length).fill(UNCHANGED);
+  const touched = new Set<number>();
+  for (const c of changes) {
+    movedTo[toGroup.positionOf(c.faceId)!] = c.to ?? UNASSIGNED;
+    if (c.from !== null) touched.add(c.from);
+    if (c.to !== null) touched.add(c.to);
+  }
+  const members = new Map<number, { listed: GroupingFace[]; positions: number[] }>(
+    [...touched].map((p) => [p, { listed: [], positions: [] }]),
+  );
+  for (const f of verified) members.get(f.personId)?.listed.push(f);
+  for (const f of others) if (f.personId !== null) members.get(f.personId)?.listed.push(f);
   if (touched.size > 0) {
     for (let i = 0; i < toGroup.length; i++) {
-      const p = moved.has(i) ? moved.get(i)! : toGroup.personId(i);
-      if (p !== null) members.get(p)?.push(toGroup.face(i));
+      const to = movedTo[i];
+      const p = Number.isNaN(to) ? toGroup.personId(i) : to === UNASSIGNED ? null : to;
+      if (p !== null) members.get(p)?.positions.push(i);
     }
   }
   let newFaces = 0;
   for (let i = 0; i < toGroup.length; i++) if (!toGroup.grouped(i)) newFaces++;
-  const emptied = [...members].filter(([, faces]) => faces.length === 0).map(([p]) => p);
+  const emptied = [...members].filter(([, m]) => m.listed.length + m.positions.length === 0).map(([p]) => p);
 
   const summary: Applied = {
     regrouped: true,
@@ -130,8 +144,9 @@ export async function applyPlan(ops: RepositoryOps, plan: Plan, dryRun: boolean)
   await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
   faultPoint('regroup'); // inside the write transaction: a kill here must leave the previous assignment
   const portraits: PortraitUpdate[] = [...members]
-    .filter(([, faces]) => faces.length > 0)
-    .map(([personId, faces]) => {
+    .filter(([, m]) => m.listed.length + m.positions.length > 0)
+    .map(([personId, m]) => {
+      const faces = [...m.listed, ...m.positions.map((i) => toGroup.face(i))];
       // In id order, so that exact ties pick the same face whichever run (full or incremental) wrote it.
       const face = choosePortrait(faces.sort((a, b) => a.id - b.id));
       return { personId, faceId: face.id, mediaFileId: face.mediaFileId };
