@@ -12,7 +12,7 @@
  * gamma(length / 16 + 4) * sum |a_k b_k| <= gamma(...) * |a| |b| (Cauchy-Schwarz), where
  * gamma(m) = m u / (1 - m u); the tail (length mod 16) is summed in float64 and adds less.
  */
-import { F64, I32, op, V128, type FunctionDef } from './wasm-emitter.js';
+import { advance, F64, I32, op, V128, type FunctionDef } from './wasm-emitter.js';
 
 /**
  * Most a bound dot of two rows may differ from the exact dot, relative to |a| |b|: twice the
@@ -33,12 +33,6 @@ export function boundDotSlack(length: number): number {
  */
 export function boundDotDefs(first: number): FunctionDef[] {
   const BOUND_DOT = first;
-  const advance = (local: number, bytes: number): number[] => [
-    ...op.localGet(local),
-    ...op.i32Const(bytes),
-    ...op.i32Add,
-    ...op.localSet(local),
-  ];
   // acc (local) += a[offset..+4) * b[offset..+4), a and b pointers in locals 0 and 1.
   const accumulate = (acc: number, offset: number): (readonly number[])[] => [
     [...op.localGet(acc), ...op.localGet(0), ...op.v128Load(offset), ...op.localGet(1), ...op.v128Load(offset)],

@@ -14,7 +14,7 @@
  * kernel's memory (kernel-memory.ts, which wraps these calls); rows are `length` float32.
  */
 import { boundDotDefs } from './bound-dots.js';
-import { emitModule, F64, I32, op, V128, type FunctionDef } from './wasm-emitter.js';
+import { advance, emitModule, F64, I32, op, V128, type FunctionDef } from './wasm-emitter.js';
 
 const DOT = 0;
 const DOT2 = 1;
@@ -76,13 +76,6 @@ const finish = (s0: number, acc01: number, acc23: number): (readonly number[])[]
   [...op.localGet(s0), ...op.localGet(acc01), ...op.f64x2ExtractLane(1), ...op.f64Add],
   [...op.localGet(acc23), ...op.f64x2ExtractLane(0), ...op.localGet(acc23), ...op.f64x2ExtractLane(1), ...op.f64Add],
   op.f64Add,
-];
-
-const advance = (local: number, bytes: number): number[] => [
-  ...op.localGet(local),
-  ...op.i32Const(bytes),
-  ...op.i32Add,
-  ...op.localSet(local),
 ];
 
 /**

@@ -93,6 +93,14 @@ export const op = {
   f32x4Mul: [0xfd, ...unsignedLeb(0xe6)],
 } as const;
 
+/** local (an i32 pointer or counter) += amount: the step of every loop the kernels write. */
+export const advance = (local: number, amount: number): number[] => [
+  ...op.localGet(local),
+  ...op.i32Const(amount),
+  ...op.i32Add,
+  ...op.localSet(local),
+];
+
 export interface FunctionDef {
   name: string;
   params: ValueType[];
