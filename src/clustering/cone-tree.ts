@@ -315,7 +315,6 @@ export class ConeTree {
     other.assertUsable();
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
-    const pointDots = this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf()));
     const scratch: WalkScratch = {
       eps,
       limit,
@@ -325,14 +324,15 @@ export class ConeTree {
       // The kernel's results: a leaf centre against a range of leaf centres; a point against up
       // to a leaf's points.
       leafDots: this.kernel.f64(Math.max(1, other.leaves.list.length)),
-      pointDots,
+      pointDots: this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf())),
       leafDotsAt: 0,
-      pointDotsAt: pointDots.byteOffset,
+      pointDotsAt: 0,
       reachCosA: this.reachCosines(limit),
       reachCosB: self ? undefined : other.reachCosines(limit),
       cosSlack: boundDotSlack(this.dim) + COS_SLACK,
     };
     scratch.leafDotsAt = scratch.leafDots.byteOffset;
+    scratch.pointDotsAt = scratch.pointDots.byteOffset;
     try {
       this.walkNodePairs(other, scratch);
     } finally {

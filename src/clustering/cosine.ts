@@ -108,11 +108,13 @@ export function centroid(vectors: readonly ArrayLike<number>[]): Embedding {
 /** Refuses empty, ragged, non-finite or non-unit input up front, naming the culprit. */
 /** assertUnitVectors for the rows of a matrix (rows of dim floats), without a view per row. */
 export function assertUnitRows(matrix: Float32Array, dim: number, tolerance = 1e-3): void {
-  for (let i = 0; i * dim < matrix.length; i++) {
-    const n = Math.sqrt(dotF32(matrix, i * dim, matrix, i * dim, dim));
-    if (!Number.isFinite(n) || Math.abs(n - 1) > tolerance)
-      throw new FrsError('INVALID_INPUT', `Embedding ${i} is not L2-normalised (norm ${n}).`);
-  }
+  for (let i = 0; i * dim < matrix.length; i++)
+    assertUnitNorm(i, Math.sqrt(dotF32(matrix, i * dim, matrix, i * dim, dim)), tolerance);
+}
+
+function assertUnitNorm(index: number, n: number, tolerance: number): void {
+  if (!Number.isFinite(n) || Math.abs(n - 1) > tolerance)
+    throw new FrsError('INVALID_INPUT', `Embedding ${index} is not L2-normalised (norm ${n}).`);
 }
 
 export function assertUnitVectors(vectors: readonly ArrayLike<number>[], tolerance = 1e-3): number {
@@ -123,10 +125,7 @@ export function assertUnitVectors(vectors: readonly ArrayLike<number>[], toleran
     const v = vectors[i];
     if (v.length !== dim)
       throw new FrsError('INVALID_INPUT', `Embedding ${i} has ${v.length} dimensions, expected ${dim}.`);
-    const n = norm(v);
-    if (!Number.isFinite(n) || Math.abs(n - 1) > tolerance) {
-      throw new FrsError('INVALID_INPUT', `Embedding ${i} is not L2-normalised (norm ${n}).`);
-    }
+    assertUnitNorm(i, norm(v), tolerance);
   }
   return dim;
 }

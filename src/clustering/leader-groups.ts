@@ -96,7 +96,8 @@ function groupByLeaders(
   const signs = new Uint8Array(PROJECTIONS);
   const keys = new Int32Array(TABLES);
   const hits = new Int32Array(n);
-  let touched = new Int32Array(1024);
+  // Groups met in this point's buckets, each once (at most every group so far).
+  const touched = new Int32Array(n);
   let touchedCount = 0;
 
   // dotF32's value, from the kernel (dot-kernel.ts), with the leader of group g (its first row).
@@ -124,14 +125,7 @@ function groupByLeaders(
         const base = block * BLOCK;
         for (let slot = base + 1 + blocks[base + 1]; slot > base + 1; slot--) {
           const g = blocks[slot];
-          if (hits[g]++ === 0) {
-            if (touchedCount === touched.length) {
-              const grown = new Int32Array(touched.length * 2);
-              grown.set(touched);
-              touched = grown;
-            }
-            touched[touchedCount++] = g;
-          }
+          if (hits[g]++ === 0) touched[touchedCount++] = g;
         }
       }
     }

@@ -24,11 +24,14 @@ export function groupingFacesOf(faces: readonly GroupingFace[]): GroupingFaces {
   return { ...currentFacesOf(faces), grouped: (i) => faces[i].grouped, face: (i) => faces[i] };
 }
 
-/** What one regroup decided: computed from one read of the faces, before anything is written. */
-/** movedTo's marks: the face keeps its person; the face leaves every person (person ids are integers; a dry run's are negative). */
+/**
+ * movedTo's marks in applyPlan: the face keeps its person; the face leaves every person (person
+ * ids are integers, a dry run's negative).
+ */
 const UNCHANGED = NaN;
 const UNASSIGNED = -Infinity;
 
+/** What one regroup decided: computed from one read of the faces, before anything is written. */
 export interface Plan {
   /** User-verified faces with their persons (the fixed part; in an incremental run also ones out of reach). */
   verified: Array<GroupingFace & { personId: number }>;
