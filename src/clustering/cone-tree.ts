@@ -20,6 +20,8 @@ import { assertUnitRows, assertUnitVectors, dotF32, isWithin, type Embedding } f
 import { boundDotSlack } from './simd/bound-dots.js';
 import type { KernelExports } from './simd/dot-kernel.js';
 import { commonMemory, KernelMemory } from './simd/kernel-memory.js';
+import { SETTLE_CONTEXT } from './simd/leaf-settle.js';
+import { QUANTIZED_COS_SLACK, quantizeRows, type QuantizedRows } from './simd/quantized-dots.js';
 
 export interface ConeTreeOptions {
   /** Most points in a leaf (default 64). */
@@ -42,13 +44,13 @@ export class ConeTree {
     private readonly data: Float32Array,
     /** Where the row of the point at each tree position starts in `data`. */
     private readonly rowAt: Int32Array,
-    /** 1 / norm of the point at each tree position. */
+    /** 1 / norm of the point at each tree position (in the kernel's memory). */
     private readonly invNorm: Float64Array,
     private readonly normMin: number,
     private readonly normMax: number,
     private readonly layout: TreeLayout,
-    /** Node centres in leaf-list order (leaf k's centre at k * dim), for batched leaf-pair tests. */
-    private readonly leafCentres: Float32Array,
+    /** Per leaf (in leaf-list order), the tables of the kernel's leaf-pair test (leaf-settle.ts). */
+    private readonly leafTables: LeafTables,
     /** The memory all of the above lie in, whose kernel computes the tree's dot products. */
     private readonly kernel: KernelMemory,
     private readonly options: Required<ConeTreeOptions>,
@@ -61,13 +63,12 @@ export class ConeTree {
       data: data.byteOffset,
       rowAt: rowAt.byteOffset,
       centres: layout.centres.byteOffset,
-      leafCentres: leafCentres.byteOffset,
     };
   }
 
   /** The kernel's calls, and the byte addresses of the arrays they read (rows are dim * 4 bytes). */
   private readonly calls: KernelExports;
-  private readonly at: { data: number; rowAt: number; centres: number; leafCentres: number };
+  private readonly at: { data: number; rowAt: number; centres: number };
 
   /** Leaf nodes in position order, and each node's leaves as a range of that list. */
   private readonly leaves: LeafRanges;
@@ -147,7 +148,7 @@ export class ConeTree {
       normMax = Math.max(normMax, length);
     }
     const layout = buildLayout(source, sourceInvNorm, dim, { leafSize, groupMinCos: 1 - groupRadius });
-    const invNorm = new Float64Array(n);
+    const invNorm = own(kernel.f64(n));
     const rowAt = own(kernel.i32(n));
     // A shared matrix is read where it is (a million faces' matrix is 512 MB: no second copy);
     // a copied one is laid out again in tree order, so that a leaf's rows are contiguous.
@@ -167,13 +168,14 @@ export class ConeTree {
       }
       source.set(ordered);
     }
-    // Centres in the kernel's memory too: by node, and the leaves' again in leaf-list order.
+    // Centres and angles in the kernel's memory too, and the leaves' tables in leaf-list order.
     const centres = own(kernel.f32(layout.centres.length));
     centres.set(layout.centres);
     layout.centres = centres;
-    const list = leafRanges(layout).list;
-    const leafCentres = own(kernel.f32(list.length * dim));
-    list.forEach((leaf, k) => leafCentres.set(centres.subarray(leaf * dim, leaf * dim + dim), k * dim));
+    const toLeafCentre = own(kernel.f64(n));
+    toLeafCentre.set(layout.toLeafCentre);
+    layout.toLeafCentre = toLeafCentre;
+    const leafTables = ConeTree.leafTables(layout, source, rowAt, dim, kernel, own);
     const blocks = owned.map((view) => view.byteOffset);
     const tree = new ConeTree(
       n,
@@ -184,7 +186,7 @@ export class ConeTree {
       normMin,
       normMax,
       layout,
-      leafCentres,
+      leafTables,
       kernel,
       { leafSize, groupRadius },
       blocks,
@@ -193,6 +195,37 @@ export class ConeTree {
     // the tree is collected.
     released.register(tree, { kernel, blocks }, tree);
     return tree;
+  }
+
+  /**
+   * The quantized copies the kernel's leaf-pair test reads (leaf-settle.ts): per leaf, in leaf-list
+   * order, its tight and mean centres and its positions; per position, the point's row.
+   */
+  private static leafTables(
+    layout: TreeLayout,
+    data: Float32Array,
+    rowAt: Int32Array,
+    dim: number,
+    kernel: KernelMemory,
+    own: <T extends ArrayBufferView>(view: T) => T,
+  ): LeafTables {
+    const { list } = leafRanges(layout);
+    const owned = (rows: QuantizedRows): QuantizedRows => (own(rows.values), own(rows.meta), rows);
+    const centreOf = (centres: Float32Array) =>
+      owned(quantizeRows(centres, (k) => list[k] * dim, list.length, dim, 16, kernel));
+    const start = own(kernel.i32(list.length)),
+      end = own(kernel.i32(list.length));
+    list.forEach((leaf, k) => {
+      start[k] = layout.start[leaf];
+      end[k] = layout.end[leaf];
+    });
+    return {
+      tight: centreOf(layout.tightCentres),
+      mean: centreOf(layout.centres),
+      start,
+      end,
+      rows: owned(quantizeRows(data, (p) => rowAt[p], rowAt.length, dim, 8, kernel)),
+    };
   }
 
   private disposed = false;
@@ -315,38 +348,94 @@ export class ConeTree {
     other.assertUsable();
     const self = other === this;
     const limit = this.searchAngle(eps, this.normMin * other.normMin, this.normMax * other.normMax);
+    const cosSlack = boundDotSlack(this.dim) + COS_SLACK;
+    const contextA = this.settleContext(limit);
+    const contextB = self ? contextA : other.settleContext(limit);
+    // The kernel's results: a point against up to a leaf's points; the leaves a leaf-pair test hands back.
+    const pointDots = this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf()));
+    const handed = this.kernel.i32(Math.max(1, other.leaves.list.length));
     const scratch: WalkScratch = {
       eps,
       limit,
       visit,
-      reachA: this.leafReach(limit),
-      reachB: self ? undefined : other.leafReach(limit),
-      // The kernel's results: a leaf centre against a range of leaf centres; a point against up
-      // to a leaf's points.
-      leafDots: this.kernel.f64(Math.max(1, other.leaves.list.length)),
-      pointDots: this.kernel.f64(Math.max(1, this.largestLeaf(), other.largestLeaf())),
-      leafDotsAt: 0,
-      pointDotsAt: 0,
-      reachCosA: this.reachCosines(limit),
-      reachCosB: self ? undefined : other.reachCosines(limit),
-      cosSlack: boundDotSlack(this.dim) + COS_SLACK,
+      pointDots,
+      pointDotsAt: pointDots.byteOffset,
+      handed,
+      handedAt: handed.byteOffset,
+      contextA: contextA.at,
+      contextB: contextB.at,
+      reachCosA: contextA.reachCos,
+      reachCosB: contextB.reachCos,
+      cosSlack,
     };
-    scratch.leafDotsAt = scratch.leafDots.byteOffset;
-    scratch.pointDotsAt = scratch.pointDots.byteOffset;
     try {
       this.walkNodePairs(other, scratch);
     } finally {
-      this.kernel.free(scratch.leafDots);
-      this.kernel.free(scratch.pointDots);
+      this.kernel.free(pointDots);
+      this.kernel.free(handed);
+      contextA.free();
+      if (!self) contextB.free();
     }
   }
 
   /**
-   * cos(angle to its leaf centre + limit) per position: a point whose angle to another leaf's
-   * centre exceeds that sum for the other leaf's head reaches none of its points (-Infinity past pi).
+   * This tree's context for the kernel's leaf-pair test (leaf-settle.ts) at this search angle: the
+   * tables that depend on it are made here, in the kernel's memory, and freed with the context.
    */
-  private reachCosines(limit: number): Float64Array {
-    return this.layout.toLeafCentre.map((own) => (own + limit < Math.PI ? Math.cos(own + limit) : -Infinity));
+  private settleContext(limit: number): { at: number; reachCos: Float64Array; free: () => void } {
+    const { kernel, layout, leafTables } = this;
+    const C = SETTLE_CONTEXT;
+    const blocks: ArrayBufferView[] = [];
+    const f64 = (length: number): Float64Array => {
+      const view = kernel.f64(Math.max(1, length));
+      blocks.push(view);
+      return view;
+    };
+    const leaves = leafTables.start.length,
+      n = this.size;
+    // Per leaf: cos and sin of (tight aperture + limit / 2); NaN (never rules out) where it reaches pi / 2.
+    const leafCos = f64(leaves),
+      leafSin = f64(leaves);
+    for (let k = 0; k < leaves; k++) {
+      const half = layout.tightApertures[this.leaves.list[k]] + limit / 2;
+      leafCos[k] = half < Math.PI / 2 ? Math.cos(half) : NaN;
+      leafSin[k] = half < Math.PI / 2 ? Math.sin(half) : NaN;
+    }
+    // Per position: the same for (angle to its leaf centre + limit / 2), and the reach of a head:
+    // a point whose angle to another leaf's centre exceeds (own + limit) for that leaf's head
+    // reaches none of its points (-Infinity past pi).
+    const headCos = f64(n),
+      headSin = f64(n),
+      reachCos = f64(n);
+    for (let p = 0; p < n; p++) {
+      const own = layout.toLeafCentre[p];
+      const half = own + limit / 2;
+      headCos[p] = half < Math.PI / 2 ? Math.cos(half) : NaN;
+      headSin[p] = half < Math.PI / 2 ? Math.sin(half) : NaN;
+      reachCos[p] = own + limit < Math.PI ? Math.cos(own + limit) : -Infinity;
+    }
+    const block = f64(C.bytes / 8);
+    const fields = new Int32Array(block.buffer, block.byteOffset, C.bytes / 4);
+    const { tight, mean, rows } = leafTables;
+    fields[C.tightRows / 4] = tight.values.byteOffset;
+    fields[C.tightMeta / 4] = tight.meta.byteOffset;
+    fields[C.leafCos / 4] = leafCos.byteOffset;
+    fields[C.leafSin / 4] = leafSin.byteOffset;
+    fields[C.leafStart / 4] = leafTables.start.byteOffset;
+    fields[C.leafEnd / 4] = leafTables.end.byteOffset;
+    fields[C.meanRows / 4] = mean.values.byteOffset;
+    fields[C.meanMeta / 4] = mean.meta.byteOffset;
+    fields[C.rows / 4] = rows.values.byteOffset;
+    fields[C.rowMeta / 4] = rows.meta.byteOffset;
+    fields[C.own / 4] = layout.toLeafCentre.byteOffset;
+    fields[C.headCos / 4] = headCos.byteOffset;
+    fields[C.headSin / 4] = headSin.byteOffset;
+    fields[C.reachCos / 4] = reachCos.byteOffset;
+    fields[C.stride / 4] = rows.stride;
+    block[C.slack / 8] = QUANTIZED_COS_SLACK;
+    block[C.cosRound / 8] = COS_SLACK;
+    block[C.reachRound / 8] = REACH_COS_SLACK;
+    return { at: block.byteOffset, reachCos, free: () => blocks.forEach((view) => kernel.free(view)) };
   }
 
   private walkNodePairs(other: ConeTree, scratch: WalkScratch): void {
@@ -397,23 +486,6 @@ export class ConeTree {
     }
   }
 
-  /**
-   * For each leaf (by its index in the leaf list): cos and sin of its aperture + limit / 2, so
-   * that "between - apA - apB > limit" becomes "cos(between) < cos(x + y)" = cx cy - sx sy.
-   * NaN (never prunes) where aperture + limit / 2 reaches pi / 2: the sum may pass pi there.
-   */
-  private leafReach(limit: number): { cos: Float64Array; sin: Float64Array } {
-    const { list } = this.leaves;
-    const cos = new Float64Array(list.length),
-      sin = new Float64Array(list.length);
-    for (let k = 0; k < list.length; k++) {
-      const half = this.layout.apertures[list[k]] + limit / 2;
-      cos[k] = half < Math.PI / 2 ? Math.cos(half) : NaN;
-      sin[k] = half < Math.PI / 2 ? Math.sin(half) : NaN;
-    }
-    return { cos, sin };
-  }
-
   /** Every leaf of node a (this tree) against every leaf of node b (other); a === b on a self-join: each pair once. */
   private flatPairs(a: number, other: ConeTree, b: number, scratch: WalkScratch): void {
     const self = other === this && a === b;
@@ -422,34 +494,23 @@ export class ConeTree {
       B = other.layout;
     const LA = this.leaves,
       LB = other.leaves;
-    const reachA = scratch.reachA,
-      reachB = scratch.reachB ?? scratch.reachA;
-    const { limit, leafDots, cosSlack } = scratch;
+    const { limit, handed, cosSlack } = scratch;
     for (let x = LA.lo[a]; x < LA.hi[a]; x++) {
       const leafA = LA.list[x];
       if (self) this.leafSelfPairs(leafA, scratch);
-      const cx = reachA.cos[x],
-        sx = reachA.sin[x],
-        inverse = A.centreInvNorm[leafA];
-      // Leaf A's centre against every leaf centre of the range, in one kernel call: bound dots,
-      // moved by their error bound towards "near" (leaf pairs are only ruled out with them).
       const first = self ? x + 1 : LB.lo[b];
       const count = LB.hi[b] - first;
       if (count <= 0) continue;
-      this.calls.boundRange(
-        this.at.leafCentres + x * dim * 4,
-        other.at.leafCentres + first * dim * 4,
-        dim * 4,
-        count,
-        dim,
-        scratch.leafDotsAt,
-      );
-      for (let k = 0; k < count; k++) {
-        const y = first + k;
-        const leafB = LB.list[y];
-        const cos = leafDots[k] * inverse * B.centreInvNorm[leafB] + cosSlack;
-        // Ruled out when cos(between) is below cos(apA + apB + limit), by more than rounding.
-        if (cos < cx * reachB.cos[y] - sx * reachB.sin[y] - COS_SLACK) continue;
+      // Leaf A against every leaf of the range in one kernel call (leaf-settle.ts), which rules out
+      // most of them with bound dots; the rest get the full search.
+      const left = this.calls.settleLeafRange(scratch.contextA, scratch.contextB, x, first, count, scratch.handedAt);
+      for (let k = 0; k < left; k++) {
+        const leafB = LB.list[handed[k]];
+        const cos =
+          this.calls.boundDot(this.at.centres + leafA * dim * 4, other.at.centres + leafB * dim * 4, dim) *
+            A.centreInvNorm[leafA] *
+            B.centreInvNorm[leafB] +
+          cosSlack;
         const between = angleOf(cos);
         if (between - A.apertures[leafA] - B.apertures[leafB] > limit) continue;
         this.leafCrossPairs(leafA, other, leafB, between, scratch);
@@ -500,7 +561,7 @@ export class ConeTree {
     const A = this.layout,
       B = other.layout;
     const reachA = scratch.reachCosA,
-      reachB = scratch.reachCosB ?? scratch.reachCosA;
+      reachB = scratch.reachCosB;
     const atA = this.at.data,
       atB = other.at.data,
       rowA = this.rowAt,
@@ -591,20 +652,33 @@ interface WalkScratch {
   eps: number;
   limit: number;
   visit: PairVisitor;
-  /** leafReach of this tree and, across two trees, of the other. */
-  reachA: { cos: Float64Array; sin: Float64Array };
-  reachB: { cos: Float64Array; sin: Float64Array } | undefined;
-  /** Kernel results: leaf centres against a range of leaf centres; a point against points. */
-  leafDots: Float64Array;
+  /** Kernel results: a point against points (and its byte address). */
   pointDots: Float64Array;
-  /** Their byte addresses, for the kernel's calls. */
-  leafDotsAt: number;
   pointDotsAt: number;
-  /** reachCosines of this tree and, across two trees, of the other. */
+  /** The leaves of the other tree a leaf-pair test in the kernel hands back (and its byte address). */
+  handed: Int32Array;
+  handedAt: number;
+  /** The byte addresses of the trees' leaf-settle contexts (the same on a self-join). */
+  contextA: number;
+  contextB: number;
+  /** cos(angle to its leaf centre + limit) per position of this tree and of the other. */
   reachCosA: Float64Array;
-  reachCosB: Float64Array | undefined;
+  reachCosB: Float64Array;
   /** How far a bound dot's cosine may be off (bound-dots.ts) plus the cosine's own rounding. */
   cosSlack: number;
+}
+
+/** The quantized copies the kernel's leaf-pair test reads (leaf-settle.ts, quantized-dots.ts). */
+interface LeafTables {
+  /** Per leaf, in leaf-list order: the narrowest cone's centre found (cone-tree-build.ts), int16. */
+  tight: QuantizedRows;
+  /** Per leaf: the mean centre the points' angles are measured to, int16. */
+  mean: QuantizedRows;
+  /** Per leaf: its positions. */
+  start: Int32Array;
+  end: Int32Array;
+  /** Per position: the point's row, int8. */
+  rows: QuantizedRows;
 }
 
 /** Frees a collected tree's blocks in the kernel's memory (one not disposed). */

@@ -4,6 +4,7 @@ import { gaussian, seededRandom } from '../../src/clustering/random.js';
 import { boundDotSlack } from '../../src/clustering/simd/bound-dots.js';
 import { kernelBytes } from '../../src/clustering/simd/dot-kernel.js';
 import { commonMemory, KernelMemory } from '../../src/clustering/simd/kernel-memory.js';
+import { META, paddedLength, QUANTIZED_COS_SLACK, quantizeRows } from '../../src/clustering/simd/quantized-dots.js';
 import { signedLeb, unsignedLeb } from '../../src/clustering/simd/wasm-emitter.js';
 
 const arena = new KernelMemory();
@@ -114,11 +115,8 @@ describe('dot-product kernel', () => {
     }
   });
 
-  it('bound dots stay within boundDotSlack of the exact dot, and the batches agree with them', () => {
+  it('bound dots stay within boundDotSlack of the exact dot', () => {
     const random = seededRandom(9);
-    const out = arena.f64(40);
-    const aAt = arena.i32(40),
-      bAt = arena.i32(40);
     let worst = 0;
     for (const length of [...lengths, 256, 512]) {
       // Rows of mixed signs and magnitudes: the relative error is largest when terms cancel.
@@ -131,22 +129,78 @@ describe('dot-product kernel', () => {
         const bound = arena.calls.boundDot(address(a), address(b), length);
         const error = Math.abs(bound - dotF32(rows.plain, a, rows.plain, b, length));
         worst = Math.max(worst, error / (norm(a) * norm(b) * boundDotSlack(length) || 1));
-        aAt[t] = address(a);
-        bAt[t] = address(b);
       }
-      arena.calls.boundPairs(aAt.byteOffset, bAt.byteOffset, 40, length, out.byteOffset);
-      for (let t = 0; t < 40; t++) expect(Object.is(out[t], arena.calls.boundDot(aAt[t], bAt[t], length))).toBe(true);
-      arena.calls.boundRange(address(1), address(length), length * 4, 37, length, out.byteOffset);
-      for (let t = 0; t < 37; t++)
-        expect(Object.is(out[t], arena.calls.boundDot(address(1), address(length + t * length), length))).toBe(true);
       arena.free(rows.inArena);
     }
     expect(worst).toBeLessThanOrEqual(1);
     // Float32 arithmetic does round: the slack is not covering an exact computation.
     expect(worst).toBeGreaterThan(0);
-    arena.free(bAt);
-    arena.free(aAt);
-    arena.free(out);
+  });
+
+  it('quantized dots are the exact integer dots, and their cosine bounds hold and stay close', () => {
+    const random = seededRandom(21);
+    for (const length of [1, 3, 16, 17, 100, 128, 130]) {
+      const count = 24;
+      const rows = randomRows(count * length, 300 + length);
+      // A row with one large component and a zero row: the extremes of the scales.
+      rows.inArena.fill(0, 0, length);
+      rows.inArena[0] = 3;
+      rows.inArena.fill(0, length, 2 * length);
+      rows.plain.set(rows.inArena.subarray(0, 2 * length));
+      // Padding must not depend on what the memory held before: dirty it first.
+      const dirt = arena.i8(count * paddedLength(length) * 4);
+      dirt.fill(77);
+      arena.free(dirt);
+      const faces = quantizeRows(rows.inArena, (r) => r * length, count, length, 8, arena);
+      const centres = quantizeRows(rows.inArena, (r) => r * length, count, length, 16, arena);
+      const stride = paddedLength(length);
+      expect(faces.stride).toBe(stride);
+      let worstFace = 0;
+      for (let t = 0; t < 60; t++) {
+        const a = Math.floor(random() * count),
+          b = Math.floor(random() * count);
+        let face = 0,
+          both = 0;
+        for (let k = 0; k < stride; k++) {
+          face += faces.values[a * stride + k] * centres.values[b * stride + k];
+          both += centres.values[a * stride + k] * centres.values[b * stride + k];
+        }
+        const faceDot = arena.calls.dotI8I16(
+          faces.values.byteOffset + a * stride,
+          centres.values.byteOffset + b * stride * 2,
+          stride,
+        );
+        const centreDot = arena.calls.dotI16(
+          centres.values.byteOffset + a * stride * 2,
+          centres.values.byteOffset + b * stride * 2,
+          stride,
+        );
+        expect(faceDot).toBe(face);
+        expect(centreDot).toBe(both);
+        const norms = Math.sqrt(
+          dotF32(rows.plain, a * length, rows.plain, a * length, length) *
+            dotF32(rows.plain, b * length, rows.plain, b * length, length),
+        );
+        const exact = norms > 0 ? dotF32(rows.plain, a * length, rows.plain, b * length, length) / norms : 1;
+        const meta = (rows: { meta: Float32Array }, r: number) => rows.meta.byteOffset + r * META * 4;
+        const faceBound = arena.calls.quantizedCos(faceDot, meta(faces, a), meta(centres, b), QUANTIZED_COS_SLACK);
+        const centreBound = arena.calls.quantizedCos(
+          centreDot,
+          meta(centres, a),
+          meta(centres, b),
+          QUANTIZED_COS_SLACK,
+        );
+        expect(faceBound).toBeGreaterThanOrEqual(exact);
+        expect(centreBound).toBeGreaterThanOrEqual(exact);
+        // Close enough to prune with, where the rows are not zero (a zero row never rules out).
+        if (norms > 0) {
+          worstFace = Math.max(worstFace, faceBound - exact);
+          expect(centreBound - exact).toBeLessThan(1e-3);
+        }
+      }
+      expect(worstFace).toBeLessThan(0.06);
+      for (const view of [faces.values, faces.meta, centres.values, centres.meta, rows.inArena]) arena.free(view);
+    }
   });
 
   it('refuses a batch larger than its result array', () => {

@@ -24,15 +24,8 @@ export function boundDotSlack(length: number): number {
   return (2 * m * u) / (1 - m * u) + 2 ** -40;
 }
 
-/**
- * The three functions, for a module where the first of them has function index `first`:
- * boundDot(a, b, length) -> f64; boundRange(q, base, stride, count, length, out): out[i] =
- * boundDot(q, base + i * stride); boundPairs(aAt, bAt, count, length, out): out[i] =
- * boundDot(aAt[i], bAt[i]), aAt and bAt int32 lists of byte addresses. Pointers are byte
- * offsets into the kernel's memory; out holds float64.
- */
-export function boundDotDefs(first: number): FunctionDef[] {
-  const BOUND_DOT = first;
+/** boundDot(a, b, length) -> f64, a and b byte offsets of rows in the kernel's memory. */
+export function boundDotDef(): FunctionDef {
   // acc (local) += a[offset..+4) * b[offset..+4), a and b pointers in locals 0 and 1.
   const accumulate = (acc: number, offset: number): (readonly number[])[] => [
     [...op.localGet(acc), ...op.localGet(0), ...op.v128Load(offset), ...op.localGet(1), ...op.v128Load(offset)],
@@ -78,42 +71,5 @@ export function boundDotDefs(first: number): FunctionDef[] {
     ],
   };
 
-  // Locals: 6 end of out.
-  const boundRange: FunctionDef = {
-    name: 'boundRange',
-    params: [I32, I32, I32, I32, I32, I32],
-    results: [],
-    locals: [I32],
-    body: [
-      [...op.localGet(5), ...op.localGet(3), ...op.i32Const(3), ...op.i32Shl, ...op.i32Add, ...op.localSet(6)],
-      [...op.block, ...op.loop],
-      [...op.localGet(5), ...op.localGet(6), ...op.i32GeU, ...op.brIf(1)],
-      [...op.localGet(5), ...op.localGet(0), ...op.localGet(1), ...op.localGet(4), ...op.call(BOUND_DOT)],
-      op.f64Store(0),
-      [...op.localGet(1), ...op.localGet(2), ...op.i32Add, ...op.localSet(1)],
-      advance(5, 8),
-      [...op.br(0), ...op.end, ...op.end],
-    ],
-  };
-
-  // Locals: 5 end of out.
-  const boundPairs: FunctionDef = {
-    name: 'boundPairs',
-    params: [I32, I32, I32, I32, I32],
-    results: [],
-    locals: [I32],
-    body: [
-      [...op.localGet(4), ...op.localGet(2), ...op.i32Const(3), ...op.i32Shl, ...op.i32Add, ...op.localSet(5)],
-      [...op.block, ...op.loop],
-      [...op.localGet(4), ...op.localGet(5), ...op.i32GeU, ...op.brIf(1)],
-      [...op.localGet(4), ...op.localGet(0), ...op.i32Load(0), ...op.localGet(1), ...op.i32Load(0)],
-      [...op.localGet(3), ...op.call(BOUND_DOT), ...op.f64Store(0)],
-      advance(0, 4),
-      advance(1, 4),
-      advance(4, 8),
-      [...op.br(0), ...op.end, ...op.end],
-    ],
-  };
-
-  return [boundDot, boundRange, boundPairs];
+  return boundDot;
 }

@@ -13,7 +13,9 @@
  * or a list of rows (by offset), results into `out`. All pointers are byte offsets into the
  * kernel's memory (kernel-memory.ts, which wraps these calls); rows are `length` float32.
  */
-import { boundDotDefs } from './bound-dots.js';
+import { boundDotDef } from './bound-dots.js';
+import { leafSettleDef } from './leaf-settle.js';
+import { quantizedDotDefs } from './quantized-dots.js';
 import { advance, emitModule, F64, I32, op, V128, type FunctionDef } from './wasm-emitter.js';
 
 const DOT = 0;
@@ -250,7 +252,9 @@ export const kernelBytes = emitModule({ minPages: 1, maxPages: 65536 }, [
   dotRangeDef,
   dotListDef,
   projectDef,
-  ...boundDotDefs(5),
+  boundDotDef(),
+  ...quantizedDotDefs(),
+  leafSettleDef({ dotI8I16: 6, dotI16: 7, quantizedCos: 8 }),
 ]);
 
 export interface KernelExports {
@@ -260,8 +264,12 @@ export interface KernelExports {
   project(row: number, planesT: number, length: number, planes: number, out: number): void;
   /** Float32 dots for pruning bounds (bound-dots.ts): within boundDotSlack of the exact ones. */
   boundDot(a: number, b: number, length: number): number;
-  boundRange(q: number, base: number, stride: number, count: number, length: number, out: number): void;
-  boundPairs(aAt: number, bAt: number, count: number, length: number, out: number): void;
+  /** Integer dots of quantized rows, and the cosine bound from one (quantized-dots.ts). */
+  dotI8I16(a: number, c: number, length: number): number;
+  dotI16(a: number, b: number, length: number): number;
+  quantizedCos(dot: number, metaA: number, metaB: number, slack: number): number;
+  /** The cone tree's leaf-pair test (leaf-settle.ts): the leaves of B not ruled out, into out. */
+  settleLeafRange(ctxA: number, ctxB: number, x: number, first: number, count: number, out: number): number;
 }
 
 /** Compiled once; one instance per memory (kernel-memory.ts). */

@@ -95,7 +95,17 @@ export class KernelMemory {
     return new Int32Array(this.buffer(), start, length);
   }
 
-  /** Returns the block a view from f32/f64/i32 starts. */
+  i16(length: number): Int16Array {
+    const start = this.allocate(length * 2);
+    return new Int16Array(this.buffer(), start, length);
+  }
+
+  i8(length: number): Int8Array {
+    const start = this.allocate(length);
+    return new Int8Array(this.buffer(), start, length);
+  }
+
+  /** Returns the block a view from f32/f64/i32/i16/i8 starts. */
   free(view: ArrayBufferView): void {
     if (!this.owns(view)) throw new Error('The view is not in this kernel memory.');
     this.freeAt(view.byteOffset);

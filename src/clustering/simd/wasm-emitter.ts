@@ -55,6 +55,9 @@ function section(id: number, body: number[]): number[] {
 export const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
+  /** if (empty block type): runs its body when the i32 popped is not zero. */
+  if: [0x04, 0x40],
+  else: [0x05],
   end: [0x0b],
   br: (depth: number) => [0x0c, ...unsignedLeb(depth)],
   brIf: (depth: number) => [0x0d, ...unsignedLeb(depth)],
@@ -65,6 +68,8 @@ export const op = {
   /** memarg: log2 of the alignment hint, then a constant byte offset. */
   i32Load: (offset = 0) => [0x28, 2, ...unsignedLeb(offset)],
   f32Load: (offset = 0) => [0x2a, 2, ...unsignedLeb(offset)],
+  f64Load: (offset = 0) => [0x2b, 3, ...unsignedLeb(offset)],
+  i32Store: (offset = 0) => [0x36, 2, ...unsignedLeb(offset)],
   f64Store: (offset = 0) => [0x39, 3, ...unsignedLeb(offset)],
   i32Const: (value: number) => [0x41, ...signedLeb(value)],
   i32GeU: [0x4f],
@@ -74,9 +79,13 @@ export const op = {
   i32Mul: [0x6c],
   i32And: [0x71],
   i32Shl: [0x74],
+  f64Lt: [0x63],
+  f64Ge: [0x66],
   f64Add: [0xa0],
+  f64Sub: [0xa1],
   f64Mul: [0xa2],
   f64PromoteF32: [0xbb],
+  f64ConvertI32S: [0xb7],
   f64Const0: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
   v128Load: (offset = 0) => [0xfd, ...unsignedLeb(0x00), 4, ...unsignedLeb(offset)],
   v128Store: (offset = 0) => [0xfd, ...unsignedLeb(0x0b), 4, ...unsignedLeb(offset)],
@@ -90,6 +99,11 @@ export const op = {
   f64x2Mul: [0xfd, ...unsignedLeb(0xf2)],
   f32x4ExtractLane: (lane: 0 | 1 | 2 | 3) => [0xfd, ...unsignedLeb(0x1f), lane],
   f32x4Add: [0xfd, ...unsignedLeb(0xe4)],
+  i16x8ExtendLowI8x16S: [0xfd, ...unsignedLeb(0x87)],
+  i16x8ExtendHighI8x16S: [0xfd, ...unsignedLeb(0x88)],
+  i32x4DotI16x8S: [0xfd, ...unsignedLeb(0xba)],
+  i32x4Add: [0xfd, ...unsignedLeb(0xae)],
+  i32x4ExtractLane: (lane: 0 | 1 | 2 | 3) => [0xfd, ...unsignedLeb(0x1b), lane],
   f32x4Mul: [0xfd, ...unsignedLeb(0xe6)],
 } as const;
 
