@@ -25,7 +25,8 @@ export interface TreeLayout {
   apertures: Float64Array;
   /**
    * Per node, a narrower cone around the same points (tightCone; inner nodes repeat the mean's),
-   * for the leaf-pair tests. Points' angles (toLeafCentre) stay measured to the mean centre.
+   * for the leaf-pair tests. Points' angles (toLeafCentre) stay measured to the mean centre. The
+   * cone tree keeps only a quantized copy of the leaves' centres and empties this one.
    */
   tightCentres: Float32Array;
   tightApertures: Float64Array;
@@ -329,27 +330,20 @@ function layoutOf(
 
   const ids = new Int32Array(n);
   const toLeafCentre = new Float64Array(n);
-  const start: number[] = [],
-    end: number[] = [],
-    left: number[] = [],
-    right: number[] = [];
-  const centres: number[] = [],
-    centreInvNorm: number[] = [],
-    apertures: number[] = [];
-  const tightCentres: number[] = [],
-    tightApertures: number[] = [];
-  const newNode = (): number => {
-    start.push(0);
-    end.push(0);
-    left.push(-1);
-    right.push(-1);
-    apertures.push(0);
-    centreInvNorm.push(1);
-    tightApertures.push(0);
-    for (let k = 0; k < dim; k++) centres.push(0);
-    for (let k = 0; k < dim; k++) tightCentres.push(0);
-    return start.length - 1;
-  };
+  // Every inner node splits its atoms in two (splitByPoles), so there are 2 atoms - 1 nodes. Typed
+  // from the start: a million faces' centres as a plain array were 150 MB of heap.
+  const nodes = Math.max(0, 2 * atoms.length - 1);
+  const start = new Int32Array(nodes),
+    end = new Int32Array(nodes),
+    left = new Int32Array(nodes).fill(-1),
+    right = new Int32Array(nodes).fill(-1);
+  const centres = new Float32Array(nodes * dim),
+    centreInvNorm = new Float64Array(nodes),
+    apertures = new Float64Array(nodes);
+  const tightCentres = new Float32Array(nodes * dim),
+    tightApertures = new Float64Array(nodes);
+  let nodeCount = 0;
+  const newNode = (): number => nodeCount++;
 
   const order = Int32Array.from(atoms.keys());
   let position = 0;
@@ -365,9 +359,9 @@ function layoutOf(
     const { centre, inverse, angles, aperture } = cone;
     // Leaves get a second, narrower cone for the leaf-pair tests; inner nodes repeat their own.
     const tight = hi - lo === 1 ? tightCone(cone, source, invNorm, dim, members, scratch) : cone;
-    for (let k = 0; k < dim; k++) tightCentres[node * dim + k] = tight.centre[k];
+    tightCentres.set(tight.centre, node * dim);
     tightApertures[node] = tight.aperture;
-    for (let k = 0; k < dim; k++) centres[node * dim + k] = centre[k];
+    centres.set(centre, node * dim);
     centreInvNorm[node] = inverse;
     apertures[node] = aperture;
     start[node] = position;
@@ -389,14 +383,14 @@ function layoutOf(
   return {
     ids,
     toLeafCentre,
-    start: Int32Array.from(start),
-    end: Int32Array.from(end),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    centres: Float32Array.from(centres),
-    centreInvNorm: Float64Array.from(centreInvNorm),
-    apertures: Float64Array.from(apertures),
-    tightCentres: Float32Array.from(tightCentres),
-    tightApertures: Float64Array.from(tightApertures),
+    start,
+    end,
+    left,
+    right,
+    centres,
+    centreInvNorm,
+    apertures,
+    tightCentres,
+    tightApertures,
   };
 }

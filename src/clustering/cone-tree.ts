@@ -176,6 +176,8 @@ export class ConeTree {
     toLeafCentre.set(layout.toLeafCentre);
     layout.toLeafCentre = toLeafCentre;
     const leafTables = ConeTree.leafTables(layout, source, rowAt, dim, kernel, own);
+    // Only the leaf-pair tests read the tight centres, from their quantized copy (74 MB at 1M faces).
+    layout.tightCentres = new Float32Array(0);
     const blocks = owned.map((view) => view.byteOffset);
     const tree = new ConeTree(
       n,
