@@ -50,6 +50,17 @@ function directions(
   return rows;
 }
 
+/**
+ * Scales `vector` to unit length in place and returns the length it had; one that is (almost) zero
+ * is left as it is and 0 returned, for the caller to fall back on something else.
+ */
+function scaleToUnit(vector: Float64Array): number {
+  const length = Math.sqrt(dotF64(vector, 0, vector, 0, vector.length));
+  if (!(length > 1e-12)) return 0;
+  for (let k = 0; k < vector.length; k++) vector[k] /= length;
+  return length;
+}
+
 /** Normalised sum of unit rows; falls back to the first row when they cancel out. */
 function meanRow(rows: Float64Array, items: ArrayLike<number>, lo: number, hi: number, dim: number): Float64Array {
   const centre = new Float64Array(dim);
@@ -57,12 +68,10 @@ function meanRow(rows: Float64Array, items: ArrayLike<number>, lo: number, hi: n
     const r = items[p] * dim;
     for (let k = 0; k < dim; k++) centre[k] += rows[r + k];
   }
-  let len = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
-  if (!(len > 1e-12)) {
+  if (scaleToUnit(centre) === 0) {
     centre.set(rows.subarray(items[lo] * dim, items[lo] * dim + dim));
-    len = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
+    scaleToUnit(centre);
   }
-  for (let k = 0; k < dim; k++) centre[k] /= len;
   return centre;
 }
 
@@ -145,14 +154,12 @@ function meanDirection(
     const scale = invNorm[i];
     for (let k = 0; k < dim; k++) centre[k] += source[i * dim + k] * scale;
   }
-  const length = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
-  let len = length;
-  if (!(len > 1e-12)) {
+  const length = scaleToUnit(centre);
+  if (length === 0) {
     // Directions cancel out (e.g. two opposite points): any member's will do.
     for (let k = 0; k < dim; k++) centre[k] = source[members[0] * dim + k];
-    len = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
+    scaleToUnit(centre);
   }
-  for (let k = 0; k < dim; k++) centre[k] /= len;
   return { centre, length };
 }
 
@@ -192,10 +199,7 @@ function meanOfAtoms(
       weight = atomWeights[order[a]];
     for (let k = 0; k < dim; k++) centre[k] += atomRows[row + k] * weight;
   }
-  const length = Math.sqrt(dotF64(centre, 0, centre, 0, dim));
-  if (!(length > 1e-12)) return null;
-  for (let k = 0; k < dim; k++) centre[k] /= length;
-  return centre;
+  return scaleToUnit(centre) > 0 ? centre : null;
 }
 
 /**
@@ -225,11 +229,8 @@ function tightCone(
       const scale = weights[r] * invNorm[i];
       for (let k = 0; k < dim; k++) sum[k] += source[i * dim + k] * scale;
     });
-    const length = Math.sqrt(dotF64(sum, 0, sum, 0, dim));
-    if (!(length > 1e-12)) break;
-    const centre = new Float32Array(dim);
-    for (let k = 0; k < dim; k++) centre[k] = sum[k] / length;
-    current = coneAround(centre, source, invNorm, dim, members, scratch);
+    if (scaleToUnit(sum) === 0) break;
+    current = coneAround(Float32Array.from(sum), source, invNorm, dim, members, scratch);
     if (current.aperture < best.aperture) best = current;
   }
   return best;
