@@ -164,22 +164,6 @@ function meanDirection(
 }
 
 /**
- * A node's cone around its members' mean direction. Angles are measured to the centre as stored
- * (rounded to float32, with its own inverse norm), so the bounds hold for exactly what the
- * searches read.
- */
-function fitCone(
-  mean: Float64Array,
-  source: Float32Array,
-  invNorm: Float64Array,
-  dim: number,
-  members: readonly number[],
-  scratch: ConeScratch,
-): Cone {
-  return coneAround(Float32Array.from(mean), source, invNorm, dim, members, scratch);
-}
-
-/**
  * The mean direction of the atoms order[lo..hi) (rows of unit means, each weighing the length
  * of its members' sum): the mean of all their members, without reading every member again at
  * every level of the tree (a third of a 1M-face build did).
@@ -247,7 +231,11 @@ interface Cone {
   aperture: number;
 }
 
-/** The cone with this centre around the members: each member's angle to it and the widest. */
+/**
+ * The cone with this centre around the members: each member's angle to it and the widest. Angles
+ * are measured to the centre as stored (float32, with its own inverse norm), so the bounds hold
+ * for exactly what the searches read.
+ */
 function coneAround(
   centre: Float32Array,
   source: Float32Array,
@@ -271,7 +259,7 @@ function coneAround(
   return { centre, inverse, angles, aperture };
 }
 
-/** fitCone's kernel buffers, in the memory of the rows: room for every point. */
+/** coneAround's kernel buffers, in the memory of the rows: room for every point. */
 interface ConeScratch {
   memory: KernelMemory;
   row: Float32Array;
@@ -291,7 +279,7 @@ export function buildLayout(
   dim: number,
   options: BuildOptions,
 ): TreeLayout {
-  // The rows where the kernel reads them (the cone tree's always are), and fitCone's buffers beside them.
+  // The rows where the kernel reads them (the cone tree's always are), and coneAround's buffers beside them.
   const rows = inKernelMemory(source);
   const { memory } = rows;
   const n = invNorm.length;
@@ -356,7 +344,7 @@ function layoutOf(
     for (let a = lo; a < hi; a++) for (const i of atoms[order[a]]) members.push(i);
     const mean =
       meanOfAtoms(atomRows, atomWeights, order, lo, hi, dim) ?? meanDirection(source, invNorm, dim, members).centre;
-    const cone = fitCone(mean, source, invNorm, dim, members, scratch);
+    const cone = coneAround(Float32Array.from(mean), source, invNorm, dim, members, scratch);
     const { centre, inverse, angles, aperture } = cone;
     // Leaves get a second, narrower cone for the leaf-pair tests; inner nodes repeat their own.
     const tight = hi - lo === 1 ? tightCone(cone, source, invNorm, dim, members, scratch) : cone;
