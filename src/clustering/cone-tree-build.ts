@@ -193,14 +193,8 @@ function meanOfAtoms(
  * library's leaves), and leaf-pair tests are about apA + apB: the narrower cones rule out most
  * of the leaf pairs the mean's let through (bench/results/scale.md, session 8).
  */
-function tightCone(
-  meanCone: Cone,
-  source: Float32Array,
-  invNorm: Float64Array,
-  dim: number,
-  members: readonly number[],
-  scratch: ConeScratch,
-): Cone {
+function tightCone(meanCone: Cone, members: readonly number[], rows: ConeRows): Cone {
+  const { source, invNorm, dim } = rows;
   let best = meanCone,
     current = meanCone;
   const weights = new Float64Array(members.length).fill(1);
@@ -214,7 +208,7 @@ function tightCone(
       for (let k = 0; k < dim; k++) sum[k] += source[i * dim + k] * scale;
     });
     if (scaleToUnit(sum) === 0) break;
-    current = coneAround(Float32Array.from(sum), source, invNorm, dim, members, scratch);
+    current = coneAround(Float32Array.from(sum), members, rows);
     if (current.aperture < best.aperture) best = current;
   }
   return best;
@@ -236,18 +230,12 @@ interface Cone {
  * are measured to the centre as stored (float32, with its own inverse norm), so the bounds hold
  * for exactly what the searches read.
  */
-function coneAround(
-  centre: Float32Array,
-  source: Float32Array,
-  invNorm: Float64Array,
-  dim: number,
-  members: readonly number[],
-  scratch: ConeScratch,
-): Cone {
+function coneAround(centre: Float32Array, members: readonly number[], rows: ConeRows): Cone {
+  const { source, invNorm, dim } = rows;
   const inverse = 1 / Math.sqrt(dotF32(centre, 0, centre, 0, dim));
   const angles = new Float64Array(members.length);
   // Every member against the centre in one kernel call (dotF32's values: dot-kernel.ts).
-  const { memory, row, offsets, dots } = scratch;
+  const { memory, row, offsets, dots } = rows;
   row.set(centre);
   members.forEach((i, r) => (offsets[r] = i * dim));
   memory.calls.dotList(row.byteOffset, source.byteOffset, offsets.byteOffset, members.length, dim, dots.byteOffset);
@@ -259,8 +247,14 @@ function coneAround(
   return { centre, inverse, angles, aperture };
 }
 
-/** coneAround's kernel buffers, in the memory of the rows: room for every point. */
-interface ConeScratch {
+/**
+ * The rows cones are fitted to (unit length once scaled by invNorm), and coneAround's kernel
+ * buffers in the memory of the rows: room for every point.
+ */
+interface ConeRows {
+  source: Float32Array;
+  invNorm: Float64Array;
+  dim: number;
   memory: KernelMemory;
   row: Float32Array;
   offsets: Int32Array;
@@ -283,24 +277,27 @@ export function buildLayout(
   const rows = inKernelMemory(source);
   const { memory } = rows;
   const n = invNorm.length;
-  const scratch: ConeScratch = { memory, row: memory.f32(dim), offsets: memory.i32(n), dots: memory.f64(n) };
+  const coneRows: ConeRows = {
+    source: rows.view,
+    invNorm,
+    dim,
+    memory,
+    row: memory.f32(dim),
+    offsets: memory.i32(n),
+    dots: memory.f64(n),
+  };
   try {
-    return layoutOf(rows.view, invNorm, dim, options, scratch);
+    return layoutOf(coneRows, options);
   } finally {
-    memory.free(scratch.dots);
-    memory.free(scratch.offsets);
-    memory.free(scratch.row);
+    memory.free(coneRows.dots);
+    memory.free(coneRows.offsets);
+    memory.free(coneRows.row);
     rows.release();
   }
 }
 
-function layoutOf(
-  source: Float32Array,
-  invNorm: Float64Array,
-  dim: number,
-  options: BuildOptions,
-  scratch: ConeScratch,
-): TreeLayout {
+function layoutOf(rows: ConeRows, options: BuildOptions): TreeLayout {
+  const { source, invNorm, dim } = rows;
   const n = invNorm.length;
   // A set that fits one leaf needs no leaders: their random projections (64 x dim per build) cost
   // more than the whole search over a few dozen points, and incremental grouping builds many such trees.
@@ -344,10 +341,10 @@ function layoutOf(
     for (let a = lo; a < hi; a++) for (const i of atoms[order[a]]) members.push(i);
     const mean =
       meanOfAtoms(atomRows, atomWeights, order, lo, hi, dim) ?? meanDirection(source, invNorm, dim, members).centre;
-    const cone = coneAround(Float32Array.from(mean), source, invNorm, dim, members, scratch);
+    const cone = coneAround(Float32Array.from(mean), members, rows);
     const { centre, inverse, angles, aperture } = cone;
     // Leaves get a second, narrower cone for the leaf-pair tests; inner nodes repeat their own.
-    const tight = hi - lo === 1 ? tightCone(cone, source, invNorm, dim, members, scratch) : cone;
+    const tight = hi - lo === 1 ? tightCone(cone, members, rows) : cone;
     tightCentres.set(tight.centre, node * dim);
     tightApertures[node] = tight.aperture;
     centres.set(centre, node * dim);
