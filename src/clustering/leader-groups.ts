@@ -8,26 +8,35 @@
  * top-down leaves end up mixing identities and no cone prunes. Leaders keep clusters whole.
  *
  * Candidate leaders come from SimHash tables (random hyperplanes), so looking one up costs
- * a few dozen dot products instead of one per leader. It is approximate: a missed leader
- * just starts an extra group. That makes groups a little less tight, never search results
- * wrong, since the tree's bounds come from the actual points.
+ * at most a few dozen dot products instead of one per leader. Each point also carries all 64
+ * sign bits as a signature: the leaders its buckets offer are ranked by how many bits differ
+ * (which estimates the angle), those too far to be within the radius are dropped, and the
+ * nearest are checked first. It is approximate: a missed leader just starts an extra group.
+ * That makes groups a little less tight, never search results wrong, since the tree's bounds
+ * come from the actual points.
  */
 import { dotF32, dotF64 } from './cosine.js';
 import { gaussian, seededRandom } from './random.js';
 import { commonMemory, inKernelMemory, KernelMemory } from './simd/kernel-memory.js';
 
-/** Random hyperplanes; each table keys on its own random subset of their sign bits. */
+/** Random hyperplanes: each table keys on its own random subset of their sign bits; all 64 make a point's signature. */
 const PROJECTIONS = 64;
 const TABLES = 32;
-/** Ints per bucket block: its older block, its count and up to 14 leaders (64 bytes). */
-const BLOCK = 16;
-/** Near leaders share a bucket in several tables, chance ones in about one. */
-const MAX_SINGLE_HITS_CHECKED = 32;
+/**
+ * Ints per bucket block: its older block, its count and up to 10 leaders as (group, signature
+ * low, signature high): two cache lines, read in order. The signature beside the group number is
+ * what makes a scan cheap: a leader is judged where it is met, with no lookup elsewhere per entry.
+ */
+const BLOCK = 32;
+const ENTRY = 3;
+const ENTRIES_PER_BLOCK = (BLOCK - 2) / ENTRY;
+/** Leaders checked with a dot product per point, nearest signature first. */
+const MAX_CANDIDATES_CHECKED = 32;
 /**
  * Groups that took a point last, checked before the hash tables. A library read in insertion
  * order brings one person's faces close together (a photo series, one event's pictures): a dot
- * each here, where a lookup scans hundreds of leaders in scattered buckets (most of a 1M-face
- * build). Out of order they cost a few dots a point and change nothing else.
+ * each here, where a lookup scans hundreds of leaders in scattered buckets. Out of order they
+ * cost a few dots a point and change nothing else.
  */
 const RECENT = 4;
 
@@ -40,6 +49,26 @@ const RECENT = 4;
  */
 function bitsFor(n: number): number {
   return Math.max(4, Math.min(13, Math.ceil(Math.log2(Math.max(2, n / 64)))));
+}
+
+/**
+ * The largest signature distance (differing sign bits) at which a leader is worth a dot. Two
+ * rows at angle a differ in each bit with probability a / pi; a leader met in a bucket agrees
+ * on that table's key bits, so only the `free` others can differ, about free * a / pi of them for
+ * a leader just within the group radius. Two standard deviations above that keeps nearly every
+ * joinable leader and drops most of the rest (unrelated rows differ in about half).
+ */
+function maxDistanceFor(minCos: number, free: number): number {
+  const p = Math.acos(Math.max(-1, Math.min(1, minCos))) / Math.PI;
+  return Math.min(PROJECTIONS, Math.ceil(free * p + 2 * Math.sqrt(free * p * (1 - p))));
+}
+
+/** Set bits of a 32-bit int (the usual SWAR count: no loop per bit). */
+function popCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /**
@@ -89,25 +118,27 @@ function groupByLeaders(
     sumsAt = sums.byteOffset,
     rowBytes = dim * 4;
   const bits = bitsFor(n);
+  const maxDistance = maxDistanceFor(minCos, PROJECTIONS - bits);
   const bitIndex = Array.from({ length: TABLES }, () =>
     Int32Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)),
   );
-  // Buckets as lists of blocks in one typed array: head[t << bits | key] -> newest block; a block is
-  // [older block, count, leaders oldest first...], one cache line. A list of single entries cost
-  // a dependent cache miss per leader looked at: most of the grouping's time.
-  // Leaders are kept by group number (dense, in order of creation), not by row: the hit counts
-  // they index then stay within the leaders' few hundred kilobytes instead of spanning every row.
+  // Buckets as lists of blocks in one typed array: head[t << bits | key] -> newest block. A list
+  // of single entries cost a dependent cache miss per leader looked at.
   const head = new Int32Array(TABLES << bits).fill(-1);
   let blocks = new Int32Array(BLOCK * 1024);
   let blockCount = 0;
   const groups: number[][] = [];
-  const signs = new Uint8Array(PROJECTIONS);
   const keys = new Int32Array(TABLES);
-  const hits = new Int32Array(n);
-  // Groups met in this point's buckets, each once (at most every group so far).
-  const touched = new Int32Array(n);
-  let touchedCount = 0;
+  // The point each group was last met for (o + 1), so a leader met in several tables is judged once.
+  const metFor = new Int32Array(n);
+  // Leaders worth a dot for this point, by signature distance: a counting sort over 0..maxDistance.
+  const candidates = new Int32Array(n);
+  const distances = new Uint8Array(n);
+  const perDistance = new Int32Array(maxDistance + 2);
+  const sorted = new Int32Array(n);
   const recent = new Int32Array(RECENT).fill(-1);
+  // Each group's first row, beside the groups: reading it through groups[g] cost a cache miss a candidate.
+  const leaderRows = new Int32Array(n);
   /** Moves group g to the front of `recent` (dropping the oldest when it was not there). */
   const refresh = (g: number): void => {
     let at = recent.indexOf(g);
@@ -118,7 +149,7 @@ function groupByLeaders(
 
   // dotF32's value, from the kernel (dot-kernel.ts), with the leader of group g (its first row).
   const joins = (i: number, g: number): boolean => {
-    const leader = groups[g][0];
+    const leader = leaderRows[g];
     return (
       calls.dot(sourceAt + i * rowBytes, sourceAt + leader * rowBytes, dim) * invNorm[i] * invNorm[leader] >= minCos
     );
@@ -133,45 +164,50 @@ function groupByLeaders(
       refresh(found);
       continue;
     }
-    // signs[h] = 1 when the row lies on the positive side of plane h. Only which leader a point
-    // meets depends on these, never a search result.
+    // Bit h of the signature is set when the row lies on the positive side of plane h. Only which
+    // leader a point meets depends on these, never a search result.
     calls.project(sourceAt + i * rowBytes, planesAt, dim, PROJECTIONS, sumsAt);
-    for (let h = 0; h < PROJECTIONS; h++) signs[h] = sums[h] >= 0 ? 1 : 0;
-    touchedCount = 0;
+    let low = 0,
+      high = 0;
+    for (let h = 0; h < 32; h++) {
+      low |= (sums[h] >= 0 ? 1 : 0) << h;
+      high |= (sums[h + 32] >= 0 ? 1 : 0) << h;
+    }
+    let count = 0;
+    perDistance.fill(0);
     for (let t = 0; t < TABLES; t++) {
       const index = bitIndex[t];
       let key = 0;
-      for (let b = 0; b < bits; b++) key |= signs[index[b]] << b;
+      for (let b = 0; b < bits; b++) {
+        const h = index[b];
+        key |= ((h < 32 ? low >>> h : high >>> (h - 32)) & 1) << b;
+      }
       keys[t] = (t << bits) | key;
-      // Newest leader first, as the bucket's order has always been.
       for (let block = head[keys[t]]; block >= 0; block = blocks[block * BLOCK]) {
         const base = block * BLOCK;
-        for (let slot = base + 1 + blocks[base + 1]; slot > base + 1; slot--) {
-          const g = blocks[slot];
-          if (hits[g]++ === 0) touched[touchedCount++] = g;
+        const last = base + 2 + blocks[base + 1] * ENTRY;
+        for (let entry = base + 2; entry < last; entry += ENTRY) {
+          const distance = popCount(blocks[entry + 1] ^ low) + popCount(blocks[entry + 2] ^ high);
+          const g = blocks[entry];
+          if (distance > maxDistance || metFor[g] === o + 1) continue;
+          metFor[g] = o + 1;
+          candidates[count] = g;
+          distances[count++] = distance;
+          perDistance[distance + 1]++;
         }
       }
     }
-    for (let c = 0; c < touchedCount; c++) {
-      const candidate = touched[c];
-      if (hits[candidate] > 1 && joins(i, candidate)) {
-        found = candidate;
-        break;
-      }
-    }
-    if (found < 0) {
-      let checked = 0;
-      for (let c = 0; c < touchedCount; c++) {
-        const candidate = touched[c];
-        if (hits[candidate] !== 1) continue;
-        if (checked++ >= MAX_SINGLE_HITS_CHECKED) break;
-        if (joins(i, candidate)) {
-          found = candidate;
+    if (count > 0) {
+      // Nearest signature first; ties in the order met.
+      for (let d = 1; d <= maxDistance + 1; d++) perDistance[d] += perDistance[d - 1];
+      for (let c = 0; c < count; c++) sorted[perDistance[distances[c]]++] = candidates[c];
+      for (let c = 0; c < Math.min(count, MAX_CANDIDATES_CHECKED); c++) {
+        if (joins(i, sorted[c])) {
+          found = sorted[c];
           break;
         }
       }
     }
-    for (let c = 0; c < touchedCount; c++) hits[touched[c]] = 0;
 
     if (found >= 0) {
       groups[found].push(i);
@@ -179,6 +215,7 @@ function groupByLeaders(
       continue;
     }
     const g = groups.length;
+    leaderRows[g] = i;
     groups.push([i]);
     refresh(g);
     if ((blockCount + TABLES) * BLOCK > blocks.length) {
@@ -188,14 +225,16 @@ function groupByLeaders(
     }
     for (let t = 0; t < TABLES; t++) {
       let block = head[keys[t]];
-      if (block < 0 || blocks[block * BLOCK + 1] === BLOCK - 2) {
+      if (block < 0 || blocks[block * BLOCK + 1] === ENTRIES_PER_BLOCK) {
         const fresh = blockCount++;
         blocks[fresh * BLOCK] = block;
         blocks[fresh * BLOCK + 1] = 0;
         head[keys[t]] = block = fresh;
       }
-      const count = ++blocks[block * BLOCK + 1];
-      blocks[block * BLOCK + 1 + count] = g;
+      const entry = block * BLOCK + 2 + blocks[block * BLOCK + 1]++ * ENTRY;
+      blocks[entry] = g;
+      blocks[entry + 1] = low;
+      blocks[entry + 2] = high;
     }
   }
   return groups;
