@@ -14,9 +14,10 @@
  * With --again, a last full recluster shows the incremental runs left nothing for it to change (it
  * reuses the grouping index). With --decided, the library is generated already grouped and
  * indexed as a recluster would leave it (bulk-library.ts), for sizes where the first recluster
- * takes longer than this machine allows; the first step is then skipped.
+ * takes longer than this machine allows; the first step is then skipped. With --shuffle, the faces'
+ * ids are in random order instead of one identity after another (imports by date, not by person).
  *
- *   npx tsx bench/grouping-scale.ts [--faces 100000] [--db /tmp/frs-scale.db] [--keep] [--again] [--decided] [--out file.md]
+ *   npx tsx bench/grouping-scale.ts [--faces 100000] [--db /tmp/frs-scale.db] [--keep] [--again] [--decided] [--shuffle] [--out file.md]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       again: { type: 'boolean', default: false },
       decided: { type: 'boolean', default: false },
+      shuffle: { type: 'boolean', default: false },
       out: { type: 'string' },
       step: { type: 'string' },
       mode: { type: 'string', default: SETTINGS.FRS_MATCH_MODE },
@@ -129,8 +131,15 @@ async function main(): Promise<void> {
   if (!values.keep || !existsSync(db)) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
     const started = performance.now();
-    await createBulkLibrary(db, values.decided ? { identities, decided: DECIDED } : { identities, grouped: false });
-    const what = values.decided ? ', grouped and indexed as a recluster would' : '';
+    await createBulkLibrary(
+      db,
+      values.decided ? { identities, decided: DECIDED } : { identities, grouped: false, shuffled: values.shuffle },
+    );
+    const what = values.decided
+      ? ', grouped and indexed as a recluster would'
+      : values.shuffle
+        ? ', ids in random order'
+        : '';
     log(
       `generated ${faces.toLocaleString('en')} faces${what} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );

@@ -49,6 +49,12 @@ export interface BulkOptions {
    */
   decided?: { options: GroupOptions; settingsKey: string };
   seed?: number;
+  /**
+   * Write the faces in a random order across identities instead of one identity after another:
+   * a library whose ids say nothing about who is in the photo (imports by date, not by person).
+   * Only for new, ungrouped faces; holds all the embeddings while writing.
+   */
+  shuffled?: boolean;
   /** Rows per transaction. */
   chunk?: number;
   /** Called after each chunk with faces written so far. */
@@ -209,10 +215,44 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
       if (decided) decide(written);
     }
   });
-  const identitiesPerChunk = Math.max(1, Math.floor(chunk / perIdentity));
-  for (let at = first; at < first + options.identities; at += identitiesPerChunk) {
-    writeIdentities(at, Math.min(first + options.identities, at + identitiesPerChunk));
-    options.progress?.(count, total);
+  // Shuffled: every face drawn first (identity by identity, as always), then written in a seeded
+  // random order, a chunk per transaction.
+  const writeShuffled = db.transaction((faces: { identity: number; f: number; embedding: Float32Array }[]) => {
+    for (const { identity, f, embedding } of faces) {
+      const name = `id${identity}_${options.photos ?? 0}_${f}.jpg`;
+      const fileId = Number(
+        insertFile.run(`/bulk/${name}`, name, now, now, `h${identity}_${options.photos ?? 0}_${f}`).lastInsertRowid,
+      );
+      const itemId = Number(insertItem.run(fileId, name, now).lastInsertRowid);
+      const faceId = Number(
+        insertFace.run(itemId, null, encodeEmbedding(embedding), model, null, now, now).lastInsertRowid,
+      );
+      labels.set(faceId, identity);
+      count++;
+    }
+  });
+  if (options.shuffled) {
+    if (grouped || decided) throw new Error('bulk-library: shuffled libraries are new, ungrouped faces only');
+    const faces: { identity: number; f: number; embedding: Float32Array }[] = [];
+    for (let identity = first; identity < first + options.identities; identity++)
+      identityFaces(identity, perIdentity, dim, seed, options.photos ?? 0).forEach((embedding, f) =>
+        faces.push({ identity, f, embedding }),
+      );
+    const random = seededRandom(seed ^ 0x5f0ff1e);
+    for (let k = faces.length - 1; k > 0; k--) {
+      const j = Math.floor(random() * (k + 1));
+      [faces[k], faces[j]] = [faces[j], faces[k]];
+    }
+    for (let at = 0; at < faces.length; at += chunk) {
+      writeShuffled(faces.slice(at, at + chunk));
+      options.progress?.(count, total);
+    }
+  } else {
+    const identitiesPerChunk = Math.max(1, Math.floor(chunk / perIdentity));
+    for (let at = first; at < first + options.identities; at += identitiesPerChunk) {
+      writeIdentities(at, Math.min(first + options.identities, at + identitiesPerChunk));
+      options.progress?.(count, total);
+    }
   }
   if (decided) {
     db.prepare(
