@@ -170,6 +170,25 @@ export function groupingIndexContract(connect: () => Promise<Repository>, itemWi
     expect((await repo.groupingWork('m1', 0)).dirty).toEqual([{ faceId: faceIds[3], componentId: null }]);
   });
 
+  it('keeps each face in the component that lists it, whatever order the components list faces in', async () => {
+    const repo = await connect();
+    const { faceIds } = await itemWithFaces(repo, 4);
+    const [c1, c2] = await repo.saveGroupingComponents({
+      model: 'm1',
+      radius: 0.2,
+      settings: 's',
+      removed: [],
+      added: [cone(1, [faceIds[3], faceIds[0]]), cone(2, [faceIds[2], faceIds[1]])],
+      settled: [],
+    });
+    expect((await repo.facesForGroupingIn('m1', { faceIds })).map((f) => [f.id, f.componentId])).toEqual([
+      [faceIds[0], c1],
+      [faceIds[1], c2],
+      [faceIds[2], c2],
+      [faceIds[3], c1],
+    ]);
+  });
+
   it('takes id lists longer than one SQL Server statement allows', async () => {
     const repo = await connect();
     const { faceIds } = await itemWithFaces(repo, 2);

@@ -92,17 +92,25 @@ export function hasUngroupedFaces(db: Db, model: string): boolean {
   return sql(db, `SELECT 1 FROM Faces WHERE ${UNGROUPED_FACES_CONDITION} LIMIT 1`).get({ model }) !== undefined;
 }
 
+/** Faces per UPDATE statement (a JSON parameter of about 20 bytes each). */
+const ASSIGN_BATCH = 10_000;
+
+/** One UPDATE per batch of ids (as JSON), in id order: a first recluster marks every face of the library. */
 export function markFacesGrouped(db: Db, faceIds: number[]): number {
   return db.transaction((): number => {
     const now = nowIso();
+    const sorted = Float64Array.from(faceIds).sort();
     let changed = 0;
-    for (const id of faceIds) changed += sql(db, 'UPDATE Faces SET GroupedAt = ? WHERE Id = ?').run(now, id).changes;
+    for (let at = 0; at < sorted.length; at += ASSIGN_BATCH) {
+      const ids = JSON.stringify(Array.from(sorted.subarray(at, at + ASSIGN_BATCH)));
+      changed += sql(db, 'UPDATE Faces SET GroupedAt = ? WHERE Id IN (SELECT value FROM json_each(?))').run(
+        now,
+        ids,
+      ).changes;
+    }
     return changed;
   })();
 }
-
-/** Assignments per UPDATE statement (a JSON parameter of about 20 bytes each). */
-const ASSIGN_BATCH = 10_000;
 
 /**
  * One UPDATE per batch joined with its assignments as JSON, not one statement per face: a full
@@ -127,8 +135,11 @@ export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
       ).run(now, JSON.stringify(batch)).changes;
       batch.length = 0;
     };
-    for (const row of last) {
-      batch.push(row);
+    // In id order: the rows then change page after page. In the order the decision lists them (person
+    // by person) a library whose ids are not in person order had its updates scattered over every
+    // page of the table, each page read and written again many times (1M faces: most of 80 s).
+    for (const faceId of Float64Array.from(last.keys()).sort()) {
+      batch.push([faceId, last.get(faceId)!]);
       if (batch.length === ASSIGN_BATCH) flush();
     }
     if (batch.length > 0) flush();

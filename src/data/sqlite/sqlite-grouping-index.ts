@@ -94,6 +94,9 @@ export function verifiedFacesForGrouping(db: Db, model: string): IndexedGrouping
   }));
 }
 
+/** Members per INSERT statement (a JSON parameter of about 20 bytes each). */
+const MEMBER_BATCH = 10_000;
+
 export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[] {
   return db.transaction((): number[] => {
     if (update.replaceAll) {
@@ -113,13 +116,33 @@ export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[
     );
     let next = num((sql(db, NEXT_COMPONENT_ID_SQL).get() as Row).NextId);
     // A face moves to its new component whatever component it was in before.
-    const insertMember = sql(db, 'INSERT OR REPLACE INTO FrsGroupingMembers (FaceId, ComponentId) VALUES (?, ?)');
+    const insertMembers = sql(
+      db,
+      `INSERT OR REPLACE INTO FrsGroupingMembers (FaceId, ComponentId)
+      SELECT value ->> 0, value ->> 1 FROM json_each(?) ORDER BY key`,
+    );
     const ids = update.added.map((c) => {
       const id = next++;
       insertComponent.run(id, update.model, encodeEmbedding(c.centroid), c.angle, c.faceIds.length);
-      for (const faceId of c.faceIds) insertMember.run(faceId, id);
       return id;
     });
+    // Members in face order, so the inserts fill the table's pages one after another (see assignFaces).
+    const memberCount = update.added.reduce((sum, c) => sum + c.faceIds.length, 0);
+    const faces = new Float64Array(memberCount);
+    const components = new Float64Array(memberCount);
+    let at = 0;
+    update.added.forEach((c, k) => {
+      for (const faceId of c.faceIds) {
+        faces[at] = faceId;
+        components[at++] = ids[k];
+      }
+    });
+    const byFace = Uint32Array.from({ length: memberCount }, (_, m) => m).sort((a, b) => faces[a] - faces[b]);
+    // A statement per batch (pairs as JSON), not per member: a first recluster lists every face.
+    for (let at = 0; at < memberCount; at += MEMBER_BATCH) {
+      const batch = Array.from(byFace.subarray(at, at + MEMBER_BATCH), (m) => [faces[m], components[m]]);
+      insertMembers.run(JSON.stringify(batch));
+    }
     for (const faceId of update.settled) sql(db, 'DELETE FROM FrsGroupingDirty WHERE FaceId = ?').run(faceId);
     sql(
       db,

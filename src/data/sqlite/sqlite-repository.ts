@@ -58,6 +58,10 @@ export class SqliteRepository extends BoundOperations implements Repository {
       // WAL lets readers work while the pipeline writes; NORMAL sync is safe with WAL.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // 64 MB of page cache instead of SQLite's 2 MB: a recluster's assignments update the PersonId
+      // indexes and person counts all over (1M faces whose ids are not in person order: 45 s with
+      // 2 MB, 30 s with 64 MB, no faster with 256 MB). An upper bound; pages are allocated as used.
+      db.pragma('cache_size = -65536');
       // Enforce the foreign keys a database declares (the replaced system's four, in its
       // translated schema): FRS's deletes must respect them, as on SQL Server.
       db.pragma('foreign_keys = ON');
