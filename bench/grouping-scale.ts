@@ -51,6 +51,8 @@ interface StepResult {
   peakRssMb: number;
   /** Highest RSS sampled (every 100 ms and at each progress report) while each phase ran. */
   phaseRssMb: Record<string, number>;
+  /** Wall seconds from each phase's start to the next's (or the end). */
+  phaseSeconds: Record<string, number>;
   summary: GroupSummary;
 }
 
@@ -59,13 +61,21 @@ async function step(db: string, kind: 'recluster' | 'recognise', mode: string): 
   const repo = await openRepository(db);
   const ctx = groupingBenchContext(repo, loadSettings({ FRS_DATABASE: db, ...SETTINGS, FRS_MATCH_MODE: mode }));
   const phaseRssMb: Record<string, number> = {};
+  const phaseSeconds: Record<string, number> = {};
   let phase = 'starting';
+  let phaseStarted = performance.now();
+  const endPhase = () => {
+    const now = performance.now();
+    phaseSeconds[phase] = Math.round(((phaseSeconds[phase] ?? 0) + (now - phaseStarted) / 1000) * 10) / 10;
+    phaseStarted = now;
+  };
   const sample = () => {
     const mb = Math.round(process.memoryUsage().rss / 2 ** 20);
     phaseRssMb[phase] = Math.max(phaseRssMb[phase] ?? 0, mb);
   };
   const onProgress = (name: string) => {
     sample();
+    if (name !== phase) endPhase();
     phase = name;
     sample();
   };
@@ -80,12 +90,14 @@ async function step(db: string, kind: 'recluster' | 'recognise', mode: string): 
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   sample();
+  endPhase();
   await repo.close();
   const result: StepResult = {
     ms,
     cpuMs: (used.user + used.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     phaseRssMb,
+    phaseSeconds,
     summary,
   };
   process.stdout.write(JSON.stringify(result));
@@ -148,6 +160,7 @@ async function main(): Promise<void> {
     const recluster = inChild(db, 'recluster');
     log(row('full recluster (first: builds the grouping index)', recluster));
     console.log(`  RSS by phase (MB): ${JSON.stringify(recluster.phaseRssMb)}`);
+    console.log(`  wall by phase (s): ${JSON.stringify(recluster.phaseSeconds)}`);
   }
 
   addBulkFaces(db, { identities: 5, firstIdentity: identities + 10_000 });
