@@ -52,15 +52,14 @@ function bitsFor(n: number): number {
 }
 
 /**
- * The largest signature distance (differing sign bits) at which a leader is worth a dot. Two
- * rows at angle a differ in each bit with probability a / pi; a leader met in a bucket agrees
- * on that table's key bits, so only the `free` others can differ, about free * a / pi of them for
- * a leader just within the group radius. Two standard deviations above that keeps nearly every
- * joinable leader and drops most of the rest (unrelated rows differ in about half).
+ * A signature distance (differing sign bits) for leaders just within the group radius, `deviations`
+ * standard deviations above the mean. Two rows at angle a differ in each bit with probability
+ * a / pi; a leader met in a bucket agrees on that table's key bits, so only the `free` others can
+ * differ, about free * a / pi of them at the radius. Unrelated rows differ in about half.
  */
-function maxDistanceFor(minCos: number, free: number): number {
+function signatureDistance(minCos: number, free: number, deviations: number): number {
   const p = Math.acos(Math.max(-1, Math.min(1, minCos))) / Math.PI;
-  return Math.min(PROJECTIONS, Math.ceil(free * p + 2 * Math.sqrt(free * p * (1 - p))));
+  return Math.min(PROJECTIONS, Math.floor(free * p + deviations * Math.sqrt(free * p * (1 - p))));
 }
 
 /** Set bits of a 32-bit int (the usual SWAR count: no loop per bit). */
@@ -118,7 +117,12 @@ function groupByLeaders(
     sumsAt = sums.byteOffset,
     rowBytes = dim * 4;
   const bits = bitsFor(n);
-  const maxDistance = maxDistanceFor(minCos, PROJECTIONS - bits);
+  // Leaders farther than maxDistance are not worth a dot (nearly every joinable one is nearer);
+  // one within closeDistance is dotted as soon as it is met, and the first that takes the point
+  // ends the lookup: most points find their leader in the first few tables. Farther candidates
+  // wait until every table is scanned and are dotted nearest first.
+  const maxDistance = signatureDistance(minCos, PROJECTIONS - bits, 2) + 1;
+  const closeDistance = signatureDistance(minCos, PROJECTIONS - bits, 1);
   const bitIndex = Array.from({ length: TABLES }, () =>
     Int32Array.from({ length: bits }, () => Math.floor(random() * PROJECTIONS)),
   );
@@ -175,7 +179,7 @@ function groupByLeaders(
     }
     let count = 0;
     perDistance.fill(0);
-    for (let t = 0; t < TABLES; t++) {
+    scan: for (let t = 0; t < TABLES; t++) {
       const index = bitIndex[t];
       let key = 0;
       for (let b = 0; b < bits; b++) {
@@ -191,13 +195,20 @@ function groupByLeaders(
           const g = blocks[entry];
           if (distance > maxDistance || metFor[g] === o + 1) continue;
           metFor[g] = o + 1;
+          if (distance <= closeDistance) {
+            if (joins(i, g)) {
+              found = g;
+              break scan;
+            }
+            continue;
+          }
           candidates[count] = g;
           distances[count++] = distance;
           perDistance[distance + 1]++;
         }
       }
     }
-    if (count > 0) {
+    if (found < 0 && count > 0) {
       // Nearest signature first; ties in the order met.
       for (let d = 1; d <= maxDistance + 1; d++) perDistance[d] += perDistance[d - 1];
       for (let c = 0; c < count; c++) sorted[perDistance[distances[c]]++] = candidates[c];
