@@ -53,6 +53,8 @@ interface StepResult {
   phaseRssMb: Record<string, number>;
   /** Wall seconds from each phase's start to the next's (or the end). */
   phaseSeconds: Record<string, number>;
+  /** The process's peak RSS so far (resourceUsage().maxRSS) when each phase ended: the phase that raised it is where the peak is. */
+  peakByPhaseEndMb: Record<string, number>;
   summary: GroupSummary;
 }
 
@@ -62,11 +64,13 @@ async function step(db: string, kind: 'recluster' | 'recognise', mode: string): 
   const ctx = groupingBenchContext(repo, loadSettings({ FRS_DATABASE: db, ...SETTINGS, FRS_MATCH_MODE: mode }));
   const phaseRssMb: Record<string, number> = {};
   const phaseSeconds: Record<string, number> = {};
+  const peakByPhaseEndMb: Record<string, number> = {};
   let phase = 'starting';
   let phaseStarted = performance.now();
   const endPhase = () => {
     const now = performance.now();
     phaseSeconds[phase] = Math.round(((phaseSeconds[phase] ?? 0) + (now - phaseStarted) / 1000) * 10) / 10;
+    peakByPhaseEndMb[phase] = Math.round(process.resourceUsage().maxRSS / 1024);
     phaseStarted = now;
   };
   const sample = () => {
@@ -98,6 +102,7 @@ async function step(db: string, kind: 'recluster' | 'recognise', mode: string): 
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     phaseRssMb,
     phaseSeconds,
+    peakByPhaseEndMb,
     summary,
   };
   process.stdout.write(JSON.stringify(result));
@@ -161,6 +166,7 @@ async function main(): Promise<void> {
     log(row('full recluster (first: builds the grouping index)', recluster));
     console.log(`  RSS by phase (MB): ${JSON.stringify(recluster.phaseRssMb)}`);
     console.log(`  wall by phase (s): ${JSON.stringify(recluster.phaseSeconds)}`);
+    console.log(`  peak RSS when each phase ended (MB): ${JSON.stringify(recluster.peakByPhaseEndMb)}`);
   }
 
   addBulkFaces(db, { identities: 5, firstIdentity: identities + 10_000 });
