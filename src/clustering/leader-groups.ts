@@ -9,9 +9,10 @@
  *
  * Candidate leaders come from SimHash tables (random hyperplanes), so looking one up costs
  * at most a few dozen dot products instead of one per leader. Each point also carries all 64
- * sign bits as a signature: the leaders its buckets offer are ranked by how many bits differ
- * (which estimates the angle), those too far to be within the radius are dropped, and the
- * nearest are checked first. It is approximate: a missed leader just starts an extra group.
+ * sign bits as a signature: how many bits differ from a leader's estimates their angle, so
+ * leaders too far to be within the radius are dropped unread, a close one is dotted at once (the
+ * first that takes the point ends the lookup) and the others nearest first. Whichever leader a
+ * point joins is within the radius. It is approximate: a missed leader just starts an extra group.
  * That makes groups a little less tight, never search results wrong, since the tree's bounds
  * come from the actual points.
  */
@@ -30,7 +31,7 @@ const TABLES = 32;
 const BLOCK = 32;
 const ENTRY = 3;
 const ENTRIES_PER_BLOCK = (BLOCK - 2) / ENTRY;
-/** Leaders checked with a dot product per point, nearest signature first. */
+/** Leaders beyond the close distance dotted per point once every table is scanned, nearest signature first. */
 const MAX_CANDIDATES_CHECKED = 32;
 /**
  * Groups that took a point last, checked before the hash tables. A library read in insertion
