@@ -135,10 +135,17 @@ async function main(): Promise<void> {
   });
   const db = values.db!;
   matchMode = values.mode!;
-  if (values.step) return step(db, values.step as 'recluster' | 'recognise', matchMode);
-
   const faces = Number(values.faces);
   const identities = Math.round(faces / 20);
+  if (values.step === 'generate') {
+    await createBulkLibrary(
+      db,
+      values.decided ? { identities, decided: DECIDED } : { identities, grouped: false, shuffled: values.shuffle },
+    );
+    return;
+  }
+  if (values.step) return step(db, values.step as 'recluster' | 'recognise', matchMode);
+
   const load = loadavg()[0];
   const lines: string[] = [];
   const log = (line: string) => {
@@ -148,9 +155,25 @@ async function main(): Promise<void> {
   if (!values.keep || !existsSync(db)) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
     const started = performance.now();
-    await createBulkLibrary(
-      db,
-      values.decided ? { identities, decided: DECIDED } : { identities, grouped: false, shuffled: values.shuffle },
+    // In a child too: a shuffled library is drawn whole in memory first, and a step's child process
+    // reported the parent's RSS at its start as its own peak (Linux carries the high-water mark
+    // over fork and exec): every recognise step showed the generator's 703 MB at 1M.
+    const flags = [...(values.decided ? ['--decided'] : []), ...(values.shuffle ? ['--shuffle'] : [])];
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--step',
+        'generate',
+        '--db',
+        db,
+        '--faces',
+        String(faces),
+        ...flags,
+      ],
+      { stdio: 'inherit' },
     );
     const what = values.decided
       ? ', grouped and indexed as a recluster would'
