@@ -261,3 +261,35 @@ describe('face index beside the database file', () => {
     await b.close();
   });
 });
+
+describe('bulk assignments', () => {
+  it('assigns faces listed in any order, more than one batch, and a face listed twice takes its last person', async () => {
+    const repo = await openRepository(file);
+    const { mediaItemId } = await repo.registerMediaFile({
+      filePath: '/p/many.jpg',
+      fileName: 'many.jpg',
+      extension: '.jpg',
+    });
+    await repo.claimPendingItems('w', 1, 60, 3);
+    const count = 10_050; // past one UPDATE's 10,000
+    await repo.completeItem(
+      mediaItemId,
+      'w',
+      Array.from({ length: count }, (_, i) => newFace({ boundingBox: [i, 0, i + 10, 10] })),
+    );
+    const faceIds = (await repo.facesOfItem(mediaItemId)).map((f) => f.id);
+    const [p1, p2] = await repo.createPersons(2);
+    // Odd faces to p1, even to p2, listed from the last face down; then face 0 again, to p1.
+    const assignments = faceIds
+      .map((faceId, i) => ({ faceId, personId: i % 2 === 1 ? p1 : p2 }))
+      .reverse()
+      .concat([{ faceId: faceIds[0], personId: p1 }]);
+    expect(await repo.assignFaces(assignments)).toBe(count);
+    const persons = new Map(
+      raw<{ Id: number; PersonId: number }>(`SELECT Id, PersonId FROM Faces`).map((r) => [r.Id, r.PersonId]),
+    );
+    expect(persons.get(faceIds[0])).toBe(p1);
+    expect(faceIds.slice(1).every((id, k) => persons.get(id) === ((k + 1) % 2 === 1 ? p1 : p2))).toBe(true);
+    await repo.close();
+  });
+});

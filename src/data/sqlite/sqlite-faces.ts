@@ -119,12 +119,14 @@ export function markFacesGrouped(db: Db, faceIds: number[]): number {
  * face once; one listed twice takes its last assignment.
  */
 export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
-  const last = new Map<number, number | null>();
-  for (const a of assignments) last.set(a.faceId, a.personId);
+  // Positions in face-id order, so consecutive updates share the table's pages; equal ids keep
+  // their list order, so a face listed twice takes its last assignment. Typed arrays, not a map
+  // of every face: a first recluster assigns a million faces at its memory peak.
+  const faceIds = Float64Array.from(assignments, (a) => a.faceId);
+  const byFace = Uint32Array.from(faceIds.keys()).sort((a, b) => faceIds[a] - faceIds[b] || a - b);
   return db.transaction((): number => {
     const now = nowIso();
     let changed = 0;
-    // Batches taken from the map as they go (a first regroup of a million faces: no second copy of them all).
     const batch: [number, number | null][] = [];
     const flush = () => {
       changed += sql(
@@ -135,11 +137,10 @@ export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
       ).run(now, JSON.stringify(batch)).changes;
       batch.length = 0;
     };
-    // In id order: the rows then change page after page. In the order the decision lists them (person
-    // by person) a library whose ids are not in person order had its updates scattered over every
-    // page of the table, each page read and written again many times (1M faces: most of 80 s).
-    for (const faceId of Float64Array.from(last.keys()).sort()) {
-      batch.push([faceId, last.get(faceId)!]);
+    for (let k = 0; k < byFace.length; k++) {
+      const at = byFace[k];
+      if (k + 1 < byFace.length && faceIds[byFace[k + 1]] === faceIds[at]) continue; // listed again later
+      batch.push([faceIds[at], assignments[at].personId]);
       if (batch.length === ASSIGN_BATCH) flush();
     }
     if (batch.length > 0) flush();
