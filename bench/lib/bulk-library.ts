@@ -188,6 +188,21 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
   const labels = new Map<number, number>();
   let count = 0;
   let persons = 0;
+  /** One photo (file and item) with its face; returns the ids. */
+  const writeFace = (identity: number, f: number, embedding: Float32Array, personId: number | null) => {
+    const name = `id${identity}_${options.photos ?? 0}_${f}.jpg`;
+    const fileId = Number(
+      insertFile.run(`/bulk/${name}`, name, now, now, `h${identity}_${options.photos ?? 0}_${f}`).lastInsertRowid,
+    );
+    const itemId = Number(insertItem.run(fileId, name, now).lastInsertRowid);
+    const groupedAt = grouped || decided ? now : null;
+    const faceId = Number(
+      insertFace.run(itemId, personId, encodeEmbedding(embedding), model, groupedAt, now, now).lastInsertRowid,
+    );
+    labels.set(faceId, identity);
+    count++;
+    return { faceId, fileId };
+  };
   const writeIdentities = db.transaction((from: number, to: number) => {
     for (let identity = from; identity < to; identity++) {
       let personId: number | null = null;
@@ -198,19 +213,9 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
         persons++;
       }
       identityFaces(identity, perIdentity, dim, seed, options.photos ?? 0).forEach((embedding, f) => {
-        const name = `id${identity}_${options.photos ?? 0}_${f}.jpg`;
-        const fileId = Number(
-          insertFile.run(`/bulk/${name}`, name, now, now, `h${identity}_${options.photos ?? 0}_${f}`).lastInsertRowid,
-        );
-        const itemId = Number(insertItem.run(fileId, name, now).lastInsertRowid);
-        const faceId = Number(
-          insertFace.run(itemId, personId, encodeEmbedding(embedding), model, grouped || decided ? now : null, now, now)
-            .lastInsertRowid,
-        );
+        const { faceId, fileId } = writeFace(identity, f, embedding, personId);
         if (personId !== null && f === 0) portrait.run(faceId, fileId, personId);
-        labels.set(faceId, identity);
         written.push({ id: faceId, fileId, embedding });
-        count++;
       });
       if (decided) decide(written);
     }
@@ -218,18 +223,7 @@ export function addBulkFaces(path: string, options: BulkOptions): BulkLibrary {
   // Shuffled: every face drawn first (identity by identity, as always), then written in a seeded
   // random order, a chunk per transaction.
   const writeShuffled = db.transaction((faces: { identity: number; f: number; embedding: Float32Array }[]) => {
-    for (const { identity, f, embedding } of faces) {
-      const name = `id${identity}_${options.photos ?? 0}_${f}.jpg`;
-      const fileId = Number(
-        insertFile.run(`/bulk/${name}`, name, now, now, `h${identity}_${options.photos ?? 0}_${f}`).lastInsertRowid,
-      );
-      const itemId = Number(insertItem.run(fileId, name, now).lastInsertRowid);
-      const faceId = Number(
-        insertFace.run(itemId, null, encodeEmbedding(embedding), model, null, now, now).lastInsertRowid,
-      );
-      labels.set(faceId, identity);
-      count++;
-    }
+    for (const { identity, f, embedding } of faces) writeFace(identity, f, embedding, null);
   });
   if (options.shuffled) {
     if (grouped || decided) throw new Error('bulk-library: shuffled libraries are new, ungrouped faces only');
