@@ -188,22 +188,23 @@ describe('claims across processes', () => {
   });
 });
 
+const vector = (seed: number) => Float32Array.from({ length: 16 }, (_, i) => Math.cos(seed * 7 + i));
+
+/** One done photo at `path` with a face per seed (embedding vector(seed), model m1); returns the face ids. */
+async function addFaces(repo: Awaited<ReturnType<typeof openRepository>>, path: string, seeds: number[]) {
+  const { mediaItemId } = await repo.registerMediaFile({ filePath: path, fileName: 'x.jpg', extension: '.jpg' });
+  await repo.claimPendingItems('w', 1, 60, 3);
+  await repo.completeItem(
+    mediaItemId,
+    'w',
+    seeds.map((seed, i) =>
+      newFace({ boundingBox: [i * 200, 0, i * 200 + 100, 100], embedding: vector(seed), embeddingModel: 'm1' }),
+    ),
+  );
+  return (await repo.facesOfItem(mediaItemId)).map((f) => f.id);
+}
+
 describe('face index beside the database file', () => {
-  const vector = (seed: number) => Float32Array.from({ length: 16 }, (_, i) => Math.cos(seed * 7 + i));
-
-  async function addFaces(repo: Awaited<ReturnType<typeof openRepository>>, path: string, seeds: number[]) {
-    const { mediaItemId } = await repo.registerMediaFile({ filePath: path, fileName: 'x.jpg', extension: '.jpg' });
-    await repo.claimPendingItems('w', 1, 60, 3);
-    await repo.completeItem(
-      mediaItemId,
-      'w',
-      seeds.map((seed, i) =>
-        newFace({ boundingBox: [i * 200, 0, i * 200 + 100, 100], embedding: vector(seed), embeddingModel: 'm1' }),
-      ),
-    );
-    return (await repo.facesOfItem(mediaItemId)).map((f) => f.id);
-  }
-
   it('is built once and saved, reloaded by the next connection, which applies the changes since', async () => {
     const first = await openRepository(file);
     const ids = await addFaces(first, '/p/a.jpg', [1, 2, 3]);
@@ -265,19 +266,12 @@ describe('face index beside the database file', () => {
 describe('bulk assignments', () => {
   it('assigns faces listed in any order, more than one batch, and a face listed twice takes its last person', async () => {
     const repo = await openRepository(file);
-    const { mediaItemId } = await repo.registerMediaFile({
-      filePath: '/p/many.jpg',
-      fileName: 'many.jpg',
-      extension: '.jpg',
-    });
-    await repo.claimPendingItems('w', 1, 60, 3);
     const count = 10_050; // past one UPDATE's 10,000
-    await repo.completeItem(
-      mediaItemId,
-      'w',
-      Array.from({ length: count }, (_, i) => newFace({ boundingBox: [i, 0, i + 10, 10] })),
+    const faceIds = await addFaces(
+      repo,
+      '/p/many.jpg',
+      Array.from({ length: count }, (_, i) => i),
     );
-    const faceIds = (await repo.facesOfItem(mediaItemId)).map((f) => f.id);
     const [p1, p2] = await repo.createPersons(2);
     // Odd faces to p1, even to p2, listed from the last face down; then face 0 again, to p1.
     const assignments = faceIds

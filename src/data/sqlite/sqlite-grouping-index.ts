@@ -137,10 +137,11 @@ export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[
         components[at++] = ids[k];
       }
     });
-    const byFace = Uint32Array.from({ length: memberCount }, (_, m) => m).sort((a, b) => faces[a] - faces[b]);
+    // Equal faces keep their list order: a face listed twice ends in the later component, as before.
+    const byFace = Uint32Array.from(faces.keys()).sort((a, b) => faces[a] - faces[b] || a - b);
     // A statement per batch (pairs as JSON), not per member: a first recluster lists every face.
-    for (let at = 0; at < memberCount; at += MEMBER_BATCH) {
-      const batch = Array.from(byFace.subarray(at, at + MEMBER_BATCH), (m) => [faces[m], components[m]]);
+    for (let from = 0; from < memberCount; from += MEMBER_BATCH) {
+      const batch = Array.from(byFace.subarray(from, from + MEMBER_BATCH), (m) => [faces[m], components[m]]);
       insertMembers.run(JSON.stringify(batch));
     }
     for (const faceId of update.settled) sql(db, 'DELETE FROM FrsGroupingDirty WHERE FaceId = ?').run(faceId);
