@@ -8,6 +8,14 @@
  *
  *   node --import tsx bench/speed.ts [--threads 1,2] [--procs 2] [--lfw 100] [--repeat 1] [--out bench/results/speed.md]
  *
+ *   node --import tsx bench/speed.ts --interleave [--threads 1] [--repeat 3] [--lfw 30] [--out FILE]
+ *
+ * `--interleave` keeps one warmed-up child per side alive and gives them the images in turn (the
+ * side that goes first alternates), so both are timed in the same minutes: on this shared machine
+ * the speed of one side moves by 10-20% within minutes, which the sequential runs (one side, then
+ * the other) attribute to whichever side ran at the time. `--neighbour scalar|onnx` keeps the
+ * other core busy during the timed passes (bench/lib/busy-neighbour.ts).
+ *
  * The parent only orchestrates: every (side, threads) pair runs in its own child process
  * (`--side frs|faceapi`), one after the other, so the peak RSS each reports
  * (process.resourceUsage().maxRSS) is that side's alone. Each child warms up on 2 images
@@ -23,9 +31,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { LineChild } from './lib/line-child.js';
 import { treeHash } from './lib/speed-tree-hash.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -45,6 +55,12 @@ const { values } = parseArgs({
     'padded-passes': { type: 'string' },
     /** parent: extra FRS runs at 1 thread with these paddedPasses overrides, ';'-separated (e.g. "none;2") */
     'frs-variants': { type: 'string' },
+    /** child: after warm-up, time the image paths given on stdin one per line (the parent's --interleave) */
+    serve: { type: 'boolean', default: false },
+    /** parent: run both sides at once, alternating image by image (see the header) */
+    interleave: { type: 'boolean', default: false },
+    /** parent, with --interleave: keep the other core busy meanwhile (bench/lib/busy-neighbour.ts: scalar or onnx) */
+    neighbour: { type: 'string' },
     shard: { type: 'string', default: '0' },
     shards: { type: 'string', default: '1' },
     out: { type: 'string' },
@@ -121,13 +137,24 @@ interface SideResult {
 }
 
 // ---------------------------------------------------------------- child: one side, one thread count
-async function runSide(
-  side: 'frs' | 'faceapi',
-  threads: number,
-  warmup: string[],
-  sets: ImageSet[],
-  repeat: number,
-): Promise<SideResult> {
+/** One image through a side: what the child measures per image. */
+interface ImageTiming {
+  ms: number;
+  decodeMs: number;
+  cpuMs: number;
+  faces: number;
+  stages: { detect?: number; embed?: number };
+}
+
+/** A side loaded and warmed up: `one` times an image, `finish` reports what the side knows of itself. */
+interface PreparedSide {
+  one: (path: string) => Promise<ImageTiming>;
+  loadMs: number;
+  warmupMs: number;
+  finish: () => Partial<SideResult>;
+}
+
+async function prepareSide(side: 'frs' | 'faceapi', threads: number, warmup: string[]): Promise<PreparedSide> {
   const { decodeImage } = await import('../src/vision/decode.js');
   const maxPixels = 100_000_000;
   const t0 = performance.now();
@@ -199,7 +226,7 @@ async function runSide(
   }
   const loadMs = performance.now() - t0;
 
-  const one = async (path: string) => {
+  const one = async (path: string): Promise<ImageTiming> => {
     const cpu0 = process.cpuUsage();
     const start = performance.now();
     const image = await decodeImage(readFileSync(path), { maxPixels });
@@ -218,8 +245,17 @@ async function runSide(
 
   const w0 = performance.now();
   for (const path of warmup) await one(path);
-  const warmupMs = performance.now() - w0;
+  return { one, loadMs, warmupMs: performance.now() - w0, finish };
+}
 
+async function runSide(
+  side: 'frs' | 'faceapi',
+  threads: number,
+  warmup: string[],
+  sets: ImageSet[],
+  repeat: number,
+): Promise<SideResult> {
+  const { one, loadMs, warmupMs, finish } = await prepareSide(side, threads, warmup);
   const results: SetResult[] = [];
   const timed0 = performance.now();
   for (const set of sets) {
@@ -251,6 +287,21 @@ async function runSide(
     versions: {},
     ...finish(),
   };
+}
+
+/**
+ * The child of an interleaved run: one JSON line when ready, then one per path read from stdin
+ * (an ImageTiming), and on "end" the side's own report (peak RSS, load, versions).
+ */
+async function serveSide(side: 'frs' | 'faceapi', threads: number, warmup: string[]): Promise<void> {
+  const { one, loadMs, warmupMs, finish } = await prepareSide(side, threads, warmup);
+  const write = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
+  write({ ready: true });
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'end') break;
+    write(await one(line));
+  }
+  write({ side, threads, loadMs, warmupMs, maxRssMb: process.resourceUsage().maxRSS / 1024, ...finish() });
 }
 
 // ---------------------------------------------------------------- parent: orchestration and report
@@ -314,6 +365,106 @@ function machine(): string[] {
   return [`nproc ${nproc}`, `CPU ${cpu}`, `node ${process.version}`, `${process.platform} ${process.arch}`];
 }
 
+/**
+ * Both sides at once, warmed up in their own processes, taking turns image by image (which side
+ * goes first alternates), so a change in the machine's speed during the run reaches both: the
+ * sequential runs above time FRS and face-api minutes apart, and this machine has moved by 10-20%
+ * within minutes. Only one side works at any moment.
+ */
+async function interleaved(sets: ImageSet[], threadCounts: number[], repeat: number): Promise<void> {
+  const started = new Date();
+  const hashBefore = treeHash(hashed);
+  const lines: string[] = [
+    '# Speed: FRS vs @vladmandic/face-api, interleaved',
+    '',
+    `\`node --import tsx bench/speed.ts ${process.argv.slice(2).join(' ')}\` — ${started.toISOString()}`,
+    '',
+    `Machine: ${machine().join('; ')}. Load before: ${loadavg().map(f2).join(', ')}.`,
+    '',
+    'Both sides as in the sequential runs (same decode, same calls, warm-up on the same 2 images), but alive at the same time and',
+    'given the images in turn: image k of pass p goes first to FRS when k + p is even, to face-api otherwise, and the next',
+    `image is sent when both have answered. ${repeat} pass(es) over each set; ratios are of summed times.`,
+    values.neighbour
+      ? `Meanwhile another process keeps the second core busy (\`bench/lib/busy-neighbour.ts ${values.neighbour}\`), from the end of the warm-up to the end of the timed passes.`
+      : 'Nothing else runs meanwhile.',
+    '',
+  ];
+  const configAt = lines.length;
+  for (const threads of threadCounts) {
+    const start = (side: string) =>
+      new LineChild(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(import.meta.url), '--side', side, '--threads', String(threads), '--serve'],
+        { cwd: root, env: { ...process.env, FRS_INTRA_OP_THREADS: String(threads) }, name: side },
+      );
+    const frs = start('frs');
+    const api = start('faceapi');
+    await Promise.all([frs.next(), api.next()]);
+    // Started once both sides are warm, so it competes with the timed work only.
+    const neighbour = values.neighbour
+      ? spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/lib/busy-neighbour.ts'), values.neighbour], {
+          cwd: root,
+          stdio: 'inherit',
+        })
+      : undefined;
+    lines.push(
+      `## ${threads} thread(s)`,
+      '',
+      '| set | FRS ms/image | face-api ms/image | wall FRS / face-api | per pass | CPU ms/image FRS / face-api | CPU ratio | faces FRS / face-api |',
+      '|---|---:|---:|---:|---|---|---:|---|',
+    );
+    const all = { frs: 0, api: 0, frsCpu: 0, apiCpu: 0 };
+    for (const set of sets) {
+      const t = { frs: [] as ImageTiming[], api: [] as ImageTiming[] };
+      const passRatios: number[] = [];
+      for (let pass = 0; pass < repeat; pass++) {
+        let frsMs = 0,
+          apiMs = 0;
+        for (const [k, path] of set.paths.entries()) {
+          const order = (k + pass) % 2 === 0 ? (['frs', 'api'] as const) : (['api', 'frs'] as const);
+          for (const side of order) {
+            const timing = await (side === 'frs' ? frs : api).ask<ImageTiming>(path);
+            t[side].push(timing);
+            if (side === 'frs') frsMs += timing.ms;
+            else apiMs += timing.ms;
+          }
+        }
+        passRatios.push(apiMs / frsMs);
+      }
+      const total = (xs: ImageTiming[], key: 'ms' | 'cpuMs') => sum(xs.map((x) => x[key]));
+      const faces = (xs: ImageTiming[]) => sum(xs.slice(0, set.paths.length).map((x) => x.faces));
+      all.frs += total(t.frs, 'ms');
+      all.api += total(t.api, 'ms');
+      all.frsCpu += total(t.frs, 'cpuMs');
+      all.apiCpu += total(t.api, 'cpuMs');
+      const n = t.frs.length;
+      lines.push(
+        `| ${set.name} | ${f1(total(t.frs, 'ms') / n)} | ${f1(total(t.api, 'ms') / n)} | **${f2(total(t.api, 'ms') / total(t.frs, 'ms'))}x** | ` +
+          `${f2(Math.min(...passRatios))}-${f2(Math.max(...passRatios))}x | ${f1(total(t.frs, 'cpuMs') / n)} / ${f1(total(t.api, 'cpuMs') / n)} | ` +
+          `${f2(total(t.api, 'cpuMs') / total(t.frs, 'cpuMs'))}x | ${faces(t.frs)} / ${faces(t.api)} |`,
+      );
+      console.error(`  ${threads}t ${set.name}: ${f2(total(t.api, 'ms') / total(t.frs, 'ms'))}x`);
+    }
+    lines.push(`| all images | | | **${f2(all.api / all.frs)}x** | | | ${f2(all.apiCpu / all.frsCpu)}x | |`, '');
+    neighbour?.kill();
+    const [frsEnd, apiEnd] = await Promise.all([frs.ask<SideResult>('end'), api.ask<SideResult>('end')]);
+    await Promise.all([frs.close(), api.close()]);
+    lines.push(
+      `Peak RSS: FRS **${f0(frsEnd.maxRssMb)} MB**, face-api ${f0(apiEnd.maxRssMb)} MB. Load after: ${loadavg().map(f2).join(', ')}.`,
+      '',
+    );
+    if (threads === threadCounts[0]) lines.splice(configAt, 0, `FRS configuration: ${frsEnd.config}.`, '');
+  }
+  const hashAfter = treeHash(hashed);
+  lines.push(
+    `Fingerprint of ${hashed.join(', ')}: ${hashBefore} at start, ${hashAfter} at end${hashBefore === hashAfter ? ' (unchanged during the run)' : ' — **CHANGED during the run: rerun**'}.`,
+    '',
+  );
+  const report = lines.join('\n');
+  console.log(report);
+  if (values.out) writeFileSync(values.out, report);
+}
+
 async function main(): Promise<void> {
   const lfw = Number(values.lfw);
   const repeat = Number(values.repeat);
@@ -323,12 +474,14 @@ async function main(): Promise<void> {
       shards = Number(values.shards);
     const all = imageSets(lfw);
     const mine = all.map((s) => ({ ...s, paths: s.paths.filter((_, i) => i % shards === shard) }));
+    if (values.serve) return serveSide(values.side, Number(values.threads), all[0].paths.slice(0, 2));
     const result = await runSide(values.side, Number(values.threads), all[0].paths.slice(0, 2), mine, repeat);
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
 
   const sets = imageSets(lfw);
+  if (values.interleave) return interleaved(sets, values.threads!.split(',').map(Number), repeat);
   const hashBefore = treeHash(hashed);
   const threadCounts = values.threads!.split(',').map(Number);
   const started = new Date();
