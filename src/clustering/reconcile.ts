@@ -99,6 +99,51 @@ export interface FaceChange<F> {
 }
 
 /**
+ * The changes of a regroup as columns over the faces it covers: a first recluster changes every
+ * face, and an object per change (twice: once more to write it) was most of its write phase's
+ * memory at a million faces.
+ */
+export class FaceChanges<F> {
+  constructor(
+    private readonly faces: CurrentFaces<F>,
+    /** Position in `faces` of each changed face, ascending. */
+    private readonly positions: Int32Array,
+    /** Each changed face's new person; NaN: unassigned. */
+    private readonly targets: Float64Array,
+  ) {}
+
+  get length(): number {
+    return this.positions.length;
+  }
+
+  position(k: number): number {
+    return this.positions[k];
+  }
+
+  faceId(k: number): F {
+    return this.faces.id(this.positions[k]);
+  }
+
+  from(k: number): number | null {
+    return this.faces.personId(this.positions[k]);
+  }
+
+  to(k: number): number | null {
+    const to = this.targets[k];
+    return Number.isNaN(to) ? null : to;
+  }
+
+  /** The changes as objects (small sets: tests, logs). */
+  toArray(): FaceChange<F>[] {
+    return Array.from({ length: this.length }, (_, k) => ({
+      faceId: this.faceId(k),
+      from: this.from(k),
+      to: this.to(k),
+    }));
+  }
+}
+
+/**
  * The faces whose person differs between now and the decision, once every cluster has its
  * person (`clusterPersons[k]`, kept or newly created), in the order of `faces`. A face whose
  * cluster continues a person it has a cannot-link with stays out of it: unassigned.
@@ -108,7 +153,7 @@ export function assignmentChanges<F>(
   decision: GroupDecision<F, number>,
   clusterPersons: readonly number[],
   cannotLink?: (faceId: F, personId: number) => boolean,
-): FaceChange<F>[] {
+): FaceChanges<F> {
   if (clusterPersons.length !== decision.newClusters.length) {
     throw new RangeError(`${decision.newClusters.length} clusters but ${clusterPersons.length} persons for them.`);
   }
@@ -128,14 +173,26 @@ export function assignmentChanges<F>(
   decision.newClusters.forEach((members, k) => members.forEach((id) => decide(id, clusterPersons[k])));
   for (const id of decision.noise) decide(id, null);
 
-  const changes: FaceChange<F>[] = [];
+  // `target` becomes each face's new person (NaN: unassigned); `state` marks the changed faces.
+  const CHANGED = 3;
+  let changed = 0;
   for (let i = 0; i < faces.length; i++) {
     const id = faces.id(i);
     if (state[i] === 0) throw new RangeError(`Face ${String(id)} is not in the decision.`);
     let to: number | null = state[i] === DECIDED ? target[i] : null;
-    const from = faces.personId(i);
     if (to !== null && cannotLink?.(id, to)) to = null;
-    if (to !== from) changes.push({ faceId: id, from, to });
+    target[i] = to ?? NaN;
+    if (to !== faces.personId(i)) {
+      state[i] = CHANGED;
+      changed++;
+    }
   }
-  return changes;
+  const positions = new Int32Array(changed);
+  const targets = new Float64Array(changed);
+  for (let i = 0, k = 0; i < faces.length; i++) {
+    if (state[i] !== CHANGED) continue;
+    positions[k] = i;
+    targets[k++] = target[i];
+  }
+  return new FaceChanges(faces, positions, targets);
 }

@@ -7,7 +7,7 @@
 import type { GroupDecision } from '../clustering/group.js';
 import { choosePortrait } from '../clustering/portrait.js';
 import { assignmentChanges, currentFacesOf, type CurrentFaces } from '../clustering/reconcile.js';
-import type { GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
+import type { FaceAssignment, GroupingFace, PortraitUpdate, RepositoryOps } from '../data/repository.js';
 import { faultPoint } from './fault-point.js';
 
 /**
@@ -30,6 +30,9 @@ export function groupingFacesOf(faces: readonly GroupingFace[]): GroupingFaces {
  */
 const UNCHANGED = NaN;
 const UNASSIGNED = -Infinity;
+
+/** Assignments handed to the repository per call. */
+const ASSIGNMENT_PART = 10_000;
 
 /** What one regroup decided: computed from one read of the faces, before anything is written. */
 export interface Plan {
@@ -107,10 +110,14 @@ export async function applyPlan(ops: RepositoryOps, plan: Plan, dryRun: boolean)
   // not for every face at once: at a million faces those objects were the write's peak memory).
   const movedTo = new Float64Array(toGroup.length).fill(UNCHANGED);
   const touched = new Set<number>();
-  for (const c of changes) {
-    movedTo[toGroup.positionOf(c.faceId)!] = c.to ?? UNASSIGNED;
-    if (c.from !== null) touched.add(c.from);
-    if (c.to !== null) touched.add(c.to);
+  let facesAssigned = 0;
+  for (let k = 0; k < changes.length; k++) {
+    const from = changes.from(k),
+      to = changes.to(k);
+    movedTo[changes.position(k)] = to ?? UNASSIGNED;
+    if (from !== null) touched.add(from);
+    else facesAssigned++;
+    if (to !== null) touched.add(to);
   }
   const members = new Map<number, { listed: GroupingFace[]; positions: number[] }>(
     [...touched].map((p) => [p, { listed: [], positions: [] }]),
@@ -136,15 +143,22 @@ export async function applyPlan(ops: RepositoryOps, plan: Plan, dryRun: boolean)
     personsKept: kept.length - toCreate,
     personsCreated: toCreate,
     noise: decision.noise.length,
-    facesAssigned: changes.filter((c) => c.from === null).length,
-    facesMoved: changes.filter((c) => c.from !== null).length,
+    facesAssigned,
+    facesMoved: changes.length - facesAssigned,
     personsEmptied: emptied.length,
     personsDeleted: 0,
     portraitsUpdated: 0,
   };
   if (dryRun) return summary;
 
-  await ops.assignFaces(changes.map((c) => ({ faceId: c.faceId, personId: c.to })));
+  // In parts: a first recluster assigns every face, and an object for each at once was the
+  // write phase's peak memory at a million faces. One transaction all the same.
+  for (let start = 0; start < changes.length; start += ASSIGNMENT_PART) {
+    const part: FaceAssignment[] = [];
+    for (let k = start; k < Math.min(changes.length, start + ASSIGNMENT_PART); k++)
+      part.push({ faceId: changes.faceId(k), personId: changes.to(k) });
+    await ops.assignFaces(part);
+  }
   faultPoint('regroup'); // inside the write transaction: a kill here must leave the previous assignment
   const portraits: PortraitUpdate[] = [...members]
     .filter(([, m]) => m.listed.length + m.positions.length > 0)

@@ -52,7 +52,7 @@ describe('cannot-link', () => {
     const cannotLink = (faceId: string, personId: number) => faceId === 'x' && personId === 5;
     const kept = keptPersons({ faces: current, decision, protectedPersons: new Set(), cannotLink });
     expect(kept).toEqual([5]); // y keeps person 5; x does not count
-    expect(assignmentChanges(current, decision, [5], cannotLink)).toEqual([
+    expect(assignmentChanges(current, decision, [5], cannotLink).toArray()).toEqual([
       { faceId: 'x', from: 5, to: null },
       { faceId: 'z', from: null, to: 5 },
     ]);

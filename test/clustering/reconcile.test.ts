@@ -91,7 +91,7 @@ describe('assignmentChanges', () => {
   it('lists only the faces whose person differs, in input order', () => {
     const current = faces({ a: 1, b: 1, c: 2, d: null, e: 3, f: null });
     const d = decision([['a', 'b', 'd'], ['c']], ['e'], [{ faceId: 'f', personId: 7 }]);
-    expect(assignmentChanges(current, d, [1, 40])).toEqual([
+    expect(assignmentChanges(current, d, [1, 40]).toArray()).toEqual([
       { faceId: 'c', from: 2, to: 40 },
       { faceId: 'd', from: null, to: 1 },
       { faceId: 'e', from: 3, to: null },
@@ -104,7 +104,7 @@ describe('assignmentChanges', () => {
     const d = decision([['a', 'b']], ['c']);
     const kept = keptPersons({ faces: current, decision: d, protectedPersons: none });
     expect(kept).toEqual([1]);
-    expect(assignmentChanges(current, d, kept as number[])).toEqual([]);
+    expect(assignmentChanges(current, d, kept as number[]).length).toBe(0);
   });
 
   it('refuses a face the decision does not cover, or a person count that does not fit', () => {
