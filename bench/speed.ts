@@ -305,6 +305,14 @@ async function serveSide(side: 'frs' | 'faceapi', threads: number, warmup: strin
 }
 
 // ---------------------------------------------------------------- parent: orchestration and report
+/** How the parent starts this script as one side's child: node arguments and environment. */
+function sideProcess(side: string, threads: number, extra: string[]): { args: string[]; env: NodeJS.ProcessEnv } {
+  return {
+    args: ['--import', 'tsx', fileURLToPath(import.meta.url), '--side', side, '--threads', String(threads), ...extra],
+    env: { ...process.env, FRS_INTRA_OP_THREADS: String(threads) },
+  };
+}
+
 function child(
   side: string,
   threads: number,
@@ -315,14 +323,7 @@ function child(
   paddedPasses?: string,
 ): Promise<SideResult> {
   return new Promise((resolveChild, reject) => {
-    const args = [
-      '--import',
-      'tsx',
-      fileURLToPath(import.meta.url),
-      '--side',
-      side,
-      '--threads',
-      String(threads),
+    const extra = [
       '--lfw',
       String(lfw),
       '--repeat',
@@ -332,12 +333,9 @@ function child(
       '--shards',
       String(shards),
     ];
-    if (paddedPasses !== undefined) args.push('--padded-passes', paddedPasses);
-    const p = spawn(process.execPath, args, {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, FRS_INTRA_OP_THREADS: String(threads) },
-    });
+    if (paddedPasses !== undefined) extra.push('--padded-passes', paddedPasses);
+    const { args, env } = sideProcess(side, threads, extra);
+    const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.on('error', reject);
@@ -391,12 +389,10 @@ async function interleaved(sets: ImageSet[], threadCounts: number[], repeat: num
   ];
   const configAt = lines.length;
   for (const threads of threadCounts) {
-    const start = (side: string) =>
-      new LineChild(
-        process.execPath,
-        ['--import', 'tsx', fileURLToPath(import.meta.url), '--side', side, '--threads', String(threads), '--serve'],
-        { cwd: root, env: { ...process.env, FRS_INTRA_OP_THREADS: String(threads) }, name: side },
-      );
+    const start = (side: string) => {
+      const { args, env } = sideProcess(side, threads, ['--serve']);
+      return new LineChild(process.execPath, args, { cwd: root, env, name: side });
+    };
     const frs = start('frs');
     const api = start('faceapi');
     await Promise.all([frs.next(), api.next()]);

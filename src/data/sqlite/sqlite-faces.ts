@@ -30,6 +30,7 @@ import {
   UNGROUPED_FACES_CONDITION,
 } from '../shared-queries.js';
 import { archiveEmbeddings } from './sqlite-old-embeddings.js';
+import { JSON_BATCH, positionsById } from './sqlite-bulk.js';
 import { nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -92,17 +93,14 @@ export function hasUngroupedFaces(db: Db, model: string): boolean {
   return sql(db, `SELECT 1 FROM Faces WHERE ${UNGROUPED_FACES_CONDITION} LIMIT 1`).get({ model }) !== undefined;
 }
 
-/** Faces per UPDATE statement (a JSON parameter of about 20 bytes each). */
-const ASSIGN_BATCH = 10_000;
-
-/** One UPDATE per batch of ids (as JSON), in id order: a first recluster marks every face of the library. */
+/** One UPDATE per batch of ids (sqlite-bulk.ts), in id order: a first recluster marks every face of the library. */
 export function markFacesGrouped(db: Db, faceIds: number[]): number {
   return db.transaction((): number => {
     const now = nowIso();
     const sorted = Float64Array.from(faceIds).sort();
     let changed = 0;
-    for (let at = 0; at < sorted.length; at += ASSIGN_BATCH) {
-      const ids = JSON.stringify(Array.from(sorted.subarray(at, at + ASSIGN_BATCH)));
+    for (let at = 0; at < sorted.length; at += JSON_BATCH) {
+      const ids = JSON.stringify(Array.from(sorted.subarray(at, at + JSON_BATCH)));
       changed += sql(db, 'UPDATE Faces SET GroupedAt = ? WHERE Id IN (SELECT value FROM json_each(?))').run(
         now,
         ids,
@@ -119,11 +117,9 @@ export function markFacesGrouped(db: Db, faceIds: number[]): number {
  * face once; one listed twice takes its last assignment.
  */
 export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
-  // Positions in face-id order, so consecutive updates share the table's pages; equal ids keep
-  // their list order, so a face listed twice takes its last assignment. Typed arrays, not a map
-  // of every face: a first recluster assigns a million faces at its memory peak.
+  // In face-id order (sqlite-bulk.ts); of a face listed twice, the later listing is kept.
   const faceIds = Float64Array.from(assignments, (a) => a.faceId);
-  const byFace = Uint32Array.from(faceIds.keys()).sort((a, b) => faceIds[a] - faceIds[b] || a - b);
+  const byFace = positionsById(faceIds);
   return db.transaction((): number => {
     const now = nowIso();
     let changed = 0;
@@ -141,7 +137,7 @@ export function assignFaces(db: Db, assignments: FaceAssignment[]): number {
       const at = byFace[k];
       if (k + 1 < byFace.length && faceIds[byFace[k + 1]] === faceIds[at]) continue; // listed again later
       batch.push([faceIds[at], assignments[at].personId]);
-      if (batch.length === ASSIGN_BATCH) flush();
+      if (batch.length === JSON_BATCH) flush();
     }
     if (batch.length > 0) flush();
     return changed;

@@ -21,6 +21,7 @@ import type {
   StoredCone,
 } from '../repository.js';
 import { groupingFaceFromRow, num, numOrNull, type Row } from '../row-mappers.js';
+import { JSON_BATCH, positionsById } from './sqlite-bulk.js';
 import { nowIso, sql } from './sqlite-statements.js';
 
 type Db = Database.Database;
@@ -94,9 +95,6 @@ export function verifiedFacesForGrouping(db: Db, model: string): IndexedGrouping
   }));
 }
 
-/** Members per INSERT statement (a JSON parameter of about 20 bytes each). */
-const MEMBER_BATCH = 10_000;
-
 export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[] {
   return db.transaction((): number[] => {
     if (update.replaceAll) {
@@ -126,7 +124,7 @@ export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[
       insertComponent.run(id, update.model, encodeEmbedding(c.centroid), c.angle, c.faceIds.length);
       return id;
     });
-    // Members in face order, so the inserts fill the table's pages one after another (see assignFaces).
+    // Members in face order, a statement per batch (sqlite-bulk.ts): a first recluster lists every face.
     const memberCount = update.added.reduce((sum, c) => sum + c.faceIds.length, 0);
     const faces = new Float64Array(memberCount);
     const components = new Float64Array(memberCount);
@@ -137,11 +135,10 @@ export function saveGroupingComponents(db: Db, update: ComponentUpdate): number[
         components[at++] = ids[k];
       }
     });
-    // Equal faces keep their list order: a face listed twice ends in the later component, as before.
-    const byFace = Uint32Array.from(faces.keys()).sort((a, b) => faces[a] - faces[b] || a - b);
-    // A statement per batch (pairs as JSON), not per member: a first recluster lists every face.
-    for (let from = 0; from < memberCount; from += MEMBER_BATCH) {
-      const batch = Array.from(byFace.subarray(from, from + MEMBER_BATCH), (m) => [faces[m], components[m]]);
+    // A face listed twice ends in the later component.
+    const byFace = positionsById(faces);
+    for (let from = 0; from < memberCount; from += JSON_BATCH) {
+      const batch = Array.from(byFace.subarray(from, from + JSON_BATCH), (m) => [faces[m], components[m]]);
       insertMembers.run(JSON.stringify(batch));
     }
     for (const faceId of update.settled) sql(db, 'DELETE FROM FrsGroupingDirty WHERE FaceId = ?').run(faceId);
